@@ -1,0 +1,1 @@
+extern "C" int captioner_sp_abi_version() { return 1; }
