@@ -15,4 +15,11 @@ std::string version();
 // Description of LibTorch build (version, CUDA availability), for --version and About boxes.
 std::string torchDescription();
 
+// Directory of the running executable ("" if unknown).
+std::string executableDir();
+// Finds a file shipped with Captioner (e.g. "bert-base-uncased-vocab.txt"): $CAPTIONER_DATA_DIR,
+// <exe>/../share/captioner, the install prefix, then the source tree's resources/data.
+// Throws Error naming the file and the places searched when it is nowhere.
+std::string findDataFile(const std::string& name);
+
 } // namespace captioner

@@ -1,12 +1,16 @@
 #include "captioner/runtime.h"
 
+#include "captioner/error.h"
 #include "captioner/version.h"
 
 #include <ATen/Parallel.h>
 #include <torch/cuda.h>
 #include <torch/version.h>
 
+#include <cstdlib>
+#include <filesystem>
 #include <thread>
+#include <vector>
 
 namespace captioner {
 
@@ -28,6 +32,31 @@ std::string torchDescription() {
     std::string s = "LibTorch " TORCH_VERSION;
     s += torch::cuda::is_available() ? " (CUDA available)" : " (CPU only)";
     return s;
+}
+
+} // namespace captioner
+
+namespace captioner {
+
+std::string executableDir() {
+    std::error_code ec;
+    const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    return ec ? std::string() : exe.parent_path().string();
+}
+
+std::string findDataFile(const std::string& name) {
+    std::vector<std::string> dirs;
+    if (const char* env = std::getenv("CAPTIONER_DATA_DIR"); env && *env) dirs.push_back(env);
+    if (const auto exe = executableDir(); !exe.empty()) dirs.push_back(exe + "/../share/captioner");
+    dirs.push_back(CAPTIONER_DATA_INSTALL_DIR);
+    dirs.push_back(CAPTIONER_DATA_SOURCE_DIR);
+    std::string searched;
+    for (const auto& d : dirs) {
+        const auto p = std::filesystem::path(d) / name;
+        if (std::filesystem::is_regular_file(p)) return p.lexically_normal().string();
+        searched += (searched.empty() ? "" : ", ") + d;
+    }
+    throw Error(name, "data file not found (searched " + searched + "); set CAPTIONER_DATA_DIR");
 }
 
 } // namespace captioner
