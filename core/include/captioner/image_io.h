@@ -1,0 +1,34 @@
+#pragma once
+// Image decoding for the captioning pipeline. Every decoder returns 8-bit RGB (CV_8UC3, channels in
+// R,G,B order) with the pixel values that transformers' load_image would hand to the image processor:
+// PIL's Image.open + ImageOps.exif_transpose + convert("RGB"). That means alpha is dropped (not
+// composited), grey is replicated, palettes are expanded, 16-bit colour keeps its high byte and
+// 16-bit grey is clipped to 0..255 (PIL's "I" to "RGB" conversion), and EXIF orientation is applied.
+// Bad input (missing, unreadable, truncated, not an image) throws captioner::Error naming the file.
+#include <opencv2/core.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace captioner {
+
+cv::Mat decodeImageRgb(const std::string& path);
+cv::Mat decodeImageRgbFromMemory(const std::vector<uint8_t>& bytes, const std::string& nameForErrors);
+
+// Header facts read without decoding pixels where the format allows it. width/height are the
+// displayed size (after EXIF orientation), channels and bitDepth as stored (palette: 1 channel),
+// format is "png", "jpeg", "webp", "bmp", "tiff", "gif" or what the decoder reported.
+struct ImageInfo {
+    int width = 0, height = 0;
+    int channels = 0;
+    int bitDepth = 8;
+    std::string format;
+};
+ImageInfo probeImage(const std::string& path);
+
+// RGB image whose longer side is at most maxSide (never enlarged), for previews. Large JPEGs are
+// decoded at 1/2, 1/4 or 1/8 scale by libjpeg, which is several times faster than a full decode.
+cv::Mat decodeThumbnailRgb(const std::string& path, int maxSide);
+
+} // namespace captioner

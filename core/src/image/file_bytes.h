@@ -1,0 +1,11 @@
+#pragma once
+// Whole-file reads for the image module, with errors that name the file.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace captioner::detail {
+
+std::vector<uint8_t> readFileBytes(const std::string& path);
+
+} // namespace captioner::detail

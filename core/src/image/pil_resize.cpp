@@ -1,0 +1,211 @@
+#include "image/pil_resize.h"
+
+#include <captioner/error.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+namespace captioner::detail {
+namespace {
+
+// Pillow keeps 8 bits for the result and 2 for overshoot of negative lobes: 22 fraction bits.
+constexpr int kPrecisionBits = 32 - 8 - 2;
+
+double boxKernel(double x) { return (x > -0.5 && x <= 0.5) ? 1.0 : 0.0; }
+
+double bilinearKernel(double x) {
+    x = std::fabs(x);
+    return x < 1.0 ? 1.0 - x : 0.0;
+}
+
+double hammingKernel(double x) {
+    x = std::fabs(x);
+    if (x == 0.0)
+        return 1.0;
+    if (x >= 1.0)
+        return 0.0;
+    x *= M_PI;
+    // Pillow multiplies by float constants here; keep them float so the weights agree.
+    return std::sin(x) / x * (0.54f + 0.46f * std::cos(x));
+}
+
+double bicubicKernel(double x) {
+    constexpr double a = -0.5;
+    x = std::fabs(x);
+    if (x < 1.0)
+        return ((a + 2.0) * x - (a + 3.0)) * x * x + 1;
+    if (x < 2.0)
+        return (((x - 5) * x + 8) * x - 4) * a;
+    return 0.0;
+}
+
+double sinc(double x) {
+    if (x == 0.0)
+        return 1.0;
+    x *= M_PI;
+    return std::sin(x) / x;
+}
+
+double lanczosKernel(double x) { return (-3.0 <= x && x < 3.0) ? sinc(x) * sinc(x / 3) : 0.0; }
+
+struct Kernel {
+    double (*fn)(double);
+    double support;
+};
+
+Kernel kernelFor(PilFilter f) {
+    switch (f) {
+    case PilFilter::Box: return {boxKernel, 0.5};
+    case PilFilter::Bilinear: return {bilinearKernel, 1.0};
+    case PilFilter::Hamming: return {hammingKernel, 1.0};
+    case PilFilter::Bicubic: return {bicubicKernel, 2.0};
+    case PilFilter::Lanczos: return {lanczosKernel, 3.0};
+    case PilFilter::Nearest: break;
+    }
+    throw Error("resize", "unsupported resampling filter");
+}
+
+// Per output position: first input index, tap count and fixed-point weights (ksize per row).
+struct Taps {
+    int ksize = 0;
+    std::vector<int> first, count;
+    std::vector<int32_t> weights;
+};
+
+Taps computeTaps(int inSize, int outSize, const Kernel& kernel) {
+    // Pillow passes the box edges as float; integral sizes make in1 - in0 exact.
+    const double scale = double(float(inSize) - 0.0f) / outSize;
+    const double filterScale = std::max(scale, 1.0);
+    const double support = kernel.support * filterScale;
+    Taps t;
+    t.ksize = int(std::ceil(support)) * 2 + 1;
+    t.first.resize(outSize);
+    t.count.resize(outSize);
+    t.weights.assign(size_t(outSize) * t.ksize, 0);
+    std::vector<double> w(t.ksize);
+    for (int xx = 0; xx < outSize; ++xx) {
+        const double center = 0.0 + (xx + 0.5) * scale;
+        const double ss = 1.0 / filterScale;
+        int xmin = int(center - support + 0.5); // truncation toward zero, as Pillow's cast
+        if (xmin < 0)
+            xmin = 0;
+        int xmax = int(center + support + 0.5);
+        if (xmax > inSize)
+            xmax = inSize;
+        xmax -= xmin;
+        double total = 0.0;
+        for (int x = 0; x < xmax; ++x) {
+            w[x] = kernel.fn((x + xmin - center + 0.5) * ss);
+            total += w[x];
+        }
+        int32_t* out = &t.weights[size_t(xx) * t.ksize];
+        for (int x = 0; x < xmax; ++x) {
+            const double k = total != 0.0 ? w[x] / total : w[x];
+            const double scaled = k * (1 << kPrecisionBits);
+            out[x] = k < 0 ? int32_t(-0.5 + scaled) : int32_t(0.5 + scaled);
+        }
+        t.first[xx] = xmin;
+        t.count[xx] = xmax;
+    }
+    return t;
+}
+
+inline uint8_t clip8(int32_t v) {
+    const int32_t s = v >> kPrecisionBits; // arithmetic shift: floor, as Pillow's lookup index
+    return uint8_t(s < 0 ? 0 : (s > 255 ? 255 : s));
+}
+
+// Rows [rowBegin, rowBegin + out.rows) of src, filtered along x into out.
+void horizontalPass(const cv::Mat& src, int rowBegin, cv::Mat& out, const Taps& t) {
+    const int cn = src.channels();
+    const int32_t half = 1 << (kPrecisionBits - 1);
+    for (int yy = 0; yy < out.rows; ++yy) {
+        const uint8_t* in = src.ptr<uint8_t>(rowBegin + yy);
+        uint8_t* o = out.ptr<uint8_t>(yy);
+        for (int xx = 0; xx < out.cols; ++xx) {
+            const int32_t* k = &t.weights[size_t(xx) * t.ksize];
+            const uint8_t* p = in + size_t(t.first[xx]) * cn;
+            for (int c = 0; c < cn; ++c) {
+                int32_t acc = half;
+                for (int x = 0; x < t.count[xx]; ++x)
+                    acc += int32_t(p[x * cn + c]) * k[x];
+                o[xx * cn + c] = clip8(acc);
+            }
+        }
+    }
+}
+
+void verticalPass(const cv::Mat& src, cv::Mat& out, const Taps& t, int rowOffset) {
+    const int rowLen = src.cols * src.channels();
+    const int32_t half = 1 << (kPrecisionBits - 1);
+    std::vector<int32_t> acc(rowLen);
+    for (int yy = 0; yy < out.rows; ++yy) {
+        const int32_t* k = &t.weights[size_t(yy) * t.ksize];
+        std::fill(acc.begin(), acc.end(), half);
+        for (int y = 0; y < t.count[yy]; ++y) {
+            const uint8_t* in = src.ptr<uint8_t>(t.first[yy] - rowOffset + y);
+            const int32_t w = k[y];
+            for (int i = 0; i < rowLen; ++i)
+                acc[i] += int32_t(in[i]) * w;
+        }
+        uint8_t* o = out.ptr<uint8_t>(yy);
+        for (int i = 0; i < rowLen; ++i)
+            o[i] = clip8(acc[i]);
+    }
+}
+
+// Pillow resizes NEAREST with an affine transform sampling each output pixel's centre.
+cv::Mat nearestResize(const cv::Mat& src, int width, int height) {
+    cv::Mat out(height, width, src.type());
+    const size_t px = src.elemSize();
+    const double sx = double(src.cols) / width, sy = double(src.rows) / height;
+    for (int yy = 0; yy < height; ++yy) {
+        const int y = std::min(src.rows - 1, int(std::floor((yy + 0.5) * sy)));
+        for (int xx = 0; xx < width; ++xx) {
+            const int x = std::min(src.cols - 1, int(std::floor((xx + 0.5) * sx)));
+            std::copy_n(src.ptr<uint8_t>(y) + x * px, px, out.ptr<uint8_t>(yy) + xx * px);
+        }
+    }
+    return out;
+}
+
+} // namespace
+
+cv::Mat pilResize(const cv::Mat& src, int width, int height, PilFilter filter) {
+    if (src.depth() != CV_8U || src.channels() < 1 || src.channels() > 4)
+        throw Error("resize", "expects an 8-bit image with 1 to 4 channels");
+    if (width <= 0 || height <= 0 || src.empty())
+        throw Error("resize", "empty image or target size " + std::to_string(width) + "x" +
+                                  std::to_string(height));
+    if (width == src.cols && height == src.rows)
+        return src.clone();
+    if (filter == PilFilter::Nearest)
+        return nearestResize(src, width, height);
+
+    const Kernel kernel = kernelFor(filter);
+    const Taps vert = computeTaps(src.rows, height, kernel);
+    const bool needHorizontal = width != src.cols;
+    const bool needVertical = height != src.rows;
+
+    // Like Pillow, filter horizontally only the rows the vertical pass will read.
+    cv::Mat current = src;
+    int rowOffset = 0;
+    if (needHorizontal) {
+        const Taps horiz = computeTaps(src.cols, width, kernel);
+        const int firstRow = vert.first.front();
+        const int lastRow = vert.first.back() + vert.count.back();
+        cv::Mat tmp(lastRow - firstRow, width, src.type());
+        horizontalPass(src, firstRow, tmp, horiz);
+        current = tmp;
+        rowOffset = firstRow;
+    }
+    if (!needVertical)
+        return current.isContinuous() && current.data != src.data ? current : current.clone();
+    cv::Mat out(height, current.cols, src.type());
+    verticalPass(current, out, vert, rowOffset);
+    return out;
+}
+
+} // namespace captioner::detail
