@@ -1,5 +1,229 @@
 #include "captioner_ui/main_window.h"
 
+#include "captioner_ui/app_settings.h"
+#include "captioner_ui/caption_page.h"
+#include "captioner_ui/dataset_page.h"
+#include "captioner_ui/train_page.h"
+#include "shortcuts_dialog.h"
+
+#include "captioner/runtime.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTabBar>
+#include <QTabWidget>
+#include <QToolButton>
+
 namespace captioner::ui {
-MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) { setWindowTitle(tr("Captioner")); }
+
+namespace {
+constexpr int kMinZoom = -4;
+constexpr int kMaxZoom = 16;
+} // namespace
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent), m_tabs(new QTabWidget(this)), m_datasetPage(new DatasetPage(this)),
+      m_trainPage(new TrainPage(this)), m_captionPage(new CaptionPage(this)), m_runtimeLabel(new QLabel(this)) {
+    setWindowTitle(tr("Captioner"));
+    setObjectName(QStringLiteral("MainWindow"));
+    m_baseFontSize = font().pointSize() > 0 ? font().pointSize() : 10;
+
+    m_tabs->setDocumentMode(true);
+    m_tabs->addTab(m_datasetPage, tr("&Dataset"));
+    m_tabs->addTab(m_trainPage, tr("&Train"));
+    m_tabs->addTab(m_captionPage, tr("&Caption"));
+    m_tabs->setAccessibleName(tr("Pages"));
+    m_tabs->setAccessibleDescription(tr("Dataset, Train and Caption pages; Ctrl+1 to Ctrl+3 switch between them"));
+    m_tabs->tabBar()->setAccessibleName(tr("Pages"));
+    m_tabs->tabBar()->setAccessibleDescription(m_tabs->accessibleDescription());
+    // The tab bar's scroll arrows (shown when the window is narrow) take focus too.
+    for (QToolButton* arrow : m_tabs->tabBar()->findChildren<QToolButton*>())
+        arrow->setAccessibleDescription(tr("Scroll the page tabs"));
+    setCentralWidget(m_tabs);
+
+    connect(m_datasetPage, &DatasetPage::openRequested, this, &MainWindow::chooseDataset);
+    connect(m_datasetPage, &DatasetPage::folderDropped, this, &MainWindow::openDataset);
+    connect(m_trainPage, &TrainPage::openDatasetRequested, this, &MainWindow::chooseDataset);
+    connect(m_trainPage, &TrainPage::openModelRequested, this, &MainWindow::chooseModel);
+    connect(m_captionPage, &CaptionPage::openModelRequested, this, &MainWindow::chooseModel);
+
+    m_runtimeLabel->setObjectName(QStringLiteral("runtimeStatus"));
+    statusBar()->addPermanentWidget(m_runtimeLabel);
+    updateRuntimeStatus();
+
+    createActions();
+    restoreSettings();
+}
+
+void MainWindow::createActions() {
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    QAction* openDataset = file->addAction(tr("Open &Dataset…"), this, &MainWindow::chooseDataset);
+    openDataset->setObjectName(QStringLiteral("actionOpenDataset"));
+    openDataset->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_O));
+    openDataset->setStatusTip(tr("Open a folder of images as the dataset"));
+    QAction* openModel = file->addAction(tr("Open &Model…"), this, &MainWindow::chooseModel);
+    openModel->setObjectName(QStringLiteral("actionOpenModel"));
+    openModel->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    openModel->setStatusTip(tr("Open a GIT model folder (config.json, model.safetensors, vocab.txt)"));
+    m_recentMenu = file->addMenu(tr("&Recent"));
+    m_recentMenu->setObjectName(QStringLiteral("menuRecent"));
+    rebuildRecentMenu();
+    file->addSeparator();
+    QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setObjectName(QStringLiteral("actionQuit"));
+    quit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q));
+    quit->setMenuRole(QAction::QuitRole);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    const QString pageNames[] = {tr("&Dataset"), tr("&Train"), tr("&Caption")};
+    const char* pageIds[] = {"actionShowDataset", "actionShowTrain", "actionShowCaption"};
+    for (int i = 0; i < 3; ++i) {
+        QAction* page = view->addAction(pageNames[i], this, [this, i] { showPage(static_cast<Page>(i)); });
+        page->setObjectName(QLatin1String(pageIds[i]));
+        page->setShortcut(QKeySequence(Qt::CTRL | (Qt::Key_1 + i)));
+        page->setStatusTip(tr("Show the %1 page").arg(QString(pageNames[i]).remove(QLatin1Char('&'))));
+    }
+    view->addSeparator();
+    QAction* zoomIn = view->addAction(tr("Zoom &In"), this, [this] { setFontZoom(m_fontZoom + 1); });
+    zoomIn->setObjectName(QStringLiteral("actionZoomIn"));
+    zoomIn->setShortcuts({QKeySequence(QKeySequence::ZoomIn), QKeySequence(Qt::CTRL | Qt::Key_Equal)});
+    QAction* zoomOut = view->addAction(tr("Zoom &Out"), this, [this] { setFontZoom(m_fontZoom - 1); });
+    zoomOut->setObjectName(QStringLiteral("actionZoomOut"));
+    zoomOut->setShortcut(QKeySequence(QKeySequence::ZoomOut));
+    QAction* zoomReset = view->addAction(tr("&Reset Zoom"), this, [this] { setFontZoom(0); });
+    zoomReset->setObjectName(QStringLiteral("actionZoomReset"));
+    zoomReset->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
+    view->addSeparator();
+    QAction* fullScreen = view->addAction(tr("&Full Screen"));
+    fullScreen->setObjectName(QStringLiteral("actionFullScreen"));
+    fullScreen->setCheckable(true);
+    fullScreen->setShortcut(QKeySequence(Qt::Key_F11));
+    connect(fullScreen, &QAction::toggled, this, [this](bool on) {
+        setWindowState(on ? (windowState() | Qt::WindowFullScreen) : (windowState() & ~Qt::WindowFullScreen));
+    });
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    QAction* shortcuts = help->addAction(tr("&Keyboard Shortcuts"), this, &MainWindow::showShortcuts);
+    shortcuts->setObjectName(QStringLiteral("actionShortcuts"));
+    shortcuts->setShortcut(QKeySequence(Qt::Key_F1));
+    QAction* about = help->addAction(tr("&About Captioner"), this, &MainWindow::showAbout);
+    about->setObjectName(QStringLiteral("actionAbout"));
+    about->setMenuRole(QAction::AboutRole);
+}
+
+MainWindow::Page MainWindow::currentPage() const { return static_cast<Page>(m_tabs->currentIndex()); }
+
+void MainWindow::showPage(Page page) { m_tabs->setCurrentIndex(static_cast<int>(page)); }
+
+void MainWindow::chooseDataset() {
+    const QString folder = QFileDialog::getExistingDirectory(this, tr("Open Dataset Folder"), m_datasetPage->folder());
+    if (!folder.isEmpty()) openDataset(folder);
+}
+
+void MainWindow::chooseModel() {
+    const QString folder = QFileDialog::getExistingDirectory(this, tr("Open Model Folder"), m_captionPage->modelFolder());
+    if (!folder.isEmpty()) openModel(folder);
+}
+
+void MainWindow::openDataset(const QString& folder) {
+    if (!QFileInfo(folder).isDir()) {
+        QMessageBox::warning(this, tr("Open Dataset"), tr("%1 is not a folder.").arg(QDir::toNativeSeparators(folder)));
+        return;
+    }
+    m_datasetPage->openFolder(folder);
+    m_trainPage->setDatasetFolder(m_datasetPage->folder());
+    AppSettings::addRecent(QStringLiteral("dataset"), m_datasetPage->folder());
+    rebuildRecentMenu();
+    showPage(Page::Dataset);
+    statusBar()->showMessage(tr("Opened dataset %1").arg(QDir::toNativeSeparators(m_datasetPage->folder())), 5000);
+}
+
+void MainWindow::openModel(const QString& folder) {
+    if (!QFileInfo(folder).isDir()) {
+        QMessageBox::warning(this, tr("Open Model"), tr("%1 is not a folder.").arg(QDir::toNativeSeparators(folder)));
+        return;
+    }
+    m_captionPage->setModelFolder(folder);
+    m_trainPage->setModelFolder(m_captionPage->modelFolder());
+    AppSettings::addRecent(QStringLiteral("model"), m_captionPage->modelFolder());
+    rebuildRecentMenu();
+    showPage(Page::Caption);
+}
+
+void MainWindow::rebuildRecentMenu() {
+    m_recentMenu->clear();
+    const QStringList recent = AppSettings::recent();
+    for (const QString& entry : recent) {
+        const int colon = entry.indexOf(QLatin1Char(':'));
+        const QString kind = entry.left(colon);
+        const QString path = entry.mid(colon + 1);
+        const bool isModel = kind == QLatin1String("model");
+        const QString label = (isModel ? tr("Model: %1") : tr("Dataset: %1")).arg(QDir::toNativeSeparators(path));
+        m_recentMenu->addAction(label, this, [this, isModel, path] { isModel ? openModel(path) : openDataset(path); });
+    }
+    if (recent.isEmpty()) {
+        m_recentMenu->addAction(tr("No recent folders"))->setEnabled(false);
+        return;
+    }
+    m_recentMenu->addSeparator();
+    m_recentMenu->addAction(tr("&Clear Recent"), this, [this] {
+        AppSettings::clearRecent();
+        rebuildRecentMenu();
+    });
+}
+
+void MainWindow::setFontZoom(int steps) {
+    m_fontZoom = qBound(kMinZoom, steps, kMaxZoom);
+    QFont f = font();
+    f.setPointSize(m_baseFontSize + m_fontZoom);
+    setFont(f);
+    AppSettings::setFontZoom(m_fontZoom);
+}
+
+void MainWindow::updateRuntimeStatus() {
+    m_runtimeLabel->setText(tr("Threads: %1 of %2 · %3")
+                                .arg(captioner::currentThreads())
+                                .arg(captioner::hardwareThreads())
+                                .arg(QString::fromStdString(captioner::torchDescription())));
+}
+
+void MainWindow::showShortcuts() {
+    ShortcutsDialog dialog(menuBar(), this);
+    dialog.exec();
+}
+
+void MainWindow::showAbout() {
+    QMessageBox::about(this, tr("About Captioner"),
+                       tr("<h3>Captioner %1</h3><p>Image captioning with the GIT model (Hugging Face "
+                          "GitForCausalLM checkpoints): browse a dataset, fine-tune, caption.</p><p>%2<br>"
+                          "Threads: %3 of %4</p>")
+                           .arg(QString::fromStdString(captioner::version()),
+                                QString::fromStdString(captioner::torchDescription()).toHtmlEscaped())
+                           .arg(captioner::currentThreads())
+                           .arg(captioner::hardwareThreads()));
+}
+
+void MainWindow::restoreSettings() {
+    QSettings settings;
+    if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray())) resize(1100, 720);
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    setFontZoom(AppSettings::fontZoom());
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    QMainWindow::closeEvent(event);
+}
+
 } // namespace captioner::ui

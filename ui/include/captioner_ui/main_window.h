@@ -1,13 +1,63 @@
 #pragma once
+// MainWindow is the desktop app's frame: menus with keyboard shortcuts, the Dataset / Train /
+// Caption pages in tabs, and a status bar with the runtime (threads, LibTorch device). It owns no
+// long-running work itself; pages run theirs off the UI thread. Geometry, window state, font zoom
+// and recent folders persist in QSettings.
 #include <QMainWindow>
+
+class QLabel;
+class QMenu;
+class QTabWidget;
 
 namespace captioner::ui {
 
-// The application's main window (placeholder until the foundation work lands).
+class DatasetPage;
+class TrainPage;
+class CaptionPage;
+
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
+    enum class Page { Dataset = 0, Train = 1, Caption = 2 };
+
     explicit MainWindow(QWidget* parent = nullptr);
+
+    Page currentPage() const;
+    void showPage(Page page);
+    DatasetPage* datasetPage() const { return m_datasetPage; }
+    TrainPage* trainPage() const { return m_trainPage; }
+    CaptionPage* captionPage() const { return m_captionPage; }
+
+    void openDataset(const QString& folder);
+    void openModel(const QString& folder);
+    // Font size steps applied by View > Zoom (0 = platform size).
+    int fontZoom() const { return m_fontZoom; }
+    void setFontZoom(int steps);
+    // Refreshes the runtime part of the status bar (after the thread count changed).
+    void updateRuntimeStatus();
+
+public slots:
+    void chooseDataset();
+    void chooseModel();
+    void showShortcuts();
+    void showAbout();
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void createActions();
+    void rebuildRecentMenu();
+    void restoreSettings();
+
+    QTabWidget* m_tabs;
+    DatasetPage* m_datasetPage;
+    TrainPage* m_trainPage;
+    CaptionPage* m_captionPage;
+    QMenu* m_recentMenu = nullptr;
+    QLabel* m_runtimeLabel;
+    int m_baseFontSize = 0;
+    int m_fontZoom = 0;
 };
 
 } // namespace captioner::ui

@@ -1,0 +1,252 @@
+// The main window under the offscreen platform: title, menus, shortcuts that switch pages, empty
+// states, accessibility of every interactive widget, the runtime status and settings round trips.
+#include "captioner/runtime.h"
+#include "captioner_ui/app_settings.h"
+#include "captioner_ui/caption_page.h"
+#include "captioner_ui/dataset_page.h"
+#include "captioner_ui/main_window.h"
+#include "captioner_ui/train_page.h"
+
+#include <QAccessible>
+#include <QAction>
+#include <QApplication>
+#include <QDialog>
+#include <QLabel>
+#include <QMenuBar>
+#include <QPushButton>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QtTest/QtTest>
+
+using captioner::ui::AppSettings;
+using captioner::ui::MainWindow;
+
+namespace {
+QAction* action(const MainWindow& w, const char* name) { return w.findChild<QAction*>(QLatin1String(name)); }
+
+void touch(const QString& path, const QByteArray& bytes = "x") {
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(bytes);
+}
+
+// Every widget that takes keyboard focus, with the reason it fails the accessibility rule ("" = ok).
+QStringList inaccessibleWidgets(const QWidget* root) {
+    QStringList bad;
+    const QList<QWidget*> widgets = root->findChildren<QWidget*>();
+    for (QWidget* w : widgets) {
+        if (!(w->focusPolicy() & Qt::TabFocus)) continue;
+        QAccessibleInterface* iface = QAccessible::queryAccessibleInterface(w);
+        const QString who = QStringLiteral("%1 '%2'").arg(QLatin1String(w->metaObject()->className()), w->objectName());
+        if (!iface) {
+            bad << who + QStringLiteral(": no accessible interface");
+            continue;
+        }
+        if (iface->text(QAccessible::Name).trimmed().isEmpty()) bad << who + QStringLiteral(": no accessible name");
+        if (w->accessibleDescription().trimmed().isEmpty() && iface->text(QAccessible::Description).trimmed().isEmpty())
+            bad << who + QStringLiteral(": no accessible description");
+    }
+    return bad;
+}
+} // namespace
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("Captioner"));
+        QCoreApplication::setApplicationName(QStringLiteral("Captioner"));
+    }
+    void init() { QSettings().clear(); }
+    void cleanupTestCase() { QSettings().clear(); }
+
+    void titleAndMenus() {
+        MainWindow w;
+        QCOMPARE(w.windowTitle(), QStringLiteral("Captioner"));
+        QStringList menus;
+        for (QAction* a : w.menuBar()->actions()) menus << a->text().remove(QLatin1Char('&'));
+        QCOMPARE(menus, (QStringList{"File", "View", "Help"}));
+        QVERIFY(w.findChild<QMenu*>(QStringLiteral("menuRecent")));
+    }
+
+    void shortcuts_data() {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<QKeySequence>("keys");
+        QTest::newRow("open dataset") << "actionOpenDataset" << QKeySequence(QStringLiteral("Ctrl+O"));
+        QTest::newRow("open model") << "actionOpenModel" << QKeySequence(QStringLiteral("Ctrl+Shift+O"));
+        QTest::newRow("quit") << "actionQuit" << QKeySequence(QStringLiteral("Ctrl+Q"));
+        QTest::newRow("dataset page") << "actionShowDataset" << QKeySequence(QStringLiteral("Ctrl+1"));
+        QTest::newRow("train page") << "actionShowTrain" << QKeySequence(QStringLiteral("Ctrl+2"));
+        QTest::newRow("caption page") << "actionShowCaption" << QKeySequence(QStringLiteral("Ctrl+3"));
+        QTest::newRow("zoom in") << "actionZoomIn" << QKeySequence(QKeySequence::ZoomIn);
+        QTest::newRow("zoom out") << "actionZoomOut" << QKeySequence(QKeySequence::ZoomOut);
+        QTest::newRow("zoom reset") << "actionZoomReset" << QKeySequence(QStringLiteral("Ctrl+0"));
+        QTest::newRow("full screen") << "actionFullScreen" << QKeySequence(QStringLiteral("F11"));
+        QTest::newRow("shortcuts") << "actionShortcuts" << QKeySequence(QStringLiteral("F1"));
+    }
+    void shortcuts() {
+        QFETCH(QString, name);
+        QFETCH(QKeySequence, keys);
+        MainWindow w;
+        QAction* a = action(w, qPrintable(name));
+        QVERIFY2(a, qPrintable(name));
+        QCOMPARE(a->shortcut(), keys);
+        QVERIFY(!a->text().isEmpty());
+    }
+
+    void keysSwitchPages() {
+        MainWindow w;
+        w.show();
+        QApplication::setActiveWindow(&w);
+        QVERIFY(QTest::qWaitForWindowActive(&w));
+        QCOMPARE(w.currentPage(), MainWindow::Page::Dataset);
+        QTest::keySequence(&w, QKeySequence(QStringLiteral("Ctrl+3")));
+        QCOMPARE(w.currentPage(), MainWindow::Page::Caption);
+        QTest::keySequence(&w, QKeySequence(QStringLiteral("Ctrl+2")));
+        QCOMPARE(w.currentPage(), MainWindow::Page::Train);
+        QTest::keySequence(&w, QKeySequence(QStringLiteral("Ctrl+1")));
+        QCOMPARE(w.currentPage(), MainWindow::Page::Dataset);
+        QTest::keySequence(&w, QKeySequence(QStringLiteral("F11")));
+        QTRY_VERIFY(w.isFullScreen());
+        QTest::keySequence(&w, QKeySequence(QStringLiteral("F11")));
+        QTRY_VERIFY(!w.isFullScreen());
+    }
+
+    void zoomChangesFontAndPersists() {
+        const int base = MainWindow().font().pointSize();
+        {
+            MainWindow w;
+            action(w, "actionZoomIn")->trigger();
+            action(w, "actionZoomIn")->trigger();
+            QCOMPARE(w.fontZoom(), 2);
+            QCOMPARE(w.font().pointSize(), base + 2);
+            QCOMPARE(w.datasetPage()->font().pointSize(), base + 2); // pages follow the window font
+        }
+        MainWindow again;
+        QCOMPARE(again.fontZoom(), 2);
+        QCOMPARE(again.font().pointSize(), base + 2);
+        action(again, "actionZoomOut")->trigger();
+        QCOMPARE(again.font().pointSize(), base + 1);
+        action(again, "actionZoomReset")->trigger();
+        QCOMPARE(again.font().pointSize(), base);
+        QCOMPARE(AppSettings::fontZoom(), 0);
+    }
+
+    void everyInteractiveWidgetIsNamed() {
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QStringList bad = inaccessibleWidgets(&w);
+        QVERIFY2(bad.isEmpty(), qPrintable(bad.join(QLatin1Char('\n'))));
+        // Pages with content (after opening folders) too.
+        QTemporaryDir dir;
+        w.openDataset(dir.path());
+        w.openModel(dir.path());
+        bad = inaccessibleWidgets(&w);
+        QVERIFY2(bad.isEmpty(), qPrintable(bad.join(QLatin1Char('\n'))));
+    }
+
+    void shortcutsDialogListsMenuCommands() {
+        MainWindow w;
+        int rows = -1;
+        QStringList bad;
+        QTimer::singleShot(0, &w, [&] {
+            auto* dialog = qobject_cast<QDialog*>(QApplication::activeModalWidget());
+            if (!dialog) return;
+            if (auto* table = dialog->findChild<QTableWidget*>()) rows = table->rowCount();
+            bad = inaccessibleWidgets(dialog);
+            dialog->reject();
+        });
+        w.showShortcuts();
+        QCOMPARE(rows, 11); // every action with a shortcut in the shortcuts() data above
+        QVERIFY2(bad.isEmpty(), qPrintable(bad.join(QLatin1Char('\n'))));
+    }
+
+    void emptyStatesThenContent() {
+        QTemporaryDir dir;
+        touch(dir.filePath("a.jpg"));
+        touch(dir.filePath("b.png"));
+        touch(dir.filePath("notes.txt"));
+        MainWindow w;
+        QVERIFY(w.datasetPage()->isEmptyStateShown());
+        QVERIFY(w.captionPage()->isEmptyStateShown());
+        QVERIFY(w.trainPage()->statusText().contains(QStringLiteral("Open a dataset (Ctrl+O) and a model (Ctrl+Shift+O)")));
+        const QList<QPushButton*> buttons = w.datasetPage()->findChildren<QPushButton*>();
+        QCOMPARE(buttons.size(), 1);
+        QCOMPARE(buttons[0]->accessibleName(), QStringLiteral("Open Dataset…"));
+
+        w.openDataset(dir.path());
+        QVERIFY(!w.datasetPage()->isEmptyStateShown());
+        QCOMPARE(w.currentPage(), MainWindow::Page::Dataset);
+        auto* summary = w.datasetPage()->findChild<QLabel*>(QStringLiteral("datasetSummary"));
+        QVERIFY(summary);
+        QTRY_VERIFY2(summary->text().endsWith(QStringLiteral(" — 2 images")), qPrintable(summary->text()));
+        QVERIFY(w.trainPage()->statusText().contains(QStringLiteral("Open a model (Ctrl+Shift+O)")));
+        QCOMPARE(AppSettings::recent(), QStringList{QStringLiteral("dataset:") + QDir(dir.path()).absolutePath()});
+
+        w.openModel(dir.path()); // images, but no checkpoint files
+        QCOMPARE(w.currentPage(), MainWindow::Page::Caption);
+        QVERIFY(!w.captionPage()->isEmptyStateShown());
+        QVERIFY(!w.captionPage()->isModelComplete());
+        touch(dir.filePath("config.json"), "{}");
+        touch(dir.filePath("model.safetensors"));
+        w.openModel(dir.path());
+        QVERIFY(!w.captionPage()->isModelComplete()); // still no tokenizer
+        touch(dir.filePath("vocab.txt"));
+        w.openModel(dir.path());
+        QVERIFY(w.captionPage()->isModelComplete());
+        QVERIFY(w.trainPage()->statusText().contains(QStringLiteral("Dataset and model are chosen")));
+        QCOMPARE(AppSettings::recent().size(), 2); // the same model folder is listed once
+        QCOMPARE(AppSettings::recent().first(), QStringLiteral("model:") + QDir(dir.path()).absolutePath());
+    }
+
+    void statusBarShowsRuntime() {
+        captioner::configureThreads(1);
+        MainWindow w;
+        auto* label = w.findChild<QLabel*>(QStringLiteral("runtimeStatus"));
+        QVERIFY(label);
+        QVERIFY2(label->text().startsWith(QStringLiteral("Threads: 1 of %1 · ").arg(captioner::hardwareThreads())),
+                 qPrintable(label->text()));
+        QVERIFY(label->text().endsWith(QString::fromStdString(captioner::torchDescription())));
+        captioner::configureThreads(0);
+    }
+
+    void threadsSettingRoundTrip() {
+        QCOMPARE(AppSettings::threads(), 0);
+        QCOMPARE(captioner::ui::applyThreadSetting(), captioner::hardwareThreads());
+        AppSettings::setThreads(1);
+        QCOMPARE(QSettings().value(QStringLiteral("threads")).toInt(), 1);
+        QCOMPARE(AppSettings::threads(), 1);
+        QCOMPARE(captioner::ui::applyThreadSetting(), 1);
+        QCOMPARE(captioner::currentThreads(), 1);
+        // A command-line value wins for the session without changing the setting.
+        QCOMPARE(captioner::ui::applyThreadSetting(0), captioner::hardwareThreads());
+        QCOMPARE(AppSettings::threads(), 1);
+        AppSettings::setThreads(-5);
+        QCOMPARE(AppSettings::threads(), 0);
+        captioner::configureThreads(0);
+    }
+
+    void geometryRoundTrip() {
+        {
+            MainWindow w;
+            w.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&w));
+            w.resize(900, 610);
+            QTRY_COMPARE(w.size(), QSize(900, 610));
+            w.close();
+        }
+        QVERIFY(QSettings().contains(QStringLiteral("window/geometry")));
+        MainWindow again;
+        QCOMPARE(again.size(), QSize(900, 610));
+        QSettings().clear();
+        MainWindow fresh;
+        QCOMPARE(fresh.size(), QSize(1100, 720));
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "test_main_window.moc"
