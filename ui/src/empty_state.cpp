@@ -19,23 +19,32 @@ EmptyState::EmptyState(QWidget* parent)
     m_title->setWordWrap(true);
     m_text->setAlignment(Qt::AlignCenter);
     m_text->setWordWrap(true);
-    m_text->setMaximumWidth(560);
 
     m_buttons->addStretch();
     m_buttons->addStretch();
 
+    // A column of bounded width keeps lines readable on wide windows; the labels fill the column
+    // so that word wrap gets the full width (an aligned label in a layout gets its minimum width).
+    auto* column = new QWidget(this);
+    column->setMaximumWidth(600);
+    auto* columnLayout = new QVBoxLayout(column);
+    columnLayout->addWidget(m_icon);
+    columnLayout->addSpacing(12);
+    columnLayout->addWidget(m_title);
+    columnLayout->addWidget(m_text);
+    columnLayout->addSpacing(16);
+    columnLayout->addLayout(m_buttons);
+
+    auto* row = new QHBoxLayout;
+    row->addStretch(1);
+    row->addWidget(column, 4);
+    row->addStretch(1);
     auto* layout = new QVBoxLayout(this);
     layout->addStretch(2);
-    layout->addWidget(m_icon);
-    layout->addSpacing(12);
-    layout->addWidget(m_title);
-    layout->addWidget(m_text, 0, Qt::AlignHCenter);
-    layout->addSpacing(16);
-    layout->addLayout(m_buttons);
+    layout->addLayout(row);
     layout->addStretch(3);
 }
 
-// The title is larger than the text; recompute it when View > Zoom changes the window font.
 void EmptyState::updateTitleFont() {
     QFont titleFont = font();
     titleFont.setPointSizeF(titleFont.pointSizeF() * 1.4);
