@@ -1,0 +1,40 @@
+#pragma once
+// Caption generation with GitForCausalLM, token for token identical to transformers 4.46's
+// model.generate(pixel_values=..., max_length=..., num_beams=..., length_penalty=...) for greedy search
+// and beam search. Unlike transformers, the image tokens' keys/values are computed once per image (image
+// tokens never attend to text) and text keys/values are cached between steps, which is ~50x cheaper for
+// git-base and gives the same ids. Runs in eval mode (the model's train/eval state is restored after).
+#include "captioner/git_config.h"
+#include "captioner/git_model.h"
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+namespace captioner {
+
+struct GenerationOptions {
+    int maxLength = 50;          // total length including the start token, as transformers' max_length
+    int numBeams = 1;            // 1 = greedy search
+    double lengthPenalty = 1.0;  // beam score = sum of log-probs / generated_length ** lengthPenalty
+    // transformers' GenerationConfig default (False): a beam finishes when no running beam can still beat
+    // the worst kept hypothesis by its heuristic bound; true: as soon as numBeams hypotheses are finished.
+    bool earlyStopping = false;
+    int64_t bosTokenId = 101, eosTokenId = 102, padTokenId = 0;
+    int numReturnSequences = 1;  // beam search only; at most numBeams; results are image-major
+    bool useCache = true;        // false re-runs the full model every step, as transformers does (for tests)
+    // Polled before every step; when it returns true generate() stops and returns an empty vector.
+    std::function<bool()> shouldCancel;
+};
+
+// The special token ids of a config with otherwise default options.
+GenerationOptions defaultGenerationOptions(const GitConfig& config);
+
+// pixelValues [B,C,H,W]. Returns B * numReturnSequences sequences, each as transformers returns its row
+// (start token first, end token included when generated) without the padding transformers adds after the
+// end token to fill a batch. Results do not depend on how images are batched. Throws Error for invalid
+// options (maxLength < 2 or beyond max_position_embeddings, numBeams < 1, numReturnSequences out of range).
+std::vector<std::vector<int64_t>> generate(GitForCausalLM& model, const torch::Tensor& pixelValues,
+                                           const GenerationOptions& opts);
+
+} // namespace captioner

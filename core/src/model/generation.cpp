@@ -1,0 +1,106 @@
+#include "captioner/generation.h"
+
+#include "captioner/error.h"
+#include "model/search.h"
+
+#include <c10/core/InferenceMode.h>
+
+namespace captioner {
+namespace detail {
+
+std::vector<std::vector<int64_t>> greedySearch(TextStepper& stepper, int64_t images, const GenerationOptions& opts,
+                                               const torch::Device& device) {
+    std::vector<std::vector<int64_t>> seqs(static_cast<size_t>(images), {opts.bosTokenId});
+    std::vector<int64_t> active(static_cast<size_t>(images)), tokens(static_cast<size_t>(images), opts.bosTokenId);
+    for (int64_t i = 0; i < images; ++i) active[static_cast<size_t>(i)] = i;
+    for (int64_t curLen = 1; curLen < opts.maxLength;) {
+        if (opts.shouldCancel && opts.shouldCancel()) return {};
+        auto next = stepper.step(torch::tensor(tokens, torch::kLong).to(device)).argmax(-1).to(torch::kCPU);
+        const int64_t* nextPtr = next.data_ptr<int64_t>();
+        std::vector<int64_t> keep;
+        for (size_t a = 0; a < active.size(); ++a) {
+            seqs[static_cast<size_t>(active[a])].push_back(nextPtr[a]);
+            tokens[a] = nextPtr[a];
+            if (nextPtr[a] != opts.eosTokenId) keep.push_back(static_cast<int64_t>(a));
+        }
+        ++curLen;
+        if (keep.empty() || curLen >= opts.maxLength) break;
+        if (keep.size() < active.size()) {
+            stepper.keepImages(keep);
+            std::vector<int64_t> keptActive, keptTokens;
+            for (int64_t a : keep) {
+                keptActive.push_back(active[static_cast<size_t>(a)]);
+                keptTokens.push_back(tokens[static_cast<size_t>(a)]);
+            }
+            active = std::move(keptActive);
+            tokens = std::move(keptTokens);
+        }
+    }
+    return seqs;
+}
+
+} // namespace detail
+
+namespace {
+
+// generate() always decodes in eval mode; training code may call it between steps.
+class EvalModeScope {
+public:
+    explicit EvalModeScope(GitForCausalLM& model) : m_model(model), m_wasTraining(model->is_training()) {
+        if (m_wasTraining) m_model->eval();
+    }
+    ~EvalModeScope() {
+        if (m_wasTraining) m_model->train();
+    }
+    EvalModeScope(const EvalModeScope&) = delete;
+    EvalModeScope& operator=(const EvalModeScope&) = delete;
+
+private:
+    GitForCausalLM& m_model;
+    bool m_wasTraining;
+};
+
+void validate(const GitConfig& c, const torch::Tensor& pixelValues, const GenerationOptions& o) {
+    const std::string subject = "generation options";
+    if (o.maxLength < 2) throw Error(subject, "maxLength must be at least 2 (it counts the start token)");
+    if (o.maxLength > c.maxPositionEmbeddings)
+        throw Error(subject, "maxLength " + std::to_string(o.maxLength) + " exceeds the model's max_position_embeddings (" +
+                                 std::to_string(c.maxPositionEmbeddings) + ")");
+    if (o.numBeams < 1) throw Error(subject, "numBeams must be at least 1");
+    if (o.numReturnSequences < 1 || o.numReturnSequences > o.numBeams)
+        throw Error(subject, "numReturnSequences must be between 1 and numBeams (" + std::to_string(o.numBeams) +
+                                 "); greedy search returns one sequence");
+    for (int64_t id : {o.bosTokenId, o.eosTokenId, o.padTokenId})
+        if (id < 0 || id >= c.vocabSize)
+            throw Error(subject, "token id " + std::to_string(id) + " is outside the vocabulary (size " +
+                                     std::to_string(c.vocabSize) + ")");
+    if (pixelValues.dim() != 4 || pixelValues.size(0) < 1)
+        throw Error("pixel_values", "must have shape [batch, channels, height, width] with at least one image");
+}
+
+} // namespace
+
+GenerationOptions defaultGenerationOptions(const GitConfig& config) {
+    GenerationOptions o;
+    o.bosTokenId = config.bosTokenId;
+    o.eosTokenId = config.eosTokenId;
+    o.padTokenId = config.padTokenId;
+    return o;
+}
+
+std::vector<std::vector<int64_t>> generate(GitForCausalLM& model, const torch::Tensor& pixelValues,
+                                           const GenerationOptions& opts) {
+    validate(model->config(), pixelValues, opts);
+    EvalModeScope evalMode(model);
+    c10::InferenceMode inference;
+    const auto& weight = model->outputWeight();
+    auto pixels = pixelValues.to(weight.device());
+    const int64_t images = pixels.size(0);
+    std::unique_ptr<detail::TextStepper> stepper =
+        opts.useCache ? detail::makeCachedStepper(*model, pixels, opts.numBeams, opts.maxLength)
+                      : detail::makeFullStepper(*model, pixels, opts.numBeams);
+    return opts.numBeams == 1 ? detail::greedySearch(*stepper, images, opts, weight.device())
+                              : detail::beamSearch(*stepper, images, opts, weight.device());
+}
+
+} // namespace captioner

@@ -1,0 +1,18 @@
+#pragma once
+// Greedy and beam search over a TextStepper, following transformers 4.46's _sample (greedy) and
+// _beam_search + BeamSearchScorer + BeamHypotheses step for step. Images whose search is over are
+// dropped from the batch (transformers keeps feeding them padding), which changes no other row.
+#include "captioner/generation.h"
+#include "model/text_stepper.h"
+
+#include <vector>
+
+namespace captioner::detail {
+
+// Empty result when opts.shouldCancel() returned true.
+std::vector<std::vector<int64_t>> greedySearch(TextStepper& stepper, int64_t images, const GenerationOptions& opts,
+                                               const torch::Device& device);
+std::vector<std::vector<int64_t>> beamSearch(TextStepper& stepper, int64_t images, const GenerationOptions& opts,
+                                             const torch::Device& device);
+
+} // namespace captioner::detail

@@ -1,0 +1,132 @@
+#include "model/text_stepper.h"
+
+#include "captioner/error.h"
+#include "model/git_modules.h"
+
+#include <cmath>
+
+namespace captioner::detail {
+namespace {
+
+torch::Tensor rowsOfImages(const std::vector<int64_t>& images, int64_t rowsPerImage, const torch::Device& device) {
+    std::vector<int64_t> rows;
+    for (int64_t image : images)
+        for (int64_t r = 0; r < rowsPerImage; ++r) rows.push_back(image * rowsPerImage + r);
+    return torch::tensor(rows, torch::kLong).to(device);
+}
+
+class CachedStepper : public TextStepper {
+public:
+    CachedStepper(GitForCausalLMImpl& model, const torch::Tensor& pixelValues, int64_t rowsPerImage, int64_t maxText)
+        : m_model(model), m_rowsPerImage(rowsPerImage), m_maxText(maxText) {
+        auto h = model.encodeImage(pixelValues); // [B, I, D]
+        const int64_t images = h.size(0);
+        m_imageTokens = h.size(1);
+        const auto& layers = model.textLayers();
+        for (size_t l = 0; l < layers.size(); ++l) {
+            auto& layer = *layers[l];
+            auto k = layer.splitHeads(linear(h, layer.key)).contiguous(); // [B,H,I,d]
+            auto v = layer.splitHeads(linear(h, layer.value)).contiguous();
+            // The last layer's image outputs feed nothing the text reads: only its keys/values are needed.
+            if (l + 1 < layers.size()) {
+                auto q = layer.splitHeads(linear(h, layer.query));
+                auto scores = torch::matmul(q, k.transpose(-1, -2)) / std::sqrt(static_cast<double>(layer.headDim));
+                auto ctx = torch::matmul(torch::softmax(scores, -1), v).transpose(1, 2).reshape(h.sizes());
+                h = layer.afterAttention(ctx, h);
+            }
+            m_imageKeys.push_back(k);
+            m_imageValues.push_back(v);
+            const auto opts = k.options();
+            m_textKeys.push_back(torch::empty({images * rowsPerImage, layer.heads, maxText, layer.headDim}, opts));
+            m_textValues.push_back(torch::empty({images * rowsPerImage, layer.heads, maxText, layer.headDim}, opts));
+        }
+    }
+
+    torch::Tensor step(const torch::Tensor& tokens) override {
+        if (m_length >= m_maxText) throw Error("generate", "text cache is full");
+        const int64_t rows = tokens.size(0), images = rows / m_rowsPerImage, r = m_rowsPerImage;
+        const int64_t t = m_length, numImage = m_imageTokens;
+        auto x = m_model.embedText(tokens.view({rows, 1}), t).view({rows, -1}); // [N, D]
+        const int64_t d = x.size(1);
+        const auto& layers = m_model.textLayers();
+        for (size_t l = 0; l < layers.size(); ++l) {
+            auto& layer = *layers[l];
+            const int64_t heads = layer.heads, hd = layer.headDim;
+            auto q = linear(x, layer.query).view({rows, heads, hd});
+            m_textKeys[l].select(2, t).copy_(linear(x, layer.key).view({rows, heads, hd}));
+            m_textValues[l].select(2, t).copy_(linear(x, layer.value).view({rows, heads, hd}));
+            auto keys = m_textKeys[l].narrow(2, 0, t + 1);     // [N,H,t+1,d]
+            auto values = m_textValues[l].narrow(2, 0, t + 1);
+
+            // Image part batched per image: the image's beams are the rows of one [beams x d] matrix.
+            auto qImage = q.view({images, r, heads, hd}).permute({0, 2, 1, 3}); // [B,H,R,d]
+            auto sImage = torch::matmul(qImage, m_imageKeys[l].transpose(-1, -2)) // [B,H,R,I]
+                              .permute({0, 2, 1, 3}).reshape({rows, heads, numImage});
+            auto sText = torch::matmul(q.unsqueeze(2), keys.transpose(-1, -2)).squeeze(2); // [N,H,t+1]
+            auto probs = torch::softmax(torch::cat({sImage, sText}, -1) / std::sqrt(static_cast<double>(hd)), -1);
+            auto pImage = probs.narrow(-1, 0, numImage).reshape({images, r, heads, numImage}).permute({0, 2, 1, 3});
+            auto cImage = torch::matmul(pImage, m_imageValues[l]).permute({0, 2, 1, 3}).reshape({rows, heads, hd});
+            auto cText = torch::matmul(probs.narrow(-1, numImage, t + 1).unsqueeze(2), values).squeeze(2);
+            x = layer.afterAttention((cImage + cText).reshape({rows, d}), x);
+        }
+        ++m_length;
+        return torch::linear(x, m_model.outputWeight(), m_model.outputBias()).to(torch::kFloat32);
+    }
+
+    void reorderRows(const torch::Tensor& rowIndex) override {
+        for (auto& k : m_textKeys) k = k.index_select(0, rowIndex);
+        for (auto& v : m_textValues) v = v.index_select(0, rowIndex);
+    }
+
+    void keepImages(const std::vector<int64_t>& images) override {
+        const auto device = m_imageKeys.empty() ? torch::Device(torch::kCPU) : m_imageKeys[0].device();
+        auto imageIndex = torch::tensor(images, torch::kLong).to(device);
+        for (auto& k : m_imageKeys) k = k.index_select(0, imageIndex);
+        for (auto& v : m_imageValues) v = v.index_select(0, imageIndex);
+        reorderRows(rowsOfImages(images, m_rowsPerImage, device));
+    }
+
+private:
+    GitForCausalLMImpl& m_model;
+    int64_t m_rowsPerImage, m_maxText, m_imageTokens = 0, m_length = 0;
+    std::vector<torch::Tensor> m_imageKeys, m_imageValues; // per layer [images, H, I, d]
+    std::vector<torch::Tensor> m_textKeys, m_textValues;   // per layer [rows, H, maxText, d]
+};
+
+class FullStepper : public TextStepper {
+public:
+    FullStepper(GitForCausalLMImpl& model, const torch::Tensor& pixelValues, int64_t rowsPerImage)
+        : m_model(model), m_pixels(pixelValues), m_rowsPerImage(rowsPerImage) {
+        m_ids = torch::empty({pixelValues.size(0) * rowsPerImage, 0},
+                             torch::TensorOptions().dtype(torch::kLong).device(pixelValues.device()));
+    }
+    torch::Tensor step(const torch::Tensor& tokens) override {
+        m_ids = torch::cat({m_ids, tokens.view({-1, 1})}, 1);
+        auto pixels = m_pixels.repeat_interleave(m_rowsPerImage, 0);
+        return m_model.forward(pixels, m_ids).logits.select(1, -1).to(torch::kFloat32);
+    }
+    void reorderRows(const torch::Tensor& rowIndex) override { m_ids = m_ids.index_select(0, rowIndex); }
+    void keepImages(const std::vector<int64_t>& images) override {
+        m_pixels = m_pixels.index_select(0, torch::tensor(images, torch::kLong).to(m_pixels.device()));
+        reorderRows(rowsOfImages(images, m_rowsPerImage, m_ids.device()));
+    }
+
+private:
+    GitForCausalLMImpl& m_model;
+    torch::Tensor m_pixels, m_ids;
+    int64_t m_rowsPerImage;
+};
+
+} // namespace
+
+std::unique_ptr<TextStepper> makeCachedStepper(GitForCausalLMImpl& model, const torch::Tensor& pixelValues,
+                                               int64_t rowsPerImage, int64_t maxTextLength) {
+    return std::make_unique<CachedStepper>(model, pixelValues, rowsPerImage, maxTextLength);
+}
+
+std::unique_ptr<TextStepper> makeFullStepper(GitForCausalLMImpl& model, const torch::Tensor& pixelValues,
+                                             int64_t rowsPerImage) {
+    return std::make_unique<FullStepper>(model, pixelValues, rowsPerImage);
+}
+
+} // namespace captioner::detail
