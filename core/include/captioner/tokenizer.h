@@ -90,6 +90,8 @@ class SentencePieceTokenizer : public Tokenizer {
 public:
     static std::unique_ptr<SentencePieceTokenizer> fromModelFile(const std::string& tokenizerModel);
     // Trains a unigram model on captions (one per element) and writes <outDir>/tokenizer.model.
+    // vocabSize is an upper bound: a corpus with few distinct words yields fewer pieces, so size the
+    // model's embeddings from vocabSize() afterwards.
     static std::unique_ptr<SentencePieceTokenizer> train(const std::vector<std::string>& captions, int vocabSize,
                                                          const std::string& outDir);
     ~SentencePieceTokenizer() override;

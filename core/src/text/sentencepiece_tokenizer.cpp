@@ -156,7 +156,8 @@ std::string SentencePieceTokenizer::decode(const std::vector<int64_t>& ids, bool
         out += piece;
         run.clear();
     };
-    for (int64_t id : ids) {
+    for (int64_t rawId : ids) {
+        const int64_t id = rawId >= 0 && rawId < m_vocabSize ? rawId : m_unkId;
         const bool special = id == m_clsId || id == m_sepId || id == m_padId || id == m_unkId;
         if (special && skipSpecialTokens) continue;
         if (special && id != m_unkId) {
@@ -165,7 +166,7 @@ std::string SentencePieceTokenizer::decode(const std::vector<int64_t>& ids, bool
             out += idToPiece(id);
             continue;
         }
-        run.push_back(id >= 0 && id < m_vocabSize ? static_cast<int32_t>(id) : static_cast<int32_t>(m_unkId));
+        run.push_back(static_cast<int32_t>(id));
     }
     flush();
     return out;
