@@ -1,0 +1,138 @@
+#include "captioner/dataset.h"
+
+#include "captioner/dataset_report.h"
+#include "captioner/error.h"
+#include "data/dataset_access.h"
+#include "data/dataset_files.h"
+#include "data/parallel_for.h"
+
+#include <filesystem>
+
+namespace fs = std::filesystem;
+
+namespace captioner {
+namespace {
+
+const char* const kLookedFor =
+    "no dataset found: looked for metadata.jsonl or metadata.csv (imagefolder, also in train/ test/), "
+    "a COCO captions *.json (here or in annotations/), a Flickr *.token.txt file, and images "
+    "(.png .jpg .jpeg .webp .bmp .tif .tiff .gif .pnm) with or without .txt/.caption files";
+
+bool folderHasImages(const std::string& dir) {
+    for (const auto& p : detail::listFilesRecursive(dir))
+        if (detail::isImageFileName(p)) return true;
+    return false;
+}
+
+void checkAllImages(CaptionDataset& d, std::vector<DatasetItem>& items, const DatasetOpenOptions& o,
+                    std::vector<DatasetProblem>& problems) {
+    std::vector<std::string> reasons(items.size());
+    const bool finished = detail::parallelFor(items.size(), o.threads,
+        [&](size_t i) { reasons[i] = checkImageFile(items[i].imagePath, true); }, o.progress, o.shouldCancel);
+    if (!finished) throw Error(d.source(), "opening cancelled");
+    for (size_t i = 0; i < items.size(); ++i) {
+        items[i].unreadable = reasons[i];
+        if (!reasons[i].empty()) problems.push_back({items[i].imagePath, reasons[i]});
+    }
+}
+
+} // namespace
+
+std::string formatName(DatasetFormat format) {
+    switch (format) {
+    case DatasetFormat::ImageFolder: return "imagefolder";
+    case DatasetFormat::Sidecar: return "sidecar";
+    case DatasetFormat::Flickr: return "flickr";
+    case DatasetFormat::Coco: return "coco";
+    }
+    return "unknown";
+}
+
+DatasetFormat parseDatasetFormat(const std::string& name) {
+    for (DatasetFormat f : {DatasetFormat::ImageFolder, DatasetFormat::Sidecar, DatasetFormat::Flickr, DatasetFormat::Coco})
+        if (formatName(f) == detail::lowerAscii(name)) return f;
+    throw Error(name, "unknown dataset format (expected imagefolder, sidecar, flickr or coco)");
+}
+
+CaptionDataset CaptionDataset::open(const std::string& pathIn, const DatasetOpenOptions& options) {
+    const std::string path = detail::absoluteNormal(pathIn);
+    std::error_code ec;
+    if (!fs::exists(path, ec)) throw Error(pathIn, "no such file or folder");
+    CaptionDataset d;
+    try {
+        if (fs::is_directory(path, ec)) {
+            std::vector<DatasetProblem> early;
+            if (auto meta = DatasetAccess::findImageFolderMetadata(path, early); !meta.empty()) {
+                d.m_problems = early;
+                DatasetAccess::readImageFolder(d, path, meta);
+            } else if (auto coco = DatasetAccess::findCocoFiles(path); !coco.empty()) {
+                if (coco.size() > 1)
+                    throw Error(pathIn, "several COCO caption files (" + coco[0] + ", " + coco[1] +
+                                            (coco.size() > 2 ? ", ..." : "") + "); open one of them");
+                DatasetAccess::readCoco(d, coco.front(), options.imageRoot);
+            } else if (auto flickr = DatasetAccess::findFlickrFiles(path); !flickr.empty()) {
+                if (flickr.size() > 1)
+                    throw Error(pathIn, "several Flickr token files (" + flickr[0] + ", " + flickr[1] + "); open one of them");
+                DatasetAccess::readFlickr(d, flickr.front(), options.imageRoot);
+            } else if (folderHasImages(path)) {
+                DatasetAccess::readSidecar(d, path);
+            } else {
+                throw Error(pathIn, kLookedFor);
+            }
+        } else {
+            const std::string name = detail::lowerAscii(fs::path(path).filename().string());
+            const std::string ext = detail::lowerAscii(fs::path(path).extension().string());
+            if (ext == ".jsonl" || ext == ".csv") {
+                DatasetAccess::readImageFolder(d, detail::parentOf(path), {{path, ""}});
+            } else if (ext == ".json") {
+                DatasetAccess::readCoco(d, path, options.imageRoot);
+            } else if (ext == ".token" || ext == ".txt") {
+                DatasetAccess::readFlickr(d, path, options.imageRoot);
+            } else {
+                throw Error(pathIn, "not a dataset file: expected metadata .jsonl/.csv (imagefolder), a COCO .json "
+                                    "or a Flickr .token.txt, or a folder");
+            }
+        }
+    } catch (const nlohmann::json::exception& e) {
+        throw Error(pathIn, std::string("malformed dataset metadata: ") + e.what());
+    }
+    if (options.checkImages) checkAllImages(d, d.m_items, options, d.m_problems);
+    return d;
+}
+
+void CaptionDataset::save() {
+    switch (m_format) {
+    case DatasetFormat::ImageFolder: DatasetAccess::saveImageFolder(*this); break;
+    case DatasetFormat::Sidecar: DatasetAccess::saveSidecar(*this, m_root, false); break;
+    case DatasetFormat::Flickr: DatasetAccess::saveFlickr(*this); break;
+    case DatasetFormat::Coco: DatasetAccess::saveCoco(*this); break;
+    }
+}
+
+void CaptionDataset::saveAs(const std::string& dirIn, DatasetFormat format) const {
+    const std::string dir = detail::absoluteNormal(dirIn);
+    std::error_code ec;
+    if (fs::exists(dir, ec) && !fs::is_directory(dir, ec)) throw Error(dirIn, "exists and is not a folder");
+    switch (format) {
+    case DatasetFormat::ImageFolder: DatasetAccess::writeImageFolderCopy(*this, dir); break;
+    case DatasetFormat::Sidecar: DatasetAccess::saveSidecar(*this, dir, true); break;
+    default: throw Error(dirIn, "converting to " + formatName(format) + " is not supported (use imagefolder or sidecar)");
+    }
+}
+
+void CaptionDataset::setCaptions(std::size_t index, std::vector<std::string> captions) {
+    if (index >= m_items.size())
+        throw Error(m_source, "item " + std::to_string(index) + " does not exist (" + std::to_string(m_items.size()) + " items)");
+    m_items[index].captions = std::move(captions);
+}
+
+std::string DatasetAccess::layoutPath(const CaptionDataset& d, const DatasetItem& item) {
+    std::string rel = detail::relativeInside(item.imagePath, d.m_root);
+    if (!rel.empty()) return rel;
+    const fs::path name(item.fileName);
+    if (!item.fileName.empty() && name.is_relative() && name.lexically_normal().string().rfind("..", 0) != 0)
+        return name.lexically_normal().string();
+    return fs::path(item.imagePath).filename().string();
+}
+
+} // namespace captioner

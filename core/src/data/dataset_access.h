@@ -1,0 +1,45 @@
+#pragma once
+// The layout readers and writers of CaptionDataset. They are static members of a friend struct so
+// that each layout lives in its own source file yet fills the dataset's private state directly.
+#include "captioner/dataset.h"
+
+#include <string>
+#include <vector>
+
+namespace captioner {
+
+struct DatasetAccess {
+    struct MetadataFile {
+        std::string path;  // metadata.jsonl or metadata.csv
+        std::string split; // "" for a metadata file at the root
+    };
+
+    // Detection: what a folder holds, without reading it all. Empty when the layout is absent.
+    static std::vector<MetadataFile> findImageFolderMetadata(const std::string& dir, std::vector<DatasetProblem>& problems);
+    static std::vector<std::string> findCocoFiles(const std::string& dir);
+    static std::vector<std::string> findFlickrFiles(const std::string& dir);
+
+    static void readImageFolder(CaptionDataset& d, const std::string& root, const std::vector<MetadataFile>& files);
+    static void readSidecar(CaptionDataset& d, const std::string& root);
+    static void readFlickr(CaptionDataset& d, const std::string& tokenFile, const std::string& imageRoot);
+    static void readCoco(CaptionDataset& d, const std::string& jsonFile, const std::string& imageRoot);
+
+    static void saveImageFolder(CaptionDataset& d);
+    static void saveSidecar(const CaptionDataset& d, const std::string& dir, bool copyImages);
+    static void saveFlickr(const CaptionDataset& d);
+    static void saveCoco(const CaptionDataset& d);
+    static void writeImageFolderCopy(const CaptionDataset& d, const std::string& dir);
+
+    // Where an item's image goes in a converted copy: its path relative to root() when inside it,
+    // else its file name as written when that is a plain relative path, else the bare file name.
+    static std::string layoutPath(const CaptionDataset& d, const DatasetItem& item);
+    static void addProblem(CaptionDataset& d, std::string file, std::string reason) {
+        d.m_problems.push_back({std::move(file), std::move(reason)});
+    }
+};
+
+// Name of the file a sidecar copy writes beside the captions to keep imagefolder columns (the
+// caption column's name and shape, and every extra column) across a conversion round trip.
+inline constexpr const char* kSidecarColumnsFile = "captioner_columns.jsonl";
+
+} // namespace captioner
