@@ -127,6 +127,18 @@ void horizontalPass(const cv::Mat& src, int rowBegin, cv::Mat& out, const Taps& 
         for (int xx = 0; xx < out.cols; ++xx) {
             const int32_t* k = &t.weights[size_t(xx) * t.ksize];
             const uint8_t* p = in + size_t(t.first[xx]) * cn;
+            if (cn == 3) { // the common case, all channels in one sweep over the taps
+                int32_t a0 = half, a1 = half, a2 = half;
+                for (int x = 0; x < t.count[xx]; ++x) {
+                    a0 += int32_t(p[x * 3]) * k[x];
+                    a1 += int32_t(p[x * 3 + 1]) * k[x];
+                    a2 += int32_t(p[x * 3 + 2]) * k[x];
+                }
+                o[xx * 3] = clip8(a0);
+                o[xx * 3 + 1] = clip8(a1);
+                o[xx * 3 + 2] = clip8(a2);
+                continue;
+            }
             for (int c = 0; c < cn; ++c) {
                 int32_t acc = half;
                 for (int x = 0; x < t.count[xx]; ++x)
