@@ -54,8 +54,7 @@ std::vector<CsvRecord> parseCsv(const std::string& input, const std::string& nam
             continue;
         }
         if (c == ',') {
-            endField();
-            fieldStarted = true; // a field follows the comma, even if empty
+            endField(); // the field after the comma is pushed by the next comma or the record's end
             ++i;
             continue;
         }

@@ -42,8 +42,8 @@ DatasetSplit splitDataset(const CaptionDataset& dataset, double testSize, std::u
         if (usable(items[i])) candidates.push_back(i);
     const std::size_t n = candidates.size();
     if (n == 0) return split; // datasets returns two empty splits for an empty dataset
-    // Same arithmetic as datasets (math.ceil of a double product), including its rounding: 0.1 * 30
-    // is 3.0000000000000004 there too, so 30 samples give 4 test items.
+    // Same arithmetic as datasets (math.ceil of a double product), including its rounding: 0.07 * 100
+    // is 7.000000000000001 there too, so 100 samples give 8 test items.
     const std::size_t nTest = std::size_t(std::ceil(testSize * double(n)));
     if (nTest >= n) {
         std::ostringstream s;

@@ -161,8 +161,7 @@ void DatasetAccess::readImageFolder(CaptionDataset& d, const std::string& root, 
         }
     if (d.m_captionColumn.empty()) {
         d.m_captionColumn = "text";
-        if (!files.empty())
-            addProblem(d, files.front().path, "no caption column (looked for text, caption, captions)");
+        if (!keys.empty()) addProblem(d, files.front().path, "no caption column (looked for text, caption, captions)");
     }
     const std::string& col = d.m_captionColumn;
 
