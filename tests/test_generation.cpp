@@ -172,6 +172,7 @@ private slots:
         QTest::newRow("max length 1") << 1 << 1 << 1 << 2 << "maxLength must be at least 2";
         QTest::newRow("beyond positions") << 65 << 1 << 1 << 2 << "exceeds the model's max_position_embeddings (64)";
         QTest::newRow("no beams") << 10 << 0 << 1 << 2 << "numBeams must be at least 1";
+        QTest::newRow("beams > vocab / 2") << 10 << 501 << 1 << 2 << "numBeams 501 needs a vocabulary of at least 1002";
         QTest::newRow("greedy n") << 10 << 1 << 2 << 2 << "numReturnSequences must be between 1 and numBeams (1)";
         QTest::newRow("too many") << 10 << 2 << 3 << 2 << "numReturnSequences must be between 1 and numBeams (2)";
         QTest::newRow("eos outside") << 10 << 1 << 1 << 1000 << "token id 1000 is outside the vocabulary";

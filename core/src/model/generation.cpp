@@ -67,6 +67,9 @@ void validate(const GitConfig& c, const torch::Tensor& pixelValues, const Genera
         throw Error(subject, "maxLength " + std::to_string(o.maxLength) + " exceeds the model's max_position_embeddings (" +
                                  std::to_string(c.maxPositionEmbeddings) + ")");
     if (o.numBeams < 1) throw Error(subject, "numBeams must be at least 1");
+    if (2 * static_cast<int64_t>(o.numBeams) > c.vocabSize) // beam search ranks 2 * numBeams candidates
+        throw Error(subject, "numBeams " + std::to_string(o.numBeams) + " needs a vocabulary of at least " +
+                                 std::to_string(2 * o.numBeams) + " tokens");
     if (o.numReturnSequences < 1 || o.numReturnSequences > o.numBeams)
         throw Error(subject, "numReturnSequences must be between 1 and numBeams (" + std::to_string(o.numBeams) +
                                  "); greedy search returns one sequence");
