@@ -20,7 +20,7 @@ struct GenerationOptions {
     // transformers' GenerationConfig default (False): a beam finishes when no running beam can still beat
     // the worst kept hypothesis by its heuristic bound; true: as soon as numBeams hypotheses are finished.
     bool earlyStopping = false;
-    int64_t bosTokenId = 101, eosTokenId = 102, padTokenId = 0;
+    int64_t bosTokenId = 101, eosTokenId = 102, padTokenId = 0; // eosTokenId -1: no end token (fixed-length runs, benchmarks)
     int numReturnSequences = 1;  // beam search only; at most numBeams; results are image-major
     bool useCache = true;        // false re-runs the full model every step, as transformers does (for tests)
     // Polled before every step; when it returns true generate() stops and returns an empty vector.

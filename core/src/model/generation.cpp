@@ -73,10 +73,14 @@ void validate(const GitConfig& c, const torch::Tensor& pixelValues, const Genera
     if (o.numReturnSequences < 1 || o.numReturnSequences > o.numBeams)
         throw Error(subject, "numReturnSequences must be between 1 and numBeams (" + std::to_string(o.numBeams) +
                                  "); greedy search returns one sequence");
-    for (int64_t id : {o.bosTokenId, o.eosTokenId, o.padTokenId})
-        if (id < 0 || id >= c.vocabSize)
+    auto checkId = [&](int64_t id, bool mayBeNone) {
+        if ((id < 0 && !(mayBeNone && id == -1)) || id >= c.vocabSize)
             throw Error(subject, "token id " + std::to_string(id) + " is outside the vocabulary (size " +
                                      std::to_string(c.vocabSize) + ")");
+    };
+    checkId(o.bosTokenId, false);
+    checkId(o.eosTokenId, true);
+    checkId(o.padTokenId, false);
     if (pixelValues.dim() != 4 || pixelValues.size(0) < 1)
         throw Error("pixel_values", "must have shape [batch, channels, height, width] with at least one image");
 }

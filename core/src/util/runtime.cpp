@@ -8,6 +8,7 @@
 #include <torch/version.h>
 
 #include <cstdlib>
+#include <dlfcn.h>
 #include <filesystem>
 #include <thread>
 #include <vector>
@@ -19,8 +20,20 @@ int hardwareThreads() {
     return n == 0 ? 1 : static_cast<int>(n);
 }
 
+namespace {
+// at::set_num_threads does not reach OpenBLAS's own pool: left alone it spins up one thread per core
+// on top of LibTorch's and halves matmul throughput when fewer threads were asked for. Looked up at
+// run time because the BLAS LibTorch uses is chosen by Debian's alternatives, not at link time.
+void setBlasThreads(int n) {
+    using SetThreads = void (*)(int);
+    if (auto f = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) f(n);
+}
+} // namespace
+
 int configureThreads(int n) {
-    at::set_num_threads(n <= 0 ? hardwareThreads() : n);
+    const int threads = n <= 0 ? hardwareThreads() : n;
+    at::set_num_threads(threads);
+    setBlasThreads(threads);
     return at::get_num_threads();
 }
 

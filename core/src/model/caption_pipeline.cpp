@@ -1,0 +1,113 @@
+#include "captioner/caption_pipeline.h"
+
+#include "captioner/error.h"
+#include "captioner/image_io.h"
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <filesystem>
+
+namespace fs = std::filesystem;
+
+namespace captioner {
+
+namespace {
+using Clock = std::chrono::steady_clock;
+double secondsSince(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+} // namespace
+
+bool hasImageExtension(const std::string& path) {
+    std::string ext = fs::path(path).extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+    static const char* known[] = {".png", ".jpg", ".jpeg", ".jpe", ".webp", ".bmp", ".tif", ".tiff", ".pgm", ".ppm", ".pnm"};
+    return std::any_of(std::begin(known), std::end(known), [&](const char* k) { return ext == k; });
+}
+
+std::vector<std::string> listImageFiles(const std::string& folder) {
+    std::vector<std::string> out;
+    std::error_code ec;
+    fs::recursive_directory_iterator it(folder, fs::directory_options::skip_permission_denied, ec), end;
+    if (ec) throw Error(folder, "cannot list folder: " + ec.message());
+    for (; it != end; it.increment(ec)) {
+        if (ec) throw Error(folder, "cannot list folder: " + ec.message());
+        if (it->is_regular_file() && hasImageExtension(it->path().string())) out.push_back(it->path().string());
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+GenerationOptions generationOptionsFor(const GitCheckpoint& ck, int maxLength, int numBeams, double lengthPenalty) {
+    GenerationOptions g;
+    g.maxLength = maxLength;
+    g.numBeams = numBeams;
+    g.lengthPenalty = lengthPenalty;
+    g.bosTokenId = ck.tokenizer ? ck.tokenizer->clsTokenId() : ck.config.bosTokenId;
+    g.eosTokenId = ck.tokenizer ? ck.tokenizer->sepTokenId() : ck.config.eosTokenId;
+    g.padTokenId = ck.config.padTokenId;
+    return g;
+}
+
+std::vector<CaptionResult> captionImages(GitCheckpoint& ck, const std::vector<std::string>& paths,
+                                         const CaptionOptions& options) {
+    if (!ck.tokenizer) throw Error(ck.dir, "the checkpoint has no tokenizer, captions cannot be decoded");
+    if (options.generation.maxLength < 2) throw Error("max length", "must be at least 2 (it counts the start token)");
+    if (options.generation.numBeams < 1) throw Error("num beams", "must be at least 1");
+    c10::InferenceMode inference;
+    const torch::Device device = ck.model->parameters().front().device();
+    const size_t batchSize = static_cast<size_t>(std::max(1, options.batchSize));
+    std::vector<CaptionResult> results;
+    results.reserve(paths.size());
+    for (size_t start = 0; start < paths.size(); start += batchSize) {
+        if (options.shouldCancel && options.shouldCancel()) break;
+        const size_t end = std::min(paths.size(), start + batchSize);
+        std::vector<CaptionResult> batch(end - start);
+        std::vector<torch::Tensor> pixels;
+        std::vector<size_t> okIndex;
+        for (size_t i = start; i < end; ++i) {
+            CaptionResult& r = batch[i - start];
+            r.image = paths[i];
+            const auto t0 = Clock::now();
+            try {
+                pixels.push_back(ck.processor.preprocess(decodeImageRgb(paths[i])));
+                okIndex.push_back(i - start);
+            } catch (const Error& e) {
+                r.error = e.what();
+            } catch (const std::exception& e) {
+                r.error = paths[i] + ": " + e.what();
+            }
+            r.seconds = secondsSince(t0);
+        }
+        if (!pixels.empty()) {
+            const auto t0 = Clock::now();
+            const auto ids = generate(ck.model, torch::stack(pixels).to(device), options.generation);
+            const double share = secondsSince(t0) / static_cast<double>(okIndex.size());
+            for (size_t k = 0; k < okIndex.size(); ++k) {
+                CaptionResult& r = batch[okIndex[k]];
+                r.tokenIds = ids[k];
+                r.caption = ck.tokenizer->decode(r.tokenIds, true);
+                r.seconds += share;
+            }
+        }
+        for (auto& r : batch) {
+            if (options.onResult) options.onResult(r);
+            results.push_back(std::move(r));
+        }
+    }
+    return results;
+}
+
+ScoreResult scoreCaption(GitCheckpoint& ck, const std::string& imagePath, const std::string& text) {
+    if (!ck.tokenizer) throw Error(ck.dir, "the checkpoint has no tokenizer");
+    c10::InferenceMode inference;
+    const torch::Device device = ck.model->parameters().front().device();
+    ScoreResult r;
+    r.inputIds = ck.tokenizer->encode(text, true);
+    const auto pixels = ck.processor.preprocess(decodeImageRgb(imagePath)).unsqueeze(0).to(device);
+    const auto ids = torch::tensor(r.inputIds, torch::kInt64).unsqueeze(0).to(device);
+    const auto out = ck.model->forward(pixels, ids, torch::ones_like(ids), ids);
+    r.loss = out.loss.item<double>();
+    return r;
+}
+
+} // namespace captioner
