@@ -1,0 +1,59 @@
+#pragma once
+// Caption metrics computed the way the reference libraries compute them, so numbers printed by the
+// trainer and `captioner eval` can be compared with papers and with the Hugging Face guide.
+//
+// - wordErrorRate: HF `evaluate`'s "wer" (jiwer compute_measures, concatenate_texts=False): per pair,
+//   jiwer's default WER transform (collapse runs of two or more whitespace characters to one space,
+//   strip, split on ' ' dropping empty words; NO case folding, NO punctuation removal), then corpus
+//   WER = sum(S + D + I) / sum(reference words). jiwer raises for an empty reference; here an empty
+//   reference is counted instead: each predicted word is an insertion and it adds no reference words.
+//   If all references together hold no words, wer is 0 when there are no insertions, else +infinity.
+//   S, D, I split of ties: the alignment prefers match/substitution, then deletion, then insertion;
+//   their sum (and so wer) is the exact edit distance whatever the tie-breaking.
+// - rougeL: google's rouge_score RougeScorer(["rougeL"]) F-measure with its default tokenizer
+//   (lowercase, every run of characters outside [a-z0-9] is a separator, no stemming), averaged over
+//   pairs; a pair with an empty side scores 0.
+// - bleu4 / ciderD: pycocoevalcap (tylin/coco-caption) after its PTBTokenizer step, emulated for ASCII
+//   (see cocoTokenize). BLEU is corpus-level with the "closest" reference length; CIDEr-D uses n = 4,
+//   sigma = 6, IDF from the references of the evaluated set, clipping, Gaussian length penalty (on
+//   bigram counts, as the reference code does) and x10, averaged over images. With a single image every
+//   n-gram has IDF 0, so CIDEr-D is 0 there, as in pycocoevalcap.
+// All functions throw captioner::Error when predictions and references differ in count, or when an
+// image has no reference at all (BLEU/CIDEr). Empty inputs give zeros.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace captioner {
+
+struct WerResult {
+    double wer = 0;
+    int64_t substitutions = 0, deletions = 0, insertions = 0, hits = 0, referenceWords = 0;
+};
+
+WerResult wordErrorRate(const std::vector<std::string>& predictions, const std::vector<std::string>& references);
+
+double rougeL(const std::vector<std::string>& predictions, const std::vector<std::string>& references);
+
+// references[i] holds all reference captions of image i (at least one).
+double bleu4(const std::vector<std::string>& predictions, const std::vector<std::vector<std::string>>& references);
+double ciderD(const std::vector<std::string>& predictions, const std::vector<std::vector<std::string>>& references);
+
+// Approximation of coco-caption's tokenisation (Stanford PTBTokenizer -lowerCase -preserveLines, then
+// dropping its punctuation tokens) for ASCII text: lowercase; , ; : ! ? ( ) [ ] { } " ` are split off and
+// dropped; periods are dropped at the end of a word and in runs ("..."), kept inside it ("3.5", "e.g");
+// clitics 's 're 've 'll 'd 'm n't become their own tokens; other apostrophes and standalone - and --
+// are dropped; hyphens inside words are kept. Non-ASCII bytes are kept as word characters.
+std::vector<std::string> cocoTokenize(const std::string& caption);
+
+struct CaptionMetrics {
+    WerResult wer;
+    double rougeL = 0, bleu4 = 0, cider = 0;
+    int64_t count = 0;
+};
+
+// WER and ROUGE-L use the first reference of each image; BLEU-4 and CIDEr-D use all of them.
+CaptionMetrics computeCaptionMetrics(const std::vector<std::string>& predictions,
+                                     const std::vector<std::vector<std::string>>& references);
+
+} // namespace captioner
