@@ -8,8 +8,9 @@
 //   WER = sum(S + D + I) / sum(reference words). jiwer raises for an empty reference; here an empty
 //   reference is counted instead: each predicted word is an insertion and it adds no reference words.
 //   If all references together hold no words, wer is 0 when there are no insertions, else +infinity.
-//   S, D, I split of ties: the alignment prefers match/substitution, then deletion, then insertion;
-//   their sum (and so wer) is the exact edit distance whatever the tie-breaking.
+//   Only ASCII whitespace counts as space. When several alignments are optimal the S/D/I split may
+//   differ from rapidfuzz's (ours prefers match/substitution, then deletion, then insertion); their
+//   sum, and so wer, is the exact edit distance either way.
 // - rougeL: google's rouge_score RougeScorer(["rougeL"]) F-measure with its default tokenizer
 //   (lowercase, every run of characters outside [a-z0-9] is a separator, no stemming), averaged over
 //   pairs; a pair with an empty side scores 0.
@@ -43,7 +44,9 @@ double ciderD(const std::vector<std::string>& predictions, const std::vector<std
 // dropping its punctuation tokens) for ASCII text: lowercase; , ; : ! ? ( ) [ ] { } " ` are split off and
 // dropped; periods are dropped at the end of a word and in runs ("..."), kept inside it ("3.5", "e.g");
 // clitics 's 're 've 'll 'd 'm n't become their own tokens; other apostrophes and standalone - and --
-// are dropped; hyphens inside words are kept. Non-ASCII bytes are kept as word characters.
+// are dropped; hyphens inside words are kept. Known differences from CoreNLP: other symbols ($ % # & /)
+// stay attached to their word where PTB may split them off, abbreviations lose their final period
+// ("mr." -> "mr"), and non-ASCII bytes are kept unchanged (not lowercased).
 std::vector<std::string> cocoTokenize(const std::string& caption);
 
 struct CaptionMetrics {

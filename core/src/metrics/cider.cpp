@@ -33,7 +33,8 @@ TfIdfVector toVector(const NgramCounts& counts, const std::unordered_map<std::st
             const double w = static_cast<double>(tf) * (logImageCount - df);
             v.weights[k][ngram] = w;
             v.norm[k] += w * w;
-            // The reference code counts the length on bigrams (its index 1), not on words.
+            // The reference code counts the length on bigrams (its index 1), not on words; the
+            // difference only shows when one side is empty, where the score is 0 anyway.
             if (k == 1)
                 v.length += tf;
         }
