@@ -1,6 +1,8 @@
 // AdamW, gradient clipping and learning-rate schedules against PyTorch 1.13's torch.optim.AdamW,
 // clip_grad_norm_ and transformers 4.46's schedules (tests/fixtures/optimizer/make_fixtures.py).
 #include "captioner/error.h"
+#include "captioner/git_model.h"
+#include "captioner/model_presets.h"
 #include "captioner/optimizer.h"
 #include "captioner/safetensors.h"
 #include "test_support.h"
@@ -98,6 +100,7 @@ class TestOptimizer : public QObject {
 private slots:
     void initTestCase() { torch::set_num_threads(1); }
     void decayGroupsFollowHf();
+    void decayGroupsOfGitModelFollowHf();
     void matchesTorchWithReferenceGradients();
     void matchesTorchEndToEnd();
     void stateMatchesTorch();
@@ -121,6 +124,30 @@ void TestOptimizer::decayGroupsFollowHf() {
     QCOMPARE(opt.parameters().size(), size_t(7));
     for (const auto& p : opt.parameters())
         QCOMPARE(p.decay, std::find(expected.begin(), expected.end(), p.name) != expected.end());
+}
+
+// HF's grouping of a real GitForCausalLM: LayerNorms (text, vision, projection) and biases are exempt,
+// CLIP's class_embedding (a module-level parameter) is decayed.
+void TestOptimizer::decayGroupsOfGitModelFollowHf() {
+    const auto j = testsupport::readJson(testsupport::fixture("optimizer/git_decay.json"));
+    auto expected = j["decay_names"].get<std::vector<std::string>>();
+    auto trainable = j["trainable_names"].get<std::vector<std::string>>();
+    GitForCausalLM model(presetConfig("tiny", 100));
+    auto actual = decayParameterNames(*model);
+    std::sort(expected.begin(), expected.end());
+    std::sort(actual.begin(), actual.end());
+    QCOMPARE(actual, expected);
+    std::vector<std::string> names, decayed;
+    const AdamW opt = AdamW::forModule(*model);
+    for (const auto& p : opt.parameters()) {
+        names.push_back(p.name);
+        if (p.decay) decayed.push_back(p.name);
+    }
+    std::sort(names.begin(), names.end());
+    std::sort(trainable.begin(), trainable.end());
+    std::sort(decayed.begin(), decayed.end());
+    QCOMPARE(names, trainable);
+    QCOMPARE(decayed, expected);
 }
 
 // Gradients from the fixture isolate the optimizer, clipping and schedule from autograd.
