@@ -1,6 +1,6 @@
 // Caption metrics: hand-computed cases (arithmetic in the comments), the PTB tokenisation emulation,
-// and tests/fixtures/metrics/reference.json (BLEU/CIDEr from pycocoevalcap's own scorers, WER/ROUGE-L
-// from an independent Python re-implementation; see the README there).
+// and tests/fixtures/metrics/reference.json (BLEU/CIDEr from pycocoevalcap's own scorers, WER counts
+// from real jiwer 2.5.1, ROUGE-L from an independent Python re-implementation; see the README there).
 #include "captioner/error.h"
 #include "captioner/metrics.h"
 #include "test_support.h"
@@ -180,6 +180,12 @@ private slots:
         QCOMPARE(m.wer.substitutions + m.wer.deletions + m.wer.insertions, c.at("wer_errors").get<int64_t>());
         QCOMPARE(m.wer.referenceWords, c.at("reference_words").get<int64_t>());
         QVERIFY2(near(m.wer.wer, c.at("wer").get<double>()), std::to_string(m.wer.wer).c_str());
+        const auto& jiwerCounts = c.at("jiwer_counts");
+        // The S/D/I split too, as real jiwer 2.5.1 (python-Levenshtein) reports it.
+        QCOMPARE(m.wer.substitutions, jiwerCounts.at("substitutions").get<int64_t>());
+        QCOMPARE(m.wer.deletions, jiwerCounts.at("deletions").get<int64_t>());
+        QCOMPARE(m.wer.insertions, jiwerCounts.at("insertions").get<int64_t>());
+        QCOMPARE(m.wer.hits, jiwerCounts.at("hits").get<int64_t>());
         QVERIFY2(near(m.rougeL, c.at("rouge_l").get<double>()), std::to_string(m.rougeL).c_str());
         QVERIFY2(near(m.bleu4, c.at("bleu4").get<double>()), std::to_string(m.bleu4).c_str());
         QVERIFY2(near(m.cider, c.at("cider").get<double>()), std::to_string(m.cider).c_str());
