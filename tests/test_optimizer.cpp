@@ -105,6 +105,7 @@ private slots:
     void matchesTorchEndToEnd();
     void stateMatchesTorch();
     void saveLoadResumesIdentically();
+    void parametersWithoutGradientAreSkipped();
     void nonFiniteGradientIsDetected_data();
     void nonFiniteGradientIsDetected();
     void clipLeavesSmallGradients();
@@ -248,6 +249,25 @@ void TestOptimizer::saveLoadResumesIdentically() {
         QCOMPARE(resumedOpt.state(p.key()).step, int64_t(steps));
         QVERIFY(torch::equal(resumedOpt.state(p.key()).expAvgSq, straightOpt.state(p.key()).expAvgSq));
     }
+}
+
+// As in PyTorch: no gradient, no update and no step count; zeroGrad() drops gradients (set_to_none).
+void TestOptimizer::parametersWithoutGradientAreSkipped() {
+    Mlp model = initialModel();
+    AdamW opt = fixtureOptimizer(model);
+    setReferenceGrads(model, 1);
+    model->fc2->bias.mutable_grad() = torch::Tensor();
+    const auto before = model->fc2->bias.clone();
+    opt.setLearningRate(0.01);
+    opt.step();
+    QVERIFY(torch::equal(model->fc2->bias, before));
+    QCOMPARE(opt.state("fc2.bias").step, int64_t(0));
+    QCOMPARE(opt.state("fc1.bias").step, int64_t(1));
+    const auto init = loadSafetensors(testsupport::fixture("optimizer/init.safetensors"));
+    QVERIFY(!torch::equal(model->fc1->bias, init.at("fc1.bias"))); // the others did move
+    opt.zeroGrad();
+    for (const auto& p : opt.parameters())
+        QVERIFY(!p.tensor.grad().defined());
 }
 
 void TestOptimizer::nonFiniteGradientIsDetected_data() {
