@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <iostream>
+#include <unistd.h>
 
 namespace {
 
@@ -38,7 +39,8 @@ cli::CommandRegistrar reg({"demo-data", "Write the demo dataset: rendered shapes
         o.imageSize = p.intValue("size");
         o.threads = p.intValue("threads");
         int lastPercent = -1;
-        o.progress = [&](int done, int total) {
+        const bool interactive = ::isatty(2); // a progress line only where \r redraws it
+        if (interactive) o.progress = [&](int done, int total) {
             const int percent = int(100LL * done / total);
             if (percent / 10 != lastPercent / 10 || done == total) {
                 std::cerr << "\rrendering " << done << "/" << total << std::flush;
@@ -48,7 +50,7 @@ cli::CommandRegistrar reg({"demo-data", "Write the demo dataset: rendered shapes
         const auto start = std::chrono::steady_clock::now();
         captioner::writeDemoDataset(out, o);
         const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        std::cerr << "\n";
+        if (interactive) std::cerr << "\n";
         std::cout << "wrote " << o.count << " images and metadata.jsonl to " << out << " in " << seconds << " s\n";
         return 0;
     }});
