@@ -1,5 +1,6 @@
 // Parallel, deterministic batch loading for training (see batch_loader.h).
 #include "captioner/batch_loader.h"
+#include "util/seeding.h"
 
 #include "captioner/error.h"
 #include "captioner/image_io.h"
@@ -20,12 +21,7 @@ struct BatchLoader::EpochPlan {
 
 namespace {
 
-uint64_t splitMix64(uint64_t x) {
-    x += 0x9E3779B97F4A7C15ull;
-    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-    x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-    return x ^ (x >> 31);
-}
+using detail::splitMix64;
 
 // Separate streams for the order and the captions, so turning shuffle off keeps the captions.
 std::mt19937_64 epochRng(uint64_t seed, int epoch, uint64_t stream) {

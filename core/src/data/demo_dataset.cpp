@@ -1,5 +1,6 @@
 // Writing the demo dataset as an imagefolder, rendered by a bounded pool of threads.
 #include "captioner/demo_dataset.h"
+#include "util/seeding.h"
 
 #include "captioner/atomic_file.h"
 #include "captioner/error.h"
@@ -22,12 +23,7 @@ namespace fs = std::filesystem;
 namespace captioner {
 namespace {
 
-uint64_t splitMix64(uint64_t x) {
-    x += 0x9E3779B97F4A7C15ull;
-    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-    x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-    return x ^ (x >> 31);
-}
+using detail::splitMix64;
 
 // Each image has its own generator, derived from (seed, index), so images can be rendered in any
 // order on any number of threads and still come out the same.
