@@ -110,6 +110,17 @@ private slots:
         QCOMPARE(c8.at<cv::Vec3b>(7, 9), cv::Vec3b(s[2] >> 8, s[1] >> 8, s[0] >> 8));
     }
 
+    // A complete, valid 370-byte PNG whose header says 100000x100000: refused before any allocation.
+    void decompressionBombIsRefusedFromTheHeader() {
+        const std::string bomb = testsupport::fixture("dataset/huge_dims.png");
+        QCOMPARE(probeImage(bomb).width, 100000);
+        expectError([&] { decodeImageRgb(bomb); }, bomb, "100000x100000 pixels, over the limit of 178956970");
+        expectError([&] { decodeThumbnailRgb(bomb, 128); }, bomb, "over the limit");
+        const std::string bytes = testsupport::readFile(bomb);
+        expectError([&] { decodeImageRgbFromMemory(std::vector<uint8_t>(bytes.begin(), bytes.end()), "in-memory.png"); },
+                    "in-memory.png", "over the limit");
+    }
+
     void exifOrientationIsApplied() {
         const std::string path = imageFixture("input/exif_orientation6_64x32.jpg");
         const cv::Mat rgb = decodeImageRgb(path);

@@ -8,6 +8,7 @@
 // 64-bit FNV-1a hash of the whole file). Images are checked on a bounded pool of threads that is
 // joined before buildReport returns; an image whose header claims more than
 // kMaxImagePixels pixels is refused without being decoded, as Pillow refuses decompression bombs.
+#include "captioner/image_io.h"
 #include <captioner/dataset.h>
 
 #include <nlohmann/json.hpp>
@@ -22,7 +23,6 @@
 namespace captioner {
 
 // Pillow's DecompressionBombError threshold (2 * Image.MAX_IMAGE_PIXELS).
-constexpr std::uint64_t kMaxImagePixels = 178956970;
 
 struct LengthStats {
     std::size_t min = 0, max = 0;

@@ -13,6 +13,10 @@
 
 namespace captioner {
 
+// Images with more pixels than this are refused from their header, never decoded (Pillow's
+// decompression-bomb limit: a hostile 100000x100000 PNG would otherwise ask for 30 GB).
+constexpr std::uint64_t kMaxImagePixels = 178956970;
+
 cv::Mat decodeImageRgb(const std::string& path);
 cv::Mat decodeImageRgbFromMemory(const std::vector<uint8_t>& bytes, const std::string& nameForErrors);
 

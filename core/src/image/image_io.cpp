@@ -78,6 +78,12 @@ ImageFormat checkedFormat(const std::vector<uint8_t>& bytes, const std::string& 
     if (f == ImageFormat::Gif)
         throw Error(name, "GIF images are not supported by this build's decoder");
     detail::checkComplete(f, bytes.data(), bytes.size(), name);
+    // Refuse decompression bombs from the header, before the decoder allocates anything.
+    ImageInfo info;
+    if (detail::readHeader(f, bytes.data(), bytes.size(), info) &&
+        std::uint64_t(std::max(info.width, 0)) * std::uint64_t(std::max(info.height, 0)) > kMaxImagePixels)
+        throw Error(name, "image is " + std::to_string(info.width) + "x" + std::to_string(info.height) +
+                              " pixels, over the limit of " + std::to_string(kMaxImagePixels) + "; not decoded");
     return f;
 }
 
