@@ -62,13 +62,14 @@ std::array<double, kMaxOrder> similarity(const TfIdfVector& hyp, const TfIdfVect
 
 } // namespace
 
-double ciderD(const std::vector<std::string>& predictions, const std::vector<std::vector<std::string>>& references)
+std::vector<double> ciderDScores(const std::vector<std::string>& predictions,
+                                 const std::vector<std::vector<std::string>>& references)
 {
     if (predictions.size() != references.size())
         throw Error("CIDEr-D", std::to_string(predictions.size()) + " predictions but " +
                                    std::to_string(references.size()) + " reference sets");
     if (predictions.empty())
-        return 0.0;
+        return {};
     std::vector<NgramCounts> hypCounts;
     std::vector<std::vector<NgramCounts>> refCounts(predictions.size());
     std::unordered_map<std::string, double> documentFrequency;
@@ -87,7 +88,8 @@ double ciderD(const std::vector<std::string>& predictions, const std::vector<std
             documentFrequency[ngram] += 1;
     }
     const double logImageCount = std::log(static_cast<double>(predictions.size()));
-    double total = 0;
+    std::vector<double> scores;
+    scores.reserve(predictions.size());
     for (size_t img = 0; img < predictions.size(); ++img) {
         const TfIdfVector hyp = toVector(hypCounts[img], documentFrequency, logImageCount);
         std::array<double, kMaxOrder> score{};
@@ -100,9 +102,18 @@ double ciderD(const std::vector<std::string>& predictions, const std::vector<std
         for (double s : score)
             mean += s;
         mean /= kMaxOrder;
-        total += mean / static_cast<double>(refCounts[img].size()) * 10.0;
+        scores.push_back(mean / static_cast<double>(refCounts[img].size()) * 10.0);
     }
-    return total / static_cast<double>(predictions.size());
+    return scores;
+}
+
+double ciderD(const std::vector<std::string>& predictions, const std::vector<std::vector<std::string>>& references)
+{
+    const auto scores = ciderDScores(predictions, references);
+    double total = 0;
+    for (double score : scores)
+        total += score;
+    return scores.empty() ? 0.0 : total / static_cast<double>(scores.size());
 }
 
 } // namespace captioner

@@ -1,4 +1,5 @@
-// ROUGE-L F-measure as google's rouge_score with its default tokenizer, averaged over pairs.
+// ROUGE-L F-measure as google's rouge_score with its default tokenizer, averaged over pairs; and
+// coco-caption's own ROUGE_L (max precision and recall over references, beta 1.2) on its tokenisation.
 #include "captioner/error.h"
 #include "captioner/metrics.h"
 
@@ -57,6 +58,42 @@ double rougeL(const std::vector<std::string>& predictions, const std::vector<std
         const double recall = lcs / static_cast<double>(target.size());
         if (precision + recall > 0)
             sum += 2 * precision * recall / (precision + recall);
+    }
+    return sum / static_cast<double>(predictions.size());
+}
+
+double cocoRougeL(const std::vector<std::string>& predictions,
+                  const std::vector<std::vector<std::string>>& references)
+{
+    if (predictions.size() != references.size())
+        throw Error("ROUGE_L", std::to_string(predictions.size()) + " predictions but " +
+                                   std::to_string(references.size()) + " reference sets");
+    if (predictions.empty())
+        return 0.0;
+    // coco-caption splits the tokenised, space-joined caption on " ": an empty caption is one empty
+    // word, not none. That decides the corner cases (an empty hypothesis against an empty reference
+    // scores 1 there), so it is kept.
+    auto words = [](const std::string& caption) {
+        auto tokens = cocoTokenize(caption);
+        if (tokens.empty())
+            tokens.emplace_back();
+        return tokens;
+    };
+    constexpr double kBetaSquared = 1.2 * 1.2;
+    double sum = 0;
+    for (size_t img = 0; img < predictions.size(); ++img) {
+        if (references[img].empty())
+            throw Error("ROUGE_L", "image " + std::to_string(img) + " has no reference caption");
+        const auto hyp = words(predictions[img]);
+        double bestPrecision = 0, bestRecall = 0;
+        for (const auto& reference : references[img]) {
+            const auto ref = words(reference);
+            const double lcs = static_cast<double>(lcsLength(ref, hyp));
+            bestPrecision = std::max(bestPrecision, lcs / static_cast<double>(hyp.size()));
+            bestRecall = std::max(bestRecall, lcs / static_cast<double>(ref.size()));
+        }
+        if (bestPrecision != 0 && bestRecall != 0)
+            sum += (1 + kBetaSquared) * bestPrecision * bestRecall / (bestRecall + kBetaSquared * bestPrecision);
     }
     return sum / static_cast<double>(predictions.size());
 }
