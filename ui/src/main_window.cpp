@@ -11,6 +11,10 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QMimeData>
+#include <QToolBar>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -22,6 +26,7 @@
 #include <QTabBar>
 #include <QTabWidget>
 #include <QToolButton>
+#include <QUndoStack>
 
 namespace captioner::ui {
 
@@ -52,6 +57,13 @@ MainWindow::MainWindow(QWidget* parent)
 
     connect(m_datasetPage, &DatasetPage::openRequested, this, &MainWindow::chooseDataset);
     connect(m_datasetPage, &DatasetPage::folderDropped, this, &MainWindow::openDataset);
+    connect(m_datasetPage, &DatasetPage::openDemoRequested, this, &MainWindow::openDemoDataset);
+    connect(m_datasetPage, &DatasetPage::opened, this, &MainWindow::onDatasetOpened);
+    connect(m_datasetPage, &DatasetPage::openFailed, this, &MainWindow::onDatasetFailed);
+    connect(m_datasetPage, &DatasetPage::message, this, [this](const QString& text) { statusBar()->showMessage(text, 8000); });
+    connect(m_datasetPage, &DatasetPage::saved, this, [this](bool, const QString& text) { statusBar()->showMessage(text, 8000); });
+    connect(m_datasetPage->undoStack(), &QUndoStack::cleanChanged, this, [this](bool clean) { setWindowModified(!clean); });
+    setAcceptDrops(true);
     connect(m_trainPage, &TrainPage::openDatasetRequested, this, &MainWindow::chooseDataset);
     connect(m_trainPage, &TrainPage::openModelRequested, this, &MainWindow::chooseModel);
     connect(m_captionPage, &CaptionPage::openModelRequested, this, &MainWindow::chooseModel);
@@ -74,14 +86,52 @@ void MainWindow::createActions() {
     openModel->setObjectName(QStringLiteral("actionOpenModel"));
     openModel->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
     openModel->setStatusTip(tr("Open a GIT model folder (config.json, model.safetensors, vocab.txt)"));
+    QAction* openDemo = file->addAction(tr("Open D&emo Dataset"), this, &MainWindow::openDemoDataset);
+    openDemo->setObjectName(QStringLiteral("actionOpenDemo"));
+    openDemo->setStatusTip(tr("Open the built-in dataset of generated shapes with their captions"));
     m_recentMenu = file->addMenu(tr("&Recent"));
     m_recentMenu->setObjectName(QStringLiteral("menuRecent"));
     rebuildRecentMenu();
+    file->addSeparator();
+    const QList<QAction*> editActions = m_datasetPage->editActions();
+    file->addAction(editActions[2]); // Save Captions
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setObjectName(QStringLiteral("actionQuit"));
     quit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q));
     quit->setMenuRole(QAction::QuitRole);
+
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    edit->addAction(editActions[0]);
+    edit->addAction(editActions[1]);
+    edit->addSeparator();
+    edit->addAction(editActions[3]); // Find
+
+    QMenu* review = menuBar()->addMenu(tr("&Review"));
+    const QList<QAction*> reviewActions = m_datasetPage->reviewActions();
+    for (int i = 0; i < reviewActions.size(); ++i) {
+        if (i == 1 || i == reviewActions.size() - 1) review->addSeparator();
+        review->addAction(reviewActions[i]);
+    }
+
+    QToolBar* tools = addToolBar(tr("Main"));
+    tools->setObjectName(QStringLiteral("mainToolBar"));
+    tools->setAccessibleName(tr("Main toolbar"));
+    tools->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    tools->addAction(openDataset);
+    tools->addAction(openDemo);
+    tools->addAction(editActions[2]);
+    tools->addSeparator();
+    tools->addAction(editActions[0]);
+    tools->addAction(editActions[1]);
+    tools->addSeparator();
+    tools->addAction(reviewActions[0]);
+    tools->addAction(reviewActions.last());
+    // Toolbar buttons take focus too: they need the description a screen reader reads.
+    for (QToolButton* button : tools->findChildren<QToolButton*>()) {
+        if (!button->defaultAction()) continue;
+        button->setAccessibleDescription(button->defaultAction()->statusTip());
+    }
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     const QString pageNames[] = {tr("&Dataset"), tr("&Train"), tr("&Caption")};
@@ -140,11 +190,38 @@ void MainWindow::openDataset(const QString& folder) {
         return;
     }
     m_datasetPage->openFolder(folder);
-    m_trainPage->setDatasetFolder(m_datasetPage->folder());
-    AppSettings::addRecent(QStringLiteral("dataset"), m_datasetPage->folder());
-    rebuildRecentMenu();
     showPage(Page::Dataset);
-    statusBar()->showMessage(tr("Opened dataset %1").arg(QDir::toNativeSeparators(m_datasetPage->folder())), 5000);
+}
+
+void MainWindow::openDemoDataset() {
+    m_datasetPage->openDemo();
+    showPage(Page::Dataset);
+}
+
+void MainWindow::onDatasetOpened(const QString& folder) {
+    m_trainPage->setDatasetFolder(folder);
+    AppSettings::addRecent(QStringLiteral("dataset"), folder);
+    rebuildRecentMenu();
+    setWindowTitle(tr("%1[*] — Captioner").arg(QFileInfo(folder).fileName()));
+    setWindowModified(false);
+    statusBar()->showMessage(tr("Opened dataset %1").arg(QDir::toNativeSeparators(folder)), 5000);
+}
+
+void MainWindow::onDatasetFailed(const QString& folder, const QString& message) {
+    // Shown in the status bar, not in a dialog: opening runs in the background and the window stays usable.
+    statusBar()->showMessage(tr("Could not open %1: %2").arg(QDir::toNativeSeparators(folder), message));
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+    if (event->mimeData()->hasUrls() && event->mimeData()->urls().first().isLocalFile()) event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+    const QList<QUrl> urls = event->mimeData()->urls();
+    if (urls.isEmpty() || !urls.first().isLocalFile()) return;
+    const QFileInfo info(urls.first().toLocalFile());
+    event->acceptProposedAction();
+    openDataset(info.isDir() ? info.absoluteFilePath() : info.absolutePath());
 }
 
 void MainWindow::openModel(const QString& folder) {
@@ -220,6 +297,23 @@ void MainWindow::restoreSettings() {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
+    if (m_datasetPage->hasUnsavedChanges()) {
+        const auto answer = QMessageBox::question(this, tr("Unsaved Captions"),
+            tr("Some captions were edited but not saved. Save them before closing?"),
+            QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+        if (answer == QMessageBox::Cancel) {
+            event->ignore();
+            return;
+        }
+        if (answer == QMessageBox::Save) {
+            m_datasetPage->save();
+            // Saving runs in the background: close once it is done (or stay open when it failed).
+            connect(m_datasetPage, &DatasetPage::saved, this, [this](bool ok) { if (ok) close(); }, Qt::SingleShotConnection);
+            event->ignore();
+            return;
+        }
+        m_datasetPage->undoStack()->setClean();
+    }
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());

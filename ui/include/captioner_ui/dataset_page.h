@@ -1,49 +1,163 @@
 #pragma once
-// DatasetPage shows the images of the dataset folder the user opened. The folder is listed by
-// QFileSystemModel, which reads directories on its own thread, so large folders never stall the
-// window. Folders can also be dropped onto the page.
+// DatasetPage is the dataset browser: a grid of thumbnails with captions (QListView in icon mode over
+// DatasetModel through DatasetFilterModel), a search box, kind and sort choosers, a thumbnail size
+// slider, the detail pane with the caption editor, and review mode for stepping through images with
+// the keyboard. Opening, report building, previews and saving run off the UI thread; the page shows
+// progress meanwhile and stays usable. Folders can be dropped onto it.
+#include <QList>
 #include <QWidget>
 
-class QFileSystemModel;
+#include <memory>
+
+class QAction;
+class QCheckBox;
+class QComboBox;
 class QLabel;
+class QLineEdit;
 class QListView;
+class QProgressBar;
+class QPushButton;
+class QSlider;
+class QSplitter;
 class QStackedLayout;
+class QUndoStack;
+
+namespace captioner {
+struct DatasetReport;
+}
 
 namespace captioner::ui {
 
+class DatasetFilterModel;
+class DatasetLoader;
+class DatasetModel;
+class DetailPane;
 class EmptyState;
+class ReviewPanel;
+class ThumbnailDelegate;
+class ThumbnailProvider;
 
 class DatasetPage : public QWidget {
     Q_OBJECT
 public:
     explicit DatasetPage(QWidget* parent = nullptr);
+    ~DatasetPage() override;
 
     QString folder() const { return m_folder; }
+    // Opens a dataset folder in the background; opened() or openFailed() follows.
     void openFolder(const QString& folder);
+    // Opens the built-in demo dataset, generating it first when it is not there yet.
+    void openDemo();
     bool isEmptyStateShown() const;
-    // Image file patterns shown, e.g. "*.jpg".
+    bool isLoading() const;
+    bool hasDataset() const;
     static QStringList imageNameFilters();
+
+    DatasetModel* model() const { return m_model; }
+    DatasetFilterModel* filterModel() const { return m_filter; }
+    QListView* view() const { return m_view; }
+    DetailPane* detailPane() const { return m_detail; }
+    ReviewPanel* reviewPanel() const { return m_review; }
+    QUndoStack* undoStack() const { return m_undo; }
+    ThumbnailProvider* thumbnails() const { return m_thumbnails; }
+
+    // Commands for the main window's menus (they carry their shortcuts).
+    QList<QAction*> editActions() const;
+    QList<QAction*> reviewActions() const;
+    QList<QAction*> viewActions() const; // find
+
+    // The current image as a row of model() (-1: none), and selecting one.
+    int currentRow() const;
+    void selectRow(int modelRow);
+    int thumbnailSize() const;
+    void setThumbnailSize(int side);
+    bool isReviewMode() const;
+    void setReviewMode(bool on);
+    bool hasUnsavedChanges() const;
+
+    // Saves captions in the background (CaptionDataset::save: atomic, keeps a .bak); saved() follows.
+    void save();
+    // Writes the review of every image as CSV or JSON Lines (by the extension); false and a message.
+    bool exportReview(const QString& path, QString* error = nullptr);
+
+public slots:
+    void nextImage();
+    void previousImage();
+    void acceptCurrent();
+    // Flags the current image with the reason box's text (focuses the box when it is empty).
+    void flagCurrent();
+    void usePreviousCaption();
+    void editCaption();
+    void chooseExport();
 
 signals:
     void openRequested();
-    // A folder (or the folder of a dropped file) was dropped onto the page.
+    void openDemoRequested();
     void folderDropped(const QString& folder);
+    void opened(const QString& folder);
+    void openFailed(const QString& folder, const QString& message);
+    void reportReady();
+    void saved(bool ok, const QString& message);
+    void message(const QString& text);
 
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dropEvent(QDropEvent* event) override;
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
+    QWidget* buildToolbar();
+    void createActions();
+    void startOpen(const QString& folder, bool demo);
+    void onOpened(const QString& folder);
+    void onReport(const captioner::DatasetReport& report);
+    void onCurrentChanged();
+    void updateCounter();
     void updateSummary();
+    void updateActions();
+    void applyFilter();
+    void moveBy(int step);
 
     QString m_folder;
-    bool m_loaded = false;
+    QString m_pendingFolder;
     EmptyState* m_empty;
     QWidget* m_content;
+    QWidget* m_loading;
     QStackedLayout* m_stack;
     QLabel* m_summary;
+    QLabel* m_problems;
+    QLabel* m_counter;
+    QLabel* m_loadingLabel;
+    QProgressBar* m_loadingBar;
+    QProgressBar* m_reportBar;
+    QLineEdit* m_search;
+    QCheckBox* m_wholeWords;
+    QComboBox* m_show;
+    QComboBox* m_sort;
+    QSlider* m_size;
+    QSplitter* m_splitter;
     QListView* m_view;
-    QFileSystemModel* m_model;
+    DatasetModel* m_model;
+    DatasetFilterModel* m_filter;
+    ThumbnailProvider* m_thumbnails;
+    ThumbnailDelegate* m_delegate;
+    DatasetLoader* m_loader;
+    DetailPane* m_detail;
+    ReviewPanel* m_review;
+    QUndoStack* m_undo;
+    QAction* m_undoAction = nullptr;
+    QAction* m_redoAction = nullptr;
+    QAction* m_saveAction = nullptr;
+    QAction* m_reviewModeAction = nullptr;
+    QAction* m_acceptAction = nullptr;
+    QAction* m_flagAction = nullptr;
+    QAction* m_nextAction = nullptr;
+    QAction* m_previousAction = nullptr;
+    QAction* m_usePreviousAction = nullptr;
+    QAction* m_editAction = nullptr;
+    QAction* m_exportAction = nullptr;
+    QAction* m_focusSearchAction = nullptr;
+    bool m_saving = false;
 };
 
 } // namespace captioner::ui

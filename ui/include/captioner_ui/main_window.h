@@ -1,6 +1,6 @@
 #pragma once
 // MainWindow is the desktop app's frame: menus with keyboard shortcuts, the Dataset / Train /
-// Caption pages in tabs, and a status bar with the runtime (threads, LibTorch device). It owns no
+// Caption pages in tabs, a toolbar, and a status bar with the runtime (threads, LibTorch device). It owns no
 // long-running work itself; pages run theirs off the UI thread. Geometry, window state, font zoom
 // and recent folders persist in QSettings.
 #include <QMainWindow>
@@ -28,7 +28,10 @@ public:
     TrainPage* trainPage() const { return m_trainPage; }
     CaptionPage* captionPage() const { return m_captionPage; }
 
+    // Opens a dataset folder in the background (the Dataset page shows progress).
     void openDataset(const QString& folder);
+    // Opens the built-in demo dataset, generating it on first use.
+    void openDemoDataset();
     void openModel(const QString& folder);
     // Font size steps applied by View > Zoom (0 = platform size).
     int fontZoom() const { return m_fontZoom; }
@@ -44,11 +47,15 @@ public slots:
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
 
 private:
     void createActions();
     void rebuildRecentMenu();
     void restoreSettings();
+    void onDatasetOpened(const QString& folder);
+    void onDatasetFailed(const QString& folder, const QString& message);
 
     QTabWidget* m_tabs;
     DatasetPage* m_datasetPage;
