@@ -1,5 +1,7 @@
 // The main window under the offscreen platform: title, menus, shortcuts that switch pages, empty
 // states, accessibility of every interactive widget, the runtime status and settings round trips.
+#include "gui_test_dataset.h"
+
 #include "captioner/runtime.h"
 #include "captioner_ui/app_settings.h"
 #include "captioner_ui/caption_page.h"
@@ -8,6 +10,7 @@
 #include "captioner_ui/train_page.h"
 
 #include <QAccessible>
+#include <QSignalSpy>
 #include <QAction>
 #include <QApplication>
 #include <QDialog>
@@ -21,6 +24,7 @@
 #include <QtTest/QtTest>
 
 using captioner::ui::AppSettings;
+using captioner::ui::DatasetPage;
 using captioner::ui::MainWindow;
 
 namespace {
@@ -50,6 +54,24 @@ QStringList inaccessibleWidgets(const QWidget* root) {
     }
     return bad;
 }
+// Walks the accessibility tree (not the widget tree) and lists interactive objects without a name.
+QStringList unnamedAccessibles(QAccessibleInterface* iface, int depth = 0) {
+    QStringList bad;
+    if (!iface || depth > 40) return bad;
+    static const QList<QAccessible::Role> interactive = {
+        QAccessible::PushButton, QAccessible::CheckBox, QAccessible::RadioButton, QAccessible::ComboBox,
+        QAccessible::EditableText, QAccessible::Slider, QAccessible::SpinBox, QAccessible::List,
+        QAccessible::Table, QAccessible::PageTabList, QAccessible::ProgressBar, QAccessible::ButtonMenu};
+    const QAccessible::State state = iface->state();
+    if (interactive.contains(iface->role()) && !state.invisible && iface->text(QAccessible::Name).trimmed().isEmpty()) {
+        const QObject* o = iface->object();
+        bad << QStringLiteral("role %1 '%2'").arg(int(iface->role())).arg(o ? o->objectName() : QString());
+    }
+    // Items of big views are named by the model (AccessibleTextRole); skip descending into them.
+    if (iface->role() == QAccessible::List || iface->role() == QAccessible::Table) return bad;
+    for (int i = 0; i < iface->childCount(); ++i) bad += unnamedAccessibles(iface->child(i), depth + 1);
+    return bad;
+}
 } // namespace
 
 class TestMainWindow : public QObject {
@@ -68,7 +90,7 @@ private slots:
         QCOMPARE(w.windowTitle(), QStringLiteral("Captioner"));
         QStringList menus;
         for (QAction* a : w.menuBar()->actions()) menus << a->text().remove(QLatin1Char('&'));
-        QCOMPARE(menus, (QStringList{"File", "View", "Help"}));
+        QCOMPARE(menus, (QStringList{"File", "Edit", "Review", "View", "Help"}));
         QVERIFY(w.findChild<QMenu*>(QStringLiteral("menuRecent")));
     }
 
@@ -86,6 +108,18 @@ private slots:
         QTest::newRow("zoom reset") << "actionZoomReset" << QKeySequence(QStringLiteral("Ctrl+0"));
         QTest::newRow("full screen") << "actionFullScreen" << QKeySequence(QStringLiteral("F11"));
         QTest::newRow("shortcuts") << "actionShortcuts" << QKeySequence(QStringLiteral("F1"));
+        QTest::newRow("save") << "actionSave" << QKeySequence(QKeySequence::Save);
+        QTest::newRow("undo") << "actionUndo" << QKeySequence(QKeySequence::Undo);
+        QTest::newRow("redo") << "actionRedo" << QKeySequence(QStringLiteral("Ctrl+Shift+Z"));
+        QTest::newRow("find") << "actionFind" << QKeySequence(QKeySequence::Find);
+        QTest::newRow("review mode") << "actionReviewMode" << QKeySequence(QStringLiteral("Ctrl+R"));
+        QTest::newRow("accept") << "actionAccept" << QKeySequence(QStringLiteral("Ctrl+Return"));
+        QTest::newRow("flag") << "actionFlag" << QKeySequence(QStringLiteral("Ctrl+Shift+F"));
+        QTest::newRow("next image") << "actionNextImage" << QKeySequence(QStringLiteral("Alt+Right"));
+        QTest::newRow("previous image") << "actionPreviousImage" << QKeySequence(QStringLiteral("Alt+Left"));
+        QTest::newRow("use previous caption") << "actionUsePreviousCaption" << QKeySequence(QStringLiteral("Ctrl+Shift+P"));
+        QTest::newRow("edit caption") << "actionEditCaption" << QKeySequence(QStringLiteral("F2"));
+        QTest::newRow("export review") << "actionExportReview" << QKeySequence(QStringLiteral("Ctrl+Shift+E"));
     }
     void shortcuts() {
         QFETCH(QString, name);
@@ -141,12 +175,61 @@ private slots:
         QVERIFY(QTest::qWaitForWindowExposed(&w));
         QStringList bad = inaccessibleWidgets(&w);
         QVERIFY2(bad.isEmpty(), qPrintable(bad.join(QLatin1Char('\n'))));
-        // Pages with content (after opening folders) too.
+        // Pages with content (a dataset with problems, review mode on, a model folder) too.
         QTemporaryDir dir;
+        QVERIFY(guitest::writeDataset(dir.path()));
+        QSignalSpy report(w.datasetPage(), &DatasetPage::reportReady);
         w.openDataset(dir.path());
-        w.openModel(dir.path());
+        QVERIFY(report.wait(20000));
+        w.datasetPage()->setReviewMode(true);
         bad = inaccessibleWidgets(&w);
         QVERIFY2(bad.isEmpty(), qPrintable(bad.join(QLatin1Char('\n'))));
+        bad = unnamedAccessibles(QAccessible::queryAccessibleInterface(&w));
+        QVERIFY2(bad.isEmpty(), qPrintable(bad.join(QLatin1Char('\n'))));
+        QTemporaryDir modelDir;
+        w.openModel(modelDir.path());
+        bad = inaccessibleWidgets(&w);
+        QVERIFY2(bad.isEmpty(), qPrintable(bad.join(QLatin1Char('\n'))));
+    }
+
+    void highContrastAndLargeFont() {
+        // 200% font and a high-contrast palette: the dataset page still lays out and keeps its controls
+        // visible and within the window.
+        QTemporaryDir dir;
+        QVERIFY(guitest::writeDataset(dir.path()));
+        const QPalette saved = QApplication::palette();
+        QPalette contrast;
+        contrast.setColor(QPalette::Window, Qt::black);
+        contrast.setColor(QPalette::WindowText, Qt::white);
+        contrast.setColor(QPalette::Base, Qt::black);
+        contrast.setColor(QPalette::Text, Qt::white);
+        contrast.setColor(QPalette::Button, Qt::black);
+        contrast.setColor(QPalette::ButtonText, Qt::white);
+        contrast.setColor(QPalette::Highlight, QColor(255, 255, 0));
+        contrast.setColor(QPalette::HighlightedText, Qt::black);
+        QApplication::setPalette(contrast);
+        MainWindow w;
+        const int base = w.font().pointSize();
+        w.setFontZoom(base); // twice the platform size
+        QCOMPARE(w.font().pointSize(), 2 * base);
+        w.resize(1280, 900);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QSignalSpy report(w.datasetPage(), &DatasetPage::reportReady);
+        w.openDataset(dir.path());
+        QVERIFY(report.wait(20000));
+        w.datasetPage()->setReviewMode(true);
+        QApplication::processEvents();
+        for (const char* name : {"searchBox", "showFilter", "sortOrder", "captionEditor", "flagReason", "datasetGrid"}) {
+            auto* widget = w.findChild<QWidget*>(QLatin1String(name));
+            QVERIFY2(widget && widget->isVisible(), name);
+            QCOMPARE(widget->font().pointSize(), 2 * base);
+            QCOMPARE(widget->palette().color(QPalette::Text), QColor(Qt::white));
+        }
+        const QImage shot = w.grab().toImage();
+        QVERIFY(!shot.isNull());
+        w.setFontZoom(0);
+        QApplication::setPalette(saved);
     }
 
     void shortcutsDialogListsMenuCommands() {
@@ -161,7 +244,7 @@ private slots:
             dialog->reject();
         });
         w.showShortcuts();
-        QCOMPARE(rows, 11); // every action with a shortcut in the shortcuts() data above
+        QCOMPARE(rows, 23); // every action with a shortcut in the shortcuts() data above
         QVERIFY2(bad.isEmpty(), qPrintable(bad.join(QLatin1Char('\n'))));
     }
 
@@ -174,9 +257,10 @@ private slots:
         QVERIFY(w.datasetPage()->isEmptyStateShown());
         QVERIFY(w.captionPage()->isEmptyStateShown());
         QVERIFY(w.trainPage()->statusText().contains(QStringLiteral("Open a dataset (Ctrl+O) and a model (Ctrl+Shift+O)")));
-        const QList<QPushButton*> buttons = w.datasetPage()->findChildren<QPushButton*>();
-        QCOMPARE(buttons.size(), 1);
-        QCOMPARE(buttons[0]->accessibleName(), QStringLiteral("Open Dataset…"));
+        QStringList buttons;
+        for (QPushButton* b : w.datasetPage()->findChildren<QPushButton*>())
+            if (b->isVisibleTo(w.datasetPage())) buttons << b->accessibleName();
+        QCOMPARE(buttons, (QStringList{QStringLiteral("Open Dataset…"), QStringLiteral("Open the Demo Dataset")}));
 
         w.openDataset(dir.path());
         QVERIFY(!w.datasetPage()->isEmptyStateShown());
@@ -185,7 +269,7 @@ private slots:
         QVERIFY(summary);
         QTRY_VERIFY2(summary->text().endsWith(QStringLiteral(" — 2 images")), qPrintable(summary->text()));
         QVERIFY(w.trainPage()->statusText().contains(QStringLiteral("Open a model (Ctrl+Shift+O)")));
-        QCOMPARE(AppSettings::recent(), QStringList{QStringLiteral("dataset:") + QDir(dir.path()).absolutePath()});
+        QTRY_COMPARE(AppSettings::recent(), QStringList{QStringLiteral("dataset:") + QDir(dir.path()).absolutePath()});
 
         w.openModel(dir.path()); // images, but no checkpoint files
         QCOMPARE(w.currentPage(), MainWindow::Page::Caption);

@@ -93,7 +93,9 @@ void DatasetLoader::start(const QString& folder, bool demo) {
             if (job->cancel) throw captioner::Error(path, "cancelled");
             auto review = std::make_shared<captioner::ReviewStore>(
                 captioner::ReviewStore::load(captioner::ReviewStore::defaultPath(*dataset)));
-            post([folder, dataset, review](DatasetLoader* l) { emit l->opened(folder, dataset, review); });
+            // The UI takes its own copy: the report below keeps reading `dataset` on this thread.
+            auto forUi = std::make_shared<captioner::CaptionDataset>(*dataset);
+            post([folder, forUi, review](DatasetLoader* l) { emit l->opened(folder, forUi, review); });
 
             captioner::ReportOptions options;
             options.decodeImages = false; // header probe: fast; a broken body shows when its preview fails

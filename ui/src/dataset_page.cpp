@@ -220,6 +220,7 @@ QWidget* DatasetPage::buildToolbar() {
                       tr("Captions over 125 characters"), tr("Not reviewed"), tr("Accepted"), tr("Edited"), tr("Flagged")});
     named(m_show, tr("Show"), tr("Which images the grid shows"));
     connect(m_show, &QComboBox::currentIndexChanged, this, &DatasetPage::applyFilter);
+    named(m_show->view(), tr("Show choices"), tr("Kinds of images the grid can show"));
     auto* showLabel = new QLabel(tr("S&how:"), bar);
     showLabel->setBuddy(m_show);
 
@@ -228,6 +229,7 @@ QWidget* DatasetPage::buildToolbar() {
     named(m_sort, tr("Sort by"), tr("Order of the images in the grid"));
     connect(m_sort, &QComboBox::currentIndexChanged, this,
             [this](int i) { m_filter->setSortKey(static_cast<DatasetFilterModel::SortKey>(i)); });
+    named(m_sort->view(), tr("Sort choices"), tr("Orders the grid can use"));
     auto* sortLabel = new QLabel(tr("S&ort:"), bar);
     sortLabel->setBuddy(m_sort);
 
@@ -299,10 +301,13 @@ void DatasetPage::onReport(const captioner::DatasetReport& report) {
     QStringList parts;
     const int unreadable = m_model->countWithProblem(DatasetModel::Unreadable);
     const int missing = m_model->countWithProblem(DatasetModel::MissingCaption);
-    if (unreadable) parts << tr("%n unreadable image(s)", nullptr, unreadable);
-    if (missing) parts << tr("%n image(s) without caption", nullptr, missing);
-    if (!report.orphanCaptions.empty()) parts << tr("%n caption(s) whose image is missing", nullptr, int(report.orphanCaptions.size()));
-    if (!report.duplicates.empty()) parts << tr("%n group(s) of duplicate images", nullptr, int(report.duplicates.size()));
+    // Plural forms spelled out: without a translation loaded, tr()'s %n would print "image(s)".
+    if (unreadable) parts << (unreadable == 1 ? tr("1 unreadable image") : tr("%1 unreadable images").arg(unreadable));
+    if (missing) parts << (missing == 1 ? tr("1 image without caption") : tr("%1 images without caption").arg(missing));
+    if (const auto n = int(report.orphanCaptions.size()))
+        parts << (n == 1 ? tr("1 caption whose image is missing") : tr("%1 captions whose image is missing").arg(n));
+    if (const auto n = int(report.duplicates.size()))
+        parts << (n == 1 ? tr("1 group of duplicate images") : tr("%1 groups of duplicate images").arg(n));
     m_problems->setVisible(!parts.isEmpty());
     if (!parts.isEmpty())
         m_problems->setText(tr("⚠ Problems: %1. <a href=\"#problems\">Show images with problems</a>")

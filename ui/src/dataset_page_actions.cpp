@@ -85,6 +85,8 @@ void DatasetPage::createActions() {
                                 tr("Save every image's review status as CSV or JSON Lines"));
     connect(m_exportAction, &QAction::triggered, this, &DatasetPage::chooseExport);
 
+    // On the page too, so the shortcuts work wherever the page is shown (not only under menus).
+    addActions(editActions() + reviewActions());
     m_review->addActionRow({m_previousAction, m_nextAction, m_usePreviousAction});
     m_review->addActionRow({m_acceptAction, m_flagAction, m_exportAction});
     connect(m_review, &ReviewPanel::flagConfirmed, this, &DatasetPage::flagCurrent);

@@ -4,6 +4,7 @@
 
 #include "captioner/review_store.h"
 
+#include <QAbstractItemView>
 #include <QAction>
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -60,7 +61,11 @@ ReviewPanel::ReviewPanel(DatasetModel* model, QWidget* parent)
     m_reason->setAccessibleDescription(tr("Why the image is flagged: pick a reason or type one, then press Enter to flag"));
     m_reason->lineEdit()->setAccessibleName(m_reason->accessibleName());
     m_reason->lineEdit()->setAccessibleDescription(m_reason->accessibleDescription());
-    m_reason->lineEdit()->installEventFilter(new ReturnFilter(this));
+    auto* returnFilter = new ReturnFilter(this);
+    m_reason->installEventFilter(returnFilter); // the combo box holds the focus and forwards keys
+    m_reason->lineEdit()->installEventFilter(returnFilter);
+    m_reason->view()->setAccessibleName(tr("Flag reasons"));
+    m_reason->view()->setAccessibleDescription(tr("Common reasons for flagging an image"));
     auto* reasonLabel = new QLabel(tr("Flag &reason:"), this);
     reasonLabel->setBuddy(m_reason);
 

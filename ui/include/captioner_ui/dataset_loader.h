@@ -36,6 +36,7 @@ public:
 signals:
     // phase: what is being done, for people; done/total may be 0/0 when unknown.
     void progress(const QString& phase, qint64 done, qint64 total);
+    // The receiver may move from *dataset: it is its own copy.
     void opened(const QString& folder, std::shared_ptr<captioner::CaptionDataset> dataset,
                 std::shared_ptr<captioner::ReviewStore> review);
     void reportReady(std::shared_ptr<captioner::DatasetReport> report);
