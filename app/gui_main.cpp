@@ -1,6 +1,7 @@
 // `captioner-gui`: the desktop front end. Parses the command line, applies the thread setting,
 // opens the main window; all else lives in libcaptioner_ui.
 #include "captioner_ui/app_settings.h"
+#include "captioner_ui/dataset_page.h"
 #include "captioner_ui/main_window.h"
 
 #include "captioner/runtime.h"
@@ -45,6 +46,11 @@ int main(int argc, char** argv) {
                                         QStringLiteral("FILE"));
     screenshotOption.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOption(screenshotOption);
+    // What the screenshot shows: "grid" (default), "detail" (a selected image, large thumbnails) or "review".
+    QCommandLineOption screenshotModeOption(QStringLiteral("screenshot-mode"), QStringLiteral("grid, detail or review."),
+                                            QStringLiteral("MODE"), QStringLiteral("grid"));
+    screenshotModeOption.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOption(screenshotModeOption);
     parser.addPositionalArgument(QStringLiteral("folder"),
         QCoreApplication::translate("main", "Dataset folder (or an image in it) to open."), QStringLiteral("[folder]"));
 
@@ -82,14 +88,31 @@ int main(int argc, char** argv) {
     if (!paths.isEmpty()) {
         const QFileInfo info(paths.first());
         window.openDataset(info.isFile() ? info.absolutePath() : info.absoluteFilePath());
+    } else {
+        window.openDemoDataset(); // something to look at on first start; generated once, off the UI thread
     }
     if (parser.isSet(screenshotOption)) {
         const QString file = parser.value(screenshotOption);
-        QTimer::singleShot(800, &window, [&window, file] {
+        const QString mode = parser.value(screenshotModeOption);
+        auto grab = [&window, file] {
             const bool saved = window.grab().save(file);
             if (!saved) std::fprintf(stderr, "captioner-gui: could not write %s\n", qPrintable(file));
             QCoreApplication::exit(saved ? 0 : 1);
+        };
+        auto* page = window.datasetPage();
+        // Shot once the dataset is open and checked, leaving time for the visible thumbnails.
+        QObject::connect(page, &captioner::ui::DatasetPage::reportReady, &window, [page, mode, grab, &window] {
+            if (mode == QLatin1String("detail")) {
+                page->setThumbnailSize(160);
+                page->selectRow(7);
+            } else if (mode == QLatin1String("review")) {
+                page->setReviewMode(true);
+                page->selectRow(2);
+                page->editCaption();
+            }
+            QTimer::singleShot(2000, &window, grab);
         });
+        QObject::connect(page, &captioner::ui::DatasetPage::openFailed, &window, [grab] { grab(); });
     }
     return app.exec();
 }
