@@ -63,7 +63,10 @@ std::map<std::string, torch::Tensor> readWeights(const std::string& dir, std::st
     std::set<std::string> dtypes;
     for (const auto& f : files) {
         if (!fs::exists(f)) throw Error(f, "shard listed in model.safetensors.index.json is missing");
-        for (const auto& e : SafetensorsFile::open(f)->entries()) dtypes.insert(e.dtype);
+        // Named: in a range-for over open(f)->entries() the shared_ptr temporary, and with it the
+        // file and its entries, is destroyed before the loop body runs (heap-use-after-free).
+        const auto file = SafetensorsFile::open(f);
+        for (const auto& e : file->entries()) dtypes.insert(e.dtype);
         for (auto& [name, t] : loadSafetensors(f, torch::kFloat32)) {
             if (all.count(name)) throw Error(f, "tensor " + name + " appears in more than one shard");
             all.emplace(name, std::move(t));
