@@ -9,6 +9,7 @@
 #include "captioner/git_model.h"
 #include "captioner/tokenizer.h"
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -45,6 +46,15 @@ GitCheckpoint loadCheckpoint(const std::string& dir, const CheckpointLoadOptions
 // Writes config.json, model.safetensors (F32, HF tensor names), tokenizer files and
 // preprocessor_config.json into dir, replacing it atomically if it exists.
 void saveCheckpoint(const GitCheckpoint& checkpoint, const std::string& dir);
+
+// Writes a complete new folder (the checkpoint files plus whatever writeExtra puts into the folder it
+// is given) under a temporary name and renames it to dir, replacing an existing dir only then: a
+// crash at any point leaves either the old folder or the complete new one. Used for training's
+// checkpoint-N folders.
+void saveCheckpointFolder(const GitCheckpoint& checkpoint, const std::string& dir,
+                          const std::function<void(const std::string& folder)>& writeExtra);
+// The folder-level atomic replacement saveCheckpointFolder uses: write() fills the temporary folder.
+void replaceFolderAtomically(const std::string& dir, const std::function<void(const std::string& folder)>& write);
 
 // Builds an untrained checkpoint from a preset name ("tiny", "git-base") with HF's initialisation.
 GitCheckpoint initCheckpoint(const GitConfig& config, std::shared_ptr<Tokenizer> tokenizer, uint64_t seed);

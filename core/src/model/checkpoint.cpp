@@ -232,25 +232,57 @@ void saveCheckpoint(const GitCheckpoint& ck, const std::string& dir) {
         writeCheckpointFiles(ck, target);
         return;
     }
-    // A new folder appears complete or not at all: build it under a temporary name, then rename.
+    replaceFolderAtomically(target.string(), [&](const std::string& tmp) { writeCheckpointFiles(ck, tmp); });
+}
+
+void saveCheckpointFolder(const GitCheckpoint& ck, const std::string& dir,
+                          const std::function<void(const std::string& folder)>& writeExtra) {
+    if (!ck.model) throw Error(dir, "no model to save");
+    replaceFolderAtomically(fs::absolute(dir).string(), [&](const std::string& tmp) {
+        writeCheckpointFiles(ck, tmp);
+        if (writeExtra) writeExtra(tmp);
+        fsyncDir(tmp);
+    });
+}
+
+void replaceFolderAtomically(const std::string& dir, const std::function<void(const std::string& folder)>& write) {
+    const fs::path target = fs::absolute(dir);
+    const fs::path parent = target.parent_path();
+    std::error_code ec;
+    fs::create_directories(parent, ec);
+    if (ec) throw Error(parent.string(), "cannot create folder: " + ec.message());
+    // The folder appears complete or not at all: build it under a temporary name, then rename.
     static std::atomic<int> counter{0};
-    const fs::path tmp = parent / ("." + target.filename().string() + ".tmp-" + std::to_string(::getpid()) + "-" +
-                                   std::to_string(counter++));
+    const std::string suffix = std::to_string(::getpid()) + "-" + std::to_string(counter++);
+    const fs::path tmp = parent / ("." + target.filename().string() + ".tmp-" + suffix);
     fs::remove_all(tmp, ec);
     fs::create_directory(tmp, ec);
     if (ec) throw Error(tmp.string(), "cannot create temporary folder: " + ec.message());
     try {
-        writeCheckpointFiles(ck, tmp);
+        write(tmp.string());
     } catch (...) {
         fs::remove_all(tmp, ec);
         throw;
     }
+    // An existing folder is moved aside first (rename cannot replace a non-empty folder) and removed
+    // only once the new one is in place; a crash in between leaves the old copy under .old-*.
+    fs::path old;
+    if (fs::exists(target)) {
+        old = parent / ("." + target.filename().string() + ".old-" + suffix);
+        fs::rename(target, old, ec);
+        if (ec) {
+            fs::remove_all(tmp);
+            throw Error(target.string(), "cannot replace the existing folder: " + ec.message());
+        }
+    }
     fs::rename(tmp, target, ec);
     if (ec) {
+        if (!old.empty()) fs::rename(old, target);
         fs::remove_all(tmp);
-        throw Error(target.string(), "cannot move the saved checkpoint into place: " + ec.message());
+        throw Error(target.string(), "cannot move the saved folder into place: " + ec.message());
     }
     fsyncDir(parent);
+    if (!old.empty()) fs::remove_all(old, ec);
 }
 
 } // namespace captioner

@@ -1,0 +1,57 @@
+#pragma once
+// The built-in demo model: the tiny GIT preset with a SentencePiece tokenizer trained on the demo
+// captions, fine-tuned on the generated demo dataset with a recipe that learns in CPU minutes
+// (64 px images, batch 16, lr 2e-3 with warm-up and linear decay, no dropout). `captioner demo` runs
+// it headless and the desktop app uses it so that captioning works on a fresh install.
+// Layout of the demo folder: data/ (the dataset), base-model/ (untrained), model/ (the training
+// output: checkpoint-N/ folders, the best model at its root).
+#include "captioner/trainer.h"
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace captioner {
+
+struct DemoRecipe {
+    std::string dir;            // the demo folder
+    int imageCount = 5000;      // 600 images overfit (held-out WER ~0.3); 5,000 generalise
+    uint64_t dataSeed = 1;
+    int imageSize = 64;
+    int tokenizerVocab = 64;    // an upper bound; the captions' 19 words need ~50 pieces
+    int64_t maxSteps = 1500;
+    int batchSize = 16;
+    double learningRate = 2e-3;
+    double warmupRatio = 0.05;
+    int64_t evalSteps = 500;
+    int evalGenerate = 200;     // held-out images captioned at each eval
+    uint64_t seed = 42;
+    int workers = 2;
+};
+
+struct DemoPaths {
+    std::string data, baseModel, model;
+};
+DemoPaths demoPaths(const std::string& dir);
+
+// Writes data/ and base-model/ where they are missing (each atomically), logging what it does.
+// Throws Error; `shouldCancel` is polled while rendering.
+DemoPaths prepareDemo(const DemoRecipe& recipe, const std::function<void(const std::string&)>& log = {},
+                      const std::function<bool()>& shouldCancel = {});
+
+// The training options of the recipe (data/ -> model/, starting from base-model/).
+TrainingOptions demoTrainingOptions(const DemoRecipe& recipe);
+
+// How often the parts of generated demo captions are right, image by image, against the reference
+// caption: exact (whole caption), objects (same number of shapes), shapes, colours, sizes (every
+// object's word right, in order) and relation (the relation phrase of two-shape captions; over those
+// images only). A caption outside the demo grammar counts as wrong in every part.
+struct DemoCaptionAccuracy {
+    double exact = 0, objects = 0, shapes = 0, colours = 0, sizes = 0, relation = 0;
+    int64_t count = 0, twoShapeCount = 0;
+};
+DemoCaptionAccuracy demoCaptionAccuracy(const std::vector<std::string>& predictions,
+                                        const std::vector<std::string>& references);
+
+} // namespace captioner

@@ -1,0 +1,114 @@
+#pragma once
+// Trainer fine-tunes a GIT checkpoint on a caption dataset with the recipe of Hugging Face's image
+// captioning guide (Trainer + TrainingArguments), from C++:
+//   AdamW lr 5e-5, linear decay (optional warm-up), 50 epochs, batch 32, gradient accumulation 2,
+//   gradient clipping at 1.0, eval and save every 50 steps, keep 3 checkpoints, load the best (lowest
+//   eval loss) at the end, 90/10 seeded split (datasets' train_test_split), seed 42.
+// Steps: an optimizer step takes gradientAccumulation batches; the last step of an epoch may take
+// fewer (its loss is their mean). stepsPerEpoch = ceil(batches / accumulation), maxSteps = epochs *
+// stepsPerEpoch unless capped. The data order is a function of (seed, epoch) only, so a run resumed
+// from checkpoint-N continues with exactly the batches, dropout draws and updates of an uninterrupted
+// run. Pad positions are left out of the loss (the guide pads to 512 and trains on the pads).
+// Checkpoints: <out>/checkpoint-<step>/ holds the HF model folder (config.json, model.safetensors,
+// tokenizer, preprocessor_config.json) plus optimizer.safetensors, scheduler.json, rng_state.safetensors,
+// training_args.json and trainer_state.json (HF's schema, log_history included), built under a temporary
+// name and renamed into place, so every checkpoint-N folder that exists is complete. At the end the
+// best model is written to <out>/ itself.
+// Thread-safety: run() on one thread; pause(), resume(), cancel() and isPaused() from any thread.
+#include "captioner/precision.h"
+#include "captioner/training_events.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <string>
+
+namespace captioner {
+
+struct TrainingOptions {
+    std::string modelDir;   // HF GIT checkpoint folder to start from
+    std::string dataPath;   // any layout CaptionDataset::open reads
+    std::string outputDir;  // created if needed
+
+    std::string device = "auto";  // "auto" picks CUDA when LibTorch has it
+    Precision precision = Precision::Fp32;
+
+    double learningRate = 5e-5;
+    double adamBeta1 = 0.9, adamBeta2 = 0.999, adamEpsilon = 1e-8;
+    double weightDecay = 0.0;
+    std::string lrScheduler = "linear"; // linear, cosine, constant, constant_with_warmup
+    double warmupRatio = 0.0;
+    int64_t warmupSteps = 0;      // wins over warmupRatio when > 0
+    double maxGradNorm = 1.0;     // <= 0: no clipping
+
+    int64_t numEpochs = 50;
+    int batchSize = 32;
+    int gradientAccumulation = 2;
+    int64_t maxSteps = -1;        // > 0 caps the run (and sets the schedule's length)
+    int maxTextLength = 0;        // tokens per caption incl. [CLS]/[SEP]; 0: the model's max positions
+
+    int64_t loggingSteps = 50;    // log_history entries of the training loss
+    int64_t evalSteps = 50;       // 0: never evaluate
+    int64_t saveSteps = 50;       // 0: only at the end
+    int saveTotalLimit = 3;       // 0: keep all
+    bool loadBestModelAtEnd = true;
+    std::string metricForBest = "loss"; // loss, wer, wer_teacher_forced, rouge_l, bleu4, cider
+
+    double testSize = 0.1;
+    uint64_t seed = 42;
+
+    int evalBatchSize = 0;        // 0: batchSize
+    int generationMaxLength = 50;
+    int evalGenerateLimit = -1;   // images captioned at each eval: -1 all, 0 none
+    int sampleCount = 4;
+    int workers = 2;              // image decoding threads
+    int maxConsecutiveNonFinite = 3; // this many NaN/Inf steps in a row stop the run
+    bool resume = false;          // continue from the newest complete checkpoint in outputDir
+
+    // Fault injection for tests: may replace the loss of optimizer step `step` (0-based) before backward.
+    std::function<void(int64_t step, torch::Tensor& loss)> lossHook;
+};
+
+struct TrainingSummary {
+    std::string status;        // "completed", "cancelled" or "failed"
+    std::string message;       // why it failed
+    int64_t globalStep = 0;
+    std::string bestCheckpoint;
+    double bestMetric = 0;
+    std::string lastCheckpoint;
+    double trainLoss = 0;      // mean training loss of the steps run in this call
+    double runtimeSeconds = 0;
+};
+
+class Trainer {
+public:
+    explicit Trainer(TrainingOptions options, TrainingObserver* observer = nullptr);
+    // Runs to the end, cancellation or failure; never throws: a failure is a Failed event and the
+    // summary's status "failed" (bad options and unreadable inputs included).
+    TrainingSummary run();
+
+    void pause();
+    void resume();
+    void cancel();          // finishes the current step, saves a checkpoint, ends with "cancelled"
+    bool isPaused() const { return m_paused.load(); }
+
+    const TrainingOptions& options() const { return m_options; }
+
+private:
+    struct Run;
+    void emit(const TrainingEvent& event);
+    bool waitWhilePaused(); // false when cancelled while paused
+
+    TrainingOptions m_options;
+    TrainingObserver* m_observer;
+    std::atomic<bool> m_paused{false}, m_cancel{false};
+    std::mutex m_pauseMutex;
+    std::condition_variable m_pauseCv;
+};
+
+// Names of the complete checkpoint-<step> folders of a training output folder, newest first.
+std::vector<std::string> listCheckpoints(const std::string& outputDir);
+
+} // namespace captioner

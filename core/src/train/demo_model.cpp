@@ -1,0 +1,168 @@
+#include "captioner/demo_model.h"
+
+#include "captioner/checkpoint.h"
+#include "captioner/dataset.h"
+#include "captioner/dataset_split.h"
+#include "captioner/demo_dataset.h"
+#include "captioner/error.h"
+#include "captioner/model_presets.h"
+#include "captioner/tokenizer.h"
+
+#include <filesystem>
+#include <sstream>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+
+namespace captioner {
+
+namespace {
+
+struct ParsedObject {
+    std::string size, colour, shape;
+};
+struct ParsedCaption {
+    bool valid = false;
+    std::vector<ParsedObject> objects;
+    std::string relation; // "", "left", "above"
+};
+
+// Reads "a <size> <colour> <shape>[ (to the left of|above) a <size> <colour> <shape>]".
+ParsedCaption parseDemoCaption(const std::string& caption) {
+    std::istringstream in(caption);
+    std::vector<std::string> w;
+    for (std::string word; in >> word;) w.push_back(word);
+    ParsedCaption p;
+    size_t i = 0;
+    auto object = [&]() -> bool {
+        if (i + 4 > w.size() || w[i] != "a") return false;
+        p.objects.push_back({w[i + 1], w[i + 2], w[i + 3]});
+        i += 4;
+        return true;
+    };
+    if (!object()) return p;
+    if (i < w.size()) {
+        if (w[i] == "above") {
+            p.relation = "above";
+            i += 1;
+        } else if (i + 4 <= w.size() && w[i] == "to" && w[i + 1] == "the" && w[i + 2] == "left" && w[i + 3] == "of") {
+            p.relation = "left";
+            i += 4;
+        } else {
+            return p;
+        }
+        if (!object()) return p;
+    }
+    p.valid = i == w.size();
+    return p;
+}
+
+} // namespace
+
+DemoPaths demoPaths(const std::string& dir) {
+    const fs::path d(dir);
+    return {(d / "data").string(), (d / "base-model").string(), (d / "model").string()};
+}
+
+DemoPaths prepareDemo(const DemoRecipe& r, const std::function<void(const std::string&)>& log,
+                      const std::function<bool()>& shouldCancel) {
+    if (r.dir.empty()) throw Error("demo", "no demo folder given");
+    const DemoPaths paths = demoPaths(r.dir);
+    std::error_code ec;
+    fs::create_directories(r.dir, ec);
+    if (ec) throw Error(r.dir, "cannot create folder: " + ec.message());
+    if (!fs::exists(fs::path(paths.data) / "metadata.jsonl")) {
+        if (log) log("rendering " + std::to_string(r.imageCount) + " demo images into " + paths.data);
+        fs::remove_all(paths.data, ec); // an empty or leftover folder; writeDemoDataset is atomic itself
+        DemoDatasetOptions o;
+        o.count = r.imageCount;
+        o.seed = r.dataSeed;
+        o.imageSize = r.imageSize;
+        o.shouldCancel = shouldCancel;
+        writeDemoDataset(paths.data, o);
+    }
+    if (!isGitCheckpoint(paths.baseModel)) {
+        if (log) log("training a SentencePiece tokenizer on the training captions and creating the tiny model in " + paths.baseModel);
+        // The tokenizer sees only the training split's captions, so held-out captions stay unseen.
+        const auto dataset = CaptionDataset::open(paths.data);
+        const auto split = splitDataset(dataset, 0.1, r.seed);
+        std::vector<std::string> captions;
+        for (size_t i : split.train)
+            for (const auto& c : dataset.items()[i].captions) captions.push_back(c);
+        const fs::path tmp = fs::path(r.dir) / (".tokenizer-" + std::to_string(::getpid()));
+        std::shared_ptr<Tokenizer> tokenizer = SentencePieceTokenizer::train(captions, r.tokenizerVocab, tmp.string());
+        fs::remove_all(tmp, ec);
+        GitConfig config = presetConfig("tiny");
+        config.vision.imageSize = r.imageSize;
+        const auto ck = initCheckpoint(config, tokenizer, r.seed);
+        fs::remove_all(paths.baseModel, ec);
+        saveCheckpoint(ck, paths.baseModel);
+    }
+    return paths;
+}
+
+TrainingOptions demoTrainingOptions(const DemoRecipe& r) {
+    const DemoPaths paths = demoPaths(r.dir);
+    TrainingOptions o;
+    o.modelDir = paths.baseModel;
+    o.dataPath = paths.data;
+    o.outputDir = paths.model;
+    o.device = "cpu";
+    o.learningRate = r.learningRate;
+    o.warmupRatio = r.warmupRatio;
+    o.batchSize = r.batchSize;
+    o.gradientAccumulation = 1;
+    o.maxSteps = r.maxSteps;
+    o.loggingSteps = 10;
+    o.evalSteps = r.evalSteps;
+    o.saveSteps = r.evalSteps;
+    o.saveTotalLimit = 2;
+    o.evalGenerateLimit = r.evalGenerate;
+    o.generationMaxLength = 20; // demo captions are at most 17 tokens with [CLS] and [SEP]
+    o.seed = r.seed;
+    o.workers = r.workers;
+    return o;
+}
+
+DemoCaptionAccuracy demoCaptionAccuracy(const std::vector<std::string>& predictions,
+                                        const std::vector<std::string>& references) {
+    if (predictions.size() != references.size())
+        throw Error("demo accuracy", std::to_string(predictions.size()) + " predictions for " +
+                                         std::to_string(references.size()) + " references");
+    DemoCaptionAccuracy a;
+    int64_t exact = 0, objects = 0, shapes = 0, colours = 0, sizes = 0, relation = 0;
+    for (size_t i = 0; i < predictions.size(); ++i) {
+        const ParsedCaption ref = parseDemoCaption(references[i]);
+        if (!ref.valid) throw Error("demo accuracy", "reference '" + references[i] + "' is not a demo caption");
+        const ParsedCaption pred = parseDemoCaption(predictions[i]);
+        ++a.count;
+        if (ref.objects.size() == 2) ++a.twoShapeCount;
+        if (!pred.valid) continue;
+        exact += predictions[i] == references[i];
+        const bool sameCount = pred.objects.size() == ref.objects.size();
+        objects += sameCount;
+        if (!sameCount) continue;
+        bool s = true, c = true, z = true;
+        for (size_t k = 0; k < ref.objects.size(); ++k) {
+            s = s && pred.objects[k].shape == ref.objects[k].shape;
+            c = c && pred.objects[k].colour == ref.objects[k].colour;
+            z = z && pred.objects[k].size == ref.objects[k].size;
+        }
+        shapes += s;
+        colours += c;
+        sizes += z;
+        if (ref.objects.size() == 2) relation += pred.relation == ref.relation;
+    }
+    if (a.count > 0) {
+        const double n = static_cast<double>(a.count);
+        a.exact = exact / n;
+        a.objects = objects / n;
+        a.shapes = shapes / n;
+        a.colours = colours / n;
+        a.sizes = sizes / n;
+    }
+    if (a.twoShapeCount > 0) a.relation = static_cast<double>(relation) / static_cast<double>(a.twoShapeCount);
+    return a;
+}
+
+} // namespace captioner

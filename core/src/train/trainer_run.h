@@ -1,0 +1,76 @@
+#pragma once
+// One training run's working state, shared by trainer.cpp (set-up and the step loop) and
+// trainer_checkpoints.cpp (evaluation, saving, resuming, finishing). Internal to the trainer.
+#include "captioner/batch_loader.h"
+#include "captioner/checkpoint.h"
+#include "captioner/optimizer.h"
+#include "captioner/trainer.h"
+
+#include "trainer_state.h"
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace captioner {
+
+namespace detail {
+using Clock = std::chrono::steady_clock;
+inline double secondsSince(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double metricValue(const EvalResult& eval, const std::string& key); // throws Error for an unknown key
+} // namespace detail
+
+struct Trainer::Run {
+    Run(Trainer& trainer, const TrainingOptions& options) : self(trainer), o(options) {}
+
+    Trainer& self;
+    const TrainingOptions& o;
+    torch::Device device{torch::kCPU};
+    GitCheckpoint ck;
+    std::unique_ptr<BatchLoader> loader;
+    std::vector<EvalExample> evalExamples;
+    std::optional<AdamW> optimizer;
+    std::optional<LrSchedule> schedule;
+    LossScaler scaler{false};
+    detail::TrainerState state;
+    int64_t batchesPerEpoch = 0, stepsPerEpoch = 0;
+    int64_t loaderEpoch = -1, loaderNextStep = -1;
+
+    double lossSinceLog = 0, lastGradNorm = 0, lossSumRun = 0;
+    int64_t stepsSinceLog = 0, goodStepsRun = 0, stepsRun = 0, samplesRun = 0;
+    double trainSeconds = 0, pausedSeconds = 0;
+    detail::Clock::time_point loopStart = detail::Clock::now();
+    int consecutiveNonFinite = 0;
+    int64_t firstNonFiniteStep = -1;
+    std::optional<EvalResult> lastEval;
+    int64_t lastEvalStep = -1, lastSaveStep = -1;
+    std::set<size_t> reportedSkips;
+    std::string lastCheckpoint;
+
+    void log(const std::string& message) {
+        TrainingEvent e = event(TrainingEventType::Log);
+        e.message = message;
+        self.emit(e);
+    }
+    TrainingEvent event(TrainingEventType type) const {
+        TrainingEvent e;
+        e.type = type;
+        e.step = state.globalStep;
+        e.maxSteps = state.maxSteps;
+        e.epoch = state.epoch;
+        return e;
+    }
+
+    void setup();
+    void restore();
+    void step();
+    void evaluate();
+    void save();
+    void finish(TrainingSummary& summary);
+    bool waitIfPaused();
+};
+
+} // namespace captioner

@@ -1,0 +1,249 @@
+#include "trainer_state.h"
+
+#include "captioner/atomic_file.h"
+#include "captioner/error.h"
+#include "captioner/safetensors.h"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace fs = std::filesystem;
+
+namespace captioner::detail {
+
+namespace {
+
+void writeJson(const std::string& path, const nlohmann::json& j) { writeFileAtomically(path, j.dump(2) + "\n"); }
+
+nlohmann::json readJson(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error(path, "missing or unreadable");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    try {
+        return nlohmann::json::parse(ss.str());
+    } catch (const std::exception& e) {
+        throw Error(path, std::string("not valid JSON (") + e.what() + ")");
+    }
+}
+
+nlohmann::json trainingArgsJson(const TrainingOptions& o) {
+    return {{"model", o.modelDir},
+            {"data", o.dataPath},
+            {"output_dir", o.outputDir},
+            {"device", o.device},
+            {"precision", precisionName(o.precision)},
+            {"learning_rate", o.learningRate},
+            {"adam_beta1", o.adamBeta1},
+            {"adam_beta2", o.adamBeta2},
+            {"adam_epsilon", o.adamEpsilon},
+            {"weight_decay", o.weightDecay},
+            {"lr_scheduler_type", o.lrScheduler},
+            {"warmup_ratio", o.warmupRatio},
+            {"warmup_steps", o.warmupSteps},
+            {"max_grad_norm", o.maxGradNorm},
+            {"num_train_epochs", o.numEpochs},
+            {"per_device_train_batch_size", o.batchSize},
+            {"per_device_eval_batch_size", o.evalBatchSize > 0 ? o.evalBatchSize : o.batchSize},
+            {"gradient_accumulation_steps", o.gradientAccumulation},
+            {"max_steps", o.maxSteps},
+            {"logging_steps", o.loggingSteps},
+            {"eval_steps", o.evalSteps},
+            {"save_steps", o.saveSteps},
+            {"save_total_limit", o.saveTotalLimit},
+            {"load_best_model_at_end", o.loadBestModelAtEnd},
+            {"metric_for_best_model", o.metricForBest},
+            {"greater_is_better", greaterIsBetter(o.metricForBest)},
+            {"test_size", o.testSize},
+            {"seed", o.seed},
+            {"generation_max_length", o.generationMaxLength}};
+}
+
+std::vector<torch::Generator> generators(const torch::Device& device) {
+    std::vector<torch::Generator> g{at::detail::getDefaultCPUGenerator()};
+    if (device.is_cuda()) g.push_back(at::globalContext().defaultGenerator(device));
+    return g;
+}
+
+} // namespace
+
+std::string metricKey(const std::string& m) { return m.rfind("eval_", 0) == 0 ? m : "eval_" + m; }
+
+bool greaterIsBetter(const std::string& m) {
+    const std::string k = metricKey(m);
+    return k == "eval_rouge_l" || k == "eval_bleu4" || k == "eval_cider";
+}
+
+nlohmann::json trainerStateJson(const TrainerState& s, const TrainingOptions& o) {
+    nlohmann::json j;
+    j["best_metric"] = s.bestMetric ? nlohmann::json(*s.bestMetric) : nlohmann::json(nullptr);
+    j["best_model_checkpoint"] = s.bestCheckpoint.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.bestCheckpoint);
+    j["epoch"] = s.epoch;
+    j["eval_steps"] = o.evalSteps;
+    j["global_step"] = s.globalStep;
+    j["is_hyper_param_search"] = false;
+    j["is_local_process_zero"] = true;
+    j["is_world_process_zero"] = true;
+    j["log_history"] = s.logHistory;
+    j["logging_steps"] = o.loggingSteps;
+    j["max_steps"] = s.maxSteps;
+    j["num_input_tokens_seen"] = 0;
+    j["num_train_epochs"] = s.numEpochs;
+    j["save_steps"] = o.saveSteps;
+    j["total_flos"] = s.totalFlos;
+    j["train_batch_size"] = o.batchSize;
+    j["trial_name"] = nullptr;
+    j["trial_params"] = nullptr;
+    j["captioner"] = {{"steps_per_epoch", s.stepsPerEpoch},
+                      {"loss_scale", s.lossScale},
+                      {"loss_scale_good_steps", s.lossScaleGoodSteps},
+                      {"metric_for_best_model", metricKey(o.metricForBest)},
+                      {"fingerprint", s.fingerprint}};
+    return j;
+}
+
+TrainerState trainerStateFromJson(const nlohmann::json& j, const std::string& path) {
+    TrainerState s;
+    try {
+        s.globalStep = j.at("global_step").get<int64_t>();
+        s.epoch = j.value("epoch", 0.0);
+        s.maxSteps = j.value("max_steps", int64_t{0});
+        s.numEpochs = j.value("num_train_epochs", int64_t{0});
+        s.logHistory = j.value("log_history", nlohmann::json::array());
+        if (!s.logHistory.is_array()) throw Error(path, "log_history is not a list");
+        if (j.contains("best_model_checkpoint") && j["best_model_checkpoint"].is_string())
+            s.bestCheckpoint = j["best_model_checkpoint"].get<std::string>();
+        if (j.contains("best_metric") && j["best_metric"].is_number()) s.bestMetric = j["best_metric"].get<double>();
+        s.totalFlos = j.value("total_flos", 0.0);
+        if (j.contains("captioner")) {
+            const auto& c = j["captioner"];
+            s.stepsPerEpoch = c.value("steps_per_epoch", int64_t{0});
+            s.lossScale = c.value("loss_scale", 65536.0);
+            s.lossScaleGoodSteps = c.value("loss_scale_good_steps", int64_t{0});
+            s.fingerprint = c.value("fingerprint", nlohmann::json::object());
+        }
+    } catch (const nlohmann::json::exception& e) {
+        throw Error(path, std::string("unexpected trainer state: ") + e.what());
+    }
+    if (s.globalStep < 0) throw Error(path, "negative global_step");
+    return s;
+}
+
+void writeTrainingFiles(const std::string& folder, const TrainerState& state, const TrainingOptions& options,
+                        const AdamW& optimizer, const LrSchedule& schedule, const torch::Device& device) {
+    const fs::path dir(folder);
+    optimizer.saveState((dir / "optimizer.safetensors").string());
+    writeJson((dir / "scheduler.json").string(), {{"lr_scheduler_type", LrSchedule::kindName(schedule.kind())},
+                                                  {"base_lr", schedule.baseLr()},
+                                                  {"warmup_steps", schedule.warmupSteps()},
+                                                  {"total_steps", schedule.totalSteps()},
+                                                  {"last_step", state.globalStep},
+                                                  {"last_lr", schedule.learningRate(state.globalStep)}});
+    std::vector<std::pair<std::string, torch::Tensor>> rng;
+    const auto gens = generators(device);
+    for (size_t i = 0; i < gens.size(); ++i) {
+        auto g = gens[i];
+        std::lock_guard<std::mutex> lock(g.mutex());
+        rng.emplace_back(i == 0 ? "cpu" : "cuda", g.get_state().clone());
+    }
+    saveSafetensors((dir / "rng_state.safetensors").string(), rng, {{"format", "captioner"}});
+    writeJson((dir / "training_args.json").string(), trainingArgsJson(options));
+    // Written last: a folder with a readable trainer_state.json has all its other files.
+    writeJson((dir / "trainer_state.json").string(), trainerStateJson(state, options));
+}
+
+TrainerState restoreTrainingCheckpoint(const std::string& folder, GitForCausalLM& model, AdamW& optimizer,
+                                       const torch::Device& device) {
+    const fs::path dir(folder);
+    const std::string statePath = (dir / "trainer_state.json").string();
+    TrainerState state = trainerStateFromJson(readJson(statePath), statePath);
+    const int64_t named = checkpointStep(dir.filename().string());
+    if (named >= 0 && named != state.globalStep)
+        throw Error(statePath, "global_step " + std::to_string(state.globalStep) + " does not match the folder name");
+
+    // Validate everything before touching the live model and optimizer.
+    const std::string weightsPath = (dir / "model.safetensors").string();
+    auto weights = loadSafetensors(weightsPath);
+    const std::string rngPath = (dir / "rng_state.safetensors").string();
+    auto rngFile = SafetensorsFile::open(rngPath);
+    if (!rngFile->contains("cpu")) throw Error(rngPath, "no CPU generator state");
+    model->loadStateDict(weights, weightsPath);
+    optimizer.loadState((dir / "optimizer.safetensors").string());
+    const auto gens = generators(device);
+    for (size_t i = 0; i < gens.size(); ++i) {
+        const std::string name = i == 0 ? "cpu" : "cuda";
+        if (!rngFile->contains(name)) continue; // a CPU run resumed on CUDA starts the CUDA stream fresh
+        auto g = gens[i];
+        std::lock_guard<std::mutex> lock(g.mutex());
+        try {
+            g.set_state(rngFile->tensor(name).clone());
+        } catch (const c10::Error& e) {
+            throw Error(rngPath, "generator state '" + name + "' does not fit this LibTorch: " + e.what_without_backtrace());
+        }
+    }
+    return state;
+}
+
+int64_t checkpointStep(const std::string& name) {
+    static const std::string prefix = "checkpoint-";
+    if (name.rfind(prefix, 0) != 0 || name.size() == prefix.size() || name.size() > prefix.size() + 18) return -1;
+    int64_t step = 0;
+    for (size_t i = prefix.size(); i < name.size(); ++i) {
+        if (name[i] < '0' || name[i] > '9') return -1;
+        step = step * 10 + (name[i] - '0');
+    }
+    return step;
+}
+
+std::vector<std::string> rotateCheckpoints(const std::string& outputDir, int limit, const std::string& bestCheckpoint) {
+    std::vector<std::string> removed;
+    if (limit <= 0) return removed;
+    auto sorted = listCheckpoints(outputDir); // newest first
+    std::reverse(sorted.begin(), sorted.end());
+    const std::string bestName = bestCheckpoint.empty() ? "" : fs::path(bestCheckpoint).filename().string();
+    auto best = std::find_if(sorted.begin(), sorted.end(),
+                             [&](const std::string& p) { return fs::path(p).filename().string() == bestName; });
+    if (best != sorted.end()) {
+        // HF bubbles the best checkpoint up to the second newest place, so it outlives the rotation.
+        for (auto it = best; it + 2 < sorted.end(); ++it) std::iter_swap(it, it + 1);
+    }
+    int keep = limit;
+    // With a limit of 1 and a best that is not the newest, HF keeps both (else the newest would go).
+    if (limit == 1 && best != sorted.end() && !sorted.empty() &&
+        fs::path(sorted.back()).filename().string() != bestName)
+        keep = 2;
+    const int excess = static_cast<int>(sorted.size()) - keep;
+    for (int i = 0; i < excess; ++i) {
+        std::error_code ec;
+        fs::remove_all(sorted[static_cast<size_t>(i)], ec);
+        if (ec) throw Error(sorted[static_cast<size_t>(i)], "cannot delete old checkpoint: " + ec.message());
+        removed.push_back(sorted[static_cast<size_t>(i)]);
+    }
+    return removed;
+}
+
+} // namespace captioner::detail
+
+namespace captioner {
+
+std::vector<std::string> listCheckpoints(const std::string& outputDir) {
+    std::vector<std::pair<int64_t, std::string>> found;
+    std::error_code ec;
+    if (!fs::is_directory(outputDir, ec)) return {};
+    for (fs::directory_iterator it(outputDir, ec), end; !ec && it != end; it.increment(ec)) {
+        const int64_t step = detail::checkpointStep(it->path().filename().string());
+        if (step < 0 || !it->is_directory()) continue;
+        if (!fs::exists(it->path() / "trainer_state.json")) continue; // not one of ours, or incomplete
+        found.emplace_back(step, it->path().string());
+    }
+    std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    std::vector<std::string> out;
+    for (auto& f : found) out.push_back(f.second);
+    return out;
+}
+
+} // namespace captioner
