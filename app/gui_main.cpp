@@ -32,6 +32,7 @@ void setApplicationNames() {
 } // namespace
 
 int main(int argc, char** argv) {
+    captioner::preferPassiveThreadWaiting(argv);
     QCommandLineParser parser;
     parser.setApplicationDescription(
         QCoreApplication::translate("main", "Image captioning with the GIT model: browse a dataset, fine-tune, caption."));

@@ -83,6 +83,7 @@ double referenceSecondsPerToken(captioner::GitCheckpoint& ck, const std::string&
 } // namespace
 
 int main(int argc, char** argv) {
+    captioner::preferPassiveThreadWaiting(argv);
     std::string model, preset = "git-base";
     int images = 8, newTokens = 20, runs = 3, threads = 0, refTokens = 5;
     for (int i = 1; i < argc; ++i) {

@@ -3,6 +3,7 @@
 // visible thumbnails are in (cold thumbnail cache, then warm), and scrolling the whole grid frame by
 // frame (synchronous repaints), with the thumbnail memory and the process RSS at the end.
 // Runs offscreen when there is no display. Usage: gui_grid_bench [--count N] [--distinct N]
+#include "captioner/runtime.h"
 #include "captioner/dataset.h"
 #include "captioner/demo_dataset.h"
 #include "captioner/review_store.h"
@@ -57,6 +58,7 @@ void frames(const char* what, std::vector<double> ms) {
 } // namespace
 
 int main(int argc, char** argv) {
+    captioner::preferPassiveThreadWaiting(argv);
     int count = 10000, distinct = 500;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];

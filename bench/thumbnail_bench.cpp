@@ -2,6 +2,7 @@
 // 1024 px JPEGs), thumbnailed to 256 px cold (empty cache) and warm (cache filled), for JPEG and
 // PNG cache entries, beside a reference measured in the same run: full decode + cv::resize, no cache.
 // Usage: thumbnail_bench [--count N] [--photos N] [--threads N] [--keep]
+#include "captioner/runtime.h"
 #include "captioner/demo_dataset.h"
 #include "captioner/image_io.h"
 #include "captioner/thumbnail_cache.h"
@@ -54,6 +55,7 @@ void row(const char* what, int n, double seconds) {
 } // namespace
 
 int main(int argc, char** argv) {
+    captioner::preferPassiveThreadWaiting(argv);
     int count = 5000, photos = 500, threads = int(std::max(1u, std::thread::hardware_concurrency()));
     bool keep = false;
     for (int i = 1; i < argc; ++i) {

@@ -166,6 +166,7 @@ void benchLoader(int threads) {
 } // namespace
 
 int main(int argc, char** argv) {
+    captioner::preferPassiveThreadWaiting(argv);
     std::string presets = "tiny,git-base", batches = "1,8", precisions = "fp32,bf16";
     int steps = 0, threads = 0, textLength = 20;
     int64_t vocab = 0;

@@ -31,7 +31,7 @@ Measured measure(const std::string& modelDir, const captioner::DemoRecipe& recip
     const auto examples = captioner::evalExamplesFor(dataset, split.test);
     captioner::EvalOptions eo;
     eo.batchSize = 64;
-    eo.maxLength = 20;
+    eo.maxLength = 50;
     eo.sampleCount = static_cast<int>(examples.size()); // all, for the accuracy breakdown
     eo.workers = recipe.workers;
     Measured m;

@@ -36,6 +36,7 @@ void printHelp() {
 } // namespace
 
 int main(int argc, char** argv) {
+    captioner::preferPassiveThreadWaiting(argv);
     std::vector<std::string> args(argv + 1, argv + argc);
     int threads = 0;
     // Global options before the command.

@@ -200,7 +200,11 @@ DatasetPage::DatasetPage(QWidget* parent)
     updateActions();
 }
 
-DatasetPage::~DatasetPage() = default;
+DatasetPage::~DatasetPage() {
+    // ~QUndoStack (a child, deleted by ~QWidget after this body) clears itself and emits
+    // indexChanged/cleanChanged into this page's slots when it is already half destroyed.
+    m_undo->disconnect(this);
+}
 
 QWidget* DatasetPage::buildToolbar() {
     auto* bar = new QWidget(m_content);

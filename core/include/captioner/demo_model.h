@@ -19,7 +19,7 @@ struct DemoRecipe {
     int imageCount = 5000;      // 600 images overfit (held-out WER ~0.3); 5,000 generalise
     uint64_t dataSeed = 1;
     int imageSize = 64;
-    int tokenizerVocab = 64;    // an upper bound; the captions' 19 words need ~50 pieces
+    int tokenizerVocab = 100;   // BPE: letters, merges and the 19 caption words, each one piece
     int64_t maxSteps = 1500;
     int batchSize = 16;
     double learningRate = 2e-3;

@@ -7,6 +7,13 @@
 namespace captioner {
 
 int hardwareThreads();
+
+// LibTorch's OpenMP pool (libgomp) and OpenBLAS's pool both spin while they wait for work; on a few
+// cores the two steal each other's time slices (training steps measured 1.6-2x slower here). libgomp
+// reads OMP_WAIT_POLICY once, when it is loaded, before main() runs, so this sets it to PASSIVE and
+// re-executes the program once with the same arguments. It does nothing when the variable is already
+// set (by the user or by the first pass) or /proc/self/exe is unavailable. Call first in main().
+void preferPassiveThreadWaiting(char** argv);
 // Sets LibTorch intra-op threads; n <= 0 means all cores. Returns the number in effect.
 int configureThreads(int n);
 int currentThreads();

@@ -89,11 +89,14 @@ private:
 class SentencePieceTokenizer : public Tokenizer {
 public:
     static std::unique_ptr<SentencePieceTokenizer> fromModelFile(const std::string& tokenizerModel);
-    // Trains a unigram model on captions (one per element) and writes <outDir>/tokenizer.model.
+    // Trains a unigram (or BPE) model on captions (one per element) and writes <outDir>/tokenizer.model.
     // vocabSize is an upper bound: a corpus with few distinct words yields fewer pieces, so size the
     // model's embeddings from vocabSize() afterwards.
+    // modelType "bpe" suits tiny closed vocabularies: with a vocabulary a little above words + letters it
+    // keeps every word whole, where unigram training on the demo captions kept splitting words into letters.
     static std::unique_ptr<SentencePieceTokenizer> train(const std::vector<std::string>& captions, int vocabSize,
-                                                         const std::string& outDir);
+                                                         const std::string& outDir,
+                                                         const std::string& modelType = "unigram");
     ~SentencePieceTokenizer() override;
 
     std::vector<std::string> tokenize(const std::string& text) const override;

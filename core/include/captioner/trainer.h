@@ -98,7 +98,7 @@ public:
 
 private:
     struct Run;
-    void emit(const TrainingEvent& event);
+    void notify(const TrainingEvent& event);
     bool waitWhilePaused(); // false when cancelled while paused
 
     TrainingOptions m_options;

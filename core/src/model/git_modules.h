@@ -25,8 +25,12 @@ torch::Tensor applyActivation(Activation act, const torch::Tensor& x);
 inline torch::Tensor linear(const torch::Tensor& x, const torch::nn::Linear& l) {
     return torch::linear(x, l->weight, l->bias);
 }
+// Under bf16/fp16 autocast the input arrives in the low-precision type while the weights stay float32;
+// LibTorch 1.13's CPU layer_norm cannot mix them, so normalise in the weights' type, as PyTorch's
+// autocast does for layer_norm (an fp32 op there).
 inline torch::Tensor layerNorm(const torch::Tensor& x, const torch::nn::LayerNorm& n) {
-    return torch::layer_norm(x, n->options.normalized_shape(), n->weight, n->bias, n->options.eps());
+    const torch::Tensor in = x.scalar_type() == n->weight.scalar_type() ? x : x.to(n->weight.scalar_type());
+    return torch::layer_norm(in, n->options.normalized_shape(), n->weight, n->bias, n->options.eps());
 }
 
 // A plain node in the module tree, only there to give children their dotted HF names.

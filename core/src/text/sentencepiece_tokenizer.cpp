@@ -16,7 +16,7 @@ constexpr std::size_t kErrLen = 1024;
 
 // Pieces of models trained here; ids 0..3 in this order (see train()).
 const char* const kTrainArgs =
-    "--model_type=unigram --character_coverage=1.0 --hard_vocab_limit=false --num_threads=2 "
+    "--character_coverage=1.0 --hard_vocab_limit=false --num_threads=2 "
     "--pad_id=0 --unk_id=1 --bos_id=2 --eos_id=3 "
     "--pad_piece=[PAD] --unk_piece=[UNK] --bos_piece=[CLS] --eos_piece=[SEP]";
 
@@ -54,7 +54,10 @@ std::unique_ptr<SentencePieceTokenizer> SentencePieceTokenizer::fromModelFile(co
 }
 
 std::unique_ptr<SentencePieceTokenizer> SentencePieceTokenizer::train(const std::vector<std::string>& captions,
-                                                                      int vocabSize, const std::string& outDir) {
+                                                                      int vocabSize, const std::string& outDir,
+                                                                      const std::string& modelType) {
+    if (modelType != "unigram" && modelType != "bpe")
+        throw Error(outDir, "unknown SentencePiece model type '" + modelType + "' (valid: unigram, bpe)");
     if (vocabSize < 8) throw Error(outDir, "SentencePiece vocabulary size must be at least 8, got " + std::to_string(vocabSize));
     std::string corpus;
     for (const std::string& caption : captions) {
@@ -72,7 +75,8 @@ std::unique_ptr<SentencePieceTokenizer> SentencePieceTokenizer::train(const std:
     const std::string prefix = text::joinPath(outDir, ".tokenizer-" + tag);
     text::writeFileAtomically(input, corpus);
     char err[kErrLen] = {0};
-    const int rc = api.train(input.c_str(), prefix.c_str(), vocabSize, kTrainArgs, err, sizeof err);
+    const std::string args = "--model_type=" + modelType + " " + kTrainArgs;
+    const int rc = api.train(input.c_str(), prefix.c_str(), vocabSize, args.c_str(), err, sizeof err);
     std::remove(input.c_str());
     std::remove((prefix + ".vocab").c_str());
     if (rc != 0) {

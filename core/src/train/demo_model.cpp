@@ -90,7 +90,7 @@ DemoPaths prepareDemo(const DemoRecipe& r, const std::function<void(const std::s
         for (size_t i : split.train)
             for (const auto& c : dataset.items()[i].captions) captions.push_back(c);
         const fs::path tmp = fs::path(r.dir) / (".tokenizer-" + std::to_string(::getpid()));
-        std::shared_ptr<Tokenizer> tokenizer = SentencePieceTokenizer::train(captions, r.tokenizerVocab, tmp.string());
+        std::shared_ptr<Tokenizer> tokenizer = SentencePieceTokenizer::train(captions, r.tokenizerVocab, tmp.string(), "bpe");
         fs::remove_all(tmp, ec);
         GitConfig config = presetConfig("tiny");
         config.vision.imageSize = r.imageSize;
@@ -118,7 +118,6 @@ TrainingOptions demoTrainingOptions(const DemoRecipe& r) {
     o.saveSteps = r.evalSteps;
     o.saveTotalLimit = 2;
     o.evalGenerateLimit = r.evalGenerate;
-    o.generationMaxLength = 20; // demo captions are at most 17 tokens with [CLS] and [SEP]
     o.seed = r.seed;
     o.workers = r.workers;
     return o;

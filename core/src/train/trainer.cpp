@@ -73,6 +73,9 @@ std::string describeFailure(const std::exception& e) {
 
 void Trainer::Run::setup() {
     validate(o);
+    // As HF's Trainer (set_seed): LibTorch seeds its generators differently in every process, and
+    // dropout draws from them, so a run is only repeatable (and resumable) from a fixed seed.
+    torch::manual_seed(o.seed);
     device = resolveDevice(o.device);
     checkPrecisionSupported(o.precision, device);
     log("loading model " + o.modelDir);
@@ -142,20 +145,20 @@ void Trainer::Run::setup() {
     e.resumedFromStep = state.globalStep;
     e.device = device.str();
     e.precision = precisionName(o.precision);
-    self.emit(e);
+    self.notify(e);
 }
 
 bool Trainer::Run::waitIfPaused() {
     if (!self.m_paused.load()) return !self.m_cancel.load();
     const auto t0 = Clock::now();
-    self.emit(event(TrainingEventType::Paused));
+    self.notify(event(TrainingEventType::Paused));
     {
         std::unique_lock<std::mutex> lock(self.m_pauseMutex);
         self.m_pauseCv.wait(lock, [&] { return !self.m_paused.load() || self.m_cancel.load(); });
     }
     pausedSeconds += secondsSince(t0);
     if (self.m_cancel.load()) return false;
-    self.emit(event(TrainingEventType::Resumed));
+    self.notify(event(TrainingEventType::Resumed));
     return true;
 }
 
@@ -249,7 +252,7 @@ void Trainer::Run::step() {
     if (!nonFinite.empty()) {
         TrainingEvent e = event(TrainingEventType::NonFiniteLoss);
         e.message = "step " + std::to_string(state.globalStep) + ": " + nonFinite + "; the step was skipped (weights unchanged)";
-        self.emit(e);
+        self.notify(e);
         if (consecutiveNonFinite >= o.maxConsecutiveNonFinite)
             throw Error("training", "the loss or gradients were NaN/Inf in " + std::to_string(consecutiveNonFinite) +
                                         " steps in a row (steps " + std::to_string(firstNonFiniteStep + 1) + " to " +
@@ -267,7 +270,7 @@ void Trainer::Run::step() {
     const double active = secondsSince(loopStart) - pausedSeconds;
     e.etaSeconds = active / static_cast<double>(stepsRun) * static_cast<double>(state.maxSteps - state.globalStep);
     e.lossScale = scaler.scale();
-    self.emit(e);
+    self.notify(e);
 
     if (o.loggingSteps > 0 && state.globalStep % o.loggingSteps == 0 && stepsSinceLog > 0) {
         state.logHistory.push_back({{"loss", detail::round4(lossSinceLog / static_cast<double>(stepsSinceLog))},
@@ -281,7 +284,7 @@ void Trainer::Run::step() {
     if (stepInEpoch + 1 == stepsPerEpoch) {
         TrainingEvent ep = event(TrainingEventType::Epoch);
         ep.epoch = static_cast<double>(epochIndex + 1);
-        self.emit(ep);
+        self.notify(ep);
     }
     if (o.evalSteps > 0 && state.globalStep % o.evalSteps == 0) evaluate();
     if (o.saveSteps > 0 && state.globalStep % o.saveSteps == 0) save();
@@ -290,7 +293,7 @@ void Trainer::Run::step() {
 Trainer::Trainer(TrainingOptions options, TrainingObserver* observer)
     : m_options(std::move(options)), m_observer(observer) {}
 
-void Trainer::emit(const TrainingEvent& event) {
+void Trainer::notify(const TrainingEvent& event) {
     if (m_observer) m_observer->onEvent(event);
 }
 
@@ -345,7 +348,7 @@ TrainingSummary Trainer::run() {
         e.bestCheckpoint = summary.bestCheckpoint;
         e.bestMetric = summary.bestMetric;
         e.metricForBest = detail::metricKey(m_options.metricForBest);
-        emit(e);
+        notify(e);
         return summary;
     } catch (const std::exception& ex) {
         summary.status = "failed";
@@ -361,7 +364,7 @@ TrainingSummary Trainer::run() {
     TrainingEvent e = r.event(TrainingEventType::Failed);
     e.message = summary.message;
     e.lastCheckpoint = summary.lastCheckpoint;
-    emit(e);
+    notify(e);
     return summary;
 }
 

@@ -90,7 +90,7 @@ void Trainer::Run::evaluate() {
     lastEvalStep = state.globalStep;
     TrainingEvent e = event(TrainingEventType::Evaluated);
     e.eval = *lastEval;
-    self.emit(e);
+    self.notify(e);
 }
 
 void Trainer::Run::save() {
@@ -123,7 +123,7 @@ void Trainer::Run::save() {
     TrainingEvent e = event(TrainingEventType::CheckpointSaved);
     e.path = dir;
     e.isBest = isBest;
-    self.emit(e);
+    self.notify(e);
     for (const auto& removed : detail::rotateCheckpoints(o.outputDir, o.saveTotalLimit, state.bestCheckpoint))
         log("deleted old checkpoint " + removed + " (keeping " + std::to_string(o.saveTotalLimit) + ")");
 }

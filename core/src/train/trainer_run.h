@@ -53,7 +53,7 @@ struct Trainer::Run {
     void log(const std::string& message) {
         TrainingEvent e = event(TrainingEventType::Log);
         e.message = message;
-        self.emit(e);
+        self.notify(e);
     }
     TrainingEvent event(TrainingEventType type) const {
         TrainingEvent e;

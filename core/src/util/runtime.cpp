@@ -8,6 +8,7 @@
 #include <torch/version.h>
 
 #include <cstdlib>
+#include <unistd.h>
 #include <dlfcn.h>
 #include <filesystem>
 #include <thread>
@@ -29,6 +30,14 @@ void setBlasThreads(int n) {
     if (auto f = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) f(n);
 }
 } // namespace
+
+void preferPassiveThreadWaiting(char** argv) {
+    if (std::getenv("OMP_WAIT_POLICY") != nullptr || argv == nullptr || argv[0] == nullptr) return;
+    if (::setenv("OMP_WAIT_POLICY", "PASSIVE", 1) != 0) return;
+    ::execv("/proc/self/exe", argv);
+    // exec failed (no /proc, say): carry on with the active policy; the variable stays set so a child
+    // process started later does not try again.
+}
 
 int configureThreads(int n) {
     const int threads = n <= 0 ? hardwareThreads() : n;
