@@ -135,6 +135,7 @@ void Trainer::Run::setup() {
     std::error_code ec;
     fs::create_directories(o.outputDir, ec);
     if (ec) throw Error(o.outputDir, "cannot create the output folder: " + ec.message());
+    removeInterruptedSaves();
     if (o.resume) restore();
 
     TrainingEvent e = event(TrainingEventType::Started);

@@ -31,6 +31,21 @@ double metricValue(const EvalResult& e, const std::string& key) {
 
 } // namespace detail
 
+void Trainer::Run::removeInterruptedSaves() {
+    // A run killed while saving leaves .checkpoint-N.tmp-* (never complete) or .checkpoint-N.old-*
+    // (replaced) behind; neither is ever read, so they only take space.
+    std::error_code ec;
+    for (fs::directory_iterator it(o.outputDir, ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (name.rfind(".checkpoint-", 0) == 0 &&
+            (name.find(".tmp-") != std::string::npos || name.find(".old-") != std::string::npos)) {
+            std::error_code rmErr;
+            fs::remove_all(it->path(), rmErr);
+            if (!rmErr) log("removed the unfinished save " + it->path().string());
+        }
+    }
+}
+
 void Trainer::Run::restore() {
     const auto candidates = listCheckpoints(o.outputDir);
     if (candidates.empty()) throw Error(o.outputDir, "no complete checkpoint-<step> folder to resume from");

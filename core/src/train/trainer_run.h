@@ -66,6 +66,7 @@ struct Trainer::Run {
 
     void setup();
     void restore();
+    void removeInterruptedSaves();
     void step();
     void evaluate();
     void save();
