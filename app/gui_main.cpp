@@ -1,18 +1,29 @@
 // `captioner-gui`: the desktop front end. Parses the command line, applies the thread setting,
 // opens the main window; all else lives in libcaptioner_ui.
+// Core (torch) headers before Qt's: Qt's `slots` macro breaks ATen's headers.
+#include "captioner/demo_model.h"
+#include "captioner/runtime.h"
+
 #include "captioner_ui/app_settings.h"
 #include "captioner_ui/dataset_page.h"
 #include "captioner_ui/main_window.h"
-
-#include "captioner/runtime.h"
+#include "captioner_ui/train_page.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QFileInfo>
 #include <QIcon>
+#include <QDir>
+#include <QFutureWatcher>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QStandardPaths>
 #include <QTimer>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include <cstdio>
+#include <functional>
 
 namespace {
 
@@ -27,6 +38,43 @@ void setApplicationNames() {
     QCoreApplication::setOrganizationName(QStringLiteral("Captioner"));
     QCoreApplication::setApplicationName(QStringLiteral("Captioner"));
     QCoreApplication::setApplicationVersion(QString::fromStdString(captioner::version()));
+}
+
+// Screenshot mode "train": a short live run of the tiny demo model on demo data (made once, off the
+// UI thread), grabbed once a few evaluations are charted.
+void startDemoTraining(captioner::ui::MainWindow& window, const std::function<void()>& grab) {
+    const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + QStringLiteral("/screenshot-demo");
+    auto* watcher = new QFutureWatcher<captioner::DemoPaths>(&window);
+    QObject::connect(watcher, &QFutureWatcher<captioner::DemoPaths>::finished, &window, [&window, watcher, dir, grab] {
+        const captioner::DemoPaths paths = watcher->result();
+        auto* page = window.trainPage();
+        window.showPage(captioner::ui::MainWindow::Page::Train);
+        page->findChild<QPushButton*>(QStringLiteral("trainDemoRecipe"))->click();
+        page->setModelFolder(QString::fromStdString(paths.baseModel));
+        page->setDatasetFolder(QString::fromStdString(paths.data));
+        QDir(dir + QStringLiteral("/run")).removeRecursively();
+        page->setOutputFolder(dir + QStringLiteral("/run"));
+        page->findChild<QSpinBox*>(QStringLiteral("trainMaxSteps"))->setValue(600);
+        page->findChild<QSpinBox*>(QStringLiteral("trainLoggingSteps"))->setValue(1);
+        page->findChild<QSpinBox*>(QStringLiteral("trainEvalSteps"))->setValue(25);
+        page->findChild<QSpinBox*>(QStringLiteral("trainSaveSteps"))->setValue(50);
+        page->findChild<QSpinBox*>(QStringLiteral("trainEvalGenerate"))->setValue(40);
+        if (!page->start()) return grab();
+        auto* poll = new QTimer(&window);
+        QObject::connect(poll, &QTimer::timeout, &window, [page, poll, grab] {
+            if (page->chartPointCount(QStringLiteral("eval_loss")) >= 6 || !page->isRunning()) {
+                poll->stop();
+                grab();
+            }
+        });
+        poll->start(250);
+    });
+    watcher->setFuture(QtConcurrent::run([dir] {
+        captioner::DemoRecipe recipe;
+        recipe.dir = dir.toStdString();
+        recipe.imageCount = 1500;
+        return captioner::prepareDemo(recipe);
+    }));
 }
 
 } // namespace
@@ -47,8 +95,9 @@ int main(int argc, char** argv) {
                                         QStringLiteral("FILE"));
     screenshotOption.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOption(screenshotOption);
-    // What the screenshot shows: "grid" (default), "detail" (a selected image, large thumbnails) or "review".
-    QCommandLineOption screenshotModeOption(QStringLiteral("screenshot-mode"), QStringLiteral("grid, detail or review."),
+    // What the screenshot shows: "grid" (default), "detail" (a selected image, large thumbnails), "review"
+    // or "train" (a live run of the tiny demo model).
+    QCommandLineOption screenshotModeOption(QStringLiteral("screenshot-mode"), QStringLiteral("grid, detail, review or train."),
                                             QStringLiteral("MODE"), QStringLiteral("grid"));
     screenshotModeOption.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOption(screenshotModeOption);
@@ -100,6 +149,11 @@ int main(int argc, char** argv) {
             if (!saved) std::fprintf(stderr, "captioner-gui: could not write %s\n", qPrintable(file));
             QCoreApplication::exit(saved ? 0 : 1);
         };
+        if (mode == QLatin1String("train")) {
+            window.resize(1360, 860);
+            startDemoTraining(window, grab);
+            return app.exec();
+        }
         auto* page = window.datasetPage();
         // Shot once the dataset is open and checked, leaving time for the visible thumbnails.
         QObject::connect(page, &captioner::ui::DatasetPage::reportReady, &window, [page, mode, grab, &window] {

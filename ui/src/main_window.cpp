@@ -14,6 +14,7 @@
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QMimeData>
+#include <QPushButton>
 #include <QToolBar>
 #include <QDir>
 #include <QFileDialog>
@@ -67,6 +68,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_trainPage, &TrainPage::openDatasetRequested, this, &MainWindow::chooseDataset);
     connect(m_trainPage, &TrainPage::openModelRequested, this, &MainWindow::chooseModel);
     connect(m_captionPage, &CaptionPage::openModelRequested, this, &MainWindow::chooseModel);
+    connect(m_trainPage, &TrainPage::useCheckpointRequested, this, &MainWindow::useCheckpointForCaptioning);
 
     m_runtimeLabel->setObjectName(QStringLiteral("runtimeStatus"));
     statusBar()->addPermanentWidget(m_runtimeLabel);
@@ -236,6 +238,15 @@ void MainWindow::openModel(const QString& folder) {
     showPage(Page::Caption);
 }
 
+void MainWindow::useCheckpointForCaptioning(const QString& folder) {
+    // Not openModel(): the Train page keeps the model it fine-tunes from.
+    m_captionPage->setModelFolder(folder);
+    AppSettings::addRecent(QStringLiteral("model"), m_captionPage->modelFolder());
+    rebuildRecentMenu();
+    showPage(Page::Caption);
+    statusBar()->showMessage(tr("Captioning with %1").arg(QDir::toNativeSeparators(folder)), 5000);
+}
+
 void MainWindow::rebuildRecentMenu() {
     m_recentMenu->clear();
     const QStringList recent = AppSettings::recent();
@@ -297,6 +308,23 @@ void MainWindow::restoreSettings() {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
+    if (m_trainPage->isRunning()) {
+        QMessageBox box(QMessageBox::Question, tr("Training Is Running"),
+                        tr("Fine-tuning is still running. Cancel it (a checkpoint is saved first, so it can be resumed) "
+                           "and close, or keep it running?"),
+                        QMessageBox::NoButton, this);
+        QPushButton* stop = box.addButton(tr("Cancel Training and Close"), QMessageBox::DestructiveRole);
+        QPushButton* keep = box.addButton(tr("Keep Training"), QMessageBox::RejectRole);
+        box.setDefaultButton(keep);
+        box.exec();
+        event->ignore();
+        if (box.clickedButton() != stop) return;
+        showPage(Page::Train);
+        m_trainPage->cancel();
+        // Close once the checkpoint is saved and the training thread has ended.
+        connect(m_trainPage, &TrainPage::runFinished, this, [this] { close(); }, Qt::SingleShotConnection);
+        return;
+    }
     if (m_datasetPage->hasUnsavedChanges()) {
         const auto answer = QMessageBox::question(this, tr("Unsaved Captions"),
             tr("Some captions were edited but not saved. Save them before closing?"),

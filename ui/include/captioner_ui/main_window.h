@@ -44,6 +44,8 @@ public slots:
     void chooseModel();
     void showShortcuts();
     void showAbout();
+    // Makes a checkpoint folder the Caption page's model (the Train page's "Use for Captioning").
+    void useCheckpointForCaptioning(const QString& folder);
 
 protected:
     void closeEvent(QCloseEvent* event) override;

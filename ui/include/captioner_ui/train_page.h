@@ -1,31 +1,98 @@
 #pragma once
-// TrainPage is where fine-tuning is set up and followed. It needs a dataset and a model; until both
-// are chosen it shows which one is still missing and offers to open it.
+// TrainPage sets up fine-tuning and follows it live: the recipe as a form, Start / Pause / Resume /
+// Cancel, charts of loss, eval metrics and learning rate, progress with samples/s and ETA, a log,
+// sample captions next to their images at each eval, and the run's checkpoints with their metrics.
+// Training runs in a worker object on its own QThread; its events arrive as queued signals, so the
+// window stays responsive. A failed run keeps its charts and shows why it stopped.
 #include <QWidget>
+
+class QLabel;
+class QPlainTextEdit;
+class QProgressBar;
+class QPushButton;
+class QThread;
+class QTreeWidget;
 
 namespace captioner::ui {
 
-class EmptyState;
+class TrainingCharts;
+class TrainingForm;
+class TrainingWorker;
+struct TrainingUpdate;
+struct TrainingHistory;
 
 class TrainPage : public QWidget {
     Q_OBJECT
 public:
     explicit TrainPage(QWidget* parent = nullptr);
+    ~TrainPage() override; // cancels a running training (it saves a checkpoint) and waits for it
 
     void setDatasetFolder(const QString& folder);
     void setModelFolder(const QString& folder);
+    void setOutputFolder(const QString& folder);
+    // What is still missing before training can start, or that it is ready.
     QString statusText() const;
+    // Problems of the current settings (missing model files, empty dataset, unwritable output).
+    QStringList validate() const;
+
+    bool isRunning() const;
+    bool isPaused() const { return m_paused; }
+    qint64 currentStep() const { return m_step; }
+    QString lastStatus() const { return m_lastStatus; } // "completed", "cancelled", "failed" or ""
+    int chartPointCount(const QString& series) const;
+    bool exportChartData(const QString& csvFile) const;   // every charted value, one row per step
+    bool exportChartImage(const QString& pngFile) const;  // the four charts in one PNG
+
+public slots:
+    bool start(); // false (with the reasons shown) when the settings do not validate
+    void pause();
+    void resume();
+    void cancel();
+    // Rebuilds charts and checkpoints from the trainer_state.json of a previous run's output folder.
+    bool loadRun(const QString& outputFolder);
 
 signals:
     void openDatasetRequested();
     void openModelRequested();
+    void useCheckpointRequested(const QString& folder); // "Use for Captioning"
+    void runningChanged(bool running);
+    void runFinished(const QString& status);
 
 private:
-    void updateState();
+    void onUpdate(const TrainingUpdate& update);
+    void onDone(const QString& status, const QString& message);
+    void onThreadFinished();
+    void applyHistory(const TrainingHistory& history);
+    void refreshCheckpoints();
+    void addSamples(const TrainingUpdate& update);
+    void appendLog(const QString& line);
+    void showProgress(const TrainingUpdate& update);
+    void showProblem(const QString& text);
+    void updateButtons();
+    void updateReadiness();
 
-    QString m_dataset;
-    QString m_model;
-    EmptyState* m_empty;
+    TrainingForm* m_form;
+    TrainingCharts* m_charts;
+    QPushButton* m_start;
+    QPushButton* m_pause;
+    QPushButton* m_resume;
+    QPushButton* m_cancel;
+    QPushButton* m_useCheckpoint;
+    QLabel* m_readiness;
+    QLabel* m_problem;
+    QLabel* m_stats;
+    QProgressBar* m_progress;
+    QPlainTextEdit* m_log;
+    QTreeWidget* m_samples;
+    QTreeWidget* m_checkpoints;
+    QThread* m_thread = nullptr;
+    TrainingWorker* m_worker = nullptr;
+    QString m_runOutput;
+    QString m_autoOutput;
+    QString m_lastStatus;
+    qint64 m_step = 0;
+    bool m_paused = false;
+    bool m_cancelling = false;
 };
 
 } // namespace captioner::ui

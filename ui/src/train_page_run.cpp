@@ -1,0 +1,200 @@
+// TrainPage: what the training events do to the page (charts, progress, samples, checkpoints, log).
+#include "captioner_ui/train_page.h"
+
+#include "training_charts.h"
+#include "training_form.h"
+#include "training_types.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QFileInfo>
+#include <QImageReader>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QTreeWidget>
+
+#include <cmath>
+
+namespace captioner::ui {
+
+namespace {
+QString duration(double seconds) {
+    if (!std::isfinite(seconds) || seconds < 0) return QStringLiteral("—");
+    const qint64 s = qint64(seconds + 0.5);
+    return s >= 3600 ? QStringLiteral("%1:%2:%3").arg(s / 3600).arg(s / 60 % 60, 2, 10, QLatin1Char('0')).arg(s % 60, 2, 10, QLatin1Char('0'))
+                     : QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
+}
+QString formatMetric(double v) { return std::isfinite(v) ? QString::number(v, 'f', 4) : QStringLiteral("—"); }
+} // namespace
+
+void TrainPage::appendLog(const QString& line) {
+    m_log->appendPlainText(QStringLiteral("%1  %2").arg(QTime::currentTime().toString(QStringLiteral("HH:mm:ss")), line));
+}
+
+void TrainPage::showProgress(const TrainingUpdate& u) {
+    if (u.maxSteps > 0) m_progress->setRange(0, int(u.maxSteps));
+    m_progress->setValue(int(qMin<qint64>(u.step, m_progress->maximum())));
+    m_stats->setText(tr("Epoch %1 · step %2 of %3 · %4 samples/s · ETA %5 · loss %6 · lr %7")
+                         .arg(u.epoch, 0, 'f', 2)
+                         .arg(u.step)
+                         .arg(u.maxSteps)
+                         .arg(u.samplesPerSecond, 0, 'f', 1)
+                         .arg(duration(u.etaSeconds))
+                         .arg(u.loss, 0, 'f', 4)
+                         .arg(u.learningRate, 0, 'g', 3));
+}
+
+void TrainPage::onUpdate(const TrainingUpdate& u) {
+    switch (u.type) {
+    case TrainingUpdate::Started:
+        m_progress->setRange(0, int(qMax<qint64>(1, u.maxSteps)));
+        m_progress->setValue(int(u.resumedFromStep));
+        m_step = u.resumedFromStep;
+        appendLog(tr("Started on %1 (%2): %3 training and %4 held-out images, %5 steps (%6 per epoch)%7")
+                      .arg(u.device, u.precision)
+                      .arg(u.trainCount)
+                      .arg(u.testCount)
+                      .arg(u.maxSteps)
+                      .arg(u.stepsPerEpoch)
+                      .arg(u.resumedFromStep > 0 ? tr(", resumed at step %1").arg(u.resumedFromStep) : QString()));
+        m_stats->setText(tr("Training: step %1 of %2").arg(u.resumedFromStep).arg(u.maxSteps));
+        break;
+    case TrainingUpdate::Step:
+        m_step = u.step;
+        m_charts->addStep(u.step, u.loss, u.learningRate);
+        if (!m_paused && !m_cancelling) showProgress(u);
+        break;
+    case TrainingUpdate::Epoch:
+        appendLog(tr("Epoch %1 done at step %2").arg(qint64(u.epoch)).arg(u.step));
+        break;
+    case TrainingUpdate::Evaluated:
+        m_charts->addEval(u.step, u.evalLoss, u.evalWer, u.evalWerTeacherForced);
+        appendLog(tr("Eval at step %1: loss %2, WER %3 (generated), %4 (teacher-forced), ROUGE-L %5, BLEU-4 %6, CIDEr %7")
+                      .arg(u.step)
+                      .arg(formatMetric(u.evalLoss), formatMetric(u.evalWer), formatMetric(u.evalWerTeacherForced), formatMetric(u.rougeL),
+                           formatMetric(u.bleu4), formatMetric(u.cider)));
+        addSamples(u);
+        break;
+    case TrainingUpdate::CheckpointSaved:
+        appendLog(tr("Saved %1%2").arg(QDir::toNativeSeparators(u.path), u.isBest ? tr(" (best so far)") : QString()));
+        refreshCheckpoints();
+        break;
+    case TrainingUpdate::NonFiniteLoss:
+        appendLog(tr("Skipped step %1: %2").arg(u.step).arg(u.message));
+        break;
+    case TrainingUpdate::Paused:
+        m_paused = true;
+        m_stats->setText(tr("Paused at step %1 of %2.").arg(u.step).arg(m_progress->maximum()));
+        appendLog(tr("Paused at step %1").arg(u.step));
+        updateButtons();
+        break;
+    case TrainingUpdate::Resumed:
+        m_paused = false;
+        appendLog(tr("Resumed at step %1").arg(u.step));
+        updateButtons();
+        break;
+    case TrainingUpdate::Log:
+        appendLog(u.message);
+        break;
+    case TrainingUpdate::Finished:
+        appendLog(u.status == QLatin1String("cancelled") ? tr("Cancelled at step %1; the checkpoint is saved.").arg(u.step)
+                                                         : tr("Finished at step %1. Best: %2").arg(u.step).arg(u.bestCheckpoint));
+        break;
+    case TrainingUpdate::Failed:
+        // The charts stay as they are: they show how far the run got.
+        showProblem(tr("Training failed: %1%2").arg(u.message, u.lastCheckpoint.isEmpty() ? QString()
+            : tr("\nThe newest checkpoint is %1; tick Resume to continue from it.").arg(QDir::toNativeSeparators(u.lastCheckpoint))));
+        appendLog(tr("Failed: %1").arg(u.message));
+        break;
+    }
+}
+
+void TrainPage::onDone(const QString& status, const QString& message) {
+    m_lastStatus = status;
+    if (status == QLatin1String("completed"))
+        m_stats->setText(tr("Completed at step %1. The best model is in %2.").arg(m_step).arg(QDir::toNativeSeparators(m_runOutput)));
+    else if (status == QLatin1String("cancelled"))
+        m_stats->setText(tr("Cancelled at step %1; a checkpoint was saved. Tick Resume and press Start to continue.").arg(m_step));
+    else
+        m_stats->setText(tr("Failed at step %1: %2").arg(m_step).arg(message));
+}
+
+void TrainPage::addSamples(const TrainingUpdate& u) {
+    if (u.samples.isEmpty()) return;
+    auto* group = new QTreeWidgetItem(m_samples, {tr("Step %1").arg(u.step), tr("WER %1").arg(formatMetric(u.evalWer))});
+    for (const SampleCaption& s : u.samples) {
+        auto* item = new QTreeWidgetItem(group, {QFileInfo(s.imagePath).fileName(), s.prediction, s.reference});
+        QImageReader reader(s.imagePath);
+        reader.setAutoTransform(true);
+        const QSize size = reader.size();
+        if (size.isValid() && (size.width() > 128 || size.height() > 128)) reader.setScaledSize(size.scaled(128, 128, Qt::KeepAspectRatio));
+        const QImage image = reader.read();
+        if (!image.isNull()) item->setIcon(0, QIcon(QPixmap::fromImage(image)));
+        item->setToolTip(0, QDir::toNativeSeparators(s.imagePath));
+        const bool exact = s.prediction.trimmed().compare(s.reference.trimmed(), Qt::CaseInsensitive) == 0;
+        item->setForeground(1, exact ? QColor(0, 120, 0) : QColor(170, 60, 0));
+    }
+    // Newest eval first and open; older ones collapse.
+    m_samples->takeTopLevelItem(m_samples->indexOfTopLevelItem(group));
+    m_samples->insertTopLevelItem(0, group);
+    for (int i = 1; i < m_samples->topLevelItemCount(); ++i) m_samples->topLevelItem(i)->setExpanded(false);
+    group->setExpanded(true);
+}
+
+void TrainPage::refreshCheckpoints() {
+    const QString selected = m_checkpoints->currentItem() ? m_checkpoints->currentItem()->data(0, Qt::UserRole).toString() : QString();
+    m_checkpoints->clear();
+    if (m_runOutput.isEmpty()) return;
+    const QList<CheckpointInfo> list = listCheckpointInfos(m_runOutput);
+    for (const CheckpointInfo& c : list) {
+        auto* item = new QTreeWidgetItem(m_checkpoints, {QFileInfo(c.path).fileName(), QString::number(c.step), formatMetric(c.evalLoss),
+                                                         formatMetric(c.evalWer), formatMetric(c.evalWerTeacherForced), c.isBest ? tr("★ best") : QString()});
+        item->setData(0, Qt::UserRole, c.path);
+        item->setToolTip(0, QDir::toNativeSeparators(c.path));
+        if (c.isBest) {
+            QFont bold = item->font(0);
+            bold.setBold(true);
+            for (int col = 0; col < item->columnCount(); ++col) item->setFont(col, bold);
+        }
+        if (c.path == selected) m_checkpoints->setCurrentItem(item);
+    }
+    m_useCheckpoint->setEnabled(m_checkpoints->currentItem());
+}
+
+void TrainPage::applyHistory(const TrainingHistory& history) {
+    for (const TrainingUpdate& u : history.entries) {
+        if (u.type == TrainingUpdate::Step) m_charts->addStep(u.step, u.loss, u.learningRate);
+        else m_charts->addEval(u.step, u.evalLoss, u.evalWer, u.evalWerTeacherForced);
+    }
+    m_charts->flush();
+    m_step = history.globalStep;
+    if (history.maxSteps > 0) m_progress->setRange(0, int(history.maxSteps));
+    m_progress->setValue(int(qMin<qint64>(history.globalStep, m_progress->maximum())));
+    refreshCheckpoints();
+}
+
+bool TrainPage::loadRun(const QString& outputFolder) {
+    if (isRunning()) return false;
+    const TrainingHistory history = loadTrainingHistory(outputFolder);
+    if (!history.error.isEmpty()) {
+        showProblem(history.error);
+        return false;
+    }
+    showProblem(QString());
+    m_charts->clear();
+    m_samples->clear();
+    m_runOutput = outputFolder;
+    m_form->setOutputFolder(outputFolder);
+    applyHistory(history);
+    m_stats->setText(tr("Run in %1: %2 of %3 steps, %4 checkpoints.")
+                         .arg(QDir::toNativeSeparators(outputFolder))
+                         .arg(history.globalStep)
+                         .arg(history.maxSteps)
+                         .arg(history.checkpoints.size()));
+    appendLog(tr("Loaded the run in %1").arg(QDir::toNativeSeparators(outputFolder)));
+    return true;
+}
+
+} // namespace captioner::ui

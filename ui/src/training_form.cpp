@@ -1,0 +1,212 @@
+#include "training_form.h"
+
+#include "training_worker.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDir>
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QAbstractItemView>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+namespace captioner::ui {
+
+namespace {
+void describe(QWidget* w, const QString& name, const QString& objectName, const QString& description) {
+    w->setObjectName(objectName);
+    w->setAccessibleName(name);
+    w->setAccessibleDescription(description);
+    w->setToolTip(description);
+    if (auto* combo = qobject_cast<QComboBox*>(w)) { // its popup list takes focus too
+        combo->view()->setAccessibleName(name);
+        combo->view()->setAccessibleDescription(description);
+    }
+    for (QLineEdit* edit : w->findChildren<QLineEdit*>()) { // a spin box's editor takes focus too
+        edit->setAccessibleName(name);
+        edit->setAccessibleDescription(description);
+    }
+}
+QString plain(QString label) { return label.remove(QLatin1Char('&')).remove(QLatin1Char(':')); }
+} // namespace
+
+TrainingForm::TrainingForm(QWidget* parent) : QWidget(parent) {
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+
+    auto* folders = new QGroupBox(tr("Folders"), this);
+    auto* folderForm = new QFormLayout(folders);
+    m_model = addFolder(folderForm, tr("&Model:"), QStringLiteral("trainModel"), tr("GIT checkpoint folder to start from"), false);
+    m_data = addFolder(folderForm, tr("D&ataset:"), QStringLiteral("trainDataset"), tr("Dataset folder or caption file to train on"), false);
+    m_output = addFolder(folderForm, tr("O&utput:"), QStringLiteral("trainOutput"), tr("Folder for the checkpoints and the final model"), false);
+    m_resume = new QCheckBox(tr("&Resume from the newest checkpoint in the output folder"), folders);
+    describe(m_resume, plain(m_resume->text()), QStringLiteral("trainResume"),
+             tr("Continue a previous run where its newest checkpoint left off; its charts are rebuilt"));
+    auto* showRun = new QPushButton(tr("S&how Run"), folders);
+    describe(showRun, tr("Show run"), QStringLiteral("trainShowRun"),
+             tr("Show the charts and checkpoints of the run already in the output folder"));
+    connect(showRun, &QPushButton::clicked, this, &TrainingForm::showRunRequested);
+    auto* resumeRow = new QHBoxLayout;
+    resumeRow->addWidget(m_resume, 1);
+    resumeRow->addWidget(showRun);
+    folderForm->addRow(resumeRow);
+    layout->addWidget(folders);
+
+    auto* recipe = new QGroupBox(tr("Recipe"), this);
+    auto* form = new QFormLayout(recipe);
+    m_device = new QComboBox(recipe);
+    m_device->addItem(tr("Automatic (CUDA when available)"), QStringLiteral("auto"));
+    m_device->addItem(tr("CPU"), QStringLiteral("cpu"));
+    m_device->addItem(tr("CUDA GPU"), QStringLiteral("cuda"));
+    describe(m_device, tr("Device"), QStringLiteral("trainDevice"), tr("Where the model trains"));
+    form->addRow(tr("&Device:"), m_device);
+    m_precision = new QComboBox(recipe);
+    m_precision->addItem(tr("fp32 (full precision)"), QStringLiteral("fp32"));
+    m_precision->addItem(tr("bf16 (autocast)"), QStringLiteral("bf16"));
+    m_precision->addItem(tr("fp16 (autocast + loss scaling, CUDA)"), QStringLiteral("fp16"));
+    describe(m_precision, tr("Precision"), QStringLiteral("trainPrecision"), tr("Mixed precision as Hugging Face's --bf16 / --fp16"));
+    form->addRow(tr("&Precision:"), m_precision);
+    m_learningRate = addDouble(form, tr("&Learning rate:"), QStringLiteral("trainLearningRate"), tr("AdamW peak learning rate"), 1e-8, 1, 8);
+    m_scheduler = new QComboBox(recipe);
+    for (const char* kind : {"linear", "cosine", "constant", "constant_with_warmup"}) m_scheduler->addItem(QLatin1String(kind), QLatin1String(kind));
+    describe(m_scheduler, tr("Schedule"), QStringLiteral("trainScheduler"), tr("How the learning rate changes over the run"));
+    form->addRow(tr("Sche&dule:"), m_scheduler);
+    m_warmup = addDouble(form, tr("&Warm-up ratio:"), QStringLiteral("trainWarmup"), tr("Warm-up as a fraction of all steps"), 0, 1, 3);
+    m_weightDecay = addDouble(form, tr("Weight deca&y:"), QStringLiteral("trainWeightDecay"), tr("AdamW weight decay"), 0, 1, 4);
+    m_epochs = addInt(form, tr("&Epochs:"), QStringLiteral("trainEpochs"), tr("Passes over the training images"), 1, 100000);
+    m_batch = addInt(form, tr("&Batch size:"), QStringLiteral("trainBatchSize"), tr("Images per batch"), 1, 4096);
+    m_accumulation = addInt(form, tr("Gradient a&ccumulation:"), QStringLiteral("trainAccumulation"), tr("Batches per optimizer step"), 1, 1024);
+    m_maxSteps = addInt(form, tr("Ma&x steps:"), QStringLiteral("trainMaxSteps"), tr("Stop after this many optimizer steps; 'from epochs' lets the epochs decide"), -1, 100000000);
+    m_maxSteps->setSpecialValueText(tr("from epochs"));
+    m_loggingSteps = addInt(form, tr("Lo&g every:"), QStringLiteral("trainLoggingSteps"), tr("Steps between training-loss entries in trainer_state.json"), 1, 1000000);
+    m_evalSteps = addInt(form, tr("E&valuate every:"), QStringLiteral("trainEvalSteps"), tr("Steps between evaluations; 0 never evaluates"), 0, 1000000);
+    m_saveSteps = addInt(form, tr("&Save every:"), QStringLiteral("trainSaveSteps"), tr("Steps between checkpoints; 0 saves only at the end"), 0, 1000000);
+    m_saveLimit = addInt(form, tr("&Keep checkpoints:"), QStringLiteral("trainSaveLimit"), tr("Checkpoints kept (the best is always kept); 0 keeps all"), 0, 1000);
+    m_evalGenerate = addInt(form, tr("Captions per e&val:"), QStringLiteral("trainEvalGenerate"), tr("Held-out images captioned at each evaluation for WER; 'all' captions every one"), -1, 1000000);
+    m_evalGenerate->setSpecialValueText(tr("all"));
+    m_seed = addInt(form, tr("See&d:"), QStringLiteral("trainSeed"), tr("Seed of the split, data order and dropout"), 0, 2147483647);
+    auto* presets = new QHBoxLayout;
+    auto* guide = new QPushButton(tr("&Guide Defaults"), recipe);
+    describe(guide, tr("Guide defaults"), QStringLiteral("trainGuideDefaults"), tr("Fill in the recipe of Hugging Face's image captioning guide"));
+    connect(guide, &QPushButton::clicked, this, [this] { setRecipe(guideTrainingSettings()); });
+    auto* demo = new QPushButton(tr("Demo Reci&pe"), recipe);
+    describe(demo, tr("Demo recipe"), QStringLiteral("trainDemoRecipe"), tr("Fill in the recipe of the tiny demo model (fast on a CPU)"));
+    connect(demo, &QPushButton::clicked, this, [this] { setRecipe(demoTrainingSettings()); });
+    presets->addWidget(guide);
+    presets->addWidget(demo);
+    form->addRow(presets);
+    layout->addWidget(recipe);
+    layout->addStretch();
+    setSettings(guideTrainingSettings());
+}
+
+QLineEdit* TrainingForm::addFolder(QFormLayout* form, const QString& label, const QString& name, const QString& description, bool) {
+    auto* edit = new QLineEdit(this);
+    describe(edit, plain(label), name, description);
+    edit->setClearButtonEnabled(true);
+    connect(edit, &QLineEdit::textChanged, this, &TrainingForm::foldersChanged);
+    auto* browse = new QToolButton(this);
+    browse->setText(tr("…"));
+    describe(browse, tr("Browse for %1").arg(plain(label).toLower()), name + QStringLiteral("Browse"), tr("Choose the folder in a dialog"));
+    connect(browse, &QToolButton::clicked, this, [this, edit, label] {
+        const QString folder = QFileDialog::getExistingDirectory(this, plain(label), edit->text());
+        if (!folder.isEmpty()) edit->setText(QDir::toNativeSeparators(folder));
+    });
+    auto* row = new QHBoxLayout;
+    row->addWidget(edit, 1);
+    row->addWidget(browse);
+    form->addRow(label, row);
+    if (auto* l = qobject_cast<QLabel*>(form->labelForField(row))) l->setBuddy(edit);
+    return edit;
+}
+
+QSpinBox* TrainingForm::addInt(QFormLayout* form, const QString& label, const QString& name, const QString& description, int min, int max) {
+    auto* box = new QSpinBox(this);
+    box->setRange(min, max);
+    describe(box, plain(label), name, description);
+    form->addRow(label, box);
+    return box;
+}
+
+QDoubleSpinBox* TrainingForm::addDouble(QFormLayout* form, const QString& label, const QString& name, const QString& description,
+                                        double min, double max, int decimals) {
+    auto* box = new QDoubleSpinBox(this);
+    box->setDecimals(decimals);
+    box->setRange(min, max);
+    box->setSingleStep(std::pow(10.0, -decimals + 1));
+    describe(box, plain(label), name, description);
+    form->addRow(label, box);
+    return box;
+}
+
+TrainingSettings TrainingForm::settings() const {
+    TrainingSettings s;
+    s.modelDir = modelFolder();
+    s.dataPath = datasetPath();
+    s.outputDir = outputFolder();
+    s.device = m_device->currentData().toString();
+    s.precision = m_precision->currentData().toString();
+    s.lrScheduler = m_scheduler->currentData().toString();
+    s.learningRate = m_learningRate->value();
+    s.warmupRatio = m_warmup->value();
+    s.weightDecay = m_weightDecay->value();
+    s.numEpochs = m_epochs->value();
+    s.batchSize = m_batch->value();
+    s.gradientAccumulation = m_accumulation->value();
+    s.maxSteps = m_maxSteps->value() == 0 ? -1 : m_maxSteps->value();
+    s.loggingSteps = m_loggingSteps->value();
+    s.evalSteps = m_evalSteps->value();
+    s.saveSteps = m_saveSteps->value();
+    s.saveTotalLimit = m_saveLimit->value();
+    s.evalGenerateLimit = m_evalGenerate->value();
+    s.seed = m_seed->value();
+    s.resume = m_resume->isChecked();
+    return s;
+}
+
+void TrainingForm::setSettings(const TrainingSettings& s) {
+    setModelFolder(s.modelDir);
+    setDatasetPath(s.dataPath);
+    setOutputFolder(s.outputDir);
+    m_resume->setChecked(s.resume);
+    setRecipe(s);
+}
+
+void TrainingForm::setRecipe(const TrainingSettings& s) {
+    auto select = [](QComboBox* box, const QString& value) { box->setCurrentIndex(qMax(0, box->findData(value))); };
+    select(m_device, s.device);
+    select(m_precision, s.precision);
+    select(m_scheduler, s.lrScheduler);
+    m_learningRate->setValue(s.learningRate);
+    m_warmup->setValue(s.warmupRatio);
+    m_weightDecay->setValue(s.weightDecay);
+    m_epochs->setValue(s.numEpochs);
+    m_batch->setValue(s.batchSize);
+    m_accumulation->setValue(s.gradientAccumulation);
+    m_maxSteps->setValue(s.maxSteps <= 0 ? -1 : s.maxSteps);
+    m_loggingSteps->setValue(s.loggingSteps);
+    m_evalSteps->setValue(s.evalSteps);
+    m_saveSteps->setValue(s.saveSteps);
+    m_saveLimit->setValue(s.saveTotalLimit);
+    m_evalGenerate->setValue(s.evalGenerateLimit);
+    m_seed->setValue(s.seed);
+}
+
+QString TrainingForm::modelFolder() const { return QDir::fromNativeSeparators(m_model->text().trimmed()); }
+QString TrainingForm::datasetPath() const { return QDir::fromNativeSeparators(m_data->text().trimmed()); }
+QString TrainingForm::outputFolder() const { return QDir::fromNativeSeparators(m_output->text().trimmed()); }
+void TrainingForm::setModelFolder(const QString& folder) { m_model->setText(QDir::toNativeSeparators(folder)); }
+void TrainingForm::setDatasetPath(const QString& path) { m_data->setText(QDir::toNativeSeparators(path)); }
+void TrainingForm::setOutputFolder(const QString& folder) { m_output->setText(QDir::toNativeSeparators(folder)); }
+
+} // namespace captioner::ui
