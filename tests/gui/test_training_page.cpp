@@ -11,11 +11,15 @@
 #include "captioner_ui/main_window.h"
 #include "captioner_ui/train_page.h"
 
+#include <QCheckBox>
 #include <QDoubleSpinBox>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QImage>
 #include <QLabel>
+#include <QMessageBox>
+#include <QAbstractButton>
+#include <QApplication>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
@@ -124,6 +128,11 @@ private slots:
         QVERIFY(page->chartPointCount(QStringLiteral("eval_wer_teacher_forced")) >= 1);
         QVERIFY(page->chartPointCount(QStringLiteral("eval_wer")) >= 1);
         QVERIFY(child<QTreeWidget>(page, "trainSamples")->topLevelItemCount() >= 1);
+        // The log scale swaps the y axes; the data stays.
+        const int evalPoints = page->chartPointCount(QStringLiteral("eval_loss"));
+        child<QCheckBox>(page, "chartsLogScale")->setChecked(true);
+        child<QCheckBox>(page, "chartsLogScale")->setChecked(false);
+        QVERIFY(page->chartPointCount(QStringLiteral("eval_loss")) >= evalPoints);
 
         child<QPushButton>(page, "trainPause")->click();
         QTRY_VERIFY_WITH_TIMEOUT(page->isPaused(), kLong);
@@ -192,6 +201,46 @@ private slots:
         QCOMPARE(again.chartPointCount(QStringLiteral("loss")), int(stoppedAt));
         QVERIFY(again.chartPointCount(QStringLiteral("eval_loss")) >= 2);
         QCOMPARE(child<QTreeWidget>(&again, "trainCheckpoints")->topLevelItemCount(), checkpoints->topLevelItemCount());
+    }
+
+    // Closing the window while training asks first: "Keep Training" leaves both running; "Cancel
+    // Training and Close" saves a checkpoint, ends the thread, then closes.
+    void closeWhileTrainingAsks() {
+        MainWindow w;
+        w.show();
+        TrainPage* page = w.trainPage();
+        const QString out = m_dir.filePath(QStringLiteral("close-run"));
+        child<QPushButton>(page, "trainDemoRecipe")->click();
+        page->setModelFolder(QString::fromStdString(m_demo.baseModel));
+        page->setDatasetFolder(QString::fromStdString(m_demo.data));
+        page->setOutputFolder(out);
+        child<QSpinBox>(page, "trainBatchSize")->setValue(8);
+        child<QSpinBox>(page, "trainMaxSteps")->setValue(400);
+        child<QSpinBox>(page, "trainEvalSteps")->setValue(0);
+        child<QSpinBox>(page, "trainSaveSteps")->setValue(0);
+        QVERIFY(page->start());
+        QTRY_VERIFY_WITH_TIMEOUT(page->chartPointCount(QStringLiteral("loss")) >= 1, kLong);
+
+        auto answer = [](const QString& text) {
+            QTimer::singleShot(0, [text] {
+                auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+                QVERIFY(box);
+                for (QAbstractButton* b : box->buttons())
+                    if (b->text() == text) return b->click();
+                QFAIL("no such button");
+            });
+        };
+        answer(QStringLiteral("Keep Training"));
+        QVERIFY(!w.close());
+        QVERIFY(w.isVisible());
+        QVERIFY(page->isRunning());
+
+        answer(QStringLiteral("Cancel Training and Close"));
+        QVERIFY(!w.close()); // closes later, once the checkpoint is saved
+        QTRY_VERIFY_WITH_TIMEOUT(!page->isRunning(), kLong);
+        QTRY_VERIFY(!w.isVisible());
+        QCOMPARE(page->lastStatus(), QStringLiteral("cancelled"));
+        QVERIFY(!QDir(out).entryList({QStringLiteral("checkpoint-*")}, QDir::Dirs).isEmpty());
     }
 };
 

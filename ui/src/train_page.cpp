@@ -23,6 +23,8 @@
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
+#include <utility>
+
 namespace captioner::ui {
 
 namespace {
@@ -169,6 +171,10 @@ TrainPage::~TrainPage() {
 }
 
 void TrainPage::setDatasetFolder(const QString& folder) {
+    if (m_thread) { // the form shows the running run's settings; take the new folder when it ends
+        m_pendingDataset = folder;
+        return;
+    }
     m_form->setDatasetPath(folder);
     // A sibling output folder follows the dataset until the user picks one.
     if (!folder.isEmpty() && (m_form->outputFolder().isEmpty() || m_form->outputFolder() == m_autoOutput)) {
@@ -177,13 +183,20 @@ void TrainPage::setDatasetFolder(const QString& folder) {
     }
 }
 
-void TrainPage::setModelFolder(const QString& folder) { m_form->setModelFolder(folder); }
+void TrainPage::setModelFolder(const QString& folder) {
+    if (m_thread) m_pendingModel = folder;
+    else m_form->setModelFolder(folder);
+}
 
 void TrainPage::setOutputFolder(const QString& folder) { m_form->setOutputFolder(folder); }
 
 QString TrainPage::statusText() const { return m_readiness->text(); }
 
 void TrainPage::updateReadiness() {
+    if (m_thread) {
+        m_readiness->setText(tr("Training is running: pause or cancel it below. The window stays usable."));
+        return;
+    }
     const bool data = !m_form->datasetPath().isEmpty(), model = !m_form->modelFolder().isEmpty();
     QString text;
     if (!data && !model)
@@ -291,6 +304,7 @@ void TrainPage::updateButtons() {
     m_pause->setEnabled(running && !m_paused && !m_cancelling);
     m_resume->setEnabled(running && m_paused && !m_cancelling);
     m_cancel->setEnabled(running && !m_cancelling);
+    updateReadiness();
 }
 
 void TrainPage::onThreadFinished() {
@@ -303,6 +317,8 @@ void TrainPage::onThreadFinished() {
     m_cancelling = false;
     updateButtons();
     refreshCheckpoints();
+    if (!m_pendingDataset.isEmpty()) setDatasetFolder(std::exchange(m_pendingDataset, QString()));
+    if (!m_pendingModel.isEmpty()) setModelFolder(std::exchange(m_pendingModel, QString()));
     emit runningChanged(false);
     emit runFinished(m_lastStatus);
 }

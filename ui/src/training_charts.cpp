@@ -41,6 +41,16 @@ struct TrainingCharts::Chart {
 };
 
 namespace {
+// A 1, 2 or 5 times a power of ten that cuts `span` into about five parts: ticks at round values
+// inside the data's own range, so the lines use the whole chart.
+double niceStep(double span) {
+    if (!(span > 0)) return 1;
+    const double raw = span / 5;
+    const double power = std::pow(10.0, std::floor(std::log10(raw)));
+    const double f = raw / power;
+    return (f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10) * power;
+}
+
 const char* kKeys[] = {"loss", "loss_smoothed", "learning_rate", "eval_loss", "eval_wer", "eval_wer_teacher_forced"};
 } // namespace
 
@@ -123,10 +133,14 @@ TrainingCharts::Chart* TrainingCharts::makeChart(const QString& title, const QSt
     c->chart->legend()->setAlignment(Qt::AlignBottom);
     c->x = new QValueAxis;
     c->x->setTitleText(tr("step"));
-    c->x->setLabelFormat(QStringLiteral("%d"));
+    c->x->setLabelFormat(QStringLiteral("%.0f"));
+    c->x->setTickType(QValueAxis::TicksDynamic);
+    c->x->setTickAnchor(0);
     c->yLinear = new QValueAxis;
     c->yLinear->setTitleText(yTitle);
     c->yLinear->setLabelFormat(QStringLiteral("%.3g"));
+    c->yLinear->setTickType(QValueAxis::TicksDynamic);
+    c->yLinear->setTickAnchor(0);
     c->yLog = new QLogValueAxis;
     c->yLog->setTitleText(yTitle);
     c->yLog->setLabelFormat(QStringLiteral("%.3g"));
@@ -228,25 +242,33 @@ void TrainingCharts::clear() {
 }
 
 void TrainingCharts::rescale(Chart* c) {
-    double maxX = 1, minY = std::numeric_limits<double>::max(), maxY = std::numeric_limits<double>::lowest();
+    // Every chart spans the same steps (the newest of any series), so eval points line up with training.
+    double maxX = 1;
+    for (QLineSeries* s : std::as_const(m_series))
+        if (s->count() > 0) maxX = std::max(maxX, s->at(s->count() - 1).x());
+    double minY = std::numeric_limits<double>::max(), maxY = std::numeric_limits<double>::lowest();
     double minPositive = std::numeric_limits<double>::max();
     for (QLineSeries* s : std::as_const(c->series)) {
         const QList<QPointF> points = s->points();
         for (const QPointF& p : points) {
-            maxX = std::max(maxX, p.x());
             minY = std::min(minY, p.y());
             maxY = std::max(maxY, p.y());
             if (p.y() > 0) minPositive = std::min(minPositive, p.y());
         }
     }
-    c->x->setRange(0, maxX);
+    for (Chart* other : std::as_const(m_charts)) {
+        other->x->setRange(0, maxX);
+        other->x->setTickInterval(std::max(1.0, niceStep(maxX)));
+    }
     if (minY > maxY) { // no data yet
         c->yLinear->setRange(0, 1);
         c->yLog->setRange(0.01, 1);
         return;
     }
-    const double pad = std::max((maxY - minY) * 0.08, std::abs(maxY) * 0.02 + 1e-12);
-    c->yLinear->setRange(minY >= 0 ? std::max(0.0, minY - pad) : minY - pad, maxY + pad);
+    const double pad = std::max((maxY - minY) * 0.05, std::abs(maxY) * 0.02 + 1e-12);
+    const double low = minY >= 0 ? std::max(0.0, minY - pad) : minY - pad;
+    c->yLinear->setRange(low, maxY + pad);
+    c->yLinear->setTickInterval(niceStep(maxY + pad - low));
     if (minPositive <= maxY) c->yLog->setRange(minPositive / 1.25, maxY * 1.25);
 }
 

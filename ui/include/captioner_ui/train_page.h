@@ -89,6 +89,7 @@ private:
     TrainingWorker* m_worker = nullptr;
     QString m_runOutput;
     QString m_autoOutput;
+    QString m_pendingDataset, m_pendingModel; // chosen while a run was using the form
     QString m_lastStatus;
     qint64 m_step = 0;
     bool m_paused = false;
