@@ -18,6 +18,7 @@
 #include <QImage>
 #include <QLabel>
 #include <QMessageBox>
+#include <QPlainTextEdit>
 #include <QAbstractButton>
 #include <QApplication>
 #include <QLineEdit>
@@ -194,13 +195,59 @@ private slots:
         QVERIFY(page->exportChartImage(png));
         QVERIFY(!QImage(png).isNull());
 
+        // Resume from the output folder: the charts start from trainer_state.json and go on from there.
+        w.showPage(MainWindow::Page::Train);
+        child<QCheckBox>(page, "trainResume")->setChecked(true);
+        child<QPushButton>(page, "trainStart")->click();
+        QVERIFY(page->isRunning());
+        QVERIFY(page->chartPointCount(QStringLiteral("loss")) >= int(stoppedAt)); // rebuilt at once
+        QTRY_VERIFY_WITH_TIMEOUT(page->currentStep() > stoppedAt, kLong);
+        QVERIFY(child<QPlainTextEdit>(page, "trainLog")->toPlainText().contains(QStringLiteral("resumed at step %1").arg(stoppedAt)));
+        child<QPushButton>(page, "trainCancel")->click();
+        QTRY_VERIFY_WITH_TIMEOUT(!page->isRunning(), kLong);
+        QCOMPARE(page->lastStatus(), QStringLiteral("cancelled"));
+        const qint64 resumedStop = page->currentStep();
+        QCOMPARE(page->chartPointCount(QStringLiteral("loss")), int(resumedStop));
+
         // A new page rebuilds the charts and checkpoints of the run from trainer_state.json.
         TrainPage again;
         QVERIFY(again.loadRun(out));
-        QCOMPARE(again.currentStep(), stoppedAt);
-        QCOMPARE(again.chartPointCount(QStringLiteral("loss")), int(stoppedAt));
+        QCOMPARE(again.currentStep(), resumedStop);
+        QCOMPARE(again.chartPointCount(QStringLiteral("loss")), int(resumedStop));
         QVERIFY(again.chartPointCount(QStringLiteral("eval_loss")) >= 2);
         QCOMPARE(child<QTreeWidget>(&again, "trainCheckpoints")->topLevelItemCount(), checkpoints->topLevelItemCount());
+    }
+
+    // A run that fails (here: its output folder is replaced by a file, so the next save cannot be
+    // written) says why and keeps the charts it drew.
+    void failedRunKeepsCharts() {
+        TrainPage page;
+        const QString out = m_dir.filePath(QStringLiteral("fail-run"));
+        child<QPushButton>(&page, "trainDemoRecipe")->click();
+        page.setModelFolder(QString::fromStdString(m_demo.baseModel));
+        page.setDatasetFolder(QString::fromStdString(m_demo.data));
+        page.setOutputFolder(out);
+        child<QSpinBox>(&page, "trainBatchSize")->setValue(8);
+        child<QSpinBox>(&page, "trainMaxSteps")->setValue(400);
+        child<QSpinBox>(&page, "trainLoggingSteps")->setValue(1);
+        child<QSpinBox>(&page, "trainEvalSteps")->setValue(0);
+        child<QSpinBox>(&page, "trainSaveSteps")->setValue(6);
+        QVERIFY(page.start());
+        page.pause(); // hold it before the first save while the folder is swapped
+        QTRY_VERIFY_WITH_TIMEOUT(page.isPaused(), kLong);
+        QVERIFY(page.currentStep() < 6);
+        QVERIFY(QDir(out).removeRecursively());
+        QFile blocker(out);
+        QVERIFY(blocker.open(QIODevice::WriteOnly));
+        blocker.close();
+        const int points = page.chartPointCount(QStringLiteral("loss"));
+        page.resume();
+        QTRY_VERIFY_WITH_TIMEOUT(!page.isRunning(), kLong);
+        QCOMPARE(page.lastStatus(), QStringLiteral("failed"));
+        const QString problem = child<QLabel>(&page, "trainProblem")->text();
+        QVERIFY2(problem.startsWith(QStringLiteral("Training failed: ")), qPrintable(problem));
+        QVERIFY(page.chartPointCount(QStringLiteral("loss")) >= points);
+        QVERIFY(page.chartPointCount(QStringLiteral("loss")) >= 1);
     }
 
     // Closing the window while training asks first: "Keep Training" leaves both running; "Cancel
