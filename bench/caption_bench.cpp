@@ -10,6 +10,7 @@
 #include "captioner/caption_pipeline.h"
 #include "captioner/image_io.h"
 #include "captioner/model_presets.h"
+#include "bench_util.h"
 #include "captioner/runtime.h"
 #include "captioner/tokenizer.h"
 
@@ -28,17 +29,11 @@
 #include <unistd.h>
 
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
+using bench::Clock;
+using bench::peakRssMiB;
+using bench::since;
 
 namespace {
-
-double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
-
-double peakRssMiB() {
-    rusage u{};
-    getrusage(RUSAGE_SELF, &u);
-    return static_cast<double>(u.ru_maxrss) / 1024.0;
-}
 
 double median(std::vector<double> v) {
     std::sort(v.begin(), v.end());

@@ -18,6 +18,7 @@
 #include "captioner/model_presets.h"
 #include "captioner/optimizer.h"
 #include "captioner/precision.h"
+#include "bench_util.h"
 #include "captioner/runtime.h"
 #include "captioner/tokenizer.h"
 
@@ -33,17 +34,11 @@
 #include <vector>
 
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
+using bench::Clock;
+using bench::peakRssMiB;
+using bench::since;
 
 namespace {
-
-double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
-
-double peakRssMiB() {
-    rusage u{};
-    getrusage(RUSAGE_SELF, &u);
-    return static_cast<double>(u.ru_maxrss) / 1024.0;
-}
 
 std::vector<std::string> splitList(const std::string& s) {
     std::vector<std::string> out;
