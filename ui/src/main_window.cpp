@@ -69,6 +69,11 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_trainPage, &TrainPage::openModelRequested, this, &MainWindow::chooseModel);
     connect(m_captionPage, &CaptionPage::openModelRequested, this, &MainWindow::chooseModel);
     connect(m_trainPage, &TrainPage::useCheckpointRequested, this, &MainWindow::useCheckpointForCaptioning);
+    // Progress stays in sight on the other pages.
+    connect(m_trainPage, &TrainPage::progressChanged, this, [this](int percent) {
+        const int index = static_cast<int>(Page::Train);
+        m_tabs->setTabText(index, percent < 0 ? tr("&Train") : tr("&Train (%1%)").arg(percent));
+    });
 
     m_runtimeLabel->setObjectName(QStringLiteral("runtimeStatus"));
     statusBar()->addPermanentWidget(m_runtimeLabel);

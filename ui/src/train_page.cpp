@@ -5,7 +5,9 @@
 #include "training_form.h"
 #include "training_worker.h"
 
+#include <QDesktopServices>
 #include <QDir>
+#include <QUrl>
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -128,7 +130,17 @@ TrainPage::TrainPage(QWidget* parent) : QWidget(parent) {
     m_useCheckpoint = button(checkpointsPane, tr("Use for &Captioning"), QStringLiteral("trainUseCheckpoint"),
                              tr("Open the selected checkpoint on the Caption page"));
     m_useCheckpoint->setEnabled(false);
-    connect(m_checkpoints, &QTreeWidget::itemSelectionChanged, this, [this] { m_useCheckpoint->setEnabled(m_checkpoints->currentItem()); });
+    auto* openFolder = button(checkpointsPane, tr("Open &Folder"), QStringLiteral("trainOpenCheckpointFolder"),
+                              tr("Show the selected checkpoint's folder in the file manager"));
+    openFolder->setEnabled(false);
+    connect(openFolder, &QPushButton::clicked, this, [this] {
+        if (QTreeWidgetItem* item = m_checkpoints->currentItem())
+            QDesktopServices::openUrl(QUrl::fromLocalFile(item->data(0, Qt::UserRole).toString()));
+    });
+    connect(m_checkpoints, &QTreeWidget::itemSelectionChanged, this, [this, openFolder] {
+        m_useCheckpoint->setEnabled(m_checkpoints->currentItem());
+        openFolder->setEnabled(m_checkpoints->currentItem());
+    });
     auto use = [this] {
         if (QTreeWidgetItem* item = m_checkpoints->currentItem()) emit useCheckpointRequested(item->data(0, Qt::UserRole).toString());
     };
@@ -136,6 +148,7 @@ TrainPage::TrainPage(QWidget* parent) : QWidget(parent) {
     connect(m_checkpoints, &QTreeWidget::itemActivated, this, use);
     auto* useRow = new QHBoxLayout;
     useRow->addStretch();
+    useRow->addWidget(openFolder);
     useRow->addWidget(m_useCheckpoint);
     checkpointsLayout->addWidget(m_checkpoints, 1);
     checkpointsLayout->addLayout(useRow);
@@ -320,6 +333,7 @@ void TrainPage::onThreadFinished() {
     if (!m_pendingDataset.isEmpty()) setDatasetFolder(std::exchange(m_pendingDataset, QString()));
     if (!m_pendingModel.isEmpty()) setModelFolder(std::exchange(m_pendingModel, QString()));
     emit runningChanged(false);
+    emit progressChanged(-1);
     emit runFinished(m_lastStatus);
 }
 

@@ -36,6 +36,7 @@ void TrainPage::appendLog(const QString& line) {
 void TrainPage::showProgress(const TrainingUpdate& u) {
     if (u.maxSteps > 0) m_progress->setRange(0, int(u.maxSteps));
     m_progress->setValue(int(qMin<qint64>(u.step, m_progress->maximum())));
+    if (u.maxSteps > 0) emit progressChanged(int(100 * u.step / u.maxSteps));
     m_stats->setText(tr("Epoch %1 · step %2 of %3 · %4 samples/s · ETA %5 · loss %6 · lr %7")
                          .arg(u.epoch, 0, 'f', 2)
                          .arg(u.step)
@@ -141,6 +142,8 @@ void TrainPage::addSamples(const TrainingUpdate& u) {
     m_samples->insertTopLevelItem(0, group);
     for (int i = 1; i < m_samples->topLevelItemCount(); ++i) m_samples->topLevelItem(i)->setExpanded(false);
     group->setExpanded(true);
+    // Images of old evals are kept for the latest 100 evals only: a long run must not grow without end.
+    while (m_samples->topLevelItemCount() > 100) delete m_samples->takeTopLevelItem(m_samples->topLevelItemCount() - 1);
 }
 
 void TrainPage::refreshCheckpoints() {

@@ -57,6 +57,7 @@ signals:
     void useCheckpointRequested(const QString& folder); // "Use for Captioning"
     void runningChanged(bool running);
     void runFinished(const QString& status);
+    void progressChanged(int percent); // of the running training; -1 when none runs
 
 private:
     void onUpdate(const TrainingUpdate& update);
