@@ -15,6 +15,7 @@
 #include <QDoubleSpinBox>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QImage>
 #include <QLabel>
 #include <QMessageBox>
@@ -82,6 +83,7 @@ private slots:
         page.setDatasetFolder(QString::fromStdString(m_demo.data));
         page.setOutputFolder(m_dir.filePath(QStringLiteral("ok-out")));
         QVERIFY2(page.validate().isEmpty(), qPrintable(page.validate().join(QLatin1Char('\n'))));
+        QVERIFY(!QFileInfo::exists(m_dir.filePath(QStringLiteral("ok-out")))); // checking creates nothing
     }
 
     void liveRunPauseResumeCancel() {

@@ -203,8 +203,12 @@ QStringList validateTrainingSettings(const TrainingSettings& s) {
     if (s.outputDir.trimmed().isEmpty()) {
         problems << QObject::tr("Choose an output folder for the checkpoints.");
     } else {
-        QTemporaryFile probe(QDir(s.outputDir).filePath(QStringLiteral(".write-test-XXXXXX")));
-        if (!QDir().mkpath(s.outputDir) || !probe.open())
+        // Checked without creating anything: the nearest existing folder on the path must take a file.
+        QFileInfo existing(QDir::cleanPath(QDir(s.outputDir).absolutePath()));
+        while (!existing.exists() && existing.absoluteFilePath() != existing.absolutePath())
+            existing = QFileInfo(existing.absolutePath());
+        QTemporaryFile probe(existing.absoluteFilePath() + QStringLiteral("/.write-test-XXXXXX"));
+        if (!existing.isDir() || !probe.open())
             problems << QObject::tr("The output folder %1 cannot be written to.").arg(QDir::toNativeSeparators(s.outputDir));
     }
     try {
