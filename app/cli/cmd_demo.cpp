@@ -9,6 +9,7 @@
 #include "captioner/demo_model.h"
 #include "captioner/error.h"
 #include "captioner/evaluation.h"
+#include "captioner/training_events.h"
 #include "captioner/trainer.h"
 
 #include <nlohmann/json.hpp>
@@ -102,10 +103,7 @@ cli::CommandRegistrar reg({"demo", "Headless end-to-end demo: demo data, tiny mo
 
         if (json) {
             nlohmann::json j{{"event", "demo_result"}, {"before", toJson(before)}, {"after", toJson(after)}, {"model", paths.model}};
-            auto samples = nlohmann::json::array();
-            for (const auto& s : after.eval.samples)
-                samples.push_back({{"image", s.imagePath}, {"prediction", s.prediction}, {"reference", s.reference}});
-            j["samples"] = samples;
+            j["samples"] = captioner::evalSamplesJson(after.eval.samples);
             std::cout << j.dump() << std::endl;
             return 0;
         }

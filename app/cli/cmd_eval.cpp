@@ -7,6 +7,7 @@
 #include "captioner/dataset_split.h"
 #include "captioner/error.h"
 #include "captioner/evaluation.h"
+#include "captioner/training_events.h"
 
 #include <nlohmann/json.hpp>
 
@@ -89,10 +90,7 @@ cli::CommandRegistrar reg({"eval", "Evaluate a GIT checkpoint on a dataset: loss
                                {"deletions", r.generated.wer.deletions},
                                {"insertions", r.generated.wer.insertions},
                                {"reference_words", r.generated.wer.referenceWords}};
-            auto samples = nlohmann::json::array();
-            for (const auto& s : r.samples)
-                samples.push_back({{"image", s.imagePath}, {"prediction", s.prediction}, {"reference", s.reference}});
-            j["samples"] = samples;
+            j["samples"] = captioner::evalSamplesJson(r.samples);
             j["skipped"] = r.skipped;
             std::cout << j.dump() << std::endl;
         } else {

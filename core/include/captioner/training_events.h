@@ -73,4 +73,7 @@ public:
 // when captions were generated).
 nlohmann::json evalMetricsJson(const EvalResult& eval);
 
+// Sample captions as a JSON list of {"image", "prediction", "reference"} (events, `captioner eval`, `demo`).
+nlohmann::json evalSamplesJson(const std::vector<EvalSample>& samples);
+
 } // namespace captioner

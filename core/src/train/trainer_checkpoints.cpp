@@ -1,6 +1,5 @@
 #include "trainer_run.h"
 
-#include "captioner/atomic_file.h"
 #include "captioner/error.h"
 #include "captioner/safetensors.h"
 
@@ -165,8 +164,7 @@ void Trainer::Run::finish(TrainingSummary& summary) {
                                 {"step", state.globalStep}});
     ck.model->eval();
     saveCheckpoint(ck, o.outputDir);
-    writeFileAtomically((fs::path(o.outputDir) / "trainer_state.json").string(),
-                        detail::trainerStateJson(state, o).dump(2) + "\n");
+    detail::writeJson((fs::path(o.outputDir) / "trainer_state.json").string(), detail::trainerStateJson(state, o));
     summary.trainLoss = trainLoss;
 }
 

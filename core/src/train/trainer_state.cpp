@@ -17,8 +17,6 @@ namespace captioner::detail {
 
 namespace {
 
-void writeJson(const std::string& path, const nlohmann::json& j) { writeFileAtomically(path, j.dump(2) + "\n"); }
-
 nlohmann::json readJson(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw Error(path, "missing or unreadable");
@@ -70,6 +68,8 @@ std::vector<torch::Generator> generators(const torch::Device& device) {
 }
 
 } // namespace
+
+void writeJson(const std::string& path, const nlohmann::json& j) { writeFileAtomically(path, j.dump(2) + "\n"); }
 
 std::string metricKey(const std::string& m) { return m.rfind("eval_", 0) == 0 ? m : "eval_" + m; }
 

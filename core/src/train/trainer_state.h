@@ -27,6 +27,9 @@ struct TrainerState {
     nlohmann::json fingerprint; // what must match for a resume to reproduce the uninterrupted run
 };
 
+// Pretty-printed JSON written atomically (trainer_state.json, scheduler.json, training_args.json).
+void writeJson(const std::string& path, const nlohmann::json& j);
+
 // HF's trainer_state.json plus a "captioner" block (loss scale, fingerprint).
 nlohmann::json trainerStateJson(const TrainerState& state, const TrainingOptions& options);
 TrainerState trainerStateFromJson(const nlohmann::json& j, const std::string& path);

@@ -46,6 +46,13 @@ nlohmann::json evalMetricsJson(const EvalResult& e) {
     return j;
 }
 
+nlohmann::json evalSamplesJson(const std::vector<EvalSample>& samples) {
+    auto out = nlohmann::json::array();
+    for (const auto& s : samples)
+        out.push_back({{"image", s.imagePath}, {"prediction", s.prediction}, {"reference", s.reference}});
+    return out;
+}
+
 nlohmann::json TrainingEvent::toJson() const {
     nlohmann::json j;
     j["event"] = eventTypeName(type);
@@ -73,10 +80,7 @@ nlohmann::json TrainingEvent::toJson() const {
         break;
     case TrainingEventType::Evaluated: {
         j["metrics"] = evalMetricsJson(eval);
-        auto samples = nlohmann::json::array();
-        for (const auto& s : eval.samples)
-            samples.push_back({{"image", s.imagePath}, {"prediction", s.prediction}, {"reference", s.reference}});
-        j["samples"] = samples;
+        j["samples"] = evalSamplesJson(eval.samples);
         break;
     }
     case TrainingEventType::CheckpointSaved:
