@@ -10,6 +10,13 @@ namespace {
 const char* kThreads = "threads";
 const char* kFontZoom = "view/fontZoom";
 const char* kRecent = "recent";
+const char* kDecodingBeam = "decoding/beamSearch";
+const char* kDecodingBeams = "decoding/numBeams";
+const char* kDecodingMaxLength = "decoding/maxLength";
+const char* kDecodingLengthPenalty = "decoding/lengthPenalty";
+const char* kThumbnailSize = "view/thumbnailSize";
+const char* kTheme = "view/theme";
+const char* kDevice = "device";
 } // namespace
 
 int AppSettings::threads() { return qMax(0, QSettings().value(kThreads, 0).toInt()); }
@@ -32,6 +39,44 @@ void AppSettings::addRecent(const QString& kind, const QString& path) {
 }
 
 void AppSettings::clearRecent() { QSettings().remove(kRecent); }
+
+AppSettings::Decoding AppSettings::decoding() {
+    QSettings s;
+    Decoding d;
+    d.beamSearch = s.value(kDecodingBeam, d.beamSearch).toBool();
+    d.numBeams = qBound(1, s.value(kDecodingBeams, d.numBeams).toInt(), 16);
+    d.maxLength = qBound(2, s.value(kDecodingMaxLength, d.maxLength).toInt(), 512);
+    d.lengthPenalty = qBound(-10.0, s.value(kDecodingLengthPenalty, d.lengthPenalty).toDouble(), 10.0);
+    return d;
+}
+
+void AppSettings::setDecoding(const Decoding& d) {
+    QSettings s;
+    s.setValue(kDecodingBeam, d.beamSearch);
+    s.setValue(kDecodingBeams, d.numBeams);
+    s.setValue(kDecodingMaxLength, d.maxLength);
+    s.setValue(kDecodingLengthPenalty, d.lengthPenalty);
+}
+
+int AppSettings::thumbnailSize() { return qBound(64, QSettings().value(kThumbnailSize, 128).toInt(), 256); }
+
+void AppSettings::setThumbnailSize(int px) { QSettings().setValue(kThumbnailSize, qBound(64, px, 256)); }
+
+QString AppSettings::theme() {
+    const QString t = QSettings().value(kTheme, QStringLiteral("system")).toString();
+    static const QStringList known = {QStringLiteral("system"), QStringLiteral("light"), QStringLiteral("dark"),
+                                      QStringLiteral("high-contrast")};
+    return known.contains(t) ? t : QStringLiteral("system");
+}
+
+void AppSettings::setTheme(const QString& theme) { QSettings().setValue(kTheme, theme); }
+
+QString AppSettings::device() {
+    const QString d = QSettings().value(kDevice, QStringLiteral("auto")).toString();
+    return d == QLatin1String("cpu") || d == QLatin1String("cuda") ? d : QStringLiteral("auto");
+}
+
+void AppSettings::setDevice(const QString& device) { QSettings().setValue(kDevice, device); }
 
 int applyThreadSetting(int commandLineThreads) {
     const int wanted = commandLineThreads >= 0 ? commandLineThreads : AppSettings::threads();

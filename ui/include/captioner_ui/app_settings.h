@@ -22,6 +22,28 @@ public:
     static QStringList recent();
     static void addRecent(const QString& kind, const QString& path);
     static void clearRecent();
+
+    // Default decoding for captioning (Settings dialog; the Caption page starts from it).
+    struct Decoding {
+        bool beamSearch = false; // greedy when false
+        int numBeams = 3;        // used when beamSearch
+        int maxLength = 50;      // the guide's max_length
+        double lengthPenalty = 1.0;
+    };
+    static Decoding decoding();
+    static void setDecoding(const Decoding& d);
+
+    // Edge of result-card and grid thumbnails in device-independent pixels (64..256, default 128).
+    static int thumbnailSize();
+    static void setThumbnailSize(int px);
+
+    // "system", "light", "dark" or "high-contrast".
+    static QString theme();
+    static void setTheme(const QString& theme);
+
+    // "auto" (CUDA when LibTorch has it), "cpu" or "cuda".
+    static QString device();
+    static void setDevice(const QString& device);
 };
 
 // Applies the thread setting to the core at start-up. A command-line value (>= 0) wins over the
