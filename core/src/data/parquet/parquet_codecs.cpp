@@ -1,0 +1,191 @@
+// Decompression (libsnappy, zlib, libzstd), the hybrid level/index decoder and the page header.
+#include "data/parquet/parquet_format.h"
+#include "data/parquet/thrift_compact.h"
+
+#include "captioner/error.h"
+
+#include <snappy-c.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include <algorithm>
+#include <climits>
+
+namespace captioner::parquet {
+
+std::string codecName(int codec) {
+    switch (codec) {
+    case Uncompressed: return "UNCOMPRESSED";
+    case Snappy: return "SNAPPY";
+    case Gzip: return "GZIP";
+    case Lzo: return "LZO";
+    case Brotli: return "BROTLI";
+    case Lz4: return "LZ4";
+    case Zstd: return "ZSTD";
+    case Lz4Raw: return "LZ4_RAW";
+    }
+    return "codec " + std::to_string(codec);
+}
+
+bool codecSupported(int codec) { return codec == Uncompressed || codec == Snappy || codec == Gzip || codec == Zstd; }
+
+std::string encodingName(int encoding) {
+    switch (encoding) {
+    case Plain: return "PLAIN";
+    case 1: return "GROUP_VAR_INT";
+    case PlainDictionary: return "PLAIN_DICTIONARY";
+    case Rle: return "RLE";
+    case BitPacked: return "BIT_PACKED";
+    case DeltaBinaryPacked: return "DELTA_BINARY_PACKED";
+    case DeltaLengthByteArray: return "DELTA_LENGTH_BYTE_ARRAY";
+    case DeltaByteArray: return "DELTA_BYTE_ARRAY";
+    case RleDictionary: return "RLE_DICTIONARY";
+    case ByteStreamSplit: return "BYTE_STREAM_SPLIT";
+    }
+    return "encoding " + std::to_string(encoding);
+}
+
+std::vector<uint8_t> decompress(int codec, const uint8_t* in, std::size_t size, std::size_t expected,
+                                const std::string& file, const std::string& what) {
+    std::vector<uint8_t> out;
+    auto fail = [&](const std::string& why) -> void {
+        throw Error(file, what + ": " + codecName(codec) + " data is corrupt (" + why + ")");
+    };
+    // An all-null page has no values; some writers still store a compressed empty stream.
+    if (expected == 0 && codec != Uncompressed && codecSupported(codec)) return out;
+    switch (codec) {
+    case Uncompressed:
+        if (size != expected)
+            fail("stored size " + std::to_string(size) + " differs from the page's size " + std::to_string(expected));
+        out.assign(in, in + size);
+        return out;
+    case Snappy: {
+        std::size_t n = 0;
+        if (snappy_uncompressed_length(reinterpret_cast<const char*>(in), size, &n) != SNAPPY_OK) fail("bad header");
+        if (n != expected) fail("holds " + std::to_string(n) + " bytes, the page header says " + std::to_string(expected));
+        out.resize(n);
+        if (snappy_uncompress(reinterpret_cast<const char*>(in), size, reinterpret_cast<char*>(out.data()), &n) != SNAPPY_OK ||
+            n != expected)
+            fail("decompression failed");
+        return out;
+    }
+    case Gzip: {
+        if (size > UINT_MAX || expected > UINT_MAX) fail("page too large");
+        out.resize(expected);
+        z_stream z{};
+        if (inflateInit2(&z, 15 + 32) != Z_OK) fail("cannot start zlib");
+        z.next_in = const_cast<Bytef*>(in);
+        z.avail_in = uInt(size);
+        z.next_out = out.data();
+        z.avail_out = uInt(expected);
+        int rc = inflate(&z, Z_FINISH);
+        // Some writers concatenate gzip members; continue through each one.
+        while (rc == Z_STREAM_END && z.avail_in > 0 && z.avail_out > 0) {
+            if (inflateReset(&z) != Z_OK) break;
+            rc = inflate(&z, Z_FINISH);
+        }
+        const std::size_t produced = expected - z.avail_out;
+        const bool extra = rc == Z_BUF_ERROR && z.avail_out == 0 && z.avail_in > 0;
+        inflateEnd(&z);
+        if (extra) fail("holds more than the page header's " + std::to_string(expected) + " bytes");
+        if (rc != Z_STREAM_END) fail(z.msg ? z.msg : "truncated");
+        if (produced != expected) fail("holds " + std::to_string(produced) + " bytes, the page header says " + std::to_string(expected));
+        return out;
+    }
+    case Zstd: {
+        out.resize(expected);
+        const std::size_t n = ZSTD_decompress(out.data(), expected, in, size);
+        if (ZSTD_isError(n)) fail(ZSTD_getErrorName(n));
+        if (n != expected) fail("holds " + std::to_string(n) + " bytes, the page header says " + std::to_string(expected));
+        return out;
+    }
+    default:
+        throw Error(file, what + ": " + codecName(codec) + " compression is not supported (supported: UNCOMPRESSED, SNAPPY, GZIP, ZSTD)");
+    }
+}
+
+int bitWidthFor(int64_t maxValue) {
+    int w = 0;
+    while (maxValue > 0) { ++w; maxValue >>= 1; }
+    return w;
+}
+
+bool decodeHybrid(const uint8_t* data, std::size_t size, int bitWidth, std::size_t count, std::vector<uint32_t>& out) {
+    out.clear();
+    out.reserve(count);
+    std::size_t pos = 0;
+    const std::size_t valueBytes = std::size_t(bitWidth + 7) / 8;
+    while (out.size() < count) {
+        uint64_t header = 0;
+        int shift = 0;
+        for (;;) {
+            if (pos >= size || shift > 35) return false;
+            const uint8_t b = data[pos++];
+            header |= uint64_t(b & 0x7f) << shift;
+            shift += 7;
+            if (!(b & 0x80)) break;
+        }
+        if (header & 1) { // bit-packed groups of 8 values
+            const uint64_t groups = header >> 1;
+            const uint64_t bytes = groups * uint64_t(bitWidth);
+            if (groups == 0 || bytes > size - pos) return false;
+            const std::size_t values = std::size_t(std::min<uint64_t>(groups * 8, count - out.size()));
+            const uint8_t* p = data + pos;
+            for (std::size_t i = 0; i < values; ++i) {
+                const uint64_t bit = uint64_t(i) * uint64_t(bitWidth);
+                uint64_t v = 0;
+                for (int b = 0; b < bitWidth; ++b) {
+                    const uint64_t at = bit + uint64_t(b);
+                    v |= uint64_t((p[at >> 3] >> (at & 7)) & 1) << b;
+                }
+                out.push_back(uint32_t(v));
+            }
+            pos += std::size_t(bytes);
+        } else { // a run of one repeated value
+            const uint64_t run = header >> 1;
+            if (valueBytes > size - pos) return false;
+            uint32_t v = 0;
+            for (std::size_t b = 0; b < valueBytes; ++b) v |= uint32_t(data[pos + b]) << (8 * b);
+            pos += valueBytes;
+            if (run == 0) continue;
+            out.insert(out.end(), std::size_t(std::min<uint64_t>(run, count - out.size())), v);
+        }
+    }
+    return true;
+}
+
+PageHeader readPageHeader(ThriftReader& r) {
+    PageHeader h;
+    int16_t id;
+    ThriftType t;
+    r.beginStruct();
+    while (r.nextField(id, t)) {
+        if (id == 1 && t == ThriftType::I32) h.type = r.readI32();
+        else if (id == 2 && t == ThriftType::I32) h.uncompressedSize = r.readI32();
+        else if (id == 3 && t == ThriftType::I32) h.compressedSize = r.readI32();
+        else if ((id == 5 || id == 7 || id == 8) && t == ThriftType::Struct) {
+            // 5: DataPageHeader, 7: DictionaryPageHeader, 8: DataPageHeaderV2
+            r.beginStruct();
+            int16_t f;
+            ThriftType ft;
+            while (r.nextField(f, ft)) {
+                if (f == 1 && ft == ThriftType::I32) h.numValues = r.readI32();
+                else if (id == 5 && f == 2 && ft == ThriftType::I32) h.encoding = r.readI32();
+                else if (id == 5 && f == 3 && ft == ThriftType::I32) h.defLevelEncoding = r.readI32();
+                else if (id == 7 && f == 2 && ft == ThriftType::I32) h.encoding = r.readI32();
+                else if (id == 8 && f == 4 && ft == ThriftType::I32) h.encoding = r.readI32();
+                else if (id == 8 && f == 5 && ft == ThriftType::I32) h.defLevelsLength = r.readI32();
+                else if (id == 8 && f == 6 && ft == ThriftType::I32) h.repLevelsLength = r.readI32();
+                else if (id == 8 && f == 7 && (ft == ThriftType::BoolTrue || ft == ThriftType::BoolFalse)) h.isCompressed = r.readBool(ft);
+                else r.skip(ft);
+            }
+            r.endStruct();
+        } else {
+            r.skip(t);
+        }
+    }
+    r.endStruct();
+    return h;
+}
+
+} // namespace captioner::parquet
