@@ -1,0 +1,47 @@
+#pragma once
+// SettingsDialog (Edit › Preferences…, Ctrl+,) edits the persisted preferences of AppSettings:
+// LibTorch threads, device (CUDA offered only where this LibTorch has it, with the reason otherwise),
+// the default decoding of the Caption page (greedy or beam search, beams, max length, length penalty),
+// the thumbnail size and the theme. OK and Apply write them and apply them at once: threads through
+// applyThreadSetting, the theme through applyTheme; the window re-reads the rest on applied().
+#include <QDialog>
+
+class QComboBox;
+class QDialogButtonBox;
+class QDoubleSpinBox;
+class QLabel;
+class QSpinBox;
+
+namespace captioner::ui {
+
+class SettingsDialog : public QDialog {
+    Q_OBJECT
+public:
+    explicit SettingsDialog(QWidget* parent = nullptr);
+
+    // Writes the values shown into AppSettings, applies threads and theme, emits applied().
+    void apply();
+    // Shows the defaults (written only by OK or Apply).
+    void restoreDefaults();
+
+signals:
+    // After apply(): deviceChanged when the device setting differs from before.
+    void applied(bool deviceChanged);
+
+private:
+    void load();
+    void updateDecodingControls();
+
+    QSpinBox* m_threads;
+    QComboBox* m_device;
+    QLabel* m_deviceNote;
+    QComboBox* m_decoding;
+    QSpinBox* m_beams;
+    QSpinBox* m_maxLength;
+    QDoubleSpinBox* m_lengthPenalty;
+    QSpinBox* m_thumbnailSize;
+    QComboBox* m_theme;
+    QDialogButtonBox* m_buttons;
+};
+
+} // namespace captioner::ui
