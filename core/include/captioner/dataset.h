@@ -1,7 +1,8 @@
 #pragma once
 // Captioned image datasets in the layouts other tools write: Hugging Face imagefolder
 // (metadata.jsonl / metadata.csv, optional train/ test/ folders), sidecar caption files (image.txt or
-// image.caption beside image.png, kohya style), Flickr8k token files and COCO captions JSON.
+// image.caption beside image.png, kohya style), Flickr8k token files, COCO captions JSON and Parquet
+// files as the Hugging Face Hub serves datasets (read-only; images are rows, see image_source.h).
 //
 // CaptionDataset reads any of them into one list of items, keeps every caption and every unknown
 // column so that a save writes back what it read (atomically, with a .bak of replaced metadata), and
@@ -26,8 +27,8 @@ struct DatasetItem {
     std::string unreadable;            // why the image cannot be used ("" = fine or not checked)
 };
 
-enum class DatasetFormat { ImageFolder, Sidecar, Flickr, Coco };
-std::string formatName(DatasetFormat format); // "imagefolder", "sidecar", "flickr", "coco"
+enum class DatasetFormat { ImageFolder, Sidecar, Flickr, Coco, Parquet };
+std::string formatName(DatasetFormat format); // "imagefolder", "sidecar", "flickr", "coco", "parquet"
 DatasetFormat parseDatasetFormat(const std::string& name); // inverse of formatName; throws Error
 
 struct DatasetProblem {
@@ -46,8 +47,9 @@ struct DatasetOpenOptions {
 
 class CaptionDataset {
 public:
-    // `path` is a folder (layout detected) or an explicit metadata.jsonl/.csv, COCO .json or Flickr
-    // token file. Throws Error(path, reason) when no layout is recognised, naming what was looked for.
+    // `path` is a folder (layout detected) or an explicit metadata.jsonl/.csv, COCO .json, Flickr
+    // token file or .parquet file. A folder with *.parquet files at its top or under data/ (a
+    // downloaded Hub dataset repo, possibly in several shards) is one Parquet dataset. Throws Error(path, reason) when no layout is recognised, naming what was looked for.
     static CaptionDataset open(const std::string& path, const DatasetOpenOptions& options = {});
 
     DatasetFormat format() const { return m_format; }
@@ -67,6 +69,7 @@ public:
     // Writes the dataset back in the layout it was read with: imagefolder metadata (keeping a .bak of
     // the previous file), one caption file per image for sidecar, the token file for Flickr, the JSON
     // for COCO. Every file is replaced atomically. Throws Error naming the file that failed.
+    // Parquet datasets are read-only: save() throws Error saying so (saveAs makes an editable copy).
     void save();
     // Writes a copy in another (or the same) layout under `dir`: images are copied keeping their
     // layout relative to root(); orphan rows are kept where the target layout can hold them.

@@ -2,6 +2,7 @@
 
 #include "captioner/dataset_report.h"
 #include "captioner/error.h"
+#include "captioner/image_source.h"
 #include "data/dataset_access.h"
 #include "data/dataset_files.h"
 #include "data/parallel_for.h"
@@ -15,7 +16,8 @@ namespace {
 
 const char* const kLookedFor =
     "no dataset found: looked for metadata.jsonl or metadata.csv (imagefolder, also in train/ test/), "
-    "a COCO captions *.json (here or in annotations/), a Flickr *.token.txt file, and images "
+    "a COCO captions *.json (here or in annotations/), a Flickr *.token.txt file, *.parquet files (here or in "
+    "data/), and images "
     "(.png .jpg .jpeg .webp .bmp .tif .tiff .gif .pnm) with or without .txt/.caption files";
 
 bool folderHasImages(const std::string& dir) {
@@ -44,14 +46,16 @@ std::string formatName(DatasetFormat format) {
     case DatasetFormat::Sidecar: return "sidecar";
     case DatasetFormat::Flickr: return "flickr";
     case DatasetFormat::Coco: return "coco";
+    case DatasetFormat::Parquet: return "parquet";
     }
     return "unknown";
 }
 
 DatasetFormat parseDatasetFormat(const std::string& name) {
-    for (DatasetFormat f : {DatasetFormat::ImageFolder, DatasetFormat::Sidecar, DatasetFormat::Flickr, DatasetFormat::Coco})
+    for (DatasetFormat f : {DatasetFormat::ImageFolder, DatasetFormat::Sidecar, DatasetFormat::Flickr, DatasetFormat::Coco,
+                            DatasetFormat::Parquet})
         if (formatName(f) == detail::lowerAscii(name)) return f;
-    throw Error(name, "unknown dataset format (expected imagefolder, sidecar, flickr or coco)");
+    throw Error(name, "unknown dataset format (expected imagefolder, sidecar, flickr, coco or parquet)");
 }
 
 CaptionDataset CaptionDataset::open(const std::string& pathIn, const DatasetOpenOptions& options) {
@@ -65,6 +69,8 @@ CaptionDataset CaptionDataset::open(const std::string& pathIn, const DatasetOpen
             if (auto meta = DatasetAccess::findImageFolderMetadata(path, early); !meta.empty()) {
                 d.m_problems = early;
                 DatasetAccess::readImageFolder(d, path, meta);
+            } else if (auto shards = DatasetAccess::findParquetFiles(path, false); !shards.empty()) {
+                DatasetAccess::readParquet(d, path, shards);
             } else if (auto coco = DatasetAccess::findCocoFiles(path); !coco.empty()) {
                 if (coco.size() > 1)
                     throw Error(pathIn, "several COCO caption files (" + coco[0] + ", " + coco[1] +
@@ -76,6 +82,8 @@ CaptionDataset CaptionDataset::open(const std::string& pathIn, const DatasetOpen
                 DatasetAccess::readFlickr(d, flickr.front(), options.imageRoot);
             } else if (folderHasImages(path)) {
                 DatasetAccess::readSidecar(d, path);
+            } else if (auto nested = DatasetAccess::findParquetFiles(path, true); !nested.empty()) {
+                DatasetAccess::readParquet(d, path, nested);
             } else {
                 throw Error(pathIn, kLookedFor);
             }
@@ -88,9 +96,11 @@ CaptionDataset CaptionDataset::open(const std::string& pathIn, const DatasetOpen
                 DatasetAccess::readCoco(d, path, options.imageRoot);
             } else if (ext == ".token" || ext == ".txt") {
                 DatasetAccess::readFlickr(d, path, options.imageRoot);
+            } else if (ext == ".parquet") {
+                DatasetAccess::readParquet(d, detail::parentOf(path), {path});
             } else {
-                throw Error(pathIn, "not a dataset file: expected metadata .jsonl/.csv (imagefolder), a COCO .json "
-                                    "or a Flickr .token.txt, or a folder");
+                throw Error(pathIn, "not a dataset file: expected metadata .jsonl/.csv (imagefolder), a COCO .json, "
+                                    "a Flickr .token.txt or a .parquet file, or a folder");
             }
         }
     } catch (const nlohmann::json::exception& e) {
@@ -106,6 +116,10 @@ void CaptionDataset::save() {
     case DatasetFormat::Sidecar: DatasetAccess::saveSidecar(*this, m_root, false); break;
     case DatasetFormat::Flickr: DatasetAccess::saveFlickr(*this); break;
     case DatasetFormat::Coco: DatasetAccess::saveCoco(*this); break;
+    case DatasetFormat::Parquet:
+        throw Error(m_source, "Parquet datasets are read-only: captions cannot be written back into .parquet files; "
+                              "convert the dataset to imagefolder (captioner dataset convert SRC --to imagefolder --out DIR) "
+                              "to edit its captions");
     }
 }
 
@@ -127,6 +141,7 @@ void CaptionDataset::setCaptions(std::size_t index, std::vector<std::string> cap
 }
 
 std::string DatasetAccess::layoutPath(const CaptionDataset& d, const DatasetItem& item) {
+    if (isEmbeddedImageRef(item.imagePath)) return parquetRowLayoutPath(item);
     std::string rel = detail::relativeInside(item.imagePath, d.m_root);
     if (!rel.empty()) return rel;
     const fs::path name(item.fileName);

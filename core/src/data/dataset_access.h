@@ -18,11 +18,14 @@ struct DatasetAccess {
     static std::vector<MetadataFile> findImageFolderMetadata(const std::string& dir, std::vector<DatasetProblem>& problems);
     static std::vector<std::string> findCocoFiles(const std::string& dir);
     static std::vector<std::string> findFlickrFiles(const std::string& dir);
+    // *.parquet at the top of dir or anywhere under dir/data/; with `anywhere`, at any depth.
+    static std::vector<std::string> findParquetFiles(const std::string& dir, bool anywhere);
 
     static void readImageFolder(CaptionDataset& d, const std::string& root, const std::vector<MetadataFile>& files);
     static void readSidecar(CaptionDataset& d, const std::string& root);
     static void readFlickr(CaptionDataset& d, const std::string& tokenFile, const std::string& imageRoot);
     static void readCoco(CaptionDataset& d, const std::string& jsonFile, const std::string& imageRoot);
+    static void readParquet(CaptionDataset& d, const std::string& root, const std::vector<std::string>& files);
 
     static void saveImageFolder(CaptionDataset& d);
     static void saveSidecar(const CaptionDataset& d, const std::string& dir, bool copyImages);
@@ -33,6 +36,8 @@ struct DatasetAccess {
     // Where an item's image goes in a converted copy: its path relative to root() when inside it,
     // else its file name as written when that is a plain relative path, else the bare file name.
     static std::string layoutPath(const CaptionDataset& d, const DatasetItem& item);
+    // For a Parquet row: "[SPLIT/]SHARD-ROW.EXT", the extension from the image bytes.
+    static std::string parquetRowLayoutPath(const DatasetItem& item);
     static void addProblem(CaptionDataset& d, std::string file, std::string reason) {
         d.m_problems.push_back({std::move(file), std::move(reason)});
     }

@@ -2,6 +2,7 @@
 
 #include "captioner/atomic_file.h"
 #include "captioner/error.h"
+#include "captioner/image_source.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -78,6 +79,12 @@ void ensureFolder(const std::string& dir) {
 
 void copyFileCreatingFolders(const std::string& from, const std::string& to) {
     std::error_code ec;
+    if (isEmbeddedImageRef(from)) { // an image stored in a Parquet row becomes a file of its own
+        const std::vector<uint8_t> bytes = readEmbeddedImage(from);
+        ensureFolder(parentOf(to));
+        writeIfChanged(to, std::string(bytes.begin(), bytes.end()));
+        return;
+    }
     if (fs::exists(to, ec) && fs::equivalent(from, to, ec)) return;
     ensureFolder(parentOf(to));
     fs::copy_file(from, to, fs::copy_options::overwrite_existing, ec);

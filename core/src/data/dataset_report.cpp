@@ -2,6 +2,7 @@
 
 #include "captioner/error.h"
 #include "captioner/image_io.h"
+#include "captioner/image_source.h"
 #include "data/dataset_files.h"
 #include "data/parallel_for.h"
 
@@ -32,17 +33,28 @@ LengthStats statsOf(std::vector<std::size_t> v) {
     return s;
 }
 
-// FNV-1a over the whole file; "" when it cannot be read (the image check reports that).
+// FNV-1a over the whole file (or Parquet row); "" when it cannot be read (the image check reports that).
 std::string contentHash(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return "";
     std::uint64_t h = 1469598103934665603ULL;
-    char buf[1 << 16];
-    while (in) {
-        in.read(buf, sizeof buf);
-        for (std::streamsize i = 0; i < in.gcount(); ++i) {
-            h ^= std::uint8_t(buf[i]);
-            h *= 1099511628211ULL;
+    if (isEmbeddedImageRef(path)) {
+        try {
+            for (std::uint8_t b : readEmbeddedImage(path)) {
+                h ^= b;
+                h *= 1099511628211ULL;
+            }
+        } catch (const Error&) {
+            return "";
+        }
+    } else {
+        std::ifstream in(path, std::ios::binary);
+        if (!in) return "";
+        char buf[1 << 16];
+        while (in) {
+            in.read(buf, sizeof buf);
+            for (std::streamsize i = 0; i < in.gcount(); ++i) {
+                h ^= std::uint8_t(buf[i]);
+                h *= 1099511628211ULL;
+            }
         }
     }
     char text[17];
@@ -128,7 +140,16 @@ DatasetReport buildReport(const CaptionDataset& dataset, const ReportOptions& op
             groups.push_back({list.front(), g});
         }
         std::error_code ec;
-        const auto size = fs::file_size(path, ec);
+        std::uintmax_t size = 0;
+        if (isEmbeddedImageRef(path)) {
+            try {
+                size = readEmbeddedImage(path).size();
+            } catch (const Error&) {
+                ec = std::make_error_code(std::errc::io_error);
+            }
+        } else {
+            size = fs::file_size(path, ec);
+        }
         if (!ec && size > 0) bySize[size].push_back(path);
     }
     for (const auto& [size, paths] : bySize) {

@@ -3,6 +3,7 @@
 
 #include "captioner/error.h"
 #include "captioner/image_io.h"
+#include "captioner/image_source.h"
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -69,10 +70,12 @@ std::string ThumbnailCache::cachePathFor(const std::string& imagePath) const {
     const fs::path abs = fs::absolute(fs::path(imagePath), ec).lexically_normal();
     if (ec)
         throw Error(imagePath, "cannot resolve path: " + ec.message());
-    const auto size = fs::file_size(abs, ec);
+    // A Parquet row's image changes with its file: that file's size and time key the entry.
+    const fs::path backing = fs::path(imageBackingFile(abs.string()));
+    const auto size = fs::file_size(backing, ec);
     if (ec)
         throw Error(imagePath, "cannot read file: " + ec.message());
-    const auto mtime = fs::last_write_time(abs, ec);
+    const auto mtime = fs::last_write_time(backing, ec);
     if (ec)
         throw Error(imagePath, "cannot read modification time: " + ec.message());
     const long long ns = std::chrono::duration_cast<std::chrono::nanoseconds>(mtime.time_since_epoch()).count();

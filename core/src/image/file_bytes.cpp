@@ -1,6 +1,7 @@
 #include "image/file_bytes.h"
 
 #include <captioner/error.h>
+#include <captioner/image_source.h>
 
 #include <cerrno>
 #include <cstdio>
@@ -11,6 +12,8 @@ namespace captioner::detail {
 
 std::vector<uint8_t> readFileBytes(const std::string& path) {
     struct stat st {};
+    if (::stat(path.c_str(), &st) != 0 && isEmbeddedImageRef(path))
+        return readEmbeddedImage(path); // a Parquet dataset's row: FILE.parquet#row=N
     if (::stat(path.c_str(), &st) != 0)
         throw Error(path, errno == ENOENT ? "file not found" : std::string("cannot access: ") + std::strerror(errno));
     if (S_ISDIR(st.st_mode))

@@ -6,6 +6,7 @@
 
 namespace captioner::detail {
 
+// Also reads Parquet row references ("FILE.parquet#row=N", see captioner/image_source.h).
 std::vector<uint8_t> readFileBytes(const std::string& path);
 
 } // namespace captioner::detail
