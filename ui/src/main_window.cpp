@@ -236,7 +236,7 @@ void MainWindow::openModel(const QString& folder) {
         QMessageBox::warning(this, tr("Open Model"), tr("%1 is not a folder.").arg(QDir::toNativeSeparators(folder)));
         return;
     }
-    m_captionPage->setModelFolder(folder);
+    m_captionPage->loadModelInBackground(folder); // bridge until the model manager loads models
     m_trainPage->setModelFolder(m_captionPage->modelFolder());
     AppSettings::addRecent(QStringLiteral("model"), m_captionPage->modelFolder());
     rebuildRecentMenu();
@@ -245,7 +245,7 @@ void MainWindow::openModel(const QString& folder) {
 
 void MainWindow::useCheckpointForCaptioning(const QString& folder) {
     // Not openModel(): the Train page keeps the model it fine-tunes from.
-    m_captionPage->setModelFolder(folder);
+    m_captionPage->loadModelInBackground(folder);
     AppSettings::addRecent(QStringLiteral("model"), m_captionPage->modelFolder());
     rebuildRecentMenu();
     showPage(Page::Caption);

@@ -1,39 +1,215 @@
 #pragma once
-// CaptionPage captions images with a chosen model. A model is a Hugging Face GIT checkpoint folder;
-// on choosing one the page checks which of the expected files are there, so a wrong folder is
-// reported at once instead of when captioning starts.
+// CaptionPage turns dropped images into alt text with the chosen GIT model. Images arrive by drag and
+// drop (files or folders, recursively), paste (image data, file URLs or paths), the Add Images… and
+// Add Folder… dialogs, or the command line (captionFiles). Each becomes a card (thumbnail, caption,
+// time, Copy/Speak/Re-caption/Remove) in a keyboard-navigable list; captions are computed by a worker
+// on its own thread, a few images per job, one job at a time, so results appear as they finish, the
+// UI never waits, and the model (not thread-safe) is used by one job at a time. Images added with no
+// model wait and are captioned when setModel() gives one. A folder's finished results are kept in a
+// small progress file (app data folder) until the folder is done, so an interrupted folder picks up
+// where it stopped when it is added again. The side panel holds the model panel (setModelPanel), the
+// decoding options and the export commands (CSV, JSON Lines, sidecar .txt, add to dataset).
+#include <QHash>
+#include <QVector>
+#include <QList>
+#include <QPointer>
+#include <QSet>
+#include <QStringList>
 #include <QWidget>
 
+#include <functional>
+#include <memory>
+
+class QAction;
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QElapsedTimer;
 class QLabel;
-class QStackedLayout;
-class QTreeWidget;
+class QProgressBar;
+class QPushButton;
+class QScrollArea;
+class QSpinBox;
+class QTextToSpeech;
+class QThread;
+class QVBoxLayout;
+
+namespace captioner {
+struct GitCheckpoint;
+}
 
 namespace captioner::ui {
 
-class EmptyState;
+class CaptionCard;
+class CaptionWorker;
+struct CaptionJob;
+struct CaptionOutcome;
+struct CaptionRecord;
 
 class CaptionPage : public QWidget {
     Q_OBJECT
 public:
     explicit CaptionPage(QWidget* parent = nullptr);
+    ~CaptionPage() override;
 
-    void setModelFolder(const QString& folder);
+    // The model to caption with (nullptr: none; new images then wait). A running job finishes its
+    // current batch with the model it started with; its unfinished images go to the new model.
+    void setModel(std::shared_ptr<captioner::GitCheckpoint> model, const QString& folder);
+    bool hasModel() const { return m_model != nullptr; }
     QString modelFolder() const { return m_folder; }
+    // Bridge until the model manager owns loading: loads a checkpoint folder off the UI thread and
+    // calls setModel() with it (or shows why it could not be loaded).
+    void loadModelInBackground(const QString& folder);
+    // Puts the model panel at the top of the side panel, above the decoding options.
+    void setModelPanel(QWidget* panel);
+    // Re-reads AppSettings (thumbnail size).
+    void applySettings();
+
+    // True while the page has no results (the drop zone is all there is).
     bool isEmptyStateShown() const;
-    // True when the model folder has every required file.
-    bool isModelComplete() const { return m_complete; }
+    bool isBusy() const;
+    QList<CaptionCard*> cards() const;
+    QWidget* dropZone() const { return m_dropZone; }
+    // Commands with their shortcuts, for the main window's Caption menu (and the shortcuts list).
+    QList<QAction*> menuActions() const;
+    QString statusText() const;
+    QVector<CaptionRecord> records() const;
+
+    // Writes every result as CSV or JSON Lines (by the extension: .jsonl / .json = JSON Lines);
+    // false and a message naming the file when it fails.
+    bool exportTo(const QString& path, QString* error = nullptr);
+    // Writes each caption to <image stem>.txt beside its image, asking before replacing existing files.
+    // Returns how many files were written.
+    int writeSidecars();
+
+    // Tests answer file dialogs and questions through these instead of native dialogs.
+    enum class Answer { Overwrite, SkipExisting, Cancel };
+    struct TestHooks {
+        std::function<QStringList(const QString& purpose)> chooseFiles; // purpose: "images", "folder", "export"
+        std::function<Answer(const QString& question)> ask;
+    };
+    static void setTestHooks(TestHooks hooks);
+
+public slots:
+    // Adds images and folders (folders recursively) and captions them.
+    void captionFiles(const QStringList& paths);
+    void addFolder(const QString& folder);
+    void chooseImages();
+    void chooseFolder();
+    void chooseExport();
+    void paste();
+    void recaptionAll();
+    void cancel();
+    void clearResults();
+    void addToDataset();
 
 signals:
     void openModelRequested();
+    // A caption (or error) is ready; the text is what screen readers are told.
+    void message(const QString& text);
+    void captionReady(const QString& image);
+    void busyChanged(bool busy);
+    // Images with their captions for the dataset browser to take in for review.
+    void addToDatasetRequested(const QStringList& images, const QStringList& captions);
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
+    struct FolderRun;
+
+    QWidget* buildSidePanel();
+    QWidget* buildDropZone();
+    void createActions();
+    CaptionCard* addCard(const QString& path);
+    void addImages(const QStringList& images, const QString& folder);
+    void requestThumbnail(CaptionCard* card);
+    void queue(CaptionCard* card);
+    void schedule();
+    void onResult(const captioner::ui::CaptionOutcome& outcome);
+    void onJobFinished(quint64 serial, bool cancelled);
+    void removeCard(CaptionCard* card);
+    void navigate(CaptionCard* card, int step);
+    void copyCaption(CaptionCard* card);
+    void speak(CaptionCard* card);
+    CaptionCard* currentCard() const;
+    CaptionCard* cardById(qint64 id) const;
+    void updateProgress();
+    void updateActions();
+    void announce(const QString& text);
+    void saveFolderProgress(const QString& folder);
+    int restoreFolderProgress(const QString& folder, const QStringList& images);
+    QString progressFilePath(const QString& folder) const;
+    QString decodingKey() const;
+    QSet<QString> cardsPathSet() const;
+    void setupSpeech();
+    QStringList chooseFilesDialog(const QString& purpose);
+    Answer askQuestion(const QString& question);
+    static const TestHooks& hooks();
+
+    std::shared_ptr<captioner::GitCheckpoint> m_model;
     QString m_folder;
-    bool m_complete = false;
-    EmptyState* m_empty;
-    QWidget* m_content;
-    QStackedLayout* m_stack;
-    QLabel* m_summary;
-    QTreeWidget* m_files;
+    quint64 m_modelGeneration = 0;
+
+    QThread* m_thread;
+    CaptionWorker* m_worker;
+    quint64 m_jobSerial = 0;
+    quint64 m_runningSerial = 0;
+    quint64 m_runningGeneration = 0;
+    bool m_running = false;
+    bool m_cancelRequested = false;
+    quint64 m_loadSerial = 0;
+    QStringList m_dirtyFolders;
+    qint64 m_nextId = 1;
+
+    QList<CaptionCard*> m_cards;
+    QHash<QString, FolderRun*> m_folderRuns; // by folder
+    QHash<qint64, QString> m_cardFolder;      // card id → folder it came from
+    QPointer<CaptionCard> m_lastFocused;
+
+    int m_batchTotal = 0;
+    int m_batchDone = 0;
+    int m_batchErrors = 0;
+    QElapsedTimer* m_batchClock;
+
+    QTextToSpeech* m_speech = nullptr;
+    bool m_speechAvailable = false;
+    QString m_speechWhy;
+
+    QWidget* m_dropZone;
+    QWidget* m_sidePanel;
+    QVBoxLayout* m_sideLayout;
+    QWidget* m_modelPanel = nullptr;
+    QWidget* m_fallbackModelBox;
+    QLabel* m_modelLabel;
+    QScrollArea* m_scroll;
+    QWidget* m_cardsHost;
+    QVBoxLayout* m_cardsLayout;
+    QLabel* m_dropHint;
+    QLabel* m_status;
+    QProgressBar* m_progress;
+    QPushButton* m_cancel;
+    QComboBox* m_method;
+    QSpinBox* m_beams;
+    QSpinBox* m_maxLength;
+    QDoubleSpinBox* m_lengthPenalty;
+    QCheckBox* m_skipCaptioned;
+    QPushButton* m_recaptionAll;
+    QPushButton* m_export;
+    QPushButton* m_sidecars;
+    QPushButton* m_toDataset;
+    QPushButton* m_clear;
+    QList<QAction*> m_actions;
+    QAction* m_cancelAction = nullptr;
+    QAction* m_recaptionAllAction = nullptr;
+    QAction* m_exportAction = nullptr;
+    QAction* m_sidecarAction = nullptr;
+    QAction* m_datasetAction = nullptr;
+    QAction* m_copyAction = nullptr;
+    QAction* m_speakAction = nullptr;
+    QAction* m_recaptionAction = nullptr;
+    QAction* m_clearAction = nullptr;
+    int m_thumbSide = 128;
 };
 
 } // namespace captioner::ui

@@ -1,0 +1,81 @@
+#pragma once
+// CaptionCard is one image on the Caption page: its thumbnail, file name, caption (selectable), the
+// time captioning took or what it is waiting for, and Copy, Speak, Re-caption and Remove buttons.
+// The card itself takes focus (a screen reader reads its name: the file and the caption); Up/Down
+// (and Home/End) move to the neighbouring card, Ctrl+C copies the caption, Delete removes the card.
+#include <QFrame>
+#include <QImage>
+
+class QLabel;
+class QPushButton;
+
+namespace captioner::ui {
+
+class CaptionCard : public QFrame {
+    Q_OBJECT
+public:
+    enum class State { Waiting, Queued, Running, Done, Failed, Cancelled };
+
+    CaptionCard(qint64 id, const QString& path, QWidget* parent = nullptr);
+
+    qint64 id() const { return m_id; }
+    QString path() const { return m_path; }
+    State state() const { return m_state; }
+    QString caption() const { return m_caption; }
+    QString error() const { return m_error; }
+    double seconds() const { return m_seconds; }
+    bool isRestored() const { return m_restored; }
+
+    void setState(State state);
+    void setResult(const QString& caption, double seconds, const QString& error, bool restored = false);
+    void setThumbnail(const QImage& image, int side);
+    void setThumbnailSide(int side);
+    void setSpeechAvailable(bool available, const QString& why);
+
+    QPushButton* copyButton() const { return m_copy; }
+    QPushButton* speakButton() const { return m_speak; }
+    QPushButton* recaptionButton() const { return m_recaption; }
+    QPushButton* removeButton() const { return m_remove; }
+    QString statusText() const;
+
+signals:
+    void copyRequested(captioner::ui::CaptionCard* card);
+    void speakRequested(captioner::ui::CaptionCard* card);
+    void recaptionRequested(captioner::ui::CaptionCard* card);
+    void removeRequested(captioner::ui::CaptionCard* card);
+    // Keyboard navigation: -1 / +1 neighbour, INT_MIN first, INT_MAX last.
+    void navigateRequested(captioner::ui::CaptionCard* card, int step);
+
+protected:
+    void keyPressEvent(QKeyEvent* event) override;
+    bool eventFilter(QObject* watched, QEvent* event) override;
+    void focusInEvent(QFocusEvent* event) override;
+    void focusOutEvent(QFocusEvent* event) override;
+    void paintEvent(QPaintEvent* event) override;
+
+private:
+    bool handleKey(QKeyEvent* event);
+    void updateTexts();
+
+    qint64 m_id;
+    QString m_path;
+    State m_state = State::Queued;
+    QString m_caption;
+    QString m_error;
+    double m_seconds = 0;
+    bool m_restored = false;
+    bool m_speechAvailable = false;
+    QString m_speechWhy;
+    QImage m_image;
+    int m_side = 128;
+    QLabel* m_thumb;
+    QLabel* m_name;
+    QLabel* m_text;
+    QLabel* m_meta;
+    QPushButton* m_copy;
+    QPushButton* m_speak;
+    QPushButton* m_recaption;
+    QPushButton* m_remove;
+};
+
+} // namespace captioner::ui

@@ -1,0 +1,209 @@
+#include "captioner_ui/caption_card.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QKeyEvent>
+#include <QLabel>
+#include <QPainter>
+#include <QPixmap>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+#include <climits>
+
+namespace captioner::ui {
+
+namespace {
+QPushButton* makeButton(const QString& text, const QString& name, const QString& description, QWidget* parent) {
+    auto* b = new QPushButton(text, parent);
+    b->setAccessibleName(name);
+    b->setAccessibleDescription(description);
+    b->setToolTip(description);
+    b->setAutoDefault(false);
+    return b;
+}
+} // namespace
+
+CaptionCard::CaptionCard(qint64 id, const QString& path, QWidget* parent)
+    : QFrame(parent), m_id(id), m_path(path), m_thumb(new QLabel(this)), m_name(new QLabel(this)), m_text(new QLabel(this)),
+      m_meta(new QLabel(this)) {
+    setObjectName(QStringLiteral("captionCard"));
+    setFrameShape(QFrame::StyledPanel);
+    setFocusPolicy(Qt::StrongFocus);
+    const QString file = QFileInfo(path).fileName();
+    m_copy = makeButton(tr("&Copy"), tr("Copy caption"), tr("Copy the caption of %1 to the clipboard (Ctrl+C)").arg(file), this);
+    m_speak = makeButton(tr("S&peak"), tr("Speak caption"), QString(), this);
+    m_recaption = makeButton(tr("&Re-caption"), tr("Re-caption"),
+                             tr("Caption %1 again with the current decoding options (F5)").arg(file), this);
+    m_remove = makeButton(tr("Remo&ve"), tr("Remove"), tr("Remove %1 from the results (Delete)").arg(file), this);
+    m_copy->setObjectName(QStringLiteral("cardCopy"));
+    m_speak->setObjectName(QStringLiteral("cardSpeak"));
+    m_recaption->setObjectName(QStringLiteral("cardRecaption"));
+    m_remove->setObjectName(QStringLiteral("cardRemove"));
+    connect(m_copy, &QPushButton::clicked, this, [this] { emit copyRequested(this); });
+    connect(m_speak, &QPushButton::clicked, this, [this] { emit speakRequested(this); });
+    connect(m_recaption, &QPushButton::clicked, this, [this] { emit recaptionRequested(this); });
+    connect(m_remove, &QPushButton::clicked, this, [this] { emit removeRequested(this); });
+    for (QPushButton* b : {m_copy, m_speak, m_recaption, m_remove}) b->installEventFilter(this);
+
+    m_thumb->setAlignment(Qt::AlignCenter);
+    m_thumb->setAccessibleName(tr("Preview of %1").arg(file));
+    m_name->setText(file);
+    m_name->setToolTip(QDir::toNativeSeparators(path));
+    QFont bold = m_name->font();
+    bold.setBold(true);
+    m_name->setFont(bold);
+    m_text->setObjectName(QStringLiteral("cardCaption"));
+    m_text->setWordWrap(true);
+    m_text->setTextFormat(Qt::PlainText);
+    m_text->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_text->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
+    m_meta->setObjectName(QStringLiteral("cardStatus"));
+    m_meta->setWordWrap(true);
+    m_meta->setTextFormat(Qt::PlainText);
+    m_meta->setForegroundRole(QPalette::PlaceholderText);
+
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(m_copy);
+    buttons->addWidget(m_speak);
+    buttons->addWidget(m_recaption);
+    buttons->addWidget(m_remove);
+    buttons->addStretch();
+    auto* column = new QVBoxLayout;
+    column->addWidget(m_name);
+    column->addWidget(m_text);
+    column->addWidget(m_meta);
+    column->addStretch();
+    column->addLayout(buttons);
+    auto* layout = new QHBoxLayout(this);
+    layout->setContentsMargins(8, 8, 8, 8);
+    layout->addWidget(m_thumb, 0, Qt::AlignTop);
+    layout->addLayout(column, 1);
+    setThumbnailSide(m_side);
+    updateTexts();
+}
+
+void CaptionCard::setState(State state) {
+    m_state = state;
+    if (state != State::Done && state != State::Failed) m_restored = false;
+    updateTexts();
+}
+
+void CaptionCard::setResult(const QString& caption, double seconds, const QString& error, bool restored) {
+    m_caption = error.isEmpty() ? caption : QString();
+    m_error = error;
+    m_seconds = seconds;
+    m_restored = restored;
+    m_state = error.isEmpty() ? State::Done : State::Failed;
+    updateTexts();
+}
+
+void CaptionCard::setThumbnail(const QImage& image, int side) {
+    m_image = image;
+    setThumbnailSide(side);
+}
+
+void CaptionCard::setThumbnailSide(int side) {
+    m_side = side;
+    m_thumb->setFixedSize(side, side);
+    if (m_image.isNull()) {
+        m_thumb->setPixmap({});
+        m_thumb->setText(m_state == State::Failed ? tr("No preview") : QString());
+        return;
+    }
+    const qreal dpr = devicePixelRatioF();
+    QPixmap pixmap = QPixmap::fromImage(m_image.scaled(QSize(side, side) * dpr, Qt::KeepAspectRatio, Qt::SmoothTransformation));
+    pixmap.setDevicePixelRatio(dpr);
+    m_thumb->setPixmap(pixmap);
+}
+
+void CaptionCard::setSpeechAvailable(bool available, const QString& why) {
+    m_speechAvailable = available;
+    m_speechWhy = why;
+    updateTexts();
+}
+
+QString CaptionCard::statusText() const { return m_meta->text(); }
+
+void CaptionCard::updateTexts() {
+    const QString file = QFileInfo(m_path).fileName();
+    QString status;
+    switch (m_state) {
+    case State::Waiting: status = tr("Waiting for a model: open one (Ctrl+Shift+O) and this image is captioned."); break;
+    case State::Queued: status = tr("Queued"); break;
+    case State::Running: status = tr("Captioning…"); break;
+    case State::Cancelled: status = tr("Not captioned: cancelled. Re-caption (F5) to try again."); break;
+    case State::Done:
+        status = m_restored ? tr("Captioned in %1 s (restored from an interrupted run)").arg(m_seconds, 0, 'f', 2)
+                            : tr("Captioned in %1 s").arg(m_seconds, 0, 'f', 2);
+        break;
+    case State::Failed: status = m_error; break;
+    }
+    m_meta->setText(status);
+    m_text->setText(m_state == State::Failed ? tr("Could not caption this image.") : m_caption);
+    m_text->setVisible(m_state == State::Done || m_state == State::Failed || !m_caption.isEmpty());
+    if (m_image.isNull()) m_thumb->setText(m_state == State::Failed ? tr("No preview") : QString());
+
+    const bool hasCaption = m_state == State::Done && !m_caption.isEmpty();
+    m_copy->setEnabled(hasCaption);
+    m_speak->setEnabled(hasCaption && m_speechAvailable);
+    m_speak->setAccessibleDescription(m_speechAvailable ? tr("Read the caption of %1 aloud").arg(file) : m_speechWhy);
+    m_speak->setToolTip(m_speak->accessibleDescription());
+    m_recaption->setEnabled(m_state != State::Running && m_state != State::Queued && m_state != State::Waiting);
+
+    if (m_state == State::Done) setAccessibleName(tr("%1: %2").arg(file, m_caption));
+    else if (m_state == State::Failed) setAccessibleName(tr("%1: error").arg(file));
+    else setAccessibleName(file);
+    setAccessibleDescription(status);
+}
+
+bool CaptionCard::handleKey(QKeyEvent* event) {
+    if (event->matches(QKeySequence::Copy)) {
+        emit copyRequested(this);
+        return true;
+    }
+    if (event->modifiers() & (Qt::ControlModifier | Qt::AltModifier | Qt::MetaModifier)) return false;
+    switch (event->key()) {
+    case Qt::Key_Up: emit navigateRequested(this, -1); return true;
+    case Qt::Key_Down: emit navigateRequested(this, 1); return true;
+    case Qt::Key_Home: emit navigateRequested(this, INT_MIN); return true;
+    case Qt::Key_End: emit navigateRequested(this, INT_MAX); return true;
+    case Qt::Key_Delete: emit removeRequested(this); return true;
+    default: return false;
+    }
+}
+
+void CaptionCard::keyPressEvent(QKeyEvent* event) {
+    if (!handleKey(event)) QFrame::keyPressEvent(event);
+}
+
+bool CaptionCard::eventFilter(QObject* watched, QEvent* event) {
+    if (event->type() == QEvent::KeyPress && handleKey(static_cast<QKeyEvent*>(event))) return true;
+    if (event->type() == QEvent::FocusIn || event->type() == QEvent::FocusOut) update();
+    return QFrame::eventFilter(watched, event);
+}
+
+void CaptionCard::focusInEvent(QFocusEvent* event) {
+    QFrame::focusInEvent(event);
+    update();
+}
+
+void CaptionCard::focusOutEvent(QFocusEvent* event) {
+    QFrame::focusOutEvent(event);
+    update();
+}
+
+void CaptionCard::paintEvent(QPaintEvent* event) {
+    QFrame::paintEvent(event);
+    // A 3 px frame in the highlight colour on the card holding the focus: visible in high contrast too.
+    const QWidget* focus = QApplication::focusWidget();
+    if (!focus || (focus != this && !isAncestorOf(focus))) return;
+    QPainter painter(this);
+    QPen pen(palette().color(QPalette::Highlight), 3);
+    painter.setPen(pen);
+    painter.drawRect(rect().adjusted(1, 1, -2, -2));
+}
+
+} // namespace captioner::ui

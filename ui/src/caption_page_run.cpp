@@ -1,0 +1,496 @@
+// CaptionPage: the model, the queue of cards and the worker that captions them, progress, and the
+// per-folder progress files that let an interrupted folder resume.
+#include "captioner/caption_pipeline.h"
+#include "captioner/checkpoint.h"
+
+#include "captioner_ui/caption_page.h"
+
+#include "caption_worker.h"
+#include "captioner_ui/app_settings.h"
+#include "captioner_ui/caption_card.h"
+#include "captioner_ui/caption_export.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QCryptographicHash>
+#include <QDir>
+#include <QDoubleSpinBox>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QFutureWatcher>
+#include <QImageReader>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QThread>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <algorithm>
+#include <exception>
+
+namespace captioner::ui {
+
+namespace {
+constexpr int kJobSize = 8;       // images per job: a job is the unit a model change or cancel waits for
+constexpr int kBatchSize = 4;     // images per forward pass inside a job
+constexpr int kAnnounceEach = 5;  // batches up to this size announce every caption; larger ones the total
+constexpr int kThumbnailLoad = 256;
+
+QImage loadThumbnail(const QString& path) {
+    QImageReader reader(path);
+    reader.setAutoTransform(true);
+    const QSize size = reader.size();
+    if (size.isValid() && (size.width() > kThumbnailLoad || size.height() > kThumbnailLoad))
+        reader.setScaledSize(size.scaled(kThumbnailLoad, kThumbnailLoad, Qt::KeepAspectRatio));
+    return reader.read();
+}
+} // namespace
+
+struct CaptionPage::FolderRun {
+    QString folder;
+    QStringList images;
+};
+
+void CaptionPage::setModel(std::shared_ptr<captioner::GitCheckpoint> model, const QString& folder) {
+    ++m_modelGeneration;
+    ++m_loadSerial; // a background load still under way no longer applies
+    m_model = std::move(model);
+    m_folder = m_model ? QDir(folder).absolutePath() : QString();
+    // A job of the previous model stops after its current batch; its unfinished images return to the
+    // queue (onJobFinished) and go to the new model.
+    if (m_running) m_worker->cancel();
+    for (CaptionCard* card : m_cards) {
+        if (m_model && card->state() == CaptionCard::State::Waiting) queue(card);
+        else if (!m_model && card->state() == CaptionCard::State::Queued) card->setState(CaptionCard::State::Waiting);
+    }
+    m_modelLabel->setText(m_model ? tr("Captioning with %1").arg(QDir::toNativeSeparators(m_folder))
+                                  : tr("No model open: images wait until one is."));
+    schedule();
+    updateProgress();
+    updateActions();
+}
+
+void CaptionPage::loadModelInBackground(const QString& folder) {
+    const QString dir = QDir(folder).absolutePath();
+    const quint64 serial = ++m_loadSerial;
+    m_folder = dir; // the chosen model, while it loads
+    m_modelLabel->setText(tr("Loading %1…").arg(QDir::toNativeSeparators(dir)));
+    announce(tr("Loading the model %1…").arg(QDir::toNativeSeparators(dir)));
+    struct Loaded {
+        std::shared_ptr<captioner::GitCheckpoint> model;
+        QString error;
+    };
+    auto* watcher = new QFutureWatcher<Loaded>(this);
+    connect(watcher, &QFutureWatcher<Loaded>::finished, this, [this, watcher, serial, dir] {
+        watcher->deleteLater();
+        if (serial != m_loadSerial) return;
+        const Loaded loaded = watcher->result();
+        if (!loaded.model) {
+            m_modelLabel->setText(tr("Could not open the model: %1").arg(loaded.error));
+            announce(tr("Could not open the model %1: %2").arg(QDir::toNativeSeparators(dir), loaded.error));
+            return;
+        }
+        setModel(loaded.model, dir);
+        announce(tr("Model %1 is ready.").arg(QDir::toNativeSeparators(dir)));
+    });
+    const std::string device = AppSettings::device().toStdString();
+    watcher->setFuture(QtConcurrent::run([dir, device] {
+        Loaded out;
+        try {
+            captioner::CheckpointLoadOptions options;
+            options.device = device;
+            out.model = std::make_shared<captioner::GitCheckpoint>(captioner::loadCheckpoint(dir.toStdString(), options));
+        } catch (const std::exception& e) {
+            out.error = QString::fromStdString(e.what());
+        }
+        return out;
+    }));
+}
+
+bool CaptionPage::isBusy() const {
+    if (m_running) return true;
+    for (CaptionCard* card : m_cards)
+        if (card->state() == CaptionCard::State::Queued) return true;
+    return false;
+}
+
+CaptionCard* CaptionPage::cardById(qint64 id) const {
+    for (CaptionCard* card : m_cards)
+        if (card->id() == id) return card;
+    return nullptr;
+}
+
+QString CaptionPage::decodingKey() const {
+    const bool beam = m_method->currentIndex() == 1;
+    return QStringLiteral("max_length=%1 num_beams=%2 length_penalty=%3")
+        .arg(m_maxLength->value())
+        .arg(beam ? m_beams->value() : 1)
+        .arg(beam ? m_lengthPenalty->value() : 1.0, 0, 'f', 2);
+}
+
+// ---- adding ----
+
+CaptionCard* CaptionPage::addCard(const QString& path) {
+    auto* card = new CaptionCard(m_nextId++, path, m_cardsHost);
+    card->setSpeechAvailable(m_speechAvailable, m_speechWhy);
+    card->setThumbnailSide(m_thumbSide);
+    card->installEventFilter(this);
+    connect(card, &CaptionCard::copyRequested, this, &CaptionPage::copyCaption);
+    connect(card, &CaptionCard::speakRequested, this, &CaptionPage::speak);
+    connect(card, &CaptionCard::recaptionRequested, this, [this](CaptionCard* c) {
+        queue(c);
+        schedule();
+        updateProgress();
+    });
+    connect(card, &CaptionCard::removeRequested, this, &CaptionPage::removeCard);
+    connect(card, &CaptionCard::navigateRequested, this, &CaptionPage::navigate);
+    // Tab order follows the list: after the last card's buttons comes the new card.
+    QWidget* previous = m_cards.isEmpty() ? nullptr : m_cards.last()->removeButton();
+    m_cardsLayout->insertWidget(m_cardsLayout->count() - 1, card);
+    if (previous) QWidget::setTabOrder(previous, card);
+    QWidget::setTabOrder(card, card->copyButton());
+    QWidget::setTabOrder(card->copyButton(), card->speakButton());
+    QWidget::setTabOrder(card->speakButton(), card->recaptionButton());
+    QWidget::setTabOrder(card->recaptionButton(), card->removeButton());
+    m_cards << card;
+    requestThumbnail(card);
+    return card;
+}
+
+void CaptionPage::requestThumbnail(CaptionCard* card) {
+    auto* watcher = new QFutureWatcher<QImage>(card);
+    connect(watcher, &QFutureWatcher<QImage>::finished, card, [this, card, watcher] {
+        card->setThumbnail(watcher->result(), m_thumbSide);
+        watcher->deleteLater();
+    });
+    watcher->setFuture(QtConcurrent::run(loadThumbnail, card->path()));
+}
+
+void CaptionPage::addImages(const QStringList& images, const QString& folder) {
+    int already = 0;
+    for (const QString& image : images) {
+        bool present = false;
+        for (CaptionCard* card : m_cards) present = present || card->path() == image;
+        if (present) {
+            ++already;
+            continue;
+        }
+        CaptionCard* card = addCard(image);
+        if (!folder.isEmpty()) m_cardFolder.insert(card->id(), folder);
+        queue(card);
+    }
+    if (already > 0) announce(tr("%n image(s) already on the page were left as they are.", nullptr, already));
+    schedule();
+    updateProgress();
+    updateActions();
+}
+
+void CaptionPage::addFolder(const QString& folderIn) {
+    const QString folder = QDir(folderIn).absolutePath();
+    QStringList images;
+    for (const std::string& path : captioner::listImageFiles(folder.toStdString())) images << QString::fromStdString(path);
+    int skipped = 0;
+    if (m_skipCaptioned->isChecked()) {
+        QStringList kept;
+        for (const QString& image : images) {
+            if (QFileInfo::exists(sidecarPathFor(image))) ++skipped;
+            else kept << image;
+        }
+        images = kept;
+    }
+    auto* run = m_folderRuns.value(folder);
+    if (!run) {
+        run = new FolderRun{folder, {}};
+        m_folderRuns.insert(folder, run);
+    }
+    run->images = images;
+    const int restored = restoreFolderProgress(folder, images);
+    QStringList rest;
+    for (const QString& image : images)
+        if (!cardsPathSet().contains(image)) rest << image;
+    addImages(rest, folder);
+    QStringList parts;
+    parts << tr("%n image(s) in %1", nullptr, static_cast<int>(images.size() + skipped)).arg(QDir::toNativeSeparators(folder));
+    if (skipped) parts << tr("%n skipped (caption file present)", nullptr, skipped);
+    if (restored) parts << tr("%n restored from an interrupted run", nullptr, restored);
+    announce(parts.join(QStringLiteral("; ")) + QLatin1Char('.'));
+    if (images.isEmpty() && skipped == 0) announce(tr("No images in %1.").arg(QDir::toNativeSeparators(folder)));
+}
+
+QSet<QString> CaptionPage::cardsPathSet() const {
+    QSet<QString> set;
+    for (CaptionCard* card : m_cards) set.insert(card->path());
+    return set;
+}
+
+// ---- the queue ----
+
+void CaptionPage::queue(CaptionCard* card) {
+    if (!card || card->state() == CaptionCard::State::Queued || card->state() == CaptionCard::State::Waiting) return;
+    if (card->state() == CaptionCard::State::Running) {
+        // Its result from the running job is dropped (onResult); it goes round again.
+        card->setState(CaptionCard::State::Queued);
+    } else {
+        card->setState(m_model ? CaptionCard::State::Queued : CaptionCard::State::Waiting);
+    }
+    if (card->state() == CaptionCard::State::Queued) {
+        if (!isBusy() || m_batchTotal == 0) {
+            m_batchTotal = m_batchDone = m_batchErrors = 0;
+            m_batchClock->start();
+        }
+        ++m_batchTotal;
+    }
+}
+
+void CaptionPage::schedule() {
+    if (m_running || !m_model) return;
+    CaptionJob job;
+    job.serial = ++m_jobSerial;
+    job.model = m_model;
+    const bool beam = m_method->currentIndex() == 1;
+    job.maxLength = m_maxLength->value();
+    job.numBeams = beam ? m_beams->value() : 1;
+    job.lengthPenalty = beam ? m_lengthPenalty->value() : 1.0;
+    job.batchSize = kBatchSize;
+    for (CaptionCard* card : m_cards) {
+        if (card->state() != CaptionCard::State::Queued) continue;
+        card->setState(CaptionCard::State::Running);
+        job.ids << card->id();
+        job.paths << card->path();
+        if (job.ids.size() == kJobSize) break;
+    }
+    if (job.ids.isEmpty()) return;
+    m_running = true;
+    m_runningSerial = job.serial;
+    m_runningGeneration = m_modelGeneration;
+    m_worker->resetCancel();
+    QMetaObject::invokeMethod(m_worker, "run", Qt::QueuedConnection, Q_ARG(captioner::ui::CaptionJob, job));
+    emit busyChanged(true);
+}
+
+void CaptionPage::onResult(const CaptionOutcome& outcome) {
+    if (outcome.serial != m_runningSerial || m_runningGeneration != m_modelGeneration) return; // old model
+    CaptionCard* card = cardById(outcome.id);
+    if (!card || card->state() != CaptionCard::State::Running) return; // removed or re-queued meanwhile
+    card->setResult(outcome.caption, outcome.seconds, outcome.error);
+    ++m_batchDone;
+    if (!outcome.error.isEmpty()) ++m_batchErrors;
+    const QString folder = m_cardFolder.value(card->id());
+    if (!folder.isEmpty() && !m_dirtyFolders.contains(folder)) m_dirtyFolders << folder;
+    const QString file = QFileInfo(card->path()).fileName();
+    if (m_batchTotal <= kAnnounceEach) {
+        announce(outcome.error.isEmpty() ? tr("Caption ready for %1: %2").arg(file, outcome.caption)
+                                         : tr("Could not caption %1: %2").arg(file, outcome.error));
+    }
+    emit captionReady(card->path());
+    updateProgress();
+    updateActions();
+}
+
+void CaptionPage::onJobFinished(quint64 serial, bool) {
+    if (serial != m_runningSerial) return;
+    m_running = false;
+    for (CaptionCard* card : m_cards) {
+        if (card->state() != CaptionCard::State::Running) continue;
+        if (m_cancelRequested) card->setState(CaptionCard::State::Cancelled);
+        else card->setState(m_model ? CaptionCard::State::Queued : CaptionCard::State::Waiting);
+    }
+    const QStringList dirty = m_dirtyFolders;
+    m_dirtyFolders.clear();
+    for (const QString& folder : dirty) saveFolderProgress(folder);
+    const bool wasCancel = m_cancelRequested;
+    m_cancelRequested = false;
+    schedule();
+    if (!m_running) {
+        emit busyChanged(false);
+        if (m_batchTotal > 0) {
+            QString summary = wasCancel ? tr("Captioning cancelled: %n caption(s) ready", nullptr, m_batchDone - m_batchErrors)
+                                        : tr("Captioning finished: %n caption(s) ready", nullptr, m_batchDone - m_batchErrors);
+            if (m_batchErrors) summary += tr(", %n image(s) could not be captioned", nullptr, m_batchErrors);
+            if (m_batchTotal > kAnnounceEach || wasCancel || m_batchErrors) announce(summary + QLatin1Char('.'));
+        }
+        m_batchTotal = m_batchDone = m_batchErrors = 0;
+    }
+    updateProgress();
+    updateActions();
+}
+
+void CaptionPage::cancel() {
+    bool any = false;
+    for (CaptionCard* card : m_cards) {
+        if (card->state() == CaptionCard::State::Queued || card->state() == CaptionCard::State::Waiting) {
+            card->setState(CaptionCard::State::Cancelled);
+            any = true;
+        }
+    }
+    if (m_running) {
+        m_cancelRequested = true;
+        m_worker->cancel();
+        announce(tr("Cancelling after the images in progress…"));
+    } else if (any) {
+        announce(tr("Captioning cancelled."));
+        m_batchTotal = m_batchDone = m_batchErrors = 0;
+    }
+    updateProgress();
+    updateActions();
+}
+
+void CaptionPage::recaptionAll() {
+    for (CaptionCard* card : m_cards) queue(card);
+    schedule();
+    updateProgress();
+    updateActions();
+}
+
+void CaptionPage::removeCard(CaptionCard* card) {
+    const int at = m_cards.indexOf(card);
+    if (at < 0) return;
+    const bool hadFocus = card->hasFocus() || card->isAncestorOf(QApplication::focusWidget());
+    if (card->state() == CaptionCard::State::Queued && m_batchTotal > 0) --m_batchTotal;
+    m_cards.removeAt(at);
+    m_cardFolder.remove(card->id());
+    card->hide();
+    card->deleteLater();
+    if (hadFocus && !m_cards.isEmpty()) m_cards[qMin(at, m_cards.size() - 1)]->setFocus(Qt::OtherFocusReason);
+    announce(tr("Removed %1.").arg(QFileInfo(card->path()).fileName()));
+    updateProgress();
+    updateActions();
+}
+
+void CaptionPage::clearResults() {
+    if (m_running) {
+        m_cancelRequested = true;
+        m_worker->cancel();
+    }
+    for (CaptionCard* card : m_cards) {
+        card->hide();
+        card->deleteLater();
+    }
+    m_cards.clear();
+    m_cardFolder.clear();
+    m_batchTotal = m_batchDone = m_batchErrors = 0;
+    announce(tr("Results cleared."));
+    updateProgress();
+    updateActions();
+}
+
+// ---- progress ----
+
+void CaptionPage::updateProgress() {
+    const bool active = m_running || isBusy();
+    m_progress->setVisible(active && m_batchTotal > 0);
+    m_cancel->setVisible(active);
+    m_cancelAction->setEnabled(active || std::any_of(m_cards.begin(), m_cards.end(), [](CaptionCard* c) {
+                                   return c->state() == CaptionCard::State::Waiting;
+                               }));
+    if (!active || m_batchTotal <= 0) return;
+    m_progress->setRange(0, m_batchTotal);
+    m_progress->setValue(m_batchDone);
+    QString text = tr("%1 of %2").arg(m_batchDone).arg(m_batchTotal);
+    if (m_batchDone > 0 && m_batchDone < m_batchTotal) {
+        const double perImage = static_cast<double>(m_batchClock->elapsed()) / 1000.0 / m_batchDone;
+        const int left = static_cast<int>(perImage * (m_batchTotal - m_batchDone) + 0.5);
+        text += left < 60 ? tr(" · about %n s left", nullptr, qMax(1, left))
+                          : tr(" · about %n min left", nullptr, (left + 30) / 60);
+    }
+    m_progress->setFormat(text);
+    m_progress->setAccessibleDescription(text);
+}
+
+void CaptionPage::updateActions() {
+    int done = 0;
+    for (CaptionCard* card : m_cards) done += card->state() == CaptionCard::State::Done ? 1 : 0;
+    const bool any = !m_cards.isEmpty();
+    m_export->setEnabled(any);
+    m_exportAction->setEnabled(any);
+    m_sidecars->setEnabled(done > 0);
+    m_sidecarAction->setEnabled(done > 0);
+    m_toDataset->setEnabled(done > 0);
+    m_datasetAction->setEnabled(done > 0);
+    m_clear->setEnabled(any);
+    m_clearAction->setEnabled(any);
+    m_recaptionAll->setEnabled(any);
+    m_recaptionAllAction->setEnabled(any);
+    m_copyAction->setEnabled(done > 0);
+    m_recaptionAction->setEnabled(any);
+    m_speakAction->setEnabled(done > 0 && m_speechAvailable);
+    m_scroll->setVisible(any);
+    // With results on the page the drop zone shrinks to a strip; empty, it fills the page.
+    m_dropZone->setMaximumHeight(any ? m_dropZone->sizeHint().height() : QWIDGETSIZE_MAX);
+}
+
+// ---- folder progress files ----
+
+QString CaptionPage::progressFilePath(const QString& folder) const {
+    const QByteArray hash = QCryptographicHash::hash(folder.toUtf8(), QCryptographicHash::Sha1).toHex().left(16);
+    return QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + QStringLiteral("/caption-progress/") +
+           QString::fromLatin1(hash) + QStringLiteral(".json");
+}
+
+void CaptionPage::saveFolderProgress(const QString& folder) {
+    FolderRun* run = m_folderRuns.value(folder);
+    if (!run) return;
+    QJsonArray results;
+    bool complete = true;
+    for (CaptionCard* card : m_cards) {
+        if (m_cardFolder.value(card->id()) != folder) continue;
+        if (card->state() != CaptionCard::State::Done && card->state() != CaptionCard::State::Failed) {
+            complete = false;
+            continue;
+        }
+        results.append(QJsonObject{{QStringLiteral("image"), card->path()},
+                                   {QStringLiteral("caption"), card->caption()},
+                                   {QStringLiteral("seconds"), card->seconds()},
+                                   {QStringLiteral("error"), card->error()}});
+    }
+    const QString file = progressFilePath(folder);
+    if (complete) {
+        // The folder is done: nothing to resume. Its results live on the page and in exports.
+        QFile::remove(file);
+        return;
+    }
+    const QJsonObject root{{QStringLiteral("folder"), folder},
+                           {QStringLiteral("model"), m_folder},
+                           {QStringLiteral("decoding"), decodingKey()},
+                           {QStringLiteral("results"), results}};
+    QDir().mkpath(QFileInfo(file).absolutePath());
+    QString error;
+    if (!writeFileAtomically(file, QJsonDocument(root).toJson(QJsonDocument::Compact), &error))
+        announce(tr("Could not save the folder's progress: %1").arg(error));
+}
+
+int CaptionPage::restoreFolderProgress(const QString& folder, const QStringList& images) {
+    QFile file(progressFilePath(folder));
+    if (!file.open(QIODevice::ReadOnly)) return 0;
+    const QJsonObject root = QJsonDocument::fromJson(file.readAll()).object();
+    // Results of another model or other decoding options are not this run's: caption afresh.
+    if (root.value(QStringLiteral("folder")).toString() != folder || root.value(QStringLiteral("model")).toString() != m_folder ||
+        root.value(QStringLiteral("decoding")).toString() != decodingKey())
+        return 0;
+    const QSet<QString> wanted(images.begin(), images.end());
+    const QSet<QString> present = cardsPathSet();
+    int restored = 0;
+    for (const QJsonValue& v : root.value(QStringLiteral("results")).toArray()) {
+        const QJsonObject r = v.toObject();
+        const QString image = r.value(QStringLiteral("image")).toString();
+        if (!wanted.contains(image) || present.contains(image)) continue;
+        CaptionCard* card = addCard(image);
+        m_cardFolder.insert(card->id(), folder);
+        card->setResult(r.value(QStringLiteral("caption")).toString(), r.value(QStringLiteral("seconds")).toDouble(),
+                        r.value(QStringLiteral("error")).toString(), true);
+        ++restored;
+    }
+    return restored;
+}
+
+} // namespace captioner::ui
