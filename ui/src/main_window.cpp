@@ -4,6 +4,7 @@
 #include "captioner_ui/caption_page.h"
 #include "captioner_ui/dataset_page.h"
 #include "captioner_ui/train_page.h"
+#include "hub_dialogs.h"
 #include "shortcuts_dialog.h"
 
 #include "captioner/runtime.h"
@@ -96,6 +97,26 @@ void MainWindow::createActions() {
     QAction* openDemo = file->addAction(tr("Open D&emo Dataset"), this, &MainWindow::openDemoDataset);
     openDemo->setObjectName(QStringLiteral("actionOpenDemo"));
     openDemo->setStatusTip(tr("Open the built-in dataset of generated shapes with their captions"));
+    // Hugging Face Hub: download into the cache shared with Python, or open what it already holds.
+    auto openFromHub = [this](const QString& folder, bool dataset) { dataset ? this->openDataset(folder) : this->openModel(folder); };
+    auto showHubDownload = [this, openFromHub] {
+        auto* dialog = new HubDownloadDialog(this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        connect(dialog, &HubDownloadDialog::openRequested, this, openFromHub);
+        dialog->open();
+    };
+    QAction* hubDownload = file->addAction(tr("Download from &Hugging Face…"), this, showHubDownload);
+    hubDownload->setObjectName(QStringLiteral("actionHubDownload"));
+    hubDownload->setStatusTip(tr("Download a model or dataset from the Hugging Face Hub into the shared cache"));
+    QAction* hubCache = file->addAction(tr("Hugging Face &Cache…"), this, [this, openFromHub, showHubDownload] {
+        auto* dialog = new HubCacheDialog(this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        connect(dialog, &HubCacheDialog::openRequested, this, openFromHub);
+        connect(dialog, &HubCacheDialog::downloadRequested, this, showHubDownload);
+        dialog->open();
+    });
+    hubCache->setObjectName(QStringLiteral("actionHubCache"));
+    hubCache->setStatusTip(tr("Models and datasets already downloaded, also by Python's huggingface_hub"));
     m_recentMenu = file->addMenu(tr("&Recent"));
     m_recentMenu->setObjectName(QStringLiteral("menuRecent"));
     rebuildRecentMenu();

@@ -1,6 +1,7 @@
 // TrainPage: layout, validation and the worker thread's life. Event handling is in train_page_run.cpp.
 #include "captioner_ui/train_page.h"
 
+#include "hub_dialogs.h"
 #include "training_charts.h"
 #include "training_form.h"
 #include "training_worker.h"
@@ -146,7 +147,17 @@ TrainPage::TrainPage(QWidget* parent) : QWidget(parent) {
     };
     connect(m_useCheckpoint, &QPushButton::clicked, this, use);
     connect(m_checkpoints, &QTreeWidget::itemActivated, this, use);
+    // A finished run's model folder (its root holds the best or last model) goes to the Hub from here.
+    auto* pushToHub = button(checkpointsPane, tr("Push to &Hub…"), QStringLiteral("trainPushToHub"),
+                             tr("Upload the run's model with a model card to a Hugging Face Hub repository"));
+    pushToHub->setEnabled(false);
+    connect(pushToHub, &QPushButton::clicked, this, [this] {
+        auto* dialog = new HubPushDialog(m_runOutput, this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->open();
+    });
     auto* useRow = new QHBoxLayout;
+    useRow->addWidget(pushToHub);
     useRow->addStretch();
     useRow->addWidget(openFolder);
     useRow->addWidget(m_useCheckpoint);
@@ -317,6 +328,8 @@ void TrainPage::updateButtons() {
     m_pause->setEnabled(running && !m_paused && !m_cancelling);
     m_resume->setEnabled(running && m_paused && !m_cancelling);
     m_cancel->setEnabled(running && !m_cancelling);
+    if (auto* push = findChild<QPushButton*>(QStringLiteral("trainPushToHub")))
+        push->setEnabled(!running && !m_runOutput.isEmpty() && QFileInfo::exists(m_runOutput + QStringLiteral("/config.json")));
     updateReadiness();
 }
 

@@ -197,6 +197,7 @@ bool TrainPage::loadRun(const QString& outputFolder) {
                          .arg(history.maxSteps)
                          .arg(history.checkpoints.size()));
     appendLog(tr("Loaded the run in %1").arg(QDir::toNativeSeparators(outputFolder)));
+    updateButtons(); // Push to Hub follows the loaded run
     return true;
 }
 
