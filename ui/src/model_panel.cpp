@@ -99,6 +99,7 @@ ModelPanel::ModelPanel(ModelManager* manager, QWidget* parent)
     m_error->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
     m_error->setFocusPolicy(Qt::TabFocus); // so a screen reader user can reach and re-read it
     m_error->setAccessibleName(tr("Model error"));
+    m_error->setAccessibleDescription(tr("Why the model could not be opened"));
     m_error->setFrameShape(QFrame::Box);
     m_error->setMargin(4);
     m_error->hide();
