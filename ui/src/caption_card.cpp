@@ -132,6 +132,7 @@ void CaptionCard::updateTexts() {
     QString status;
     switch (m_state) {
     case State::Waiting: status = tr("Waiting for a model: open one (Ctrl+Shift+O) and this image is captioned."); break;
+    case State::Added:
     case State::Queued: status = tr("Queued"); break;
     case State::Running: status = tr("Captioning…"); break;
     case State::Cancelled: status = tr("Not captioned: cancelled. Re-caption (F5) to try again."); break;

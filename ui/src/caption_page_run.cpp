@@ -41,8 +41,6 @@
 namespace captioner::ui {
 
 namespace {
-constexpr int kJobSize = 8;       // images per job: a job is the unit a model change or cancel waits for
-constexpr int kBatchSize = 4;     // images per forward pass inside a job
 constexpr int kAnnounceEach = 5;  // batches up to this size announce every caption; larger ones the total
 constexpr int kThumbnailLoad = 256;
 
@@ -124,6 +122,11 @@ bool CaptionPage::isBusy() const {
     return false;
 }
 
+void CaptionPage::setJobSize(int imagesPerJob, int imagesPerPass) {
+    m_jobSize = qMax(1, imagesPerJob);
+    m_passSize = qMax(1, imagesPerPass);
+}
+
 CaptionCard* CaptionPage::cardById(qint64 id) const {
     for (CaptionCard* card : m_cards)
         if (card->id() == id) return card;
@@ -154,10 +157,11 @@ CaptionCard* CaptionPage::addCard(const QString& path) {
     });
     connect(card, &CaptionCard::removeRequested, this, &CaptionPage::removeCard);
     connect(card, &CaptionCard::navigateRequested, this, &CaptionPage::navigate);
-    // Tab order follows the list: after the last card's buttons comes the new card.
-    QWidget* previous = m_cards.isEmpty() ? nullptr : m_cards.last()->removeButton();
+    // Tab order follows the list: the first card comes after the drop zone's buttons (and Cancel),
+    // each later one after the previous card's buttons; the side panel follows the cards.
+    QWidget* previous = m_cards.isEmpty() ? static_cast<QWidget*>(m_cancel) : m_cards.last()->removeButton();
     m_cardsLayout->insertWidget(m_cardsLayout->count() - 1, card);
-    if (previous) QWidget::setTabOrder(previous, card);
+    QWidget::setTabOrder(previous, card);
     QWidget::setTabOrder(card, card->copyButton());
     QWidget::setTabOrder(card->copyButton(), card->speakButton());
     QWidget::setTabOrder(card->speakButton(), card->recaptionButton());
@@ -236,20 +240,23 @@ QSet<QString> CaptionPage::cardsPathSet() const {
 // ---- the queue ----
 
 void CaptionPage::queue(CaptionCard* card) {
-    if (!card || card->state() == CaptionCard::State::Queued || card->state() == CaptionCard::State::Waiting) return;
-    if (card->state() == CaptionCard::State::Running) {
-        // Its result from the running job is dropped (onResult); it goes round again.
-        card->setState(CaptionCard::State::Queued);
-    } else {
-        card->setState(m_model ? CaptionCard::State::Queued : CaptionCard::State::Waiting);
+    if (!card) return;
+    const CaptionCard::State state = card->state();
+    if (state == CaptionCard::State::Queued || (state == CaptionCard::State::Waiting && !m_model)) return;
+    if (!m_model) {
+        card->setState(CaptionCard::State::Waiting);
+        return;
     }
-    if (card->state() == CaptionCard::State::Queued) {
+    // A running card's result from its job is dropped (onResult) and it goes round again; it is
+    // already counted in this batch.
+    if (state != CaptionCard::State::Running) {
         if (!isBusy() || m_batchTotal == 0) {
             m_batchTotal = m_batchDone = m_batchErrors = 0;
             m_batchClock->start();
         }
         ++m_batchTotal;
     }
+    card->setState(CaptionCard::State::Queued);
 }
 
 void CaptionPage::schedule() {
@@ -261,13 +268,13 @@ void CaptionPage::schedule() {
     job.maxLength = m_maxLength->value();
     job.numBeams = beam ? m_beams->value() : 1;
     job.lengthPenalty = beam ? m_lengthPenalty->value() : 1.0;
-    job.batchSize = kBatchSize;
+    job.batchSize = m_passSize;
     for (CaptionCard* card : m_cards) {
         if (card->state() != CaptionCard::State::Queued) continue;
         card->setState(CaptionCard::State::Running);
         job.ids << card->id();
         job.paths << card->path();
-        if (job.ids.size() == kJobSize) break;
+        if (job.ids.size() == m_jobSize) break;
     }
     if (job.ids.isEmpty()) return;
     m_running = true;

@@ -14,7 +14,7 @@ namespace captioner::ui {
 class CaptionCard : public QFrame {
     Q_OBJECT
 public:
-    enum class State { Waiting, Queued, Running, Done, Failed, Cancelled };
+    enum class State { Waiting, Queued, Running, Done, Failed, Cancelled, Added };
 
     CaptionCard(qint64 id, const QString& path, QWidget* parent = nullptr);
 
@@ -59,7 +59,7 @@ private:
 
     qint64 m_id;
     QString m_path;
-    State m_state = State::Queued;
+    State m_state = State::Added;
     QString m_caption;
     QString m_error;
     double m_seconds = 0;

@@ -89,6 +89,9 @@ public:
         std::function<Answer(const QString& question)> ask;
     };
     static void setTestHooks(TestHooks hooks);
+    // Images per job (what a cancel or model change waits for) and per forward pass; 8 and 4 unless
+    // set. Tests use 1 and 1 to interrupt at an exact image.
+    void setJobSize(int imagesPerJob, int imagesPerPass);
 
 public slots:
     // Adds images and folders (folders recursively) and captions them.
@@ -210,6 +213,8 @@ private:
     QAction* m_recaptionAction = nullptr;
     QAction* m_clearAction = nullptr;
     int m_thumbSide = 128;
+    int m_jobSize = 8;
+    int m_passSize = 4;
 };
 
 } // namespace captioner::ui
