@@ -38,6 +38,9 @@ struct ParquetColumnData {
     std::vector<int64_t> ints;
     std::vector<double> reals;
     std::vector<std::string> bytes;
+    // Pages met in the chunk, by kind, and the value encodings used by its data pages.
+    int dictionaryPages = 0, dataPagesV1 = 0, dataPagesV2 = 0;
+    std::vector<std::string> encodings;
     std::size_t size() const { return valid.size(); }
     bool isNull(std::size_t row) const { return !valid[row]; }
 };

@@ -98,6 +98,7 @@ CaptionDataset CaptionDataset::open(const std::string& pathIn, const DatasetOpen
                 DatasetAccess::readFlickr(d, path, options.imageRoot);
             } else if (ext == ".parquet") {
                 DatasetAccess::readParquet(d, detail::parentOf(path), {path});
+                d.m_source = path;
             } else {
                 throw Error(pathIn, "not a dataset file: expected metadata .jsonl/.csv (imagefolder), a COCO .json, "
                                     "a Flickr .token.txt or a .parquet file, or a folder");

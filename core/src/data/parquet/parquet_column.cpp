@@ -192,6 +192,7 @@ ParquetColumnData ParquetFile::readColumn(std::size_t rowGroup, std::size_t colu
             if (uint64_t(h.numValues) > uint64_t(plainBytes.size()) * 8 + 8) dec.fail("dictionary claims more values than its page holds");
             dec.plain(plainBytes.data(), plainBytes.size(), std::size_t(h.numValues), dict);
             haveDict = true;
+            ++out.dictionaryPages;
             continue;
         }
         if (h.type != DataPage && h.type != DataPageV2) continue; // index pages and unknown kinds carry no values
@@ -199,6 +200,9 @@ ParquetColumnData ParquetFile::readColumn(std::size_t rowGroup, std::size_t colu
             dec.fail("page holds " + std::to_string(h.numValues) + " values where " + std::to_string(rows - done) + " remain");
         const std::size_t count = std::size_t(h.numValues);
         std::size_t present = 0;
+        ++(h.type == DataPage ? out.dataPagesV1 : out.dataPagesV2);
+        if (std::find(out.encodings.begin(), out.encodings.end(), encodingName(h.encoding)) == out.encodings.end())
+            out.encodings.push_back(encodingName(h.encoding));
         Values vals;
         if (h.type == DataPage) {
             const auto bytes = decompress(chunk.codec, page, pageSize, std::size_t(h.uncompressedSize), m_path, what);

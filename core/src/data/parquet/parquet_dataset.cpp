@@ -68,7 +68,7 @@ std::vector<std::string> DatasetAccess::findParquetFiles(const std::string& dir,
 void DatasetAccess::readParquet(CaptionDataset& d, const std::string& root, const std::vector<std::string>& files) {
     d.m_format = DatasetFormat::Parquet;
     d.m_root = root;
-    d.m_source = files.size() == 1 && !fs::is_directory(root) ? files.front() : root;
+    d.m_source = root; // open() names the file instead when one file was opened
     d.m_captionColumn.clear();
     nlohmann::json fileList = nlohmann::json::array();
     for (const std::string& path : files) {

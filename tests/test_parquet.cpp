@@ -1,0 +1,589 @@
+// Parquet: every fixture (written by arrow-rs via parquet-wasm, see fixtures/parquet/README.md) read
+// row by row against expected.json; the features we refuse named exactly; truncated, corrupted and
+// hand-made hostile files give exact errors (and never anything but captioner::Error); the dataset
+// layout (one file, a Hub repo folder of shards), images decoded from rows, thumbnails, the batch
+// loader, convert to imagefolder, the refused write-back, and `captioner dataset X.parquet --json`.
+#include "test_support.h"
+
+#include <captioner/batch_loader.h>
+#include <captioner/dataset.h>
+#include <captioner/dataset_report.h>
+#include <captioner/error.h>
+#include <captioner/image_io.h>
+#include <captioner/image_source.h>
+#include <captioner/parquet.h>
+#include <captioner/runtime.h>
+#include <captioner/thumbnail_cache.h>
+#include <captioner/tokenizer.h>
+
+#include <QCryptographicHash>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest/QtTest>
+
+#include <filesystem>
+
+using namespace captioner;
+using nlohmann::json;
+
+// Failed string comparisons print both strings.
+namespace QTest {
+template <> char* toString(const std::string& s) { return qstrdup(s.c_str()); }
+template <> char* toString(const json& j) { return qstrdup(j.dump().c_str()); }
+} // namespace QTest
+
+namespace {
+
+std::string pq(const std::string& name) { return testsupport::fixture("parquet/" + name); }
+
+std::string sha256(const std::string& bytes) {
+    return QCryptographicHash::hash(QByteArray::fromStdString(bytes), QCryptographicHash::Sha256).toHex().toStdString();
+}
+
+// Every row of one column, across row groups, as JSON (null, number, bool or string).
+std::vector<json> columnJson(const ParquetFile& f, const std::string& path, bool hashBytes = false) {
+    const int c = f.findColumn(path);
+    if (c < 0) throw std::runtime_error("no column " + path);
+    std::vector<json> out;
+    for (std::size_t g = 0; g < f.numRowGroups(); ++g) {
+        const ParquetColumnData d = f.readColumn(g, std::size_t(c));
+        for (std::size_t i = 0; i < d.size(); ++i) {
+            if (d.isNull(i)) out.push_back(nullptr);
+            else if (d.type == ParquetType::Boolean) out.push_back(d.ints[i] != 0);
+            else if (!d.ints.empty()) out.push_back(d.ints[i]);
+            else if (!d.reals.empty()) out.push_back(d.reals[i]);
+            else out.push_back(hashBytes ? sha256(d.bytes[i]) : d.bytes[i]);
+        }
+    }
+    return out;
+}
+
+std::string errorOf(const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const Error& e) {
+        return e.what();
+    }
+    return "(no error)";
+}
+
+// A minimal Thrift compact writer, to hand-make hostile footers and page headers.
+struct ThriftWriter {
+    std::string s;
+    std::vector<int> last{0};
+    void varint(uint64_t v) {
+        while (v >= 0x80) { s += char(0x80 | (v & 0x7f)); v >>= 7; }
+        s += char(v);
+    }
+    void zigzag(int64_t v) { varint((uint64_t(v) << 1) ^ uint64_t(v >> 63)); }
+    void field(int id, int type) {
+        const int delta = id - last.back();
+        if (delta > 0 && delta <= 15) s += char(delta << 4 | type);
+        else { s += char(type); zigzag(id); }
+        last.back() = id;
+    }
+    void i32(int id, int64_t v) { field(id, 5); zigzag(v); }
+    void i64(int id, int64_t v) { field(id, 6); zigzag(v); }
+    void bin(int id, const std::string& b) { field(id, 8); varint(b.size()); s += b; }
+    void begin(int id) { field(id, 12); last.push_back(0); }
+    void beginElement() { last.push_back(0); }
+    void end() { s += char(0); last.pop_back(); }
+    void list(int id, int elementType, std::size_t n) {
+        field(id, 9);
+        if (n < 15) s += char(n << 4 | elementType);
+        else { s += char(0xf0 | elementType); varint(n); }
+    }
+};
+
+// One required INT32 column x = {7, -1, 42} in one PLAIN page, with every number overridable.
+struct HandMade {
+    int64_t numRows = 3, groupRows = 3, chunkValues = 3, dataOffset = 4, pageUncompressed = 12, pageCompressed = 12;
+    int64_t pageValues = 3, numChildren = 1, chunkCompressed = -1;
+    int codec = 0;
+    std::string values = std::string("\x07\0\0\0\xff\xff\xff\xff\x2a\0\0\0", 12);
+
+    std::string bytes() const {
+        ThriftWriter page;
+        page.i32(1, 0);
+        page.i32(2, pageUncompressed);
+        page.i32(3, pageCompressed);
+        page.begin(5);
+        page.i32(1, pageValues);
+        page.i32(2, 0);
+        page.i32(3, 3);
+        page.i32(4, 3);
+        page.end();
+        page.s += char(0);
+        const std::string chunk = page.s + values;
+        ThriftWriter f;
+        f.i32(1, 1);
+        f.list(2, 12, 2);
+        f.beginElement();
+        f.bin(4, "schema");
+        f.i32(5, numChildren);
+        f.end();
+        f.beginElement();
+        f.i32(1, 1);
+        f.i32(3, 0);
+        f.bin(4, "x");
+        f.end();
+        f.i64(3, numRows);
+        f.list(4, 12, 1);
+        f.beginElement();
+        f.list(1, 12, 1);
+        f.beginElement();
+        f.i64(2, 4);
+        f.begin(3);
+        f.i32(1, 1);
+        f.list(2, 5, 1);
+        f.zigzag(0);
+        f.list(3, 8, 1);
+        f.varint(1);
+        f.s += "x";
+        f.i32(4, codec);
+        f.i64(5, chunkValues);
+        f.i64(6, int64_t(chunk.size()));
+        f.i64(7, chunkCompressed >= 0 ? chunkCompressed : int64_t(chunk.size()));
+        f.i64(9, dataOffset);
+        f.end();
+        f.end();
+        f.i64(2, 12);
+        f.i64(3, groupRows);
+        f.end();
+        f.s += char(0);
+        std::string file = "PAR1" + chunk + f.s;
+        const uint32_t len = uint32_t(f.s.size());
+        for (int i = 0; i < 4; ++i) file += char((len >> (8 * i)) & 0xff);
+        return file + "PAR1";
+    }
+};
+
+} // namespace
+
+class TestParquet : public QObject {
+    Q_OBJECT
+    QTemporaryDir m_tmp;
+    json m_expected;
+
+    std::string tmp(const std::string& name) const { return m_tmp.path().toStdString() + "/" + name; }
+
+private slots:
+    void initTestCase() {
+        QVERIFY(m_tmp.isValid());
+        m_expected = testsupport::readJson(pq("expected.json"));
+    }
+
+    void readsEveryFixture_data() {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<bool>("dictionary");
+        QTest::addColumn<int>("pageVersion");
+        QTest::addColumn<QString>("codec");
+        QTest::addColumn<int>("rowGroups");
+        QTest::newRow("plain v1 uncompressed") << "plain_v1_uncompressed.parquet" << false << 1 << "UNCOMPRESSED" << 1;
+        QTest::newRow("dict v1 snappy") << "dict_v1_snappy.parquet" << true << 1 << "SNAPPY" << 1;
+        QTest::newRow("plain v1 gzip") << "plain_v1_gzip.parquet" << false << 1 << "GZIP" << 1;
+        QTest::newRow("dict v2 zstd") << "dict_v2_zstd.parquet" << true << 2 << "ZSTD" << 1;
+        QTest::newRow("plain v2 snappy") << "plain_v2_snappy.parquet" << false << 2 << "SNAPPY" << 1;
+        QTest::newRow("dict v2 gzip") << "dict_v2_gzip.parquet" << true << 2 << "GZIP" << 1;
+        QTest::newRow("plain v2 uncompressed") << "plain_v2_uncompressed.parquet" << false << 2 << "UNCOMPRESSED" << 1;
+        QTest::newRow("nulls v1 snappy") << "nulls_types_v1_snappy.parquet" << true << 1 << "SNAPPY" << 1;
+        QTest::newRow("nulls v2 plain zstd") << "nulls_types_v2_plain_zstd.parquet" << false << 2 << "ZSTD" << 1;
+        QTest::newRow("row groups dict v1 zstd") << "row_groups_dict_v1_zstd.parquet" << true << 1 << "ZSTD" << 5;
+        QTest::newRow("row groups plain v2 gzip") << "row_groups_plain_v2_gzip.parquet" << false << 2 << "GZIP" << 4;
+        QTest::newRow("hub shard") << "hub_repo/data/train-00000-of-00002.parquet" << true << 1 << "SNAPPY" << 1;
+    }
+
+    void readsEveryFixture() {
+        QFETCH(QString, file);
+        QFETCH(bool, dictionary);
+        QFETCH(int, pageVersion);
+        QFETCH(QString, codec);
+        QFETCH(int, rowGroups);
+        const std::string name = file.toStdString();
+        const ParquetFile f = ParquetFile::open(pq(name));
+        const json& rows = m_expected.at(name).at("rows");
+        QCOMPARE(f.numRows(), int64_t(rows.size()));
+        QCOMPARE(int(f.numRowGroups()), rowGroups);
+        QCOMPARE(f.createdBy(), std::string("captioner fixtures (parquet-wasm 0.8.0)"));
+        QCOMPARE(f.topLevelFields().at(0), std::string("image"));
+        QCOMPARE(f.topLevelFields().at(1), std::string("text"));
+        QCOMPARE(f.columns().at(0).path, std::string("image.bytes"));
+        QCOMPARE(f.columns().at(0).maxDefinitionLevel, 2);
+        QVERIFY(!f.columns().at(0).isString);
+        QVERIFY(f.columns().at(1).isString);
+
+        // The fixture exercises what its name says: pages, encodings and codec of the text column.
+        const ParquetColumnData text0 = f.readColumn(0, std::size_t(f.findColumn("text")));
+        QCOMPARE(f.codecName(0, std::size_t(f.findColumn("text"))), codec.toStdString());
+        QCOMPARE(text0.dictionaryPages, dictionary ? 1 : 0);
+        QCOMPARE(text0.encodings, std::vector<std::string>{dictionary ? "RLE_DICTIONARY" : "PLAIN"});
+        QVERIFY(pageVersion == 1 ? text0.dataPagesV1 > 0 && text0.dataPagesV2 == 0 : text0.dataPagesV2 > 0 && text0.dataPagesV1 == 0);
+        if (rowGroups > 1 && !dictionary) { // dictionary pages hold the values, data pages tiny indices
+            const ParquetColumnData images0 = f.readColumn(0, 0);
+            QVERIFY2(images0.dataPagesV1 + images0.dataPagesV2 > 1, "expected several pages per chunk");
+        }
+
+        const auto hashes = columnJson(f, "image.bytes", true);
+        const auto paths = columnJson(f, "image.path");
+        const auto texts = columnJson(f, "text");
+        for (std::size_t i = 0; i < rows.size(); ++i) {
+            const json& e = rows[i];
+            QCOMPARE(hashes[i], e.at("image_sha256"));
+            QCOMPARE(paths[i], e.at("image_path"));
+            QCOMPARE(texts[i], e.at("text"));
+            for (const char* extra : {"id", "big", "flag", "score", "weight"})
+                if (e.contains(extra)) QCOMPARE(columnJson(f, extra)[i], e.at(extra));
+        }
+        if (name.rfind("nulls", 0) == 0) {
+            QCOMPARE(f.columns().at(size_t(f.findColumn("id"))).maxDefinitionLevel, 0);
+            QCOMPARE(columnJson(f, "flag"), (std::vector<json>{true, false, nullptr, false, true, false, nullptr}));
+            QCOMPARE(columnJson(f, "weight")[1], json(10000000000.125));
+        }
+    }
+
+    void refusedFeatures_data() {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<QString>("column");
+        QTest::addColumn<QString>("reason");
+        const QString codecs = QStringLiteral(", which is not supported (supported: UNCOMPRESSED, SNAPPY, GZIP, ZSTD)");
+        QTest::newRow("lz4") << "refused_lz4.parquet" << "text" << "column text in row group 0 uses LZ4_RAW compression" + codecs;
+        QTest::newRow("brotli") << "refused_brotli.parquet" << "image.bytes" << "column image.bytes in row group 0 uses BROTLI compression" + codecs;
+        QTest::newRow("delta") << "refused_delta.parquet" << "id" << "column id in row group 0 uses the DELTA_BINARY_PACKED encoding, which is not supported";
+        QTest::newRow("list") << "refused_list.parquet" << "tags.list.item" << "column tags.list.item is a repeated field (list or map), which is not supported";
+    }
+
+    void refusedFeatures() {
+        QFETCH(QString, file);
+        QFETCH(QString, column);
+        QFETCH(QString, reason);
+        const std::string path = pq(file.toStdString());
+        const ParquetFile f = ParquetFile::open(path); // the footer itself is fine
+        const int c = f.findColumn(column.toStdString());
+        QVERIFY(c >= 0);
+        QCOMPARE(f.columns()[std::size_t(c)].unsupported, reason.toStdString());
+        QCOMPARE(errorOf([&] { f.readColumn(0, std::size_t(c)); }), path + ": " + reason.toStdString());
+        if (file != QLatin1String("refused_lz4.parquet") && file != QLatin1String("refused_brotli.parquet")) {
+            // Only that column is refused; the rest of the file reads.
+            std::vector<json> texts;
+            for (const auto& r : m_expected.at(file.toStdString()).at("rows")) texts.push_back(r.at("text"));
+            QCOMPARE(columnJson(f, "text"), texts);
+        }
+    }
+
+    void brokenFiles_data() {
+        QTest::addColumn<QString>("kind");
+        QTest::addColumn<QString>("reason");
+        QTest::newRow("empty") << "empty" << "not a Parquet file: only 0 bytes (truncated?)";
+        QTest::newRow("truncated") << "truncated" << "no PAR1 magic at the end: the file is truncated or not Parquet";
+        QTest::newRow("bad magic") << "head" << "not a Parquet file (no PAR1 magic at the start)";
+        QTest::newRow("encrypted footer") << "pare" << "encrypted Parquet files are not supported";
+        QTest::newRow("footer length") << "footerlen" << "footer length 2147483647 is larger than the file (truncated?)";
+        QTest::newRow("byte array length") << "bytelen" << "column text in row group 0: PLAIN byte array of 4294967295 bytes runs past the page";
+        QTest::newRow("folder") << "folder" << "is a folder, not a Parquet file";
+    }
+
+    void brokenFiles() {
+        QFETCH(QString, kind);
+        QFETCH(QString, reason);
+        std::string bytes = testsupport::readFile(pq("plain_v1_uncompressed.parquet"));
+        const std::string path = tmp("broken_" + kind.toStdString() + ".parquet");
+        if (kind == QLatin1String("empty")) bytes.clear();
+        if (kind == QLatin1String("truncated")) bytes.resize(bytes.size() / 2);
+        if (kind == QLatin1String("head")) bytes[0] = 'X';
+        if (kind == QLatin1String("pare")) bytes[bytes.size() - 1] = 'E';
+        if (kind == QLatin1String("footerlen")) bytes.replace(bytes.size() - 8, 4, "\xff\xff\xff\x7f");
+        if (kind == QLatin1String("bytelen")) {
+            const std::size_t at = bytes.find("a cartoon of a fish");
+            QVERIFY(at != std::string::npos && at >= 4);
+            bytes.replace(at - 4, 4, "\xff\xff\xff\xff");
+        }
+        if (kind == QLatin1String("folder")) QVERIFY(std::filesystem::create_directories(path));
+        else testsupport::writeFile(path, bytes);
+        const std::string got = errorOf([&] {
+            const ParquetFile f = ParquetFile::open(path);
+            for (std::size_t c = 0; c < f.columns().size(); ++c) f.readColumn(0, c);
+        });
+        QCOMPARE(got, path + ": " + reason.toStdString());
+    }
+
+    void handMadeHostileFiles_data() {
+        QTest::addColumn<int>("kind");
+        QTest::addColumn<QString>("reason");
+        QTest::newRow("valid") << 0 << "(no error)";
+        QTest::newRow("absurd row count") << 1 << "row group 0 claims 1099511627776 rows, over the limit of 16777216";
+        QTest::newRow("offset out of range") << 2 << "column x in row group 0 lies outside the file (offset 1099511627776, 29 bytes; data ends at 33)";
+        QTest::newRow("row count mismatch") << 3 << "corrupt Parquet footer: the row groups hold 3 rows, the file claims 5";
+        QTest::newRow("huge page size") << 4 << "column x in row group 0: page claims an implausible size of 2147483647 bytes";
+        QTest::newRow("page past chunk") << 5 << "column x in row group 0: page of 1000 bytes runs past the column chunk";
+        QTest::newRow("schema children") << 6 << "corrupt Parquet footer at byte 60: schema lists fewer elements than its groups claim";
+        QTest::newRow("too many values") << 7 << "column x in row group 0: page holds 1000000 values where 3 remain";
+        QTest::newRow("lz4 codec") << 8 << "column x in row group 0 uses LZ4 compression, which is not supported (supported: UNCOMPRESSED, SNAPPY, GZIP, ZSTD)";
+        QTest::newRow("chunk values") << 9 << "corrupt Parquet footer: column x in row group 0 has 2 values for 3 rows";
+        QTest::newRow("short values") << 10 << "column x in row group 0: PLAIN values end early (3 values need more than 8 bytes)";
+        QTest::newRow("chunk length") << 11 << "column x in row group 0 lies outside the file (offset 4, 4294967296 bytes; data ends at 33)";
+    }
+
+    void handMadeHostileFiles() {
+        QFETCH(int, kind);
+        QFETCH(QString, reason);
+        HandMade h;
+        switch (kind) {
+        case 1: h.numRows = h.groupRows = h.chunkValues = int64_t(1) << 40; break;
+        case 2: h.dataOffset = int64_t(1) << 40; break;
+        case 3: h.numRows = 5; break;
+        case 4: h.pageUncompressed = 0x7fffffff; break;
+        case 5: h.pageCompressed = 1000; break;
+        case 6: h.numChildren = 1000; break;
+        case 7: h.pageValues = 1000000; break;
+        case 8: h.codec = 5; break;
+        case 9: h.chunkValues = 2; break;
+        case 10: h.values.resize(8); h.pageUncompressed = h.pageCompressed = 8; break;
+        case 11: h.chunkCompressed = int64_t(1) << 32; break;
+        default: break;
+        }
+        const std::string path = tmp("hand_" + std::to_string(kind) + ".parquet");
+        testsupport::writeFile(path, h.bytes());
+        std::vector<json> values;
+        const std::string got = errorOf([&] { values = columnJson(ParquetFile::open(path), "x"); });
+        QCOMPARE(QString::fromStdString(got), kind == 0 ? reason : QString::fromStdString(path + ": ") + reason);
+        if (kind == 0) QCOMPARE(values, (std::vector<json>{7, -1, 42}));
+    }
+
+    // Every truncation and every flipped footer byte of a real file: success or captioner::Error,
+    // never a crash, another exception or a huge allocation.
+    void mangledFilesOnlyEverThrowError() {
+        const std::string good = testsupport::readFile(pq("nulls_types_v1_snappy.parquet"));
+        const std::string path = tmp("mangled.parquet");
+        int errors = 0, variants = 0;
+        auto attempt = [&](const std::string& bytes) {
+            testsupport::writeFile(path, bytes);
+            ++variants;
+            try {
+                const ParquetFile f = ParquetFile::open(path);
+                for (std::size_t g = 0; g < f.numRowGroups(); ++g)
+                    for (std::size_t c = 0; c < f.columns().size(); ++c) f.readColumn(g, c);
+            } catch (const Error& e) {
+                ++errors;
+                QVERIFY2(std::string(e.what()).rfind(path + ": ", 0) == 0, e.what());
+            }
+        };
+        for (std::size_t n = 0; n < good.size(); n += 29) attempt(good.substr(0, n));
+        const uint32_t footer = uint32_t(uint8_t(good[good.size() - 8])) | uint32_t(uint8_t(good[good.size() - 7])) << 8;
+        for (std::size_t i = good.size() - 8 - footer; i < good.size() - 8; ++i)
+            for (uint8_t mask : {uint8_t(0xff), uint8_t(0x01)}) {
+                if (mask == 0x01 && i % 4) continue; // every byte inverted, every 4th also off by one bit
+                std::string bad = good;
+                bad[i] = char(uint8_t(bad[i]) ^ mask);
+                attempt(bad);
+            }
+        // Page bytes too: invert every 17th byte of the column data.
+        for (std::size_t i = 4; i < good.size() - 8 - footer; i += 17) {
+            std::string bad = good;
+            bad[i] = char(~uint8_t(bad[i]));
+            attempt(bad);
+        }
+        QVERIFY2(errors > variants / 3, (std::to_string(errors) + " errors in " + std::to_string(variants)).c_str());
+    }
+
+    void datasetOpensOneFile() {
+        const std::string file = pq("nulls_types_v1_snappy.parquet");
+        const CaptionDataset d = CaptionDataset::open(file);
+        QCOMPARE(d.format(), DatasetFormat::Parquet);
+        QCOMPARE(formatName(d.format()), std::string("parquet"));
+        QCOMPARE(parseDatasetFormat("Parquet"), DatasetFormat::Parquet);
+        QCOMPARE(d.source(), file);
+        QCOMPARE(d.root(), testsupport::fixture("parquet"));
+        QCOMPARE(d.captionColumn(), std::string("text"));
+        QVERIFY(d.problems().empty());
+        QCOMPARE(int(d.items().size()), 7);
+        const auto& rows = m_expected.at("nulls_types_v1_snappy.parquet").at("rows");
+        for (std::size_t i = 0; i < 7; ++i) {
+            const DatasetItem& item = d.items()[i];
+            QCOMPARE(item.imagePath, file + "#row=" + std::to_string(i));
+            QCOMPARE(item.fileName, "nulls_types_v1_snappy.parquet#row=" + std::to_string(i));
+            QCOMPARE(item.split, std::string());
+            const json& text = rows[i].at("text");
+            QCOMPARE(item.captions, text.is_null() ? std::vector<std::string>{} : std::vector<std::string>{text.get<std::string>()});
+        }
+        QCOMPARE(d.items()[0].extra, json::parse(R"({"image.path": "img_010.png", "id": -3, "big": -5, "flag": true, "score": -1.25, "weight": null})"));
+        QCOMPARE(d.items()[5].extra, json::parse(R"({"id": 2, "big": 49999999995, "flag": false, "score": null, "weight": 50000000000.125})"));
+
+        // A column we cannot read is skipped with a problem naming it; the dataset still opens.
+        const CaptionDataset withList = CaptionDataset::open(pq("refused_list.parquet"));
+        QCOMPARE(int(withList.items().size()), 6);
+        QCOMPARE(int(withList.problems().size()), 1);
+        QCOMPARE(withList.problems()[0].file, pq("refused_list.parquet"));
+        QCOMPARE(withList.problems()[0].reason, std::string("column tags.list.item is a repeated field (list or map), which is not supported; column skipped"));
+        // Unreadable captions are an error naming the file and the feature.
+        QCOMPARE(errorOf([] { CaptionDataset::open(pq("refused_lz4.parquet")); }),
+                 pq("refused_lz4.parquet") + ": cannot read the captions: column text in row group 0 uses LZ4_RAW compression, which "
+                 "is not supported (supported: UNCOMPRESSED, SNAPPY, GZIP, ZSTD)");
+    }
+
+    void datasetOpensHubRepoFolder() {
+        const std::string root = pq("hub_repo");
+        const CaptionDataset d = CaptionDataset::open(root);
+        QCOMPARE(d.format(), DatasetFormat::Parquet);
+        QCOMPARE(d.source(), root);
+        QCOMPARE(d.root(), root);
+        QCOMPARE(int(d.items().size()), 9);
+        // Shards in path order: test, then the two train shards.
+        const std::vector<std::pair<std::string, int>> shards = {
+            {"data/test-00000-of-00001.parquet", 2}, {"data/train-00000-of-00002.parquet", 4}, {"data/train-00001-of-00002.parquet", 3}};
+        std::size_t k = 0;
+        for (const auto& [shard, n] : shards) {
+            const auto& rows = m_expected.at("hub_repo/" + shard).at("rows");
+            for (int r = 0; r < n; ++r, ++k) {
+                const DatasetItem& item = d.items()[k];
+                QCOMPARE(item.fileName, shard + "#row=" + std::to_string(r));
+                QCOMPARE(item.imagePath, root + "/" + shard + "#row=" + std::to_string(r));
+                QCOMPARE(item.split, std::string(k < 2 ? "test" : "train"));
+                QCOMPARE(item.captions, std::vector<std::string>{rows[std::size_t(r)].at("text").get<std::string>()});
+                const std::vector<uint8_t> png = readEmbeddedImage(item.imagePath);
+                QCOMPARE(sha256(std::string(png.begin(), png.end())),
+                         rows[std::size_t(r)].at("image_sha256").get<std::string>());
+            }
+        }
+        // The data/ folder itself, and a folder whose shards sit deeper (<config>/<split>/0000.parquet).
+        QCOMPARE(int(CaptionDataset::open(root + "/data").items().size()), 9);
+        const std::string nested = tmp("nested/default/validation/0000.parquet");
+        std::filesystem::create_directories(std::filesystem::path(nested).parent_path());
+        std::filesystem::copy_file(pq("dict_v1_snappy.parquet"), nested);
+        const CaptionDataset n = CaptionDataset::open(tmp("nested"));
+        QCOMPARE(int(n.items().size()), 6);
+        QCOMPARE(n.items()[0].split, std::string("validation"));
+        QCOMPARE(n.items()[0].fileName, std::string("default/validation/0000.parquet#row=0"));
+    }
+
+    void imageDecodesFromRow() {
+        const std::string ref = pq("plain_v2_snappy.parquet") + "#row=1";
+        QVERIFY(isEmbeddedImageRef(ref));
+        QCOMPARE(imageBackingFile(ref), pq("plain_v2_snappy.parquet"));
+        const cv::Mat rgb = decodeImageRgb(ref);
+        QCOMPARE(rgb.cols, 8);
+        QCOMPARE(rgb.rows, 8);
+        // make_fixtures.mjs: R = (seed*37 + x*20) & 255, G = (seed*91 + y*24) & 255, B = (seed*53 + (x^y)*9) & 255.
+        for (int y = 0; y < 8; ++y)
+            for (int x = 0; x < 8; ++x) {
+                const cv::Vec3b p = rgb.at<cv::Vec3b>(y, x);
+                QCOMPARE(int(p[0]), (37 + x * 20) & 255);
+                QCOMPARE(int(p[1]), (91 + y * 24) & 255);
+                QCOMPARE(int(p[2]), (53 + (x ^ y) * 9) & 255);
+            }
+        const ImageInfo info = probeImage(ref);
+        QCOMPARE(info.width, 8);
+        QCOMPARE(info.format, std::string("png"));
+        QCOMPARE(decodeThumbnailRgb(ref, 4).cols, 4);
+
+        ThumbnailCache cache(tmp("thumbs"), 4, ThumbnailFormat::Png);
+        QCOMPARE(cache.thumbnail(ref).rows, 4);
+        QCOMPARE(cache.thumbnail(ref).rows, 4);
+        QCOMPARE(cache.stats().hits, uint64_t(1));
+        QVERIFY(cache.cachePathFor(ref) != cache.cachePathFor(pq("plain_v2_snappy.parquet") + "#row=2"));
+
+        const std::string nulls = pq("nulls_types_v1_snappy.parquet");
+        QCOMPARE(errorOf([&] { decodeImageRgb(nulls + "#row=4"); }), nulls + "#row=4: row 4 has no image (the image column is null)");
+        QCOMPARE(errorOf([&] { decodeImageRgb(nulls + "#row=6"); }), nulls + "#row=6: row 6 has no image (the image column is null)");
+        QCOMPARE(errorOf([&] { decodeImageRgb(nulls + "#row=99"); }), nulls + "#row=99: row 99 does not exist (the file has 7 rows)");
+        QCOMPARE(errorOf([&] { decodeImageRgb(tmp("absent.parquet#row=0")); }), tmp("absent.parquet#row=0") + ": Parquet file not found: " + tmp("absent.parquet"));
+        // A real file whose name looks like a reference is that file, not the row.
+        std::filesystem::copy_file(pq("plain_v2_snappy.parquet"), tmp("real.parquet"));
+        const std::vector<uint8_t> row3 = readEmbeddedImage(tmp("real.parquet#row=3"));
+        testsupport::writeFile(tmp("real.parquet#row=0"), std::string(row3.begin(), row3.end()));
+        QVERIFY(!isEmbeddedImageRef(tmp("real.parquet#row=0")));
+        QCOMPARE(imageBackingFile(tmp("real.parquet#row=0")), tmp("real.parquet#row=0"));
+        QCOMPARE(decodeImageRgb(tmp("real.parquet#row=0")).at<cv::Vec3b>(0, 0)[0], uchar((3 * 37) & 255));
+    }
+
+    void batchLoaderReadsRows() {
+        const CaptionDataset d = CaptionDataset::open(pq("nulls_types_v1_snappy.parquet"));
+        std::vector<TrainingExample> examples;
+        for (const auto& item : d.items())
+            if (!item.captions.empty()) examples.push_back({item.imagePath, item.captions});
+        QCOMPARE(int(examples.size()), 6);
+        ClipImageProcessorConfig c;
+        c.shortestEdge = 8;
+        c.cropHeight = c.cropWidth = 8;
+        const ClipImageProcessor processor(c);
+        std::shared_ptr<const Tokenizer> tok(WordPieceTokenizer::fromVocabFile(findDataFile("bert-base-uncased-vocab.txt")));
+        BatchLoaderOptions o;
+        o.batchSize = 6;
+        o.shuffle = false;
+        o.workers = 2;
+        BatchLoader loader(examples, processor, tok, o);
+        loader.startEpoch(0);
+        const auto batch = loader.next();
+        QVERIFY(batch.has_value());
+        QCOMPARE(batch->pixelValues.size(0), int64_t(4)); // rows 4 and 6 have no image
+        QCOMPARE(int(batch->skipped.size()), 2);
+        QCOMPARE(batch->skipped[0].reason, std::string("row 4 has no image (the image column is null)"));
+        QCOMPARE(batch->skipped[1].imagePath, examples[5].imagePath);
+        QVERIFY(torch::equal(batch->pixelValues[0], processor.preprocess(decodeImageRgb(examples[0].imagePath))));
+    }
+
+    void writeBackRefusedConvertWorks() {
+        CaptionDataset d = CaptionDataset::open(pq("hub_repo"));
+        d.setCaptions(0, {"changed"});
+        QCOMPARE(errorOf([&] { d.save(); }),
+                 pq("hub_repo") + ": Parquet datasets are read-only: captions cannot be written back into .parquet files; convert "
+                 "the dataset to imagefolder (captioner dataset convert SRC --to imagefolder --out DIR) to edit its captions");
+        const std::string out = tmp("converted");
+        d.saveAs(out, DatasetFormat::ImageFolder);
+        const CaptionDataset copy = CaptionDataset::open(out);
+        QCOMPARE(copy.format(), DatasetFormat::ImageFolder);
+        QCOMPARE(int(copy.items().size()), 9);
+        std::map<std::string, const DatasetItem*> byName;
+        for (const auto& item : copy.items()) byName[std::filesystem::relative(item.imagePath, out).string()] = &item;
+        const DatasetItem* first = byName["test/test-00000-of-00001-000000.png"];
+        QVERIFY(first);
+        QCOMPARE(first->captions, std::vector<std::string>{"changed"});
+        QCOMPARE(first->split, std::string("test"));
+        const DatasetItem* last = byName["train/train-00001-of-00002-000002.png"];
+        QVERIFY(last);
+        QCOMPARE(sha256(testsupport::readFile(last->imagePath)),
+                 m_expected.at("hub_repo/data/train-00001-of-00002.parquet").at("rows")[2].at("image_sha256").get<std::string>());
+    }
+
+    void reportFindsDuplicateRows() {
+        // Two shards holding the same rows: every image is there twice, by content.
+        const std::string dir = tmp("dupes");
+        std::filesystem::create_directories(dir + "/data");
+        std::filesystem::copy_file(pq("hub_repo/data/test-00000-of-00001.parquet"), dir + "/data/train-00000-of-00002.parquet");
+        std::filesystem::copy_file(pq("hub_repo/data/test-00000-of-00001.parquet"), dir + "/data/train-00001-of-00002.parquet");
+        const DatasetReport r = buildReport(CaptionDataset::open(dir), ReportOptions{});
+        QCOMPARE(int(r.duplicates.size()), 2);
+        QCOMPARE(r.duplicates[0].kind, std::string("same content"));
+        QCOMPARE(r.duplicates[0].files, (std::vector<std::string>{"data/train-00000-of-00002.parquet#row=0", "data/train-00001-of-00002.parquet#row=0"}));
+        QCOMPARE(r.duplicates[1].files, (std::vector<std::string>{"data/train-00000-of-00002.parquet#row=1", "data/train-00001-of-00002.parquet#row=1"}));
+    }
+
+    void cliReportsParquet() {
+        const std::string file = pq("nulls_types_v1_snappy.parquet");
+        QProcess p;
+        p.start(QStringLiteral(CAPTIONER_BIN_DIR "/captioner"), {"dataset", QString::fromStdString(file), "--json"});
+        QVERIFY(p.waitForFinished(60000));
+        QCOMPARE(p.exitCode(), 0);
+        QCOMPARE(p.readAllStandardError(), QByteArray());
+        const json j = json::parse(p.readAllStandardOutput().toStdString());
+        QCOMPARE(j["format"], json("parquet"));
+        QCOMPARE(j["source"], json(file));
+        QCOMPARE(j["images"], json(7));
+        QCOMPARE(j["captions"], json(6));
+        QCOMPARE(j["unreadable"], json::parse(R"J([{"file": "nulls_types_v1_snappy.parquet#row=4", "reason": "row 4 has no image (the image column is null)"},
+                                                  {"file": "nulls_types_v1_snappy.parquet#row=6", "reason": "row 6 has no image (the image column is null)"}])J"));
+        QCOMPARE(j["missing_captions"], json::parse(R"(["nulls_types_v1_snappy.parquet#row=2"])"));
+        QCOMPARE(j["orphan_captions"], json::array());
+        QCOMPARE(j["duplicates"], json::array());
+        QCOMPARE(j["splits"], json::parse(R"({"train": 7})"));
+        QCOMPARE(j["problems"], json::array());
+
+        QProcess bad;
+        bad.start(QStringLiteral(CAPTIONER_BIN_DIR "/captioner"), {"dataset", QString::fromStdString(pq("refused_brotli.parquet"))});
+        QVERIFY(bad.waitForFinished(60000));
+        QVERIFY(bad.exitCode() != 0);
+        QVERIFY2(bad.readAllStandardError().contains("uses BROTLI compression, which is not supported"), "error names the codec");
+    }
+};
+
+QTEST_GUILESS_MAIN(TestParquet)
+#include "test_parquet.moc"
