@@ -7,6 +7,10 @@
 #include "captioner_ui/app_settings.h"
 #include "captioner_ui/dataset_page.h"
 #include "captioner_ui/main_window.h"
+#include "captioner_ui/model_manager.h"
+#include "captioner_ui/model_panel.h"
+#include "captioner_ui/settings_dialog.h"
+#include "captioner_ui/theme.h"
 #include "captioner_ui/train_page.h"
 
 #include <QApplication>
@@ -38,6 +42,39 @@ void setApplicationNames() {
     QCoreApplication::setOrganizationName(QStringLiteral("Captioner"));
     QCoreApplication::setApplicationName(QStringLiteral("Captioner"));
     QCoreApplication::setApplicationVersion(QString::fromStdString(captioner::version()));
+}
+
+// Screenshot modes "settings" (the Preferences dialog) and "model" (the Model panel once a model is
+// loaded: CAPTIONER_SCREENSHOT_MODEL, default the demo model). False for other modes.
+bool startSettingsOrModelScreenshot(captioner::ui::MainWindow& window, const QString& mode, const QString& file) {
+    auto save = [file](QWidget* widget) {
+        const bool saved = widget->grab().save(file);
+        if (!saved) std::fprintf(stderr, "captioner-gui: could not write %s\n", qPrintable(file));
+        QCoreApplication::exit(saved ? 0 : 1);
+    };
+    if (mode == QLatin1String("settings")) {
+        QTimer::singleShot(500, &window, [&window, save] {
+            auto* dialog = new captioner::ui::SettingsDialog(&window);
+            dialog->show();
+            QTimer::singleShot(500, dialog, [dialog, save] { save(dialog); });
+        });
+        return true;
+    }
+    if (mode != QLatin1String("model")) return false;
+    window.resize(1280, 800);
+    auto* manager = window.modelManager();
+    const QString model = qEnvironmentVariable("CAPTIONER_SCREENSHOT_MODEL", manager->demoModelFolder());
+    auto shoot = [&window, save] {
+        QTimer::singleShot(800, &window, [&window, save] {
+            QWidget* panel = window.modelPanel();
+            save(panel->parentWidget() ? panel->parentWidget() : panel);
+        });
+    };
+    QObject::connect(manager, &captioner::ui::ModelManager::modelReady, &window, shoot);
+    QObject::connect(manager, &captioner::ui::ModelManager::loadFailed, &window, shoot);
+    window.showPage(captioner::ui::MainWindow::Page::Caption);
+    window.openModel(model);
+    return true;
 }
 
 // Screenshot mode "train": a short live run of the tiny demo model on demo data (made once, off the
@@ -131,6 +168,7 @@ int main(int argc, char** argv) {
     QGuiApplication::setDesktopFileName(QStringLiteral("captioner"));
     QApplication::setWindowIcon(appIcon());
     captioner::ui::applyThreadSetting(threads);
+    captioner::ui::applyTheme(captioner::ui::AppSettings::theme());
 
     captioner::ui::MainWindow window;
     window.show();
@@ -141,9 +179,11 @@ int main(int argc, char** argv) {
     } else {
         window.openDemoDataset(); // something to look at on first start; generated once, off the UI thread
     }
+    if (!parser.isSet(screenshotOption)) window.openLastModel(); // in the background, like the dataset
     if (parser.isSet(screenshotOption)) {
         const QString file = parser.value(screenshotOption);
         const QString mode = parser.value(screenshotModeOption);
+        if (startSettingsOrModelScreenshot(window, mode, file)) return app.exec();
         auto grab = [&window, file] {
             const bool saved = window.grab().save(file);
             if (!saved) std::fprintf(stderr, "captioner-gui: could not write %s\n", qPrintable(file));

@@ -9,6 +9,8 @@
 #include "test_support.h"
 
 #include "captioner_ui/app_settings.h"
+#include "captioner_ui/caption_page.h"
+#include "captioner_ui/main_window.h"
 #include "captioner_ui/model_manager.h"
 #include "captioner_ui/model_panel.h"
 
@@ -125,13 +127,13 @@ private slots:
         manager.open(fixtureModel());
         QVERIFY(panel.findChild<QProgressBar*>(QStringLiteral("modelProgress"))->isVisible());
         QVERIFY(ready.wait(20000));
-        QCOMPARE(panel.modelText(), QStringLiteral("model"));
+        QCOMPARE(panel.modelText(), QStringLiteral("pipeline/model"));
         QCOMPARE(panel.factText(QStringLiteral("parameters")), QStringLiteral("1,054,698 (1.1 M)"));
         QCOMPARE(panel.factText(QStringLiteral("vocabulary")), QStringLiteral("30,522 tokens"));
         QCOMPARE(panel.factText(QStringLiteral("tokenizer")), QStringLiteral("WordPiece"));
         QCOMPARE(panel.factText(QStringLiteral("image")), QStringLiteral("32 × 32 px"));
         QCOMPARE(panel.factText(QStringLiteral("weights")), QStringLiteral("F16"));
-        QCOMPARE(panel.factText(QStringLiteral("device")), QStringLiteral("cpu"));
+        QCOMPARE(panel.factText(QStringLiteral("device")), QStringLiteral("CPU"));
         QCOMPARE(panel.factText(QStringLiteral("size")), QStringLiteral("2.2 MB"));
         QVERIFY(!panel.isDemoOffered());
         QVERIFY(!panel.findChild<QProgressBar*>(QStringLiteral("modelProgress"))->isVisible());
@@ -192,7 +194,7 @@ private slots:
         QCOMPARE(manager.lastError(), message);
         QCOMPARE(panel.errorText(), message);
         QCOMPARE(manager.folder(), fixtureModel()); // the model loaded before stays in use
-        QCOMPARE(panel.statusText(), QStringLiteral("Still using model."));
+        QCOMPARE(panel.statusText(), QStringLiteral("Still using pipeline/model."));
         QCOMPARE(ready.count(), 1);
     }
 
@@ -252,6 +254,27 @@ private slots:
         QCOMPARE(failed.first().at(0).toString(), other);
     }
 
+    void mainWindowOpensModelsThroughTheManager() {
+        captioner::ui::MainWindow window;
+        QCOMPARE(window.captionPage()->findChild<ModelPanel*>(), window.modelPanel()); // in the Caption page's side panel
+        QSignalSpy ready(window.modelManager(), &ModelManager::modelReady);
+        window.openModel(fixtureModel());
+        QCOMPARE(window.currentPage(), captioner::ui::MainWindow::Page::Caption);
+        QVERIFY(!window.captionPage()->hasModel());
+        QVERIFY(ready.wait(20000));
+        QVERIFY(window.captionPage()->hasModel());
+        QCOMPARE(window.captionPage()->modelFolder(), fixtureModel());
+        auto* recent = window.findChild<QMenu*>(QStringLiteral("menuRecent"));
+        QVERIFY(recent);
+        QCOMPARE(recent->actions().value(0)->text(), QStringLiteral("Model: %1").arg(fixtureModel()));
+        // At the next start the newest recent model that still exists is opened again.
+        captioner::ui::MainWindow next;
+        QSignalSpy readyNext(next.modelManager(), &ModelManager::modelReady);
+        QVERIFY(next.openLastModel());
+        QVERIFY(readyNext.wait(20000));
+        QCOMPARE(next.captionPage()->modelFolder(), fixtureModel());
+    }
+
     void newerOpenSupersedesTheLoadInProgress() {
         ModelManager manager;
         QSignalSpy ready(&manager, &ModelManager::modelReady);
@@ -289,6 +312,7 @@ private slots:
         QVERIFY(ready.wait(20000));
         QCOMPARE(ready.first().at(1).toString(), tmp(QStringLiteral("demo/model")));
         QCOMPARE(manager.facts().tokenizerKind, QStringLiteral("SentencePiece"));
+        QCOMPARE(panel.modelText(), QStringLiteral("Built-in demo model"));
         // Training reported its steps, ending at the recipe's last.
         qint64 lastStep = -1, maxSteps = 0;
         for (const auto& args : progress) {

@@ -5,11 +5,15 @@
 #include "captioner/runtime.h"
 
 #include "captioner_ui/app_settings.h"
+#include "captioner_ui/dataset_page.h"
+#include "captioner_ui/main_window.h"
 #include "captioner_ui/model_manager.h"
 #include "captioner_ui/settings_dialog.h"
 #include "captioner_ui/theme.h"
 
+#include <QAction>
 #include <QApplication>
+#include <QTimer>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QLabel>
@@ -229,6 +233,28 @@ private slots:
         QCOMPARE(QApplication::style()->name(), m_platformStyle);
         QCOMPARE(qApp->styleSheet(), QString());
         QCOMPARE(AppSettings::theme(), QStringLiteral("system"));
+    }
+
+    void preferencesActionAppliesLive() {
+        captioner::ui::MainWindow window;
+        auto* action = window.findChild<QAction*>(QStringLiteral("actionPreferences"));
+        QVERIFY(action);
+        QCOMPARE(action->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_Comma));
+        QCOMPARE(action->text(), QStringLiteral("&Preferences…"));
+        QCOMPARE(window.datasetPage()->thumbnailSize(), 128);
+        bool edited = false;
+        QTimer::singleShot(0, &window, [&edited] {
+            auto* dialog = qobject_cast<SettingsDialog*>(QApplication::activeModalWidget());
+            if (!dialog) return;
+            child<QSpinBox>(*dialog, "settingsThumbnailSize")->setValue(96);
+            chooseData(child<QComboBox>(*dialog, "settingsTheme"), QStringLiteral("dark"));
+            QTest::mouseClick(child<QPushButton>(*dialog, "settingsOk"), Qt::LeftButton);
+            edited = true;
+        });
+        action->trigger(); // runs the dialog until OK
+        QVERIFY(edited);
+        QCOMPARE(window.datasetPage()->thumbnailSize(), 96);
+        QCOMPARE(QApplication::palette().color(QPalette::Window).name(), QStringLiteral("#2b2b2b"));
     }
 
     void tabReachesEveryControlInOrder() {

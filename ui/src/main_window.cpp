@@ -3,6 +3,9 @@
 #include "captioner_ui/app_settings.h"
 #include "captioner_ui/caption_page.h"
 #include "captioner_ui/dataset_page.h"
+#include "captioner_ui/model_manager.h"
+#include "captioner_ui/model_panel.h"
+#include "captioner_ui/settings_dialog.h"
 #include "captioner_ui/train_page.h"
 #include "hub_dialogs.h"
 #include "shortcuts_dialog.h"
@@ -80,6 +83,21 @@ MainWindow::MainWindow(QWidget* parent)
     statusBar()->addPermanentWidget(m_runtimeLabel);
     updateRuntimeStatus();
 
+    // Models are loaded by the manager (off the UI thread); the Caption page gets them when ready.
+    m_modelManager = new ModelManager(this);
+    m_modelPanel = new ModelPanel(m_modelManager);
+    m_captionPage->setModelPanel(m_modelPanel);
+    connect(m_modelPanel, &ModelPanel::openRequested, this, &MainWindow::chooseModel);
+    connect(m_modelManager, &ModelManager::modelReady, m_captionPage, &CaptionPage::setModel);
+    connect(m_modelManager, &ModelManager::modelReady, this, [this](const std::shared_ptr<captioner::GitCheckpoint>&, const QString& folder) {
+        statusBar()->showMessage(tr("Model %1 loaded").arg(QDir::toNativeSeparators(folder)), 5000);
+    });
+    connect(m_modelManager, &ModelManager::loadFailed, this, [this](const QString&, const QString& message) {
+        statusBar()->showMessage(message, 10000);
+    });
+    connect(m_modelManager, &ModelManager::recentChanged, this, [this] { rebuildRecentMenu(); });
+    m_datasetPage->setThumbnailSize(AppSettings::thumbnailSize());
+
     createActions();
     restoreSettings();
 }
@@ -134,6 +152,12 @@ void MainWindow::createActions() {
     edit->addAction(editActions[1]);
     edit->addSeparator();
     edit->addAction(editActions[3]); // Find
+    edit->addSeparator();
+    QAction* preferences = edit->addAction(tr("&Preferences…"), this, &MainWindow::showSettings);
+    preferences->setObjectName(QStringLiteral("actionPreferences"));
+    preferences->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Comma));
+    preferences->setMenuRole(QAction::PreferencesRole);
+    preferences->setStatusTip(tr("Threads, device, default decoding, thumbnail size and theme"));
 
     QMenu* review = menuBar()->addMenu(tr("&Review"));
     const QList<QAction*> reviewActions = m_datasetPage->reviewActions();
@@ -257,20 +281,40 @@ void MainWindow::openModel(const QString& folder) {
         QMessageBox::warning(this, tr("Open Model"), tr("%1 is not a folder.").arg(QDir::toNativeSeparators(folder)));
         return;
     }
-    m_captionPage->loadModelInBackground(folder); // bridge until the model manager loads models
-    m_trainPage->setModelFolder(m_captionPage->modelFolder());
-    AppSettings::addRecent(QStringLiteral("model"), m_captionPage->modelFolder());
-    rebuildRecentMenu();
+    m_modelManager->open(folder); // the panel shows progress; recent models follow a successful load
+    m_trainPage->setModelFolder(QFileInfo(folder).absoluteFilePath());
     showPage(Page::Caption);
+}
+
+bool MainWindow::openLastModel() {
+    for (const ModelManager::RecentModel& recent : ModelManager::recentModels()) {
+        if (!recent.available) continue;
+        m_modelManager->open(recent.folder);
+        m_trainPage->setModelFolder(recent.folder);
+        return true;
+    }
+    return false;
 }
 
 void MainWindow::useCheckpointForCaptioning(const QString& folder) {
     // Not openModel(): the Train page keeps the model it fine-tunes from.
-    m_captionPage->loadModelInBackground(folder);
-    AppSettings::addRecent(QStringLiteral("model"), m_captionPage->modelFolder());
-    rebuildRecentMenu();
+    m_modelManager->open(folder);
     showPage(Page::Caption);
-    statusBar()->showMessage(tr("Captioning with %1").arg(QDir::toNativeSeparators(folder)), 5000);
+    statusBar()->showMessage(tr("Opening %1 for captioning").arg(QDir::toNativeSeparators(folder)), 5000);
+}
+
+void MainWindow::showSettings() {
+    SettingsDialog dialog(this);
+    connect(&dialog, &SettingsDialog::applied, this, &MainWindow::applySettings);
+    dialog.exec();
+}
+
+void MainWindow::applySettings(bool deviceChanged) {
+    m_captionPage->applySettings();
+    m_datasetPage->setThumbnailSize(AppSettings::thumbnailSize());
+    updateRuntimeStatus();
+    // A model already loaded moves to the new device by loading it again (in the background).
+    if (deviceChanged && m_modelManager->model()) m_modelManager->open(m_modelManager->folder());
 }
 
 void MainWindow::rebuildRecentMenu() {

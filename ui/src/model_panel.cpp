@@ -6,6 +6,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QFormLayout>
+#include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLocale>
@@ -55,10 +56,8 @@ ModelPanel::ModelPanel(ModelManager* manager, QWidget* parent)
     setAccessibleName(tr("Model"));
     setAccessibleDescription(tr("The model used for captioning, its facts, and opening another one"));
 
-    auto* title = new QLabel(tr("Model"), this);
-    QFont bold = title->font();
-    bold.setBold(true);
-    title->setFont(bold);
+    auto* box = new QGroupBox(tr("Model"), this);
+    box->setObjectName(QStringLiteral("modelBox"));
 
     m_model->setObjectName(QStringLiteral("modelName"));
     m_model->setWordWrap(true);
@@ -132,9 +131,10 @@ ModelPanel::ModelPanel(ModelManager* manager, QWidget* parent)
     progressRow->addWidget(m_progress, 1);
     progressRow->addWidget(m_cancel);
 
-    auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(title);
+    auto* outer = new QVBoxLayout(this);
+    outer->setContentsMargins(0, 0, 0, 0);
+    outer->addWidget(box);
+    auto* layout = new QVBoxLayout(box);
     layout->addWidget(m_model);
     layout->addWidget(m_path);
     layout->addWidget(m_factsBox);
@@ -249,7 +249,7 @@ void ModelPanel::onLoadProgress(const QString& folder, int stage, const QString&
 
 void ModelPanel::onModelReady(const QString& folder) {
     const ModelFacts& f = m_manager->facts();
-    m_model->setText(QFileInfo(folder).fileName());
+    m_model->setText(displayName(folder));
     m_path->setText(QDir::toNativeSeparators(folder));
     m_path->setVisible(true);
     setFact(QStringLiteral("parameters"), formatCount(f.parameters));
@@ -260,7 +260,7 @@ void ModelPanel::onModelReady(const QString& folder) {
     setFact(QStringLiteral("tokenizer"), f.tokenizerKind);
     setFact(QStringLiteral("image"), tr("%1 × %1 px").arg(f.imageSize));
     setFact(QStringLiteral("weights"), f.dtype);
-    setFact(QStringLiteral("device"), f.device);
+    setFact(QStringLiteral("device"), f.device == QLatin1String("cpu") ? tr("CPU") : f.device);
     setFact(QStringLiteral("size"), QLocale::c().formattedDataSize(f.folderBytes, 1, QLocale::DataSizeTraditionalFormat));
     m_factsBox->show();
     m_status->setText(tr("Loaded in %1 s.").arg(f.loadSeconds, 0, 'f', 1));
@@ -269,13 +269,22 @@ void ModelPanel::onModelReady(const QString& folder) {
     announce(this, tr("Model %1 loaded").arg(m_model->text()));
 }
 
+QString ModelPanel::displayName(const QString& folder) const {
+    if (QFileInfo(folder) == QFileInfo(m_manager->demoModelFolder())) return tr("Built-in demo model");
+    // Training output folders are named alike ("model", "checkpoint-500"): say whose they are.
+    const QFileInfo info(folder);
+    const QString name = info.fileName();
+    if (name == QLatin1String("model") || name.startsWith(QLatin1String("checkpoint-")))
+        return info.dir().dirName() + QLatin1Char('/') + name;
+    return name;
+}
+
 void ModelPanel::onLoadFailed(const QString& folder, const QString& message) {
     Q_UNUSED(folder);
     m_error->setText(message);
     m_error->setAccessibleDescription(message);
     m_error->show();
-    m_status->setText(m_manager->model() ? tr("Still using %1.").arg(QFileInfo(m_manager->folder()).fileName())
-                                         : QString());
+    m_status->setText(m_manager->model() ? tr("Still using %1.").arg(displayName(m_manager->folder())) : QString());
     showBusy(false);
     updateDemoOffer();
     announce(m_error, message);
@@ -320,7 +329,7 @@ void ModelPanel::cancel() {
     }
     if (m_manager->isLoading()) {
         m_manager->cancelLoad();
-        m_status->setText(m_manager->model() ? tr("Still using %1.").arg(QFileInfo(m_manager->folder()).fileName())
+        m_status->setText(m_manager->model() ? tr("Still using %1.").arg(displayName(m_manager->folder()))
                                              : tr("Loading cancelled."));
         showBusy(false);
         updateDemoOffer();

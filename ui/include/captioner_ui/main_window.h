@@ -14,6 +14,8 @@ namespace captioner::ui {
 class DatasetPage;
 class TrainPage;
 class CaptionPage;
+class ModelManager;
+class ModelPanel;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -27,12 +29,17 @@ public:
     DatasetPage* datasetPage() const { return m_datasetPage; }
     TrainPage* trainPage() const { return m_trainPage; }
     CaptionPage* captionPage() const { return m_captionPage; }
+    ModelManager* modelManager() const { return m_modelManager; }
+    ModelPanel* modelPanel() const { return m_modelPanel; }
 
     // Opens a dataset folder in the background (the Dataset page shows progress).
     void openDataset(const QString& folder);
     // Opens the built-in demo dataset, generating it on first use.
     void openDemoDataset();
+    // Loads a model folder in the background (ModelManager); the Train page fine-tunes from it too.
     void openModel(const QString& folder);
+    // Opens the newest recent model that still exists (at start-up); false when there is none.
+    bool openLastModel();
     // Font size steps applied by View > Zoom (0 = platform size).
     int fontZoom() const { return m_fontZoom; }
     void setFontZoom(int steps);
@@ -43,6 +50,8 @@ public slots:
     void chooseDataset();
     void chooseModel();
     void showShortcuts();
+    // Edit > Preferences (Ctrl+,): the Settings dialog; OK/Apply apply at once.
+    void showSettings();
     void showAbout();
     // Makes a checkpoint folder the Caption page's model (the Train page's "Use for Captioning").
     void useCheckpointForCaptioning(const QString& folder);
@@ -58,11 +67,14 @@ private:
     void restoreSettings();
     void onDatasetOpened(const QString& folder);
     void onDatasetFailed(const QString& folder, const QString& message);
+    void applySettings(bool deviceChanged);
 
     QTabWidget* m_tabs;
     DatasetPage* m_datasetPage;
     TrainPage* m_trainPage;
     CaptionPage* m_captionPage;
+    ModelManager* m_modelManager = nullptr;
+    ModelPanel* m_modelPanel = nullptr;
     QMenu* m_recentMenu = nullptr;
     QLabel* m_runtimeLabel;
     int m_baseFontSize = 0;

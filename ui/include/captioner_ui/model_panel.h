@@ -55,6 +55,8 @@ private:
     void updateDemoOffer();
     void showBusy(bool busy);
     void setFact(const QString& key, const QString& value);
+    // The folder's name, with its parent for generic names ("run/model", "run/checkpoint-500").
+    QString displayName(const QString& folder) const;
 
     ModelManager* m_manager;
     QLabel* m_model;
