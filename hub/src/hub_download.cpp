@@ -217,7 +217,7 @@ bool HubDownload::openIncomplete() {
         m_hash = std::make_unique<QCryptographicHash>(QCryptographicHash::Sha1);
         m_hash->addData("blob " + QByteArray::number(m_expectedSize) + '\0');
     }
-    if (m_hash && m_resumeFrom > 0) {
+    if (m_hash && m_resumeFrom > 0 && !m_out.isSequential()) {
         m_out.seek(0);
         QByteArray chunk;
         while (!(chunk = m_out.read(1 << 20)).isEmpty()) {
@@ -228,7 +228,7 @@ bool HubDownload::openIncomplete() {
             m_hash->addData(chunk);
         }
     }
-    m_out.seek(m_out.size());
+    if (!m_out.isSequential()) m_out.seek(m_out.size());
     if (m_resumeFrom > 0)
         emit status(QStringLiteral("%1: resuming at byte %2 of %3 from %4").arg(path).arg(m_resumeFrom).arg(m_expectedSize).arg(m_incompletePath));
     else

@@ -185,7 +185,7 @@ std::vector<HfCachedRepo> scanHfCache(const std::string& cacheDir) {
         if (fs::is_directory(refsDir, ec))
             for (fs::recursive_directory_iterator r(refsDir, ec), rend; !ec && r != rend; r.increment(ec))
                 if (r->is_regular_file(ec))
-                    repo.refs[fs::relative(r->path(), refsDir, ec).generic_string()] = trim(readSmallFile(r->path()));
+                    repo.refs[r->path().lexically_relative(refsDir).generic_string()] = trim(readSmallFile(r->path()));
         ec.clear();
         const fs::path blobs = it->path() / "blobs";
         if (fs::is_directory(blobs, ec))
@@ -208,7 +208,7 @@ std::vector<HfCachedRepo> scanHfCache(const std::string& cacheDir) {
                     std::error_code fec;
                     // is_regular_file follows the symlink: a link whose blob is missing is not a file here.
                     if (!fs::is_regular_file(f->path(), fec)) continue;
-                    snap.files.push_back(fs::relative(f->path(), s->path(), fec).generic_string());
+                    snap.files.push_back(f->path().lexically_relative(s->path()).generic_string());
                     snap.bytes += static_cast<int64_t>(fs::file_size(f->path(), fec));
                 }
                 ec.clear();
