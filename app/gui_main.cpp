@@ -1,10 +1,13 @@
 // `captioner-gui`: the desktop front end. Parses the command line, applies the thread setting,
 // opens the main window; all else lives in libcaptioner_ui.
 // Core (torch) headers before Qt's: Qt's `slots` macro breaks ATen's headers.
+#include "captioner/caption_pipeline.h"
 #include "captioner/demo_model.h"
 #include "captioner/runtime.h"
 
 #include "captioner_ui/app_settings.h"
+#include "captioner_ui/caption_card.h"
+#include "captioner_ui/caption_page.h"
 #include "captioner_ui/dataset_page.h"
 #include "captioner_ui/main_window.h"
 #include "captioner_ui/model_manager.h"
@@ -13,6 +16,7 @@
 #include "captioner_ui/theme.h"
 #include "captioner_ui/train_page.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QFileInfo>
@@ -26,6 +30,7 @@
 #include <QTimer>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <algorithm>
 #include <cstdio>
 #include <functional>
 
@@ -114,6 +119,40 @@ void startDemoTraining(captioner::ui::MainWindow& window, const std::function<vo
     }));
 }
 
+// Screenshot modes "caption" and "caption-dark": the Caption page with the results of a model
+// (CAPTIONER_SCREENSHOT_MODEL, default the demo model) on a few images (CAPTIONER_SCREENSHOT_IMAGES,
+// a folder; default the demo data), grabbed once every card has its caption.
+void startCaptionScreenshot(captioner::ui::MainWindow& window, bool dark, const std::function<void()>& grab) {
+    captioner::ui::applyTheme(dark ? QStringLiteral("dark") : QStringLiteral("light"));
+    const QString demo = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + QStringLiteral("/demo");
+    const QString model = qEnvironmentVariable("CAPTIONER_SCREENSHOT_MODEL", demo + QStringLiteral("/model"));
+    const QString imagesDir = qEnvironmentVariable("CAPTIONER_SCREENSHOT_IMAGES", demo + QStringLiteral("/data"));
+    QStringList images;
+    for (const std::string& path : captioner::listImageFiles(imagesDir.toStdString())) {
+        images << QString::fromStdString(path);
+        if (images.size() == 4) break;
+    }
+    auto* page = window.captionPage();
+    window.showPage(captioner::ui::MainWindow::Page::Caption);
+    page->loadModelInBackground(model);
+    page->captionFiles(images);
+    auto* poll = new QTimer(&window);
+    QObject::connect(poll, &QTimer::timeout, &window, [page, poll, grab] {
+        const QList<captioner::ui::CaptionCard*> cards = page->cards();
+        const bool done = !cards.isEmpty() && !page->isBusy() &&
+                          std::all_of(cards.begin(), cards.end(), [](captioner::ui::CaptionCard* c) {
+                              return c->state() == captioner::ui::CaptionCard::State::Done ||
+                                     c->state() == captioner::ui::CaptionCard::State::Failed;
+                          });
+        if (!done) return;
+        poll->stop();
+        cards.first()->setFocus();
+        QTimer::singleShot(1000, page, grab); // thumbnails
+    });
+    poll->start(250);
+    QTimer::singleShot(120000, &window, grab); // a model that never loads still gives a picture
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -134,12 +173,13 @@ int main(int argc, char** argv) {
     parser.addOption(screenshotOption);
     // What the screenshot shows: "grid" (default), "detail" (a selected image, large thumbnails), "review"
     // or "train" (a live run of the tiny demo model).
-    QCommandLineOption screenshotModeOption(QStringLiteral("screenshot-mode"), QStringLiteral("grid, detail, review or train."),
+    QCommandLineOption screenshotModeOption(QStringLiteral("screenshot-mode"), QStringLiteral("grid, detail, review, train, hub-download, hub-cache or hub-push."),
                                             QStringLiteral("MODE"), QStringLiteral("grid"));
     screenshotModeOption.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOption(screenshotModeOption);
-    parser.addPositionalArgument(QStringLiteral("folder"),
-        QCoreApplication::translate("main", "Dataset folder (or an image in it) to open."), QStringLiteral("[folder]"));
+    parser.addPositionalArgument(QStringLiteral("paths"),
+        QCoreApplication::translate("main", "A dataset folder to open, and/or image files to caption on the Caption page."),
+        QStringLiteral("[folder] [images...]"));
 
     // --help, --version and usage errors need no display: answer them before creating the GUI.
     QStringList arguments;
@@ -172,12 +212,18 @@ int main(int argc, char** argv) {
 
     captioner::ui::MainWindow window;
     window.show();
-    const QStringList paths = parser.positionalArguments();
-    if (!paths.isEmpty()) {
-        const QFileInfo info(paths.first());
-        window.openDataset(info.isFile() ? info.absolutePath() : info.absoluteFilePath());
-    } else {
-        window.openDemoDataset(); // something to look at on first start; generated once, off the UI thread
+    QString datasetFolder;
+    QStringList imageFiles;
+    for (const QString& path : parser.positionalArguments()) {
+        const QFileInfo info(path);
+        if (info.isDir() && datasetFolder.isEmpty()) datasetFolder = info.absoluteFilePath();
+        else if (!info.isDir()) imageFiles << info.absoluteFilePath(); // missing files get a message on the page
+    }
+    if (!datasetFolder.isEmpty()) window.openDataset(datasetFolder);
+    else window.openDemoDataset(); // something to look at on first start; generated once, off the UI thread
+    if (!imageFiles.isEmpty()) {
+        window.captionPage()->captionFiles(imageFiles); // captioned as soon as a model is open
+        window.showPage(captioner::ui::MainWindow::Page::Caption);
     }
     if (!parser.isSet(screenshotOption)) window.openLastModel(); // in the background, like the dataset
     if (parser.isSet(screenshotOption)) {
@@ -189,9 +235,42 @@ int main(int argc, char** argv) {
             if (!saved) std::fprintf(stderr, "captioner-gui: could not write %s\n", qPrintable(file));
             QCoreApplication::exit(saved ? 0 : 1);
         };
+        if (mode.startsWith(QLatin1String("hub-"))) { // hub-download, hub-cache, hub-push (CAPTIONER_SCREENSHOT_RUN=FOLDER)
+            window.resize(1280, 800);
+            QTimer::singleShot(800, &window, [&window, mode, file] {
+                QString dialogName = QStringLiteral("hubCacheDialog");
+                if (mode == QLatin1String("hub-download")) {
+                    dialogName = QStringLiteral("hubDownloadDialog");
+                    window.findChild<QAction*>(QStringLiteral("actionHubDownload"))->trigger();
+                } else if (mode == QLatin1String("hub-push")) {
+                    dialogName = QStringLiteral("hubPushDialog");
+                    window.showPage(captioner::ui::MainWindow::Page::Train);
+                    window.trainPage()->loadRun(qEnvironmentVariable("CAPTIONER_SCREENSHOT_RUN"));
+                    window.trainPage()->findChild<QPushButton*>(QStringLiteral("trainPushToHub"))->click();
+                } else {
+                    window.findChild<QAction*>(QStringLiteral("actionHubCache"))->trigger();
+                }
+                QTimer::singleShot(1500, &window, [&window, dialogName, file] {
+                    auto* dialog = window.findChild<QWidget*>(dialogName);
+                    if (auto* repo = dialog ? dialog->findChild<QLineEdit*>(QStringLiteral("hubPushRepo")) : nullptr)
+                        repo->setText(QStringLiteral("your-name/git-demo-shapes"));
+                    if (auto* repo = dialog ? dialog->findChild<QLineEdit*>(QStringLiteral("hubRepoId")) : nullptr)
+                        repo->setText(QStringLiteral("microsoft/git-base"));
+                    const bool saved = dialog && dialog->grab().save(file);
+                    if (!saved) std::fprintf(stderr, "captioner-gui: could not grab %s into %s\n", qPrintable(dialogName), qPrintable(file));
+                    QCoreApplication::exit(saved ? 0 : 1);
+                });
+            });
+            return app.exec();
+        }
         if (mode == QLatin1String("train")) {
             window.resize(1360, 860);
             startDemoTraining(window, grab);
+            return app.exec();
+        }
+        if (mode == QLatin1String("caption") || mode == QLatin1String("caption-dark")) {
+            window.resize(1280, 800);
+            startCaptionScreenshot(window, mode == QLatin1String("caption-dark"), grab);
             return app.exec();
         }
         auto* page = window.datasetPage();
