@@ -523,6 +523,7 @@ private slots:
 
     void writeBackRefusedConvertWorks() {
         CaptionDataset d = CaptionDataset::open(pq("hub_repo"));
+        QVERIFY(!d.canSave());
         d.setCaptions(0, {"changed"});
         QCOMPARE(errorOf([&] { d.save(); }),
                  pq("hub_repo") + ": Parquet datasets are read-only: captions cannot be written back into .parquet files; convert "
@@ -531,6 +532,7 @@ private slots:
         d.saveAs(out, DatasetFormat::ImageFolder);
         const CaptionDataset copy = CaptionDataset::open(out);
         QCOMPARE(copy.format(), DatasetFormat::ImageFolder);
+        QVERIFY(copy.canSave());
         QCOMPARE(int(copy.items().size()), 9);
         std::map<std::string, const DatasetItem*> byName;
         for (const auto& item : copy.items()) byName[std::filesystem::relative(item.imagePath, out).string()] = &item;
@@ -576,6 +578,19 @@ private slots:
         QCOMPARE(j["duplicates"], json::array());
         QCOMPARE(j["splits"], json::parse(R"({"train": 7})"));
         QCOMPARE(j["problems"], json::array());
+
+        // convert: the rows' images become files beside their caption files.
+        const std::string out = tmp("cli_sidecar");
+        QProcess conv;
+        conv.start(QStringLiteral(CAPTIONER_BIN_DIR "/captioner"),
+                   {"dataset", "convert", QString::fromStdString(pq("hub_repo")), "--to", "sidecar", "--out", QString::fromStdString(out)});
+        QVERIFY(conv.waitForFinished(60000));
+        QCOMPARE(conv.exitCode(), 0);
+        QCOMPARE(conv.readAllStandardOutput().toStdString(), "wrote 9 images and 9 captions as sidecar to " + out + "\n");
+        QCOMPARE(testsupport::readFile(out + "/train/train-00001-of-00002-000000.txt"),
+                 m_expected.at("hub_repo/data/train-00001-of-00002.parquet").at("rows")[0].at("text").get<std::string>() + "\n");
+        QCOMPARE(sha256(testsupport::readFile(out + "/train/train-00001-of-00002-000000.png")),
+                 m_expected.at("hub_repo/data/train-00001-of-00002.parquet").at("rows")[0].at("image_sha256").get<std::string>());
 
         QProcess bad;
         bad.start(QStringLiteral(CAPTIONER_BIN_DIR "/captioner"), {"dataset", QString::fromStdString(pq("refused_brotli.parquet"))});

@@ -1,6 +1,7 @@
 // `captioner dataset DIR|FILE [--json]`: the dataset report (counts, caption lengths, unreadable
 // images, missing and orphan captions, duplicates, splits).
-// `captioner dataset convert SRC --to imagefolder|sidecar --out DIR`: writes a converted copy.
+// `captioner dataset convert SRC --to imagefolder|sidecar --out DIR`: writes a converted copy (also the
+// way to edit a read-only Parquet dataset: its images become files).
 #include "command.h"
 
 #include "captioner/dataset.h"
@@ -43,7 +44,8 @@ int runDataset(const cli::ArgParser& args) {
 
 cli::CommandRegistrar reg({"dataset", "Report on a captioned image dataset, or convert it (dataset convert SRC --to FORMAT --out DIR)",
     [](cli::ArgParser& p) {
-        p.addPositional("PATH", "dataset folder or metadata file; or 'convert' followed by the source", true, 1);
+        p.addPositional("PATH", "dataset folder, metadata file or .parquet file (a folder with data/*.parquet is one "
+                                "dataset); or 'convert' followed by the source", true, 1);
         p.addFlag("json", "print the report as JSON");
         p.addFlag("no-decode", "only read image headers (faster; truncated images go unnoticed)");
         p.addOption("image-root", "DIR", "where COCO / Flickr images are, if not beside the caption file");

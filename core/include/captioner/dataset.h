@@ -53,6 +53,8 @@ public:
     static CaptionDataset open(const std::string& path, const DatasetOpenOptions& options = {});
 
     DatasetFormat format() const { return m_format; }
+    // False for layouts save() cannot write (Parquet): front ends should not offer to edit captions.
+    bool canSave() const { return m_format != DatasetFormat::Parquet; }
     const std::string& root() const { return m_root; }     // folder the layout is relative to
     const std::string& source() const { return m_source; } // metadata / caption file, or the folder
     const std::vector<DatasetItem>& items() const { return m_items; }
