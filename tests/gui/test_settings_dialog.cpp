@@ -7,6 +7,7 @@
 #include "captioner_ui/app_settings.h"
 #include "captioner_ui/dataset_page.h"
 #include "captioner_ui/main_window.h"
+#include "captioner_ui/train_page.h"
 #include "captioner_ui/model_manager.h"
 #include "captioner_ui/settings_dialog.h"
 #include "captioner_ui/theme.h"
@@ -14,7 +15,10 @@
 #include <QAction>
 #include <QApplication>
 #include <QTimer>
+#include <QChart>
+#include <QChartView>
 #include <QComboBox>
+#include <QValueAxis>
 #include <QDoubleSpinBox>
 #include <QLabel>
 #include <QProxyStyle>
@@ -255,6 +259,24 @@ private slots:
         QVERIFY(edited);
         QCOMPARE(window.datasetPage()->thumbnailSize(), 96);
         QCOMPARE(QApplication::palette().color(QPalette::Window).name(), QStringLiteral("#2b2b2b"));
+    }
+
+    void trainingChartsFollowTheTheme() {
+        captioner::ui::TrainPage page;
+        const QList<QChartView*> views = page.findChildren<QChartView*>();
+        QCOMPARE(views.size(), 4);
+        captioner::ui::applyTheme(QStringLiteral("dark"));
+        for (QChartView* view : views) {
+            QTRY_COMPARE(view->chart()->backgroundBrush().color().name(), QStringLiteral("#1e1e1e"));
+            QCOMPARE(view->chart()->titleBrush().color().name(), QStringLiteral("#e8e8e8"));
+            QCOMPARE(view->chart()->legend()->labelColor().name(), QStringLiteral("#e8e8e8"));
+            const auto axes = view->chart()->axes(Qt::Horizontal);
+            QCOMPARE(axes.size(), 1);
+            QCOMPARE(axes.first()->labelsColor().name(), QStringLiteral("#e8e8e8"));
+        }
+        captioner::ui::applyTheme(QStringLiteral("light"));
+        QTRY_COMPARE(views.first()->chart()->backgroundBrush().color().name(), QStringLiteral("#ffffff"));
+        QCOMPARE(views.first()->chart()->titleBrush().color().name(), QStringLiteral("#1a1a1a"));
     }
 
     void tabReachesEveryControlInOrder() {

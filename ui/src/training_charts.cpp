@@ -1,5 +1,7 @@
 #include "training_charts.h"
 
+#include "captioner_ui/theme.h"
+
 #include <QCheckBox>
 #include <QChart>
 #include <QChartView>
@@ -120,6 +122,46 @@ TrainingCharts::TrainingCharts(QWidget* parent) : QWidget(parent), m_flushTimer(
     m_series[QStringLiteral("loss")]->setPen(raw);
     QPen smooth(QColor(31, 119, 180));
     smooth.setWidthF(2);
+    m_series[QStringLiteral("loss_smoothed")]->setPen(smooth);
+    applyPalette();
+}
+
+void TrainingCharts::changeEvent(QEvent* event) {
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange) applyPalette();
+}
+
+void TrainingCharts::applyPalette() {
+    // Qt Charts paints its own light theme whatever the palette: on a dark or high-contrast palette
+    // the text and grid would vanish, so they are taken from the palette instead.
+    const QPalette p = palette();
+    const QColor text = p.color(QPalette::Text), base = p.color(QPalette::Base);
+    auto mix = [&](double t) {
+        return QColor::fromRgbF(base.redF() + (text.redF() - base.redF()) * t, base.greenF() + (text.greenF() - base.greenF()) * t,
+                                base.blueF() + (text.blueF() - base.blueF()) * t);
+    };
+    for (Chart* c : std::as_const(m_charts)) {
+        c->chart->setBackgroundBrush(base);
+        c->chart->setTitleBrush(text);
+        c->chart->legend()->setLabelColor(text);
+        for (QAbstractAxis* axis : {static_cast<QAbstractAxis*>(c->x), static_cast<QAbstractAxis*>(c->yLinear),
+                                    static_cast<QAbstractAxis*>(c->yLog)}) {
+            axis->setLabelsColor(text);
+            axis->setTitleBrush(text);
+            axis->setGridLineColor(mix(0.22));
+            axis->setMinorGridLineColor(mix(0.1));
+            axis->setLinePenColor(mix(0.5));
+        }
+    }
+    // The loss's blue, lighter on a dark ground.
+    const QColor blue = isDarkPalette(p) ? QColor(110, 175, 235) : QColor(31, 119, 180);
+    QPen raw = m_series[QStringLiteral("loss")]->pen();
+    QColor faint = blue;
+    faint.setAlpha(90);
+    raw.setColor(faint);
+    m_series[QStringLiteral("loss")]->setPen(raw);
+    QPen smooth = m_series[QStringLiteral("loss_smoothed")]->pen();
+    smooth.setColor(blue);
     m_series[QStringLiteral("loss_smoothed")]->setPen(smooth);
 }
 

@@ -36,6 +36,10 @@ public:
     bool exportCsv(const QString& file) const;
     bool exportPng(const QString& file) const; // the four charts in one image
 
+protected:
+    // Follows theme changes: chart ground, text, grid and line colours come from the palette.
+    void changeEvent(QEvent* event) override;
+
 private:
     struct Chart;
     Chart* makeChart(const QString& title, const QString& yTitle);
@@ -46,6 +50,7 @@ private:
     void recomputeSmoothed();
     void chooseExportPng();
     void chooseExportCsv();
+    void applyPalette();
 
     QList<Chart*> m_charts;
     QHash<QString, QLineSeries*> m_series;
