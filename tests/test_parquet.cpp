@@ -190,6 +190,7 @@ private slots:
         QTest::newRow("nulls v2 plain zstd") << "nulls_types_v2_plain_zstd.parquet" << false << 2 << "ZSTD" << 1;
         QTest::newRow("row groups dict v1 zstd") << "row_groups_dict_v1_zstd.parquet" << true << 1 << "ZSTD" << 5;
         QTest::newRow("row groups plain v2 gzip") << "row_groups_plain_v2_gzip.parquet" << false << 2 << "GZIP" << 4;
+        QTest::newRow("dictionary fallback") << "dict_fallback_v1_snappy.parquet" << true << 1 << "SNAPPY" << 1;
         QTest::newRow("hub shard") << "hub_repo/data/train-00000-of-00002.parquet" << true << 1 << "SNAPPY" << 1;
     }
 
@@ -233,6 +234,13 @@ private slots:
             QCOMPARE(texts[i], e.at("text"));
             for (const char* extra : {"id", "big", "flag", "score", "weight"})
                 if (e.contains(extra)) QCOMPARE(columnJson(f, extra)[i], e.at(extra));
+        }
+        if (name == "dict_fallback_v1_snappy.parquet") {
+            // One chunk: dictionary page, dictionary-coded pages, then PLAIN pages after the fallback.
+            const ParquetColumnData images = f.readColumn(0, 0);
+            QCOMPARE(images.dictionaryPages, 1);
+            QCOMPARE(images.encodings, (std::vector<std::string>{"RLE_DICTIONARY", "PLAIN"}));
+            QVERIFY(images.dataPagesV1 > 2);
         }
         if (name.rfind("nulls", 0) == 0) {
             QCOMPARE(f.columns().at(size_t(f.findColumn("id"))).maxDefinitionLevel, 0);
