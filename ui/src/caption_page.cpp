@@ -25,7 +25,9 @@
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QImage>
+#include <QAbstractItemView>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMimeData>
 #include <QProgressBar>
 #include <QPushButton>
@@ -40,6 +42,7 @@
 #include <QVoice>
 
 #include <climits>
+#include <initializer_list>
 
 namespace captioner::ui {
 
@@ -113,9 +116,19 @@ CaptionPage::CaptionPage(QWidget* parent)
     mainLayout->addWidget(m_scroll, 4);
 
     m_sidePanel = buildSidePanel();
+    // The side panel scrolls rather than setting the window's minimum height.
+    auto* sideScroll = new QScrollArea(this);
+    sideScroll->setObjectName(QStringLiteral("captionSideScroll"));
+    sideScroll->setWidget(m_sidePanel);
+    sideScroll->setWidgetResizable(true);
+    sideScroll->setFrameShape(QFrame::NoFrame);
+    sideScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    sideScroll->setMinimumWidth(m_sidePanel->minimumWidth() + 16);
+    sideScroll->setMaximumWidth(m_sidePanel->maximumWidth() + 16);
+    sideScroll->setFocusPolicy(Qt::NoFocus);
     auto* splitter = new QSplitter(this);
     splitter->addWidget(main);
-    splitter->addWidget(m_sidePanel);
+    splitter->addWidget(sideScroll);
     splitter->setStretchFactor(0, 1);
     splitter->setChildrenCollapsible(false);
     auto* layout = new QHBoxLayout(this);
@@ -208,6 +221,8 @@ QWidget* CaptionPage::buildSidePanel() {
     m_method->setObjectName(QStringLiteral("captionMethod"));
     m_method->addItems({tr("Greedy"), tr("Beam search")});
     m_method->setCurrentIndex(d.beamSearch ? 1 : 0);
+    m_method->view()->setAccessibleName(tr("Search methods"));
+    m_method->view()->setAccessibleDescription(m_method->accessibleDescription());
     m_beams = described(new QSpinBox(decoding), tr("Beams"), tr("How many candidate captions beam search keeps"));
     m_beams->setObjectName(QStringLiteral("captionBeams"));
     m_beams->setRange(2, 16);
@@ -244,6 +259,13 @@ QWidget* CaptionPage::buildSidePanel() {
         m_maxLength->setValue(s.maxLength);
         m_lengthPenalty->setValue(s.lengthPenalty);
     });
+    // Screen readers announce the spin boxes' editors, not the boxes: they need the names too.
+    for (QAbstractSpinBox* box : std::initializer_list<QAbstractSpinBox*>{m_beams, m_maxLength, m_lengthPenalty}) {
+        if (auto* edit = box->findChild<QLineEdit*>()) {
+            edit->setAccessibleName(box->accessibleName());
+            edit->setAccessibleDescription(box->accessibleDescription());
+        }
+    }
     auto* form = new QFormLayout(decoding);
     form->addRow(tr("&Search:"), m_method);
     form->addRow(tr("&Beams:"), m_beams);

@@ -1,5 +1,6 @@
 // DatasetPage's commands: caption undo/redo and save, review mode (step, accept, flag, reuse the
 // previous caption, export) and selection. Kept apart from the page's layout and loading.
+#include "caption_commands.h"
 #include "captioner_ui/dataset_filter_model.h"
 #include "captioner_ui/dataset_model.h"
 #include "captioner_ui/dataset_page.h"
@@ -11,6 +12,7 @@
 
 #include <QAction>
 #include <QFileDialog>
+#include <QDir>
 #include <QFileInfo>
 #include <QFutureWatcher>
 #include <QItemSelectionModel>
@@ -112,6 +114,43 @@ void DatasetPage::updateActions() {
 int DatasetPage::currentRow() const {
     const QModelIndex idx = m_view->currentIndex();
     return idx.isValid() ? m_filter->mapToSource(idx).row() : -1;
+}
+
+int DatasetPage::addModelCaptions(const QStringList& images, const QStringList& captions, QString* summary) {
+    QHash<QString, int> rowOf;
+    for (int row = 0; row < m_model->rowCount(); ++row)
+        rowOf.insert(QFileInfo(m_model->data(m_model->index(row), DatasetModel::ImagePathRole).toString()).absoluteFilePath(), row);
+    int kept = 0;
+    QStringList outside;
+    QList<QPair<int, QString>> changes;
+    for (int i = 0; i < images.size() && i < captions.size(); ++i) {
+        const auto it = rowOf.constFind(QFileInfo(images[i]).absoluteFilePath());
+        if (it == rowOf.constEnd()) {
+            outside << QDir::toNativeSeparators(images[i]);
+            continue;
+        }
+        const QStringList existing = m_model->captions(*it);
+        if (!existing.isEmpty() && !existing.first().trimmed().isEmpty()) {
+            ++kept;
+            continue;
+        }
+        changes.append({*it, captions[i]});
+    }
+    const int changed = static_cast<int>(changes.size());
+    if (changed > 0) {
+        m_undo->beginMacro(tr("Add captions from the model"));
+        for (const auto& change : changes) m_undo->push(new SetCaptionCommand(m_model, change.first, 0, QString(), change.second, -1));
+        m_undo->endMacro();
+        selectRow(changes.first().first);
+    }
+    if (summary) {
+        QStringList parts;
+        parts << tr("%n image(s) got the model's caption for review (save with Ctrl+S)", nullptr, changed);
+        if (kept) parts << tr("%n already had a caption and kept it", nullptr, kept);
+        if (!outside.isEmpty()) parts << tr("%n not in the open dataset: %1", nullptr, static_cast<int>(outside.size())).arg(outside.join(QStringLiteral(", ")));
+        *summary = parts.join(QStringLiteral("; ")) + QLatin1Char('.');
+    }
+    return changed;
 }
 
 void DatasetPage::selectRow(int modelRow) {

@@ -33,6 +33,9 @@
 #include <QToolButton>
 #include <QUndoStack>
 
+#include <algorithm>
+#include <memory>
+
 namespace captioner::ui {
 
 namespace {
@@ -72,6 +75,34 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_trainPage, &TrainPage::openDatasetRequested, this, &MainWindow::chooseDataset);
     connect(m_trainPage, &TrainPage::openModelRequested, this, &MainWindow::chooseModel);
     connect(m_captionPage, &CaptionPage::openModelRequested, this, &MainWindow::chooseModel);
+    connect(m_captionPage, &CaptionPage::message, this, [this](const QString& text) { statusBar()->showMessage(text, 8000); });
+    connect(m_captionPage, &CaptionPage::addToDatasetRequested, this, [this](const QStringList& images, const QStringList& captions) {
+        // Into the open dataset when it holds any of the images; otherwise the images' folder is
+        // opened as the dataset first (in the background) and they go in once it is open.
+        const QString root = m_datasetPage->hasDataset() ? QDir(m_datasetPage->folder()).absolutePath() + QLatin1Char('/') : QString();
+        const bool inOpen = !root.isEmpty() && std::any_of(images.begin(), images.end(), [&root](const QString& image) {
+            return QFileInfo(image).absoluteFilePath().startsWith(root);
+        });
+        auto apply = [this, images, captions] {
+            QString summary;
+            m_datasetPage->addModelCaptions(images, captions, &summary);
+            showPage(Page::Dataset);
+            statusBar()->showMessage(summary, 10000);
+        };
+        if (inOpen) return apply();
+        auto done = std::make_shared<QMetaObject::Connection>();
+        auto failed = std::make_shared<QMetaObject::Connection>();
+        *done = connect(m_datasetPage, &DatasetPage::opened, this, [apply, done, failed] {
+            disconnect(*done);
+            disconnect(*failed);
+            apply();
+        });
+        *failed = connect(m_datasetPage, &DatasetPage::openFailed, this, [done, failed] {
+            disconnect(*done);
+            disconnect(*failed);
+        });
+        openDataset(QFileInfo(images.first()).absolutePath());
+    });
     connect(m_trainPage, &TrainPage::useCheckpointRequested, this, &MainWindow::useCheckpointForCaptioning);
     // Progress stays in sight on the other pages.
     connect(m_trainPage, &TrainPage::progressChanged, this, [this](int percent) {
@@ -212,6 +243,10 @@ void MainWindow::createActions() {
     connect(fullScreen, &QAction::toggled, this, [this](bool on) {
         setWindowState(on ? (windowState() | Qt::WindowFullScreen) : (windowState() & ~Qt::WindowFullScreen));
     });
+
+    QMenu* caption = menuBar()->addMenu(tr("C&aption"));
+    caption->setObjectName(QStringLiteral("menuCaption"));
+    caption->addActions(m_captionPage->menuActions());
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     QAction* shortcuts = help->addAction(tr("&Keyboard Shortcuts"), this, &MainWindow::showShortcuts);

@@ -77,6 +77,11 @@ public:
 
     // Saves captions in the background (CaptionDataset::save: atomic, keeps a .bak); saved() follows.
     void save();
+    // Takes in captions made on the Caption page for review: images of the open dataset without a
+    // caption get the model's caption as one undoable step (unsaved until Save); captioned images keep
+    // theirs. The first changed image is selected. Returns how many images changed; `summary` says
+    // what happened, naming those not in the dataset.
+    int addModelCaptions(const QStringList& images, const QStringList& captions, QString* summary = nullptr);
     // Writes the review of every image as CSV or JSON Lines (by the extension); false and a message.
     bool exportReview(const QString& path, QString* error = nullptr);
 
