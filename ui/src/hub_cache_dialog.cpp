@@ -1,6 +1,6 @@
 // HubCacheDialog: what the Hugging Face cache holds (also what Python's huggingface_hub downloaded),
 // scanned off the UI thread, with Open for the selected model or dataset.
-#include "hub_dialogs.h"
+#include "captioner_ui/hub_dialogs.h"
 
 #include "captioner/hf_cache.h"
 

@@ -1,6 +1,6 @@
 // HubDownloadDialog: "Download from Hugging Face…" — repository id, type, revision, progress, cancel,
 // then Open (the Dataset page for a dataset, the Caption page for a model).
-#include "hub_dialogs.h"
+#include "captioner_ui/hub_dialogs.h"
 
 #include "captioner_hub/hub_download.h"
 

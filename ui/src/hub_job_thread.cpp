@@ -1,5 +1,5 @@
 // HubJobThread: a hub job on a worker thread (hashing and file writes never touch the UI thread).
-#include "hub_dialogs.h"
+#include "captioner_ui/hub_dialogs.h"
 
 #include <QThread>
 

@@ -1,6 +1,6 @@
 // HubPushDialog: "Push to Hub…" for a finished run's model folder — repository, privacy, branch,
 // commit message, the model card that will be written (or the folder's own README.md), progress.
-#include "hub_dialogs.h"
+#include "captioner_ui/hub_dialogs.h"
 
 #include "captioner/error.h"
 #include "captioner/model_card.h"

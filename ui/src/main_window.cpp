@@ -7,7 +7,7 @@
 #include "captioner_ui/model_panel.h"
 #include "captioner_ui/settings_dialog.h"
 #include "captioner_ui/train_page.h"
-#include "hub_dialogs.h"
+#include "captioner_ui/hub_dialogs.h"
 #include "shortcuts_dialog.h"
 
 #include "captioner/runtime.h"

@@ -1,7 +1,7 @@
 // TrainPage: layout, validation and the worker thread's life. Event handling is in train_page_run.cpp.
 #include "captioner_ui/train_page.h"
 
-#include "hub_dialogs.h"
+#include "captioner_ui/hub_dialogs.h"
 #include "training_charts.h"
 #include "training_form.h"
 #include "training_worker.h"
