@@ -134,7 +134,7 @@ void startCaptionScreenshot(captioner::ui::MainWindow& window, bool dark, const 
     }
     auto* page = window.captionPage();
     window.showPage(captioner::ui::MainWindow::Page::Caption);
-    page->loadModelInBackground(model);
+    window.openModel(model); // through the model manager, so its panel shows the model's facts
     page->captionFiles(images);
     auto* poll = new QTimer(&window);
     QObject::connect(poll, &QTimer::timeout, &window, [page, poll, grab] {

@@ -56,6 +56,9 @@ CaptionCard::CaptionCard(qint64 id, const QString& path, QWidget* parent)
     bold.setBold(true);
     m_name->setFont(bold);
     m_text->setObjectName(QStringLiteral("cardCaption"));
+    QFont larger = m_text->font();
+    larger.setPointSizeF(larger.pointSizeF() * 1.15);
+    m_text->setFont(larger);
     m_text->setWordWrap(true);
     m_text->setTextFormat(Qt::PlainText);
     m_text->setTextInteractionFlags(Qt::TextSelectableByMouse);
