@@ -267,6 +267,13 @@ private slots:
         auto* recent = window.findChild<QMenu*>(QStringLiteral("menuRecent"));
         QVERIFY(recent);
         QCOMPARE(recent->actions().value(0)->text(), QStringLiteral("Model: %1").arg(fixtureModel()));
+        // A folder that is gone stays listed but cannot be chosen.
+        AppSettings::addRecent(QStringLiteral("model"), tmp(QStringLiteral("vanished")));
+        window.openModel(fixtureModel());
+        QCOMPARE(recent->actions().value(0)->text(), QStringLiteral("Model: %1").arg(fixtureModel()));
+        QCOMPARE(recent->actions().value(1)->text(), QStringLiteral("Model: %1 (unavailable)").arg(tmp(QStringLiteral("vanished"))));
+        QVERIFY(!recent->actions().value(1)->isEnabled());
+        QVERIFY(ready.wait(20000));
         // At the next start the newest recent model that still exists is opened again.
         captioner::ui::MainWindow next;
         QSignalSpy readyNext(next.modelManager(), &ModelManager::modelReady);

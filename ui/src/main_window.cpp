@@ -316,8 +316,13 @@ void MainWindow::openModel(const QString& folder) {
         QMessageBox::warning(this, tr("Open Model"), tr("%1 is not a folder.").arg(QDir::toNativeSeparators(folder)));
         return;
     }
-    m_modelManager->open(folder); // the panel shows progress; recent models follow a successful load
-    m_trainPage->setModelFolder(QFileInfo(folder).absoluteFilePath());
+    m_modelManager->open(folder); // the panel shows progress and why a folder cannot be loaded
+    const QString path = QFileInfo(folder).absoluteFilePath();
+    m_trainPage->setModelFolder(path);
+    // Listed at once, like a dataset: the Train page may fine-tune from it whatever the Caption page thinks.
+    AppSettings::addRecent(QStringLiteral("model"), path);
+    rebuildRecentMenu();
+    m_modelPanel->rebuildRecentMenu();
     showPage(Page::Caption);
 }
 
@@ -361,7 +366,11 @@ void MainWindow::rebuildRecentMenu() {
         const QString path = entry.mid(colon + 1);
         const bool isModel = kind == QLatin1String("model");
         const QString label = (isModel ? tr("Model: %1") : tr("Dataset: %1")).arg(QDir::toNativeSeparators(path));
-        m_recentMenu->addAction(label, this, [this, isModel, path] { isModel ? openModel(path) : openDataset(path); });
+        QAction* action = m_recentMenu->addAction(label, this, [this, isModel, path] { isModel ? openModel(path) : openDataset(path); });
+        if (!QFileInfo::exists(path)) {
+            action->setText(tr("%1 (unavailable)").arg(label));
+            action->setEnabled(false);
+        }
     }
     if (recent.isEmpty()) {
         m_recentMenu->addAction(tr("No recent folders"))->setEnabled(false);

@@ -50,7 +50,7 @@ ModelPanel::ModelPanel(ModelManager* manager, QWidget* parent)
       m_factsBox(new QWidget(this)), m_facts(new QFormLayout(m_factsBox)), m_status(new QLabel(this)),
       m_progress(new QProgressBar(this)), m_cancel(new QPushButton(tr("Cancel"), this)), m_error(new QLabel(this)),
       m_demoBox(new QWidget(this)), m_demoText(new QLabel(m_demoBox)), m_demoButton(new QPushButton(m_demoBox)),
-      m_open(new QPushButton(tr("Open &Model…"), this)), m_recent(new QPushButton(tr("Recen&t"), this)),
+      m_open(new QPushButton(tr("Open &Model…"), this)), m_recent(new QPushButton(tr("Rece&nt"), this)),
       m_recentMenu(new QMenu(this)) {
     setObjectName(QStringLiteral("modelPanel"));
     setAccessibleName(tr("Model"));

@@ -190,6 +190,7 @@ void applyTheme(const QString& theme) {
     }
     auto* app = qobject_cast<QApplication*>(QCoreApplication::instance());
     if (!app) return;
+    if (t == kSystem && current() == kSystem) return; // nothing to restore: spare the app a re-polish
     if (t == kSystem) {
         if (app->styleSheet() == QLatin1String(kHighContrastSheet)) app->setStyleSheet(QString());
         QStyle* style = p.styleName.isEmpty() ? nullptr : QStyleFactory::create(p.styleName);
