@@ -328,6 +328,7 @@ private slots:
         QTest::newRow("lz4 codec") << 8 << "column x in row group 0 uses LZ4 compression, which is not supported (supported: UNCOMPRESSED, SNAPPY, GZIP, ZSTD)";
         QTest::newRow("chunk values") << 9 << "corrupt Parquet footer: column x in row group 0 has 2 values for 3 rows";
         QTest::newRow("short values") << 10 << "column x in row group 0: PLAIN values end early (3 values need more than 8 bytes)";
+        QTest::newRow("zstd expansion") << 12 << "column x in row group 0, page at byte 25: claims 524288000 bytes from 12 ZSTD bytes, more than that codec can expand to (corrupt page header)";
         QTest::newRow("chunk length") << 11 << "column x in row group 0 lies outside the file (offset 4, 4294967296 bytes; data ends at 33)";
     }
 
@@ -347,6 +348,7 @@ private slots:
         case 9: h.chunkValues = 2; break;
         case 10: h.values.resize(8); h.pageUncompressed = h.pageCompressed = 8; break;
         case 11: h.chunkCompressed = int64_t(1) << 32; break;
+        case 12: h.codec = 6; h.pageUncompressed = 500 << 20; break;
         default: break;
         }
         const std::string path = tmp("hand_" + std::to_string(kind) + ".parquet");

@@ -51,6 +51,13 @@ std::vector<uint8_t> decompress(int codec, const uint8_t* in, std::size_t size, 
     auto fail = [&](const std::string& why) -> void {
         throw Error(file, what + ": " + codecName(codec) + " data is corrupt (" + why + ")");
     };
+    // No codec expands a few bytes into gigabytes: refuse the claim before allocating for it. The
+    // bounds are above each format's own maximum ratio (snappy ~22:1, deflate ~1032:1, zstd ~32768:1
+    // for one repeated byte), plus slack for tiny pages.
+    const uint64_t ratio = codec == Snappy ? 32 : codec == Gzip ? 1100 : codec == Zstd ? 40000 : 1;
+    if (codecSupported(codec) && codec != Uncompressed && uint64_t(expected) > uint64_t(size) * ratio + 4096)
+        throw Error(file, what + ": claims " + std::to_string(expected) + " bytes from " + std::to_string(size) + " " +
+                              codecName(codec) + " bytes, more than that codec can expand to (corrupt page header)");
     // An all-null page has no values; some writers still store a compressed empty stream.
     if (expected == 0 && codec != Uncompressed && codecSupported(codec)) return out;
     switch (codec) {
