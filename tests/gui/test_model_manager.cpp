@@ -15,6 +15,7 @@
 #include "captioner_ui/model_panel.h"
 
 #include <QAction>
+#include <QApplication>
 #include <QDir>
 #include <QFile>
 #include <QLabel>
@@ -138,6 +139,33 @@ private slots:
         QVERIFY(!panel.isDemoOffered());
         QVERIFY(!panel.findChild<QProgressBar*>(QStringLiteral("modelProgress"))->isVisible());
         QCOMPARE(panel.errorText(), QString());
+    }
+
+    void panelIsReachableByKeyboard() {
+        ModelManager manager;
+        ModelPanel panel(&manager);
+        AppSettings::addRecent(QStringLiteral("model"), fixtureModel());
+        panel.rebuildRecentMenu();
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowActive(&panel));
+        auto* demo = panel.findChild<QPushButton*>(QStringLiteral("modelDemoButton"));
+        demo->setFocus();
+        QStringList visited;
+        for (int i = 0; i < 3; ++i) {
+            visited << QApplication::focusWidget()->objectName();
+            QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
+        }
+        QCOMPARE(visited, (QStringList{QStringLiteral("modelDemoButton"), QStringLiteral("modelOpen"), QStringLiteral("modelRecent")}));
+        for (const QString& name : visited) {
+            auto* w = panel.findChild<QWidget*>(name);
+            QVERIFY2(!w->accessibleName().isEmpty() && !w->accessibleDescription().isEmpty(), qPrintable(name));
+        }
+        // Enter on "Open Model…" asks the window for its folder dialog.
+        QSignalSpy open(&panel, &ModelPanel::openRequested);
+        auto* openButton = panel.findChild<QPushButton*>(QStringLiteral("modelOpen"));
+        openButton->setFocus();
+        QTest::keyClick(openButton, Qt::Key_Space);
+        QCOMPARE(open.count(), 1);
     }
 
     void folderWithoutConfigIsNotAModel() {

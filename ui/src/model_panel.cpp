@@ -37,9 +37,10 @@ QString formatEta(double seconds) {
     return ModelPanel::tr("about %1 min %2 s left").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
 }
 
-// Announces a change to screen readers the way a live region would.
-void announce(QWidget* widget, const QString& text) {
-    QAccessibleValueChangeEvent event(widget, text);
+// Tells screen readers about a label whose text just changed: an alert for errors (read at once),
+// a name change otherwise (read when the reader follows the panel).
+void announce(QLabel* label, QAccessible::Event kind) {
+    QAccessibleEvent event(label, kind);
     QAccessible::updateAccessibility(&event);
 }
 
@@ -266,7 +267,7 @@ void ModelPanel::onModelReady(const QString& folder) {
     m_status->setText(tr("Loaded in %1 s.").arg(f.loadSeconds, 0, 'f', 1));
     showBusy(false);
     updateDemoOffer();
-    announce(this, tr("Model %1 loaded").arg(m_model->text()));
+    announce(m_model, QAccessible::NameChanged);
 }
 
 QString ModelPanel::displayName(const QString& folder) const {
@@ -287,7 +288,7 @@ void ModelPanel::onLoadFailed(const QString& folder, const QString& message) {
     m_status->setText(m_manager->model() ? tr("Still using %1.").arg(displayName(m_manager->folder())) : QString());
     showBusy(false);
     updateDemoOffer();
-    announce(m_error, message);
+    announce(m_error, QAccessible::Alert);
 }
 
 void ModelPanel::onDemoProgress(const QString& text, qint64 step, qint64 maxSteps, double eta) {
@@ -312,7 +313,7 @@ void ModelPanel::onDemoFinished(bool ok, const QString& message) {
     } else {
         m_error->setText(tr("The demo model could not be made: %1").arg(message));
         m_error->show();
-        announce(m_error, m_error->text());
+        announce(m_error, QAccessible::Alert);
     }
     m_status->setVisible(!m_status->text().isEmpty());
     updateDemoOffer();
