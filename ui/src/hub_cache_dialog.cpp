@@ -32,6 +32,7 @@ HubCacheDialog::HubCacheDialog(QWidget* parent) : QDialog(parent) {
     auto* layout = new QVBoxLayout(this);
     m_summary = new QLabel(this);
     m_summary->setObjectName(QStringLiteral("hubCacheSummary"));
+    m_summary->setAccessibleName(tr("Cache summary"));
     m_summary->setWordWrap(true);
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(m_summary);

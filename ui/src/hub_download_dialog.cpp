@@ -55,6 +55,7 @@ HubDownloadDialog::HubDownloadDialog(QWidget* parent) : QDialog(parent), m_job(n
     m_endpoint = new QLabel(tr("From %1 into %2. %3").arg(settings.endpoint, QDir::toNativeSeparators(settings.cacheDir),
         settings.token.isEmpty() ? tr("No token: private and gated repositories need HF_TOKEN.") : tr("Using your Hugging Face token.")), this);
     m_endpoint->setObjectName(QStringLiteral("hubEndpoint"));
+    m_endpoint->setAccessibleName(tr("Download source and cache"));
     m_endpoint->setWordWrap(true);
     m_endpoint->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(m_endpoint);

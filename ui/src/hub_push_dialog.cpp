@@ -64,6 +64,7 @@ HubPushDialog::HubPushDialog(const QString& folder, QWidget* parent) : QDialog(p
         ? tr("No Hugging Face token found: set HF_TOKEN or run `huggingface-cli login` with a write token, then open this dialog again.")
         : tr("Pushing to %1 with your Hugging Face token.").arg(settings.endpoint), this);
     m_token->setObjectName(QStringLiteral("hubPushToken"));
+    m_token->setAccessibleName(tr("Token status"));
     m_token->setWordWrap(true);
     layout->addWidget(m_token);
     auto* cardLabel = new QLabel(tr("Model &card (README.md):"), this);

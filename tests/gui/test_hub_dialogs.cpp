@@ -1,0 +1,207 @@
+// The Hugging Face dialogs through their controls: the cache dialog lists a cache laid out as
+// huggingface_hub writes it and opens the chosen repository; the download dialog fetches from a small
+// local Hub (QTcpServer on 127.0.0.1, HF_ENDPOINT) with progress and shows the Hub's 404 message; the
+// push dialog previews the model card and says when there is no token. Every control is named for
+// assistive technology.
+#include "captioner/hf_cache.h"
+
+#include "captioner_ui/hub_dialogs.h"
+#include "test_support.h"
+
+#include <QAbstractButton>
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTreeWidget>
+
+using namespace captioner;
+using namespace captioner::ui;
+
+namespace {
+
+const QByteArray kConfig = "{\"model_type\": \"git\"}\n";
+const QByteArray kCommit = "0123456789abcdef0123456789abcdef01234567";
+
+QByteArray gitSha1(const QByteArray& b) {
+    return QCryptographicHash::hash("blob " + QByteArray::number(b.size()) + '\0' + b, QCryptographicHash::Sha1).toHex();
+}
+
+// Just enough Hub for one model with one file: the listing, and resolve by commit.
+class MiniHub : public QTcpServer {
+public:
+    MiniHub() {
+        connect(this, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket* s = nextPendingConnection()) {
+                connect(s, &QTcpSocket::readyRead, this, [this, s] { answer(s); });
+                connect(s, &QTcpSocket::disconnected, s, &QObject::deleteLater);
+            }
+        });
+        listen(QHostAddress::LocalHost, 0);
+    }
+
+private:
+    void answer(QTcpSocket* s) {
+        m_buffer[s] += s->readAll();
+        if (!m_buffer[s].contains("\r\n\r\n")) return;
+        const QList<QByteArray> first = m_buffer[s].left(m_buffer[s].indexOf('\r')).split(' ');
+        m_buffer.remove(s);
+        const QByteArray method = first.value(0), target = first.value(1);
+        QByteArray head, body;
+        if (target == "/api/models/org/tiny/revision/main?blobs=true") {
+            body = "{\"sha\":\"" + kCommit + "\",\"siblings\":[{\"rfilename\":\"config.json\",\"size\":" +
+                   QByteArray::number(kConfig.size()) + "}]}";
+            head = "HTTP/1.1 200 OK\r\n";
+        } else if (target == "/org/tiny/resolve/" + kCommit + "/config.json") {
+            body = kConfig;
+            head = "HTTP/1.1 200 OK\r\nETag: \"" + gitSha1(kConfig) + "\"\r\nX-Repo-Commit: " + kCommit + "\r\n";
+        } else {
+            body = "{\"error\":\"Repository not found\"}";
+            head = "HTTP/1.1 404 Not Found\r\nX-Error-Code: RepoNotFound\r\nX-Error-Message: Repository not found\r\n";
+        }
+        s->write(head + "Content-Length: " + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" +
+                 (method == "HEAD" ? QByteArray() : body));
+        s->disconnectFromHost();
+    }
+    QHash<QTcpSocket*, QByteArray> m_buffer;
+};
+
+void addCachedRepo(const QString& cache, HubRepoType type, const std::string& id, const QByteArray& bytes, const QString& file) {
+    const std::string repo = hfRepoCacheDir(cache.toStdString(), type, id);
+    const std::string etag = gitSha1(bytes).toStdString();
+    QDir().mkpath(QString::fromStdString(repo) + QStringLiteral("/blobs"));
+    testsupport::writeFile(hfBlobPath(repo, etag), bytes.toStdString());
+    hfLinkSnapshotFile(repo, kCommit.toStdString(), file.toStdString(), etag);
+    hfWriteRef(repo, "main", kCommit.toStdString());
+}
+
+// Every widget that takes focus has an accessible name (or a visible text that serves as one).
+void checkAccessible(QWidget* root) {
+    for (QWidget* w : root->findChildren<QWidget*>()) {
+        if (w->focusPolicy() == Qt::NoFocus || !w->isVisibleTo(root)) continue;
+        const auto* button = qobject_cast<QAbstractButton*>(w);
+        const bool named = !w->accessibleName().isEmpty() || (button && !button->text().isEmpty());
+        QVERIFY2(named, qPrintable(QStringLiteral("%1 (%2) has no accessible name").arg(w->objectName(), QLatin1String(w->metaObject()->className()))));
+    }
+}
+
+} // namespace
+
+class TestHubDialogs : public QObject {
+    Q_OBJECT
+    QTemporaryDir m_home;
+
+private slots:
+    void init() {
+        QDir(m_home.path() + QStringLiteral("/hub")).removeRecursively();
+        qputenv("HF_HUB_CACHE", (m_home.path() + QStringLiteral("/hub")).toUtf8());
+        qputenv("HF_TOKEN_PATH", (m_home.path() + QStringLiteral("/no-token")).toUtf8());
+        qunsetenv("HF_TOKEN");
+        qunsetenv("HF_HUB_OFFLINE");
+    }
+
+    void cacheDialogListsAndOpens() {
+        const QString cache = m_home.path() + QStringLiteral("/hub");
+        addCachedRepo(cache, HubRepoType::Model, "org/tiny", kConfig, QStringLiteral("config.json"));
+        addCachedRepo(cache, HubRepoType::Dataset, "org/shapes", "a,b\n", QStringLiteral("data/train.csv"));
+        HubCacheDialog dialog;
+        dialog.show();
+        QTRY_COMPARE(dialog.repoCount(), 2);
+        auto* list = dialog.findChild<QTreeWidget*>(QStringLiteral("hubCacheList"));
+        QCOMPARE(list->topLevelItem(0)->text(0), QStringLiteral("org/shapes"));
+        QCOMPARE(list->topLevelItem(0)->text(1), QStringLiteral("Dataset"));
+        QCOMPARE(list->topLevelItem(0)->text(2), QStringLiteral("main"));
+        QCOMPARE(list->topLevelItem(0)->text(3), QStringLiteral("4 bytes"));
+        QCOMPARE(list->topLevelItem(1)->text(0), QStringLiteral("org/tiny"));
+        QCOMPARE(list->topLevelItem(1)->text(4), QStringLiteral("1"));
+        QCOMPARE(dialog.findChild<QLabel*>(QStringLiteral("hubCacheSummary"))->text(),
+                 QStringLiteral("2 repositories, 26 bytes in %1 (shared with Python's huggingface_hub).").arg(QDir::toNativeSeparators(cache)));
+        checkAccessible(&dialog);
+        if (QTest::currentTestFailed()) return;
+        QSignalSpy open(&dialog, &HubCacheDialog::openRequested);
+        list->setCurrentItem(list->topLevelItem(0));
+        dialog.findChild<QPushButton*>(QStringLiteral("hubCacheOpen"))->click();
+        QCOMPARE(open.size(), 1);
+        QCOMPARE(open[0][0].toString(), cache + QStringLiteral("/datasets--org--shapes/snapshots/") + QString::fromLatin1(kCommit));
+        QCOMPARE(open[0][1].toBool(), true);
+    }
+
+    void downloadDialogFetchesAndOpens() {
+        MiniHub hub;
+        qputenv("HF_ENDPOINT", QStringLiteral("http://127.0.0.1:%1").arg(hub.serverPort()).toUtf8());
+        HubDownloadDialog dialog;
+        dialog.show();
+        checkAccessible(&dialog);
+        if (QTest::currentTestFailed()) return;
+        auto* start = dialog.findChild<QPushButton*>(QStringLiteral("hubStartDownload"));
+        auto* openButton = dialog.findChild<QPushButton*>(QStringLiteral("hubOpenDownloaded"));
+        auto* log = dialog.findChild<QPlainTextEdit*>(QStringLiteral("hubLog"));
+        QVERIFY(!start->isEnabled()); // nothing typed yet
+        QTest::keyClicks(dialog.findChild<QLineEdit*>(QStringLiteral("hubRepoId")), QStringLiteral("org/none"));
+        QVERIFY(start->isEnabled());
+        start->click();
+        QTRY_VERIFY_WITH_TIMEOUT(log->toPlainText().contains(QStringLiteral("Error:")), 10000);
+        QVERIFY2(log->toPlainText().endsWith(QStringLiteral("Error: model org/none not found (404): check the id and the type (--repo-type), "
+                                                            "or set HF_TOKEN if it is private (the Hub says: Repository not found)")),
+                 qPrintable(log->toPlainText()));
+        QVERIFY(!openButton->isEnabled());
+        QTRY_VERIFY(start->isEnabled());
+
+        auto* repo = dialog.findChild<QLineEdit*>(QStringLiteral("hubRepoId"));
+        repo->clear();
+        QTest::keyClicks(repo, QStringLiteral("org/tiny"));
+        start->click();
+        QTRY_VERIFY_WITH_TIMEOUT(openButton->isEnabled(), 10000);
+        const QString snapshot = m_home.path() + QStringLiteral("/hub/models--org--tiny/snapshots/") + QString::fromLatin1(kCommit);
+        QCOMPARE(dialog.snapshotPath(), snapshot);
+        QVERIFY2(log->toPlainText().contains(QStringLiteral("config.json: done (22 bytes, git sha1 verified)")), qPrintable(log->toPlainText()));
+        QFile f(snapshot + QStringLiteral("/config.json"));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), kConfig);
+        QSignalSpy open(&dialog, &HubDownloadDialog::openRequested);
+        openButton->click();
+        QCOMPARE(open.size(), 1);
+        QCOMPARE(open[0][0].toString(), snapshot);
+        QCOMPARE(open[0][1].toBool(), false);
+        qunsetenv("HF_ENDPOINT");
+    }
+
+    void pushDialogPreviewsCard() {
+        QTemporaryDir run;
+        testsupport::writeFile(run.path().toStdString() + "/config.json", kConfig.toStdString());
+        testsupport::writeFile(run.path().toStdString() + "/trainer_state.json",
+                               R"({"global_step": 10, "log_history": [{"step": 10, "eval_loss": 1.25, "eval_wer": 0.5}]})");
+        HubPushDialog dialog(run.path());
+        dialog.show();
+        checkAccessible(&dialog);
+        if (QTest::currentTestFailed()) return;
+        QCOMPARE(dialog.findChild<QLabel*>(QStringLiteral("hubPushToken"))->text(),
+                 QStringLiteral("No Hugging Face token found: set HF_TOKEN or run `huggingface-cli login` with a write token, then open this dialog again."));
+        auto* push = dialog.findChild<QPushButton*>(QStringLiteral("hubPushStart"));
+        QVERIFY(!push->isEnabled());
+        QTest::keyClicks(dialog.findChild<QLineEdit*>(QStringLiteral("hubPushRepo")), QStringLiteral("me/tiny"));
+        QVERIFY(push->isEnabled());
+        QTest::keyClicks(dialog.findChild<QLineEdit*>(QStringLiteral("hubPushBaseModel")), QStringLiteral("microsoft/git-base"));
+        const QString card = dialog.findChild<QPlainTextEdit*>(QStringLiteral("hubPushCard"))->toPlainText();
+        QVERIFY2(card.startsWith(QStringLiteral("---\nlibrary_name: transformers\nbase_model: microsoft/git-base\n")), qPrintable(card));
+        QVERIFY2(card.contains(QStringLiteral("# me/tiny\n")), qPrintable(card));
+        QVERIFY2(card.contains(QStringLiteral("| Loss | 1.2500 |\n| WER (generated captions) | 0.5000 |\n")), qPrintable(card));
+        // Without a token the push stops at once with the reason, and writes nothing.
+        push->click();
+        auto* log = dialog.findChild<QPlainTextEdit*>(QStringLiteral("hubPushLog"));
+        QTRY_VERIFY_WITH_TIMEOUT(log->toPlainText().contains(QStringLiteral("Error:")), 10000);
+        QCOMPARE(log->toPlainText(), QStringLiteral("Error: pushing to model me/tiny needs a write token: set HF_TOKEN (or run `huggingface-cli login`)"));
+        QVERIFY(!QFile::exists(run.path() + QStringLiteral("/README.md")));
+    }
+};
+
+QTEST_MAIN(TestHubDialogs)
+#include "test_hub_dialogs.moc"
