@@ -29,6 +29,7 @@
 #include <QStandardItemModel>
 #include <QStandardPaths>
 #include <QStyle>
+#include <QTableWidget>
 #include <QtTest/QtTest>
 
 using captioner::ui::AppSettings;
@@ -259,6 +260,18 @@ private slots:
         QVERIFY(edited);
         QCOMPARE(window.datasetPage()->thumbnailSize(), 96);
         QCOMPARE(QApplication::palette().color(QPalette::Window).name(), QStringLiteral("#2b2b2b"));
+
+        // Help > Keyboard Shortcuts lists it.
+        QStringList rows;
+        QTimer::singleShot(0, &window, [&rows] {
+            QWidget* dialog = QApplication::activeModalWidget();
+            auto* table = dialog ? dialog->findChild<QTableWidget*>() : nullptr;
+            if (!table) return;
+            for (int r = 0; r < table->rowCount(); ++r) rows << table->item(r, 0)->text() + QLatin1Char('=') + table->item(r, 1)->text();
+            dialog->close();
+        });
+        window.showShortcuts();
+        QVERIFY2(rows.contains(QStringLiteral("Edit › Preferences=Ctrl+,")), qPrintable(rows.join(QLatin1Char('\n'))));
     }
 
     void trainingChartsFollowTheTheme() {
