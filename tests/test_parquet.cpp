@@ -480,6 +480,9 @@ private slots:
                 QCOMPARE(int(p[1]), (91 + y * 24) & 255);
                 QCOMPARE(int(p[2]), (53 + (x ^ y) * 9) & 255);
             }
+        QCOMPARE(imageByteSize(ref), uint64_t(readEmbeddedImage(ref).size()));
+        QVERIFY(imageByteSize(ref) > 60);
+        QCOMPARE(imageByteSize(pq("plain_v2_snappy.parquet")), uint64_t(std::filesystem::file_size(pq("plain_v2_snappy.parquet"))));
         const ImageInfo info = probeImage(ref);
         QCOMPARE(info.width, 8);
         QCOMPARE(info.format, std::string("png"));

@@ -26,6 +26,9 @@ std::vector<uint8_t> readEmbeddedImage(const std::string& ref);
 // The file whose size and modification time stand for the image's: the Parquet file of a
 // reference, `path` itself otherwise.
 std::string imageBackingFile(const std::string& path);
+// Size in bytes of the image itself: the file's size, or the row's image bytes (for a detail view
+// that would otherwise stat a path that is no file). Throws Error(path, reason) when unreadable.
+std::uint64_t imageByteSize(const std::string& path);
 // Drops every cached row group (tests, or to give memory back).
 void clearEmbeddedImageCache();
 

@@ -208,6 +208,13 @@ std::string imageBackingFile(const std::string& path) {
     return isEmbeddedImageRef(path) && parseEmbeddedImageRef(path, file, row) ? file : path;
 }
 
+std::uint64_t imageByteSize(const std::string& path) {
+    if (isEmbeddedImageRef(path)) return readEmbeddedImage(path).size();
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) throw Error(path, "file not found");
+    return std::uint64_t(st.st_size);
+}
+
 void clearEmbeddedImageCache() { EmbeddedImageCache::instance().clear(); }
 
 } // namespace captioner
