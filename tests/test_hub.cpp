@@ -442,6 +442,11 @@ class TestHub : public QObject {
     QString repoDir(const QString& id) const { return m_home.path() + QStringLiteral("/hub/models--") + QString(id).replace(QLatin1Char('/'), QStringLiteral("--")); }
 
 private slots:
+    void initTestCase() {
+        // The local Hub is reached directly; a proxy from the environment would change the messages.
+        for (const char* v : {"http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY", "HF_HUB_OFFLINE"}) qunsetenv(v);
+    }
+
     void init() {
         m_hub = std::make_unique<FakeHub>();
         m_hub->addFile(QStringLiteral("models/org/tiny-git"), QStringLiteral("config.json"), m_config, false);
@@ -487,6 +492,11 @@ private slots:
         QCOMPARE(s.endpoint, QStringLiteral("http://mirror.example:8080"));
         QCOMPARE(s.token, QStringLiteral("hf_from_env"));
         for (const char* v : {"HF_HOME", "HF_HUB_CACHE", "HF_TOKEN", "HF_ENDPOINT"}) qunsetenv(v);
+        qputenv("https_proxy", "http://proxy.example:3128");
+        QCOMPARE(describeNetworkError(QStringLiteral("Connection refused"), QStringLiteral("https://huggingface.co")),
+                 QStringLiteral("cannot reach https://huggingface.co through the proxy http://proxy.example:3128 (Connection refused): check "
+                                "the connection or the proxy (https_proxy), or set HF_HUB_OFFLINE=1 to use only what is in the cache"));
+        qunsetenv("https_proxy");
 
         RepoRef ref{HubRepoType::Dataset, QStringLiteral("org/data"), QStringLiteral("refs/pr/1")};
         QCOMPARE(resolveUrl(s, ref, ref.revision, QStringLiteral("data/train 1.parquet")).toString(QUrl::FullyEncoded),

@@ -149,8 +149,12 @@ QString describeHttpError(int status, const QByteArray& errorCode, const QByteAr
 }
 
 QString describeNetworkError(const QString& qtError, const QString& endpoint) {
-    return QStringLiteral("cannot reach %1 (%2): check the connection or the proxy (https_proxy), or set HF_HUB_OFFLINE=1 "
-                          "to use only what is in the cache").arg(endpoint, qtError);
+    QString proxy;
+    for (const char* name : {"https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY"})
+        if (proxy.isEmpty()) proxy = qEnvironmentVariable(name);
+    return QStringLiteral("cannot reach %1%2 (%3): check the connection or the proxy (https_proxy), or set HF_HUB_OFFLINE=1 "
+                          "to use only what is in the cache")
+        .arg(endpoint, proxy.isEmpty() ? QString() : QStringLiteral(" through the proxy %1").arg(proxy), qtError);
 }
 
 bool sameOrigin(const QUrl& a, const QUrl& b) {

@@ -29,6 +29,7 @@ void describe(QWidget* w, const QString& objectName, const QString& name, const 
 } // namespace
 
 HubDownloadDialog::HubDownloadDialog(QWidget* parent) : QDialog(parent), m_job(new HubJobThread(this)) {
+    hub::useProxiesFromEnvironment();
     setWindowTitle(tr("Download from Hugging Face"));
     setObjectName(QStringLiteral("hubDownloadDialog"));
     auto* layout = new QVBoxLayout(this);

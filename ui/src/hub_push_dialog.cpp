@@ -32,6 +32,7 @@ void describe(QWidget* w, const QString& objectName, const QString& name, const 
 } // namespace
 
 HubPushDialog::HubPushDialog(const QString& folder, QWidget* parent) : QDialog(parent), m_folder(folder), m_job(new HubJobThread(this)) {
+    hub::useProxiesFromEnvironment();
     setWindowTitle(tr("Push to Hugging Face Hub"));
     setObjectName(QStringLiteral("hubPushDialog"));
     auto* layout = new QVBoxLayout(this);
