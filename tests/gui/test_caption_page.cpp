@@ -10,6 +10,8 @@
 #include "captioner_ui/caption_card.h"
 #include "captioner_ui/caption_export.h"
 #include "captioner_ui/caption_page.h"
+#include "captioner_ui/dataset_model.h"
+#include "captioner_ui/dataset_page.h"
 
 #include "test_support.h"
 
@@ -32,6 +34,7 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTextToSpeech>
+#include <QUndoStack>
 #include <QtTest/QtTest>
 
 #include <cmath>
@@ -385,6 +388,102 @@ private slots:
             QCOMPARE(page.statusText(), QStringLiteral("%1 image(s) in %2; 1 skipped (caption file present).").arg(images.size()).arg(folder));
             QFile::remove(sidecarPathFor(images[1]));
         }
+    }
+
+    void modelChangeMidBatchUsesTheNewModelForTheRest() {
+        // Model B: another complete checkpoint (our tiny preset with a small vocabulary).
+        const QString dirB = QString::fromStdString(testsupport::fixture("pipeline/ours_tiny"));
+        auto modelB = std::make_shared<captioner::GitCheckpoint>(captioner::loadCheckpoint(dirB.toStdString()));
+        QHash<QString, QString> expectedB;
+        {
+            auto reference = std::make_shared<captioner::GitCheckpoint>(captioner::loadCheckpoint(dirB.toStdString()));
+            captioner::CaptionOptions options;
+            options.generation = captioner::generationOptionsFor(*reference, AppSettings::decoding().maxLength, 1, 1.0);
+            std::vector<std::string> paths;
+            for (const QString& p : m_sources) paths.push_back(p.toStdString());
+            for (const auto& r : captioner::captionImages(*reference, paths, options))
+                expectedB.insert(QString::fromStdString(r.image), QString::fromStdString(r.caption));
+        }
+        int differ = 0;
+        for (const QString& p : m_sources) differ += expectedB.value(p) != m_expected.value(p) ? 1 : 0;
+        QVERIFY2(differ >= 3, "the two models must caption differently for this test to mean anything");
+
+        CaptionPage page;
+        page.setJobSize(1, 1);
+        page.setModel(m_model, m_modelDir);
+        int seen = 0;
+        connect(&page, &CaptionPage::captionReady, &page, [&] {
+            if (++seen == 2) page.setModel(modelB, dirB);
+        });
+        page.captionFiles(m_sources);
+        QTRY_VERIFY_WITH_TIMEOUT(allFinished(page), kWait);
+        QCOMPARE(seen, m_sources.size()); // nothing captioned twice, nothing lost
+        QCOMPARE(page.modelFolder(), dirB);
+        for (int i = 0; i < m_sources.size(); ++i) {
+            const QString& expected = i < 2 ? m_expected.value(m_sources[i]) : expectedB.value(m_sources[i]);
+            QCOMPARE(page.cards()[i]->caption(), expected);
+        }
+    }
+
+    void pasteImageDataAndFilePaths() {
+        CaptionPage page;
+        page.setModel(m_model, m_modelDir);
+        QImage pixels(40, 30, QImage::Format_RGB32);
+        pixels.fill(QColor(200, 40, 90));
+        QApplication::clipboard()->setImage(pixels);
+        page.paste();
+        QCOMPARE(page.cards().size(), 1);
+        const QString saved = page.cards()[0]->path();
+        QVERIFY2(saved.startsWith(QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + QStringLiteral("/pasted/pasted-")), qPrintable(saved));
+        QCOMPARE(QImage(saved).convertToFormat(QImage::Format_RGB32), pixels);
+        // Paths as text, one per line (a file URL, a plain path), as a file manager's "copy path" gives.
+        QApplication::clipboard()->setText(QUrl::fromLocalFile(m_sources[0]).toString() + QLatin1Char('\n') + m_sources[1] + QLatin1Char('\n'));
+        page.paste();
+        QCOMPARE(page.cards().size(), 3);
+        QCOMPARE(page.cards()[1]->path(), m_sources[0]);
+        QCOMPARE(page.cards()[2]->path(), m_sources[1]);
+        QTRY_VERIFY_WITH_TIMEOUT(allFinished(page), kWait);
+        auto reference = loadModel();
+        captioner::CaptionOptions options;
+        options.generation = captioner::generationOptionsFor(*reference, AppSettings::decoding().maxLength, 1, 1.0);
+        const auto r = captioner::captionImages(*reference, {saved.toStdString()}, options);
+        QCOMPARE(page.cards()[0]->caption(), QString::fromStdString(r.front().caption));
+        QCOMPARE(page.cards()[1]->caption(), m_expected.value(m_sources[0]));
+        QApplication::clipboard()->setText(QStringLiteral("just some words"));
+        page.paste();
+        QCOMPARE(page.statusText(), QStringLiteral("Not found: just some words"));
+        QCOMPARE(page.cards().size(), 3);
+    }
+
+    void addToDatasetFillsUncaptionedImagesForReview() {
+        const QString folder = m_dir.filePath(QStringLiteral("dataset"));
+        const QString a = copyImage(m_sources[0], folder + QStringLiteral("/a.png"));
+        const QString b = copyImage(m_sources[2], folder + QStringLiteral("/b.png"));
+        writeBytes(folder + QStringLiteral("/b.txt"), "a caption someone wrote\n");
+        DatasetPage dataset;
+        QSignalSpy opened(&dataset, &DatasetPage::opened);
+        dataset.openFolder(folder);
+        QVERIFY(opened.wait(kWait));
+        QString summary;
+        const int changed = dataset.addModelCaptions({a, b, m_sources[3]}, {QStringLiteral("model says a"), QStringLiteral("model says b"),
+                                                                            QStringLiteral("model says c")}, &summary);
+        QCOMPARE(changed, 1);
+        QCOMPARE(summary, QStringLiteral("1 image(s) got the model's caption for review (save with Ctrl+S); 1 already had a caption and kept it; "
+                                         "1 not in the open dataset: %1.").arg(m_sources[3]));
+        DatasetModel* model = dataset.model();
+        int rowA = -1, rowB = -1;
+        for (int row = 0; row < model->rowCount(); ++row) {
+            const QString path = model->data(model->index(row), DatasetModel::ImagePathRole).toString();
+            if (QFileInfo(path).fileName() == QLatin1String("a.png")) rowA = row;
+            if (QFileInfo(path).fileName() == QLatin1String("b.png")) rowB = row;
+        }
+        QCOMPARE(model->captions(rowA), QStringList{QStringLiteral("model says a")});
+        QCOMPARE(model->captions(rowB), QStringList{QStringLiteral("a caption someone wrote")});
+        QCOMPARE(dataset.currentRow(), rowA);
+        QVERIFY(dataset.hasUnsavedChanges());
+        dataset.undoStack()->undo(); // one step takes it all back
+        QVERIFY(model->captions(rowA).isEmpty() || model->captions(rowA).first().isEmpty());
+        QVERIFY(!dataset.hasUnsavedChanges());
     }
 
     void keyboardOnlyFromAddToCopy() {

@@ -61,7 +61,6 @@ struct CaptionPage::FolderRun {
 
 void CaptionPage::setModel(std::shared_ptr<captioner::GitCheckpoint> model, const QString& folder) {
     ++m_modelGeneration;
-    ++m_loadSerial; // a background load still under way no longer applies
     m_model = std::move(model);
     m_folder = m_model ? QDir(folder).absolutePath() : QString();
     // A job of the previous model stops after its current batch; its unfinished images return to the
@@ -76,43 +75,6 @@ void CaptionPage::setModel(std::shared_ptr<captioner::GitCheckpoint> model, cons
     schedule();
     updateProgress();
     updateActions();
-}
-
-void CaptionPage::loadModelInBackground(const QString& folder) {
-    const QString dir = QDir(folder).absolutePath();
-    const quint64 serial = ++m_loadSerial;
-    m_folder = dir; // the chosen model, while it loads
-    m_modelLabel->setText(tr("Loading %1…").arg(QDir::toNativeSeparators(dir)));
-    announce(tr("Loading the model %1…").arg(QDir::toNativeSeparators(dir)));
-    struct Loaded {
-        std::shared_ptr<captioner::GitCheckpoint> model;
-        QString error;
-    };
-    auto* watcher = new QFutureWatcher<Loaded>(this);
-    connect(watcher, &QFutureWatcher<Loaded>::finished, this, [this, watcher, serial, dir] {
-        watcher->deleteLater();
-        if (serial != m_loadSerial) return;
-        const Loaded loaded = watcher->result();
-        if (!loaded.model) {
-            m_modelLabel->setText(tr("Could not open the model: %1").arg(loaded.error));
-            announce(tr("Could not open the model %1: %2").arg(QDir::toNativeSeparators(dir), loaded.error));
-            return;
-        }
-        setModel(loaded.model, dir);
-        announce(tr("Model %1 is ready.").arg(QDir::toNativeSeparators(dir)));
-    });
-    const std::string device = AppSettings::device().toStdString();
-    watcher->setFuture(QtConcurrent::run([dir, device] {
-        Loaded out;
-        try {
-            captioner::CheckpointLoadOptions options;
-            options.device = device;
-            out.model = std::make_shared<captioner::GitCheckpoint>(captioner::loadCheckpoint(dir.toStdString(), options));
-        } catch (const std::exception& e) {
-            out.error = QString::fromStdString(e.what());
-        }
-        return out;
-    }));
 }
 
 bool CaptionPage::isBusy() const {

@@ -57,9 +57,6 @@ public:
     void setModel(std::shared_ptr<captioner::GitCheckpoint> model, const QString& folder);
     bool hasModel() const { return m_model != nullptr; }
     QString modelFolder() const { return m_folder; }
-    // Bridge until the model manager owns loading: loads a checkpoint folder off the UI thread and
-    // calls setModel() with it (or shows why it could not be loaded).
-    void loadModelInBackground(const QString& folder);
     // Puts the model panel at the top of the side panel, above the decoding options.
     void setModelPanel(QWidget* panel);
     // Re-reads AppSettings (thumbnail size).
@@ -161,7 +158,6 @@ private:
     quint64 m_runningGeneration = 0;
     bool m_running = false;
     bool m_cancelRequested = false;
-    quint64 m_loadSerial = 0;
     QStringList m_dirtyFolders;
     qint64 m_nextId = 1;
 
