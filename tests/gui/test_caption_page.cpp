@@ -353,8 +353,8 @@ private slots:
             connect(&page, &CaptionPage::captionReady, &page, [&page, &seen] {
                 if (++seen == 2) page.cancel();
             });
-            page.addFolder(folder);
-            QCOMPARE(page.cards().size(), images.size());
+            page.addFolder(folder); // listed off the UI thread; the cards follow
+            QTRY_COMPARE_WITH_TIMEOUT(page.cards().size(), images.size(), kWait);
             QTRY_VERIFY_WITH_TIMEOUT(!page.isBusy(), kWait);
             for (CaptionCard* c : page.cards()) finishedBefore += c->state() == CaptionCard::State::Done ? 1 : 0;
             QCOMPARE(finishedBefore, 2);
@@ -368,6 +368,7 @@ private slots:
             QStringList captioned;
             connect(&page, &CaptionPage::captionReady, &page, [&captioned](const QString& image) { captioned << image; });
             page.addFolder(folder);
+            QTRY_COMPARE_WITH_TIMEOUT(page.cards().size(), images.size(), kWait);
             int restored = 0;
             for (CaptionCard* c : page.cards()) restored += c->isRestored() ? 1 : 0;
             QCOMPARE(restored, finishedBefore);
@@ -383,7 +384,7 @@ private slots:
             CaptionPage page;
             page.findChild<QCheckBox*>(QStringLiteral("captionSkipCaptioned"))->setChecked(true);
             page.addFolder(folder);
-            QCOMPARE(page.cards().size(), images.size() - 1);
+            QTRY_COMPARE_WITH_TIMEOUT(page.cards().size(), images.size() - 1, kWait);
             QVERIFY(!cardFor(page, images[1]));
             QCOMPARE(page.statusText(), QStringLiteral("%1 image(s) in %2; 1 skipped (caption file present).").arg(images.size()).arg(folder));
             QFile::remove(sidecarPathFor(images[1]));

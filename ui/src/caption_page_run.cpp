@@ -54,10 +54,6 @@ QImage loadThumbnail(const QString& path) {
 }
 } // namespace
 
-struct CaptionPage::FolderRun {
-    QString folder;
-    QStringList images;
-};
 
 void CaptionPage::setModel(std::shared_ptr<captioner::GitCheckpoint> model, const QString& folder) {
     ++m_modelGeneration;
@@ -159,38 +155,6 @@ void CaptionPage::addImages(const QStringList& images, const QString& folder) {
     schedule();
     updateProgress();
     updateActions();
-}
-
-void CaptionPage::addFolder(const QString& folderIn) {
-    const QString folder = QDir(folderIn).absolutePath();
-    QStringList images;
-    for (const std::string& path : captioner::listImageFiles(folder.toStdString())) images << QString::fromStdString(path);
-    int skipped = 0;
-    if (m_skipCaptioned->isChecked()) {
-        QStringList kept;
-        for (const QString& image : images) {
-            if (QFileInfo::exists(sidecarPathFor(image))) ++skipped;
-            else kept << image;
-        }
-        images = kept;
-    }
-    auto* run = m_folderRuns.value(folder);
-    if (!run) {
-        run = new FolderRun{folder, {}};
-        m_folderRuns.insert(folder, run);
-    }
-    run->images = images;
-    const int restored = restoreFolderProgress(folder, images);
-    QStringList rest;
-    for (const QString& image : images)
-        if (!cardsPathSet().contains(image)) rest << image;
-    addImages(rest, folder);
-    QStringList parts;
-    parts << tr("%n image(s) in %1", nullptr, static_cast<int>(images.size() + skipped)).arg(QDir::toNativeSeparators(folder));
-    if (skipped) parts << tr("%n skipped (caption file present)", nullptr, skipped);
-    if (restored) parts << tr("%n restored from an interrupted run", nullptr, restored);
-    announce(parts.join(QStringLiteral("; ")) + QLatin1Char('.'));
-    if (images.isEmpty() && skipped == 0) announce(tr("No images in %1.").arg(QDir::toNativeSeparators(folder)));
 }
 
 QSet<QString> CaptionPage::cardsPathSet() const {
@@ -396,70 +360,6 @@ void CaptionPage::updateActions() {
     m_scroll->setVisible(any);
     // With results on the page the drop zone shrinks to a strip; empty, it fills the page.
     m_dropZone->setMaximumHeight(any ? m_dropZone->sizeHint().height() : QWIDGETSIZE_MAX);
-}
-
-// ---- folder progress files ----
-
-QString CaptionPage::progressFilePath(const QString& folder) const {
-    const QByteArray hash = QCryptographicHash::hash(folder.toUtf8(), QCryptographicHash::Sha1).toHex().left(16);
-    return QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + QStringLiteral("/caption-progress/") +
-           QString::fromLatin1(hash) + QStringLiteral(".json");
-}
-
-void CaptionPage::saveFolderProgress(const QString& folder) {
-    FolderRun* run = m_folderRuns.value(folder);
-    if (!run) return;
-    QJsonArray results;
-    bool complete = true;
-    for (CaptionCard* card : m_cards) {
-        if (m_cardFolder.value(card->id()) != folder) continue;
-        if (card->state() != CaptionCard::State::Done && card->state() != CaptionCard::State::Failed) {
-            complete = false;
-            continue;
-        }
-        results.append(QJsonObject{{QStringLiteral("image"), card->path()},
-                                   {QStringLiteral("caption"), card->caption()},
-                                   {QStringLiteral("seconds"), card->seconds()},
-                                   {QStringLiteral("error"), card->error()}});
-    }
-    const QString file = progressFilePath(folder);
-    if (complete) {
-        // The folder is done: nothing to resume. Its results live on the page and in exports.
-        QFile::remove(file);
-        return;
-    }
-    const QJsonObject root{{QStringLiteral("folder"), folder},
-                           {QStringLiteral("model"), m_folder},
-                           {QStringLiteral("decoding"), decodingKey()},
-                           {QStringLiteral("results"), results}};
-    QDir().mkpath(QFileInfo(file).absolutePath());
-    QString error;
-    if (!writeFileAtomically(file, QJsonDocument(root).toJson(QJsonDocument::Compact), &error))
-        announce(tr("Could not save the folder's progress: %1").arg(error));
-}
-
-int CaptionPage::restoreFolderProgress(const QString& folder, const QStringList& images) {
-    QFile file(progressFilePath(folder));
-    if (!file.open(QIODevice::ReadOnly)) return 0;
-    const QJsonObject root = QJsonDocument::fromJson(file.readAll()).object();
-    // Results of another model or other decoding options are not this run's: caption afresh.
-    if (root.value(QStringLiteral("folder")).toString() != folder || root.value(QStringLiteral("model")).toString() != m_folder ||
-        root.value(QStringLiteral("decoding")).toString() != decodingKey())
-        return 0;
-    const QSet<QString> wanted(images.begin(), images.end());
-    const QSet<QString> present = cardsPathSet();
-    int restored = 0;
-    for (const QJsonValue& v : root.value(QStringLiteral("results")).toArray()) {
-        const QJsonObject r = v.toObject();
-        const QString image = r.value(QStringLiteral("image")).toString();
-        if (!wanted.contains(image) || present.contains(image)) continue;
-        CaptionCard* card = addCard(image);
-        m_cardFolder.insert(card->id(), folder);
-        card->setResult(r.value(QStringLiteral("caption")).toString(), r.value(QStringLiteral("seconds")).toDouble(),
-                        r.value(QStringLiteral("error")).toString(), true);
-        ++restored;
-    }
-    return restored;
 }
 
 } // namespace captioner::ui

@@ -116,7 +116,10 @@ protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
-    struct FolderRun;
+    struct FolderRun {
+        QString folder;
+        QStringList images; // as listed when it was added
+    };
 
     QWidget* buildSidePanel();
     QWidget* buildDropZone();
@@ -162,7 +165,7 @@ private:
     qint64 m_nextId = 1;
 
     QList<CaptionCard*> m_cards;
-    QHash<QString, FolderRun*> m_folderRuns; // by folder
+    QHash<QString, FolderRun> m_folderRuns; // by folder
     QHash<qint64, QString> m_cardFolder;      // card id → folder it came from
     QPointer<CaptionCard> m_lastFocused;
 
