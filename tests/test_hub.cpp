@@ -617,7 +617,10 @@ private slots:
         m_hub->log.clear();
         auto second = download(QStringLiteral("org/tiny-git"));
         QVERIFY2(second->errorString().isEmpty(), qPrintable(second->errorString()));
-        QCOMPARE(m_hub->logMatching(QStringLiteral("/cdn/")).join(QLatin1Char('\n')), QStringLiteral("GET /cdn/%1 auth=no range=bytes=100000-").arg(wBlob));
+        // Qt's HTTP stack may still resend the cut request once on its own (no Range, aborted by the client
+        // at once): only the ranged request counts here.
+        QCOMPARE(m_hub->logMatching(QStringLiteral("/cdn/")).filter(QStringLiteral("range=")),
+                 QStringList{QStringLiteral("GET /cdn/%1 auth=no range=bytes=100000-").arg(wBlob)});
         QCOMPARE(readAll(second->snapshotPath() + QStringLiteral("/model.safetensors")), m_weights);
         QVERIFY(!QFileInfo::exists(incomplete));
     }
@@ -801,13 +804,14 @@ private slots:
     void cliDownloadAndList() {
         const QString cli = QString::fromStdString(testsupport::binDir()) + QStringLiteral("/captioner");
         if (!QFileInfo::exists(cli)) QSKIP("the captioner CLI is not built");
-        auto run = [&](const QStringList& args) {
+        auto run = [&](const QStringList& args, const QString& token = QString()) {
             QProcess p;
             QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
             env.insert(QStringLiteral("HF_ENDPOINT"), m_hub->endpoint());
             env.insert(QStringLiteral("HF_HOME"), m_home.path());
             env.remove(QStringLiteral("HF_HUB_CACHE"));
             env.remove(QStringLiteral("HF_TOKEN"));
+            if (!token.isEmpty()) env.insert(QStringLiteral("HF_TOKEN"), token);
             p.setProcessEnvironment(env);
             QEventLoop loop; // the server answers from this thread's event loop: no blocking wait
             QObject::connect(&p, &QProcess::finished, &loop, &QEventLoop::quit);
@@ -833,6 +837,19 @@ private slots:
         QCOMPARE(err4.split(QLatin1Char('\n')).filter(QStringLiteral("error:")),
                  QStringList{QStringLiteral("captioner hub: error: model org/nothing not found (404): check the id and the type "
                                             "(--repo-type), or set HF_TOKEN if it is private (the Hub says: Repository not found)")});
+
+        // Push through the CLI: the token from HF_TOKEN, a model card written first, one commit.
+        QTemporaryDir folder;
+        testsupport::writeFile(folder.path().toStdString() + "/config.json", m_config.toStdString());
+        const auto [code5, out5, err5] = run({QStringLiteral("hub"), QStringLiteral("push"), folder.path(), QStringLiteral("me/cli-model"),
+                                              QStringLiteral("--base-model"), QStringLiteral("microsoft/git-base")}, QString::fromLatin1(kToken));
+        QVERIFY2(code5 == 0, qPrintable(err5));
+        const FakeRepo& pushed = m_hub->repos["models/me/cli-model"];
+        QCOMPARE(out5, QStringLiteral("pushed %1 to me/cli-model: commit %2 %3/me/cli-model/commit/%2\n").arg(folder.path(), pushed.commit, m_hub->endpoint()));
+        QCOMPARE(pushed.files.keys(), (QStringList{QStringLiteral("README.md"), QStringLiteral("config.json")}));
+        QCOMPARE(pushed.files[QStringLiteral("README.md")], readAll(folder.path() + QStringLiteral("/README.md")));
+        QVERIFY(pushed.files[QStringLiteral("README.md")].startsWith("---\nlibrary_name: transformers\nbase_model: microsoft/git-base\n"));
+        QVERIFY(!pushed.isPrivate);
     }
 };
 

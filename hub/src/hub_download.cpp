@@ -245,6 +245,14 @@ void HubDownload::sendGet(const QUrl& url, int redirects) {
     m_errorBody.clear();
     m_reply = m_nam->get(req);
     connect(m_reply, &QNetworkReply::readyRead, this, &HubDownload::onGetData);
+    // Qt's HTTP stack may resend a request whose connection dropped and deliver the body again from
+    // its start: the part already written stays, and the next download resumes from it.
+    connect(m_reply, &QNetworkReply::metaDataChanged, this, [this] {
+        if (m_writing)
+            fail(QStringLiteral("%1: the transfer stopped after %2 of %3 bytes (the connection was reset); the part is kept in %4 "
+                                "and the next download resumes from it")
+                     .arg(m_queue[m_index].path).arg(m_out.size()).arg(m_expectedSize).arg(m_incompletePath));
+    });
     connect(m_reply, &QNetworkReply::finished, this, [this, redirects] { onGetFinished(redirects); });
 }
 
