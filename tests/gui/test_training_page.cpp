@@ -179,11 +179,11 @@ private slots:
         std::fflush(stdout);
         QVERIFY2(worst < 100, qPrintable(QStringLiteral("worst event-loop gap %1 ms").arg(worst)));
 
-        // "Use for Captioning" hands the checkpoint to the Caption page.
+        // "Use for Captioning" hands the checkpoint to the Caption page (loaded in the background).
         checkpoints->setCurrentItem(newest);
         child<QPushButton>(page, "trainUseCheckpoint")->click();
         QCOMPARE(w.currentPage(), MainWindow::Page::Caption);
-        QCOMPARE(QDir(w.captionPage()->modelFolder()).absolutePath(), QDir(newestPath).absolutePath());
+        QTRY_COMPARE_WITH_TIMEOUT(QDir(w.captionPage()->modelFolder()).absolutePath(), QDir(newestPath).absolutePath(), 20000);
 
         // Exports: the CSV holds a header and one row per logged step; the PNG is an image.
         const QString csv = m_dir.filePath(QStringLiteral("metrics.csv"));
