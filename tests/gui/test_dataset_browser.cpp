@@ -220,6 +220,28 @@ private slots:
         QCOMPARE(again.model()->captions(0), QStringList{guitest::captions()[0]});
     }
 
+    // A Parquet dataset (a downloaded Hub repo) is browsed and reviewed but not edited: its captions
+    // live inside the file, so the editor is read-only and Save / Edit stay disabled.
+    void parquetDatasetIsReadOnly() {
+        DatasetPage page;
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        QVERIFY(openAndWait(page, QStringLiteral(CAPTIONER_FIXTURES_DIR "/parquet/hub_repo")));
+        QVERIFY(page.model()->rowCount() > 0);
+        page.selectRow(0);
+        QPlainTextEdit* editor = page.findChild<QPlainTextEdit*>(QStringLiteral("captionEditor"));
+        QVERIFY(editor->isReadOnly());
+        QVERIFY(editor->toolTip().contains(QStringLiteral("dataset convert")));
+        const QString before = editor->toPlainText();
+        editor->setFocus();
+        QTest::keyClicks(editor, QStringLiteral(" x"));
+        QCOMPARE(editor->toPlainText(), before);
+        QVERIFY(!page.hasUnsavedChanges());
+        QVERIFY(!action(page, "actionSave")->isEnabled());
+        QVERIFY(!action(page, "actionEditCaption")->isEnabled());
+        QVERIFY(action(page, "actionAccept")->isEnabled()); // review verdicts still work
+    }
+
     void openFailureKeepsWindowUsable() {
         QTemporaryDir dir; // empty: no dataset
         DatasetPage page;

@@ -105,10 +105,18 @@ QList<QAction*> DatasetPage::viewActions() const { return {m_focusSearchAction};
 
 void DatasetPage::updateActions() {
     const bool has = m_model->hasDataset();
-    m_saveAction->setEnabled(has && !m_saving && !m_undo->isClean());
-    for (QAction* a : {m_acceptAction, m_flagAction, m_nextAction, m_previousAction, m_usePreviousAction, m_editAction,
-                       m_exportAction, m_reviewModeAction, m_focusSearchAction})
+    // Parquet datasets are read-only (captions live inside the file): review still works, edits do not.
+    const bool editable = has && m_model->dataset().canSave();
+    m_saveAction->setEnabled(editable && !m_saving && !m_undo->isClean());
+    for (QAction* a : {m_acceptAction, m_flagAction, m_nextAction, m_previousAction, m_exportAction,
+                       m_reviewModeAction, m_focusSearchAction})
         a->setEnabled(has);
+    for (QAction* a : {m_usePreviousAction, m_editAction}) a->setEnabled(editable);
+    QPlainTextEdit* editor = m_detail->editor();
+    editor->setReadOnly(has && !editable);
+    editor->setToolTip(has && !editable ? tr("Read-only: captions inside a Parquet file cannot be changed here; "
+                                             "`captioner dataset convert` makes an editable copy")
+                                        : QString());
 }
 
 int DatasetPage::currentRow() const {

@@ -6,9 +6,9 @@
 #include "captioner/caption_search.h"
 #include "captioner/error.h"
 #include "captioner/image_io.h"
+#include "captioner/image_source.h"
 #include "captioner/review_store.h"
 
-#include <QFileInfo>
 #include <QKeyEvent>
 #include <QLabel>
 #include <QListWidget>
@@ -28,8 +28,9 @@ ImageFacts loadFacts(int row, const QString& path, const QString& split) {
     out.row = row;
     const std::string p = path.toStdString();
     QStringList facts;
-    facts << QLocale().formattedDataSize(QFileInfo(path).size());
     try {
+        // A Parquet row's image is no file of its own: the core knows its size.
+        facts << QLocale().formattedDataSize(qint64(captioner::imageByteSize(p)));
         const captioner::ImageInfo info = captioner::probeImage(p);
         facts << DetailPane::tr("%1 × %2 px").arg(info.width).arg(info.height)
               << QString::fromStdString(info.format).toUpper()

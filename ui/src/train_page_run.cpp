@@ -1,6 +1,9 @@
 // TrainPage: what the training events do to the page (charts, progress, samples, checkpoints, log).
 #include "captioner_ui/train_page.h"
 
+#include "captioner/error.h"
+#include "captioner/image_io.h"
+
 #include "training_charts.h"
 #include "training_form.h"
 #include "training_types.h"
@@ -8,7 +11,6 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
-#include <QImageReader>
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QProgressBar>
@@ -127,12 +129,14 @@ void TrainPage::addSamples(const TrainingUpdate& u) {
     auto* group = new QTreeWidgetItem(m_samples, {tr("Step %1").arg(u.step), tr("WER %1").arg(formatMetric(u.evalWer))});
     for (const SampleCaption& s : u.samples) {
         auto* item = new QTreeWidgetItem(group, {QFileInfo(s.imagePath).fileName(), s.prediction, s.reference});
-        QImageReader reader(s.imagePath);
-        reader.setAutoTransform(true);
-        const QSize size = reader.size();
-        if (size.isValid() && (size.width() > 128 || size.height() > 128)) reader.setScaledSize(size.scaled(128, 128, Qt::KeepAspectRatio));
-        const QImage image = reader.read();
-        if (!image.isNull()) item->setIcon(0, QIcon(QPixmap::fromImage(image)));
+        // Through the core's decoder: it reads every format training does, Parquet rows included.
+        try {
+            const cv::Mat rgb = captioner::decodeThumbnailRgb(s.imagePath.toStdString(), 128);
+            const QImage image(rgb.data, rgb.cols, rgb.rows, int(rgb.step), QImage::Format_RGB888);
+            item->setIcon(0, QIcon(QPixmap::fromImage(image.copy())));
+        } catch (const captioner::Error&) {
+            // No icon: the row still shows the file name and both captions.
+        }
         item->setToolTip(0, QDir::toNativeSeparators(s.imagePath));
         const bool exact = s.prediction.trimmed().compare(s.reference.trimmed(), Qt::CaseInsensitive) == 0;
         item->setForeground(1, exact ? QColor(0, 120, 0) : QColor(170, 60, 0));
