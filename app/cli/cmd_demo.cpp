@@ -3,9 +3,6 @@
 #include "command.h"
 #include "training_output.h"
 
-#include "captioner/checkpoint.h"
-#include "captioner/dataset.h"
-#include "captioner/dataset_split.h"
 #include "captioner/demo_model.h"
 #include "captioner/error.h"
 #include "captioner/evaluation.h"
@@ -20,29 +17,10 @@
 
 namespace {
 
-struct Measured {
-    captioner::EvalResult eval;
-    captioner::DemoCaptionAccuracy accuracy;
-};
+using Measured = captioner::DemoEvaluation;
 
 Measured measure(const std::string& modelDir, const captioner::DemoRecipe& recipe, int samples) {
-    auto ck = captioner::loadCheckpoint(modelDir);
-    const auto dataset = captioner::CaptionDataset::open(captioner::demoPaths(recipe.dir).data);
-    const auto split = captioner::splitDataset(dataset, 0.1, recipe.seed);
-    const auto examples = captioner::evalExamplesFor(dataset, split.test);
-    captioner::EvalOptions eo;
-    eo.batchSize = 64;
-    eo.maxLength = 50;
-    eo.sampleCount = static_cast<int>(examples.size()); // all, for the accuracy breakdown
-    eo.workers = recipe.workers;
-    Measured m;
-    m.eval = captioner::evaluateCheckpoint(ck, examples, eo);
-    std::vector<std::string> predictions, references;
-    for (const auto& s : m.eval.samples) {
-        predictions.push_back(s.prediction);
-        references.push_back(s.reference);
-    }
-    m.accuracy = captioner::demoCaptionAccuracy(predictions, references);
+    Measured m = captioner::evaluateDemoModel(modelDir, recipe);
     m.eval.samples.resize(std::min<size_t>(m.eval.samples.size(), static_cast<size_t>(samples)));
     return m;
 }

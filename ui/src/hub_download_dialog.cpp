@@ -2,6 +2,8 @@
 // then Open (the Dataset page for a dataset, the Caption page for a model).
 #include "captioner_ui/hub_dialogs.h"
 
+#include "hub_dialog_util.h"
+
 #include "captioner_hub/hub_download.h"
 
 #include <QCheckBox>
@@ -19,14 +21,7 @@
 
 namespace captioner::ui {
 
-namespace {
-void describe(QWidget* w, const QString& objectName, const QString& name, const QString& description) {
-    w->setObjectName(objectName);
-    w->setAccessibleName(name);
-    w->setAccessibleDescription(description);
-    w->setToolTip(description);
-}
-} // namespace
+using hubui::describe;
 
 HubDownloadDialog::HubDownloadDialog(QWidget* parent) : QDialog(parent), m_job(new HubJobThread(this)) {
     hub::useProxiesFromEnvironment();
@@ -132,10 +127,7 @@ void HubDownloadDialog::startDownload() {
     auto* job = new hub::HubDownload(hub::HubSettings::fromEnvironment(), o);
     connect(job, &hub::HubDownload::status, this, [this](const QString& text) { m_log->appendPlainText(text); });
     connect(job, &hub::HubDownload::progress, this, [this](qint64 done, qint64 total, const QString& file) {
-        m_progress->setValue(total > 0 ? static_cast<int>(done * 1000 / total) : 0);
-        const QLocale c = QLocale::c();
-        m_progress->setFormat(tr("%1 of %2 — %3").arg(c.formattedDataSize(done, 1, QLocale::DataSizeSIFormat),
-                                                      c.formattedDataSize(total, 1, QLocale::DataSizeSIFormat), file));
+        hubui::showTransferProgress(m_progress, done, total, file);
     });
     // Connected before run(): this handler runs before the worker thread is told to quit, so the job
     // is still alive when its results are read.

@@ -2,6 +2,8 @@
 // commit message, the model card that will be written (or the folder's own README.md), progress.
 #include "captioner_ui/hub_dialogs.h"
 
+#include "hub_dialog_util.h"
+
 #include "captioner/error.h"
 #include "captioner/model_card.h"
 #include "captioner_hub/hub_push.h"
@@ -22,14 +24,7 @@
 
 namespace captioner::ui {
 
-namespace {
-void describe(QWidget* w, const QString& objectName, const QString& name, const QString& description) {
-    w->setObjectName(objectName);
-    w->setAccessibleName(name);
-    w->setAccessibleDescription(description);
-    w->setToolTip(description);
-}
-} // namespace
+using hubui::describe;
 
 HubPushDialog::HubPushDialog(const QString& folder, QWidget* parent) : QDialog(parent), m_folder(folder), m_job(new HubJobThread(this)) {
     hub::useProxiesFromEnvironment();
@@ -150,10 +145,7 @@ void HubPushDialog::startPush() {
     auto* job = new hub::HubPush(hub::HubSettings::fromEnvironment(), o);
     connect(job, &hub::HubPush::status, this, [this](const QString& text) { m_log->appendPlainText(text); });
     connect(job, &hub::HubPush::progress, this, [this](qint64 done, qint64 total, const QString& file) {
-        m_progress->setValue(total > 0 ? static_cast<int>(done * 1000 / total) : 0);
-        const QLocale c = QLocale::c();
-        m_progress->setFormat(tr("%1 of %2 — %3").arg(c.formattedDataSize(done, 1, QLocale::DataSizeSIFormat),
-                                                      c.formattedDataSize(total, 1, QLocale::DataSizeSIFormat), file));
+        hubui::showTransferProgress(m_progress, done, total, file);
     });
     // Connected before run(): the job is still alive when this reads its results.
     connect(job, &hub::HubPush::finished, this, [this, job](bool ok) {

@@ -5,6 +5,7 @@
 // it headless and the desktop app uses it so that captioning works on a fresh install.
 // Layout of the demo folder: data/ (the dataset), base-model/ (untrained), model/ (the training
 // output: checkpoint-N/ folders, the best model at its root).
+#include "captioner/evaluation.h"
 #include "captioner/trainer.h"
 
 #include <cstdint>
@@ -53,5 +54,14 @@ struct DemoCaptionAccuracy {
 };
 DemoCaptionAccuracy demoCaptionAccuracy(const std::vector<std::string>& predictions,
                                         const std::vector<std::string>& references);
+
+// A model's generated captions (greedy, max_length 50) for every held-out image of the demo split
+// (the 10% the recipe's seed keeps out of training), with the per-part accuracy: what `captioner
+// demo` prints before and after training.
+struct DemoEvaluation {
+    EvalResult eval; // every held-out image's sample is kept
+    DemoCaptionAccuracy accuracy;
+};
+DemoEvaluation evaluateDemoModel(const std::string& modelDir, const DemoRecipe& recipe);
 
 } // namespace captioner

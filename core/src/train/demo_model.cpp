@@ -164,4 +164,25 @@ DemoCaptionAccuracy demoCaptionAccuracy(const std::vector<std::string>& predicti
     return a;
 }
 
+DemoEvaluation evaluateDemoModel(const std::string& modelDir, const DemoRecipe& recipe) {
+    auto ck = loadCheckpoint(modelDir);
+    const auto dataset = CaptionDataset::open(demoPaths(recipe.dir).data);
+    const auto split = splitDataset(dataset, 0.1, recipe.seed);
+    const auto examples = evalExamplesFor(dataset, split.test);
+    EvalOptions eo;
+    eo.batchSize = 64;
+    eo.maxLength = 50;
+    eo.sampleCount = static_cast<int>(examples.size()); // all, for the accuracy breakdown
+    eo.workers = recipe.workers;
+    DemoEvaluation d;
+    d.eval = evaluateCheckpoint(ck, examples, eo);
+    std::vector<std::string> predictions, references;
+    for (const auto& s : d.eval.samples) {
+        predictions.push_back(s.prediction);
+        references.push_back(s.reference);
+    }
+    d.accuracy = demoCaptionAccuracy(predictions, references);
+    return d;
+}
+
 } // namespace captioner
