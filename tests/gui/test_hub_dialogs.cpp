@@ -13,6 +13,7 @@
 #include <QDir>
 #include <QFile>
 #include <QLabel>
+#include <QMenu>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -132,6 +133,37 @@ private slots:
         QCOMPARE(open.size(), 1);
         QCOMPARE(open[0][0].toString(), cache + QStringLiteral("/datasets--org--shapes/snapshots/") + QString::fromLatin1(kCommit));
         QCOMPARE(open[0][1].toBool(), true);
+    }
+
+    // The model and dataset pickers (the Model panel's and File › Recent menus) offer the cache too:
+    // one action per repo, models only with a config.json, opening the snapshot folder.
+    void pickerMenusOfferCachedRepos() {
+        const QString cache = m_home.path() + QStringLiteral("/hub");
+        addCachedRepo(cache, HubRepoType::Model, "org/tiny", kConfig, QStringLiteral("config.json"));
+        addCachedRepo(cache, HubRepoType::Model, "org/no-config", "x", QStringLiteral("weights.bin"));
+        addCachedRepo(cache, HubRepoType::Dataset, "org/shapes", "a,b\n", QStringLiteral("data/train.csv"));
+        QList<QPair<QString, bool>> opened;
+        auto record = [&opened](const QString& path, bool isModel) { opened.append({path, isModel}); };
+        QMenu models;
+        QCOMPARE(addHubCacheActions(&models, true, false, record), 1);
+        QStringList texts;
+        for (QAction* a : models.actions()) texts << (a->isSeparator() ? QStringLiteral("[%1]").arg(a->text()) : a->text());
+        QCOMPARE(texts, (QStringList{QStringLiteral("[Hugging Face cache: models]"), QStringLiteral("org/tiny · main")}));
+        models.actions().last()->trigger();
+        QCOMPARE(opened.size(), 1);
+        QCOMPARE(opened[0].first, cache + QStringLiteral("/models--org--tiny/snapshots/") + QString::fromLatin1(kCommit));
+        QCOMPARE(opened[0].second, true);
+
+        QMenu both;
+        QCOMPARE(addHubCacheActions(&both, true, true, record), 2);
+        both.actions().last()->trigger();
+        QCOMPARE(opened.last().first, cache + QStringLiteral("/datasets--org--shapes/snapshots/") + QString::fromLatin1(kCommit));
+        QCOMPARE(opened.last().second, false);
+
+        QDir(cache).removeRecursively();
+        QMenu empty;
+        QCOMPARE(addHubCacheActions(&empty, true, true, record), 0);
+        QVERIFY(empty.actions().isEmpty());
     }
 
     void downloadDialogFetchesAndOpens() {

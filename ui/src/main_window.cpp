@@ -168,6 +168,8 @@ void MainWindow::createActions() {
     hubCache->setStatusTip(tr("Models and datasets already downloaded, also by Python's huggingface_hub"));
     m_recentMenu = file->addMenu(tr("&Recent"));
     m_recentMenu->setObjectName(QStringLiteral("menuRecent"));
+    // Rebuilt on opening too: the Hugging Face cache can change behind our back (Python downloads).
+    connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::rebuildRecentMenu);
     rebuildRecentMenu();
     file->addSeparator();
     const QList<QAction*> editActions = m_datasetPage->editActions();
@@ -372,10 +374,11 @@ void MainWindow::rebuildRecentMenu() {
             action->setEnabled(false);
         }
     }
-    if (recent.isEmpty()) {
-        m_recentMenu->addAction(tr("No recent folders"))->setEnabled(false);
-        return;
-    }
+    if (recent.isEmpty()) m_recentMenu->addAction(tr("No recent folders"))->setEnabled(false);
+    // What the shared Hugging Face cache holds (downloaded here or by Python tools).
+    addHubCacheActions(m_recentMenu, true, true,
+                       [this](const QString& snapshot, bool isModel) { isModel ? openModel(snapshot) : openDataset(snapshot); });
+    if (recent.isEmpty()) return;
     m_recentMenu->addSeparator();
     m_recentMenu->addAction(tr("&Clear Recent"), this, [this] {
         AppSettings::clearRecent();

@@ -1,5 +1,7 @@
 #include "captioner_ui/model_panel.h"
 
+#include "captioner_ui/hub_dialogs.h"
+
 #include "captioner_ui/model_manager.h"
 
 #include <QAccessible>
@@ -123,6 +125,7 @@ ModelPanel::ModelPanel(ModelManager* manager, QWidget* parent)
     m_recent->setAccessibleDescription(tr("Open one of the models opened before"));
     m_recent->setMenu(m_recentMenu);
     m_recentMenu->setObjectName(QStringLiteral("modelRecentMenu"));
+    connect(m_recentMenu, &QMenu::aboutToShow, this, &ModelPanel::rebuildRecentMenu);
 
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(m_open);
@@ -199,7 +202,10 @@ void ModelPanel::rebuildRecentMenu() {
         connect(action, &QAction::triggered, m_manager, [this, folder] { m_manager->open(folder); });
     }
     if (recent.isEmpty()) m_recentMenu->addAction(tr("No recent models"))->setEnabled(false);
-    m_recent->setEnabled(!recent.isEmpty());
+    // Models Python's huggingface_hub (or File › Download from Hugging Face) put in the shared cache.
+    const int cached = addHubCacheActions(m_recentMenu, true, false,
+                                          [this](const QString& snapshot, bool) { m_manager->open(snapshot); });
+    m_recent->setEnabled(!recent.isEmpty() || cached > 0);
 }
 
 void ModelPanel::showBusy(bool busy) {
@@ -207,7 +213,7 @@ void ModelPanel::showBusy(bool busy) {
     m_cancel->setVisible(busy);
     m_status->setVisible(busy || !m_status->text().isEmpty());
     m_open->setEnabled(!m_manager->isPreparingDemo());
-    m_recent->setEnabled(!m_manager->isPreparingDemo() && !ModelManager::recentModels().isEmpty());
+    m_recent->setEnabled(!m_manager->isPreparingDemo() && m_recentMenu->actions().size() > 1);
 }
 
 void ModelPanel::updateDemoOffer() {

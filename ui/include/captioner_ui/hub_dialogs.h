@@ -18,7 +18,16 @@ class QPushButton;
 class QThread;
 class QTreeWidget;
 
+class QMenu;
+
 namespace captioner::ui {
+
+// Adds what the Hugging Face cache holds (the folder Python's huggingface_hub shares) to a picker
+// menu: a section per kind with one action per cached repository ("org/name · revision"), opening its
+// preferred snapshot (main, else the newest). Models are listed only when the snapshot has a
+// config.json. wantModels / wantDatasets choose the kinds. Returns how many actions it added.
+int addHubCacheActions(QMenu* menu, bool wantModels, bool wantDatasets,
+                       const std::function<void(const QString& snapshot, bool isModel)>& open);
 
 // Runs a hub job (HubDownload, HubPush) on its own thread and reports its end; cancels and joins it
 // when destroyed. The job's other signals are connected by the caller (they arrive queued).
