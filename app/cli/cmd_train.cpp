@@ -101,7 +101,7 @@ namespace {
 CommandRegistrar reg({"train", "Fine-tune a GIT checkpoint on a caption dataset (Hugging Face guide's recipe)",
     [](ArgParser& p) {
         p.addOption("model", "DIR", "GIT checkpoint folder to start from");
-        p.addOption("data", "PATH", "Dataset folder or caption file (imagefolder, sidecar, Flickr, COCO)");
+        p.addOption("data", "PATH", "Dataset folder or caption file (imagefolder, sidecar, Flickr, COCO, Parquet)");
         p.addOption("out", "DIR", "Output folder: checkpoint-N/ folders and, at the end, the best model");
         p.addFlag("resume", "Continue from the newest complete checkpoint in --out");
         p.addFlag("json", "Print every event as a JSON line on stdout");
