@@ -12,8 +12,9 @@ namespace captioner::ui {
 
 int addHubCacheActions(QMenu* menu, bool wantModels, bool wantDatasets,
                        const std::function<void(const QString& snapshot, bool isModel)>& open) {
-    // A directory walk of the cache's repo folders: milliseconds for the few dozen repos a cache holds.
-    const auto repos = scanHfCache(hfHubCacheDir());
+    // Refs and snapshot folders only (no walk through blobs or snapshot files): this runs on the UI
+    // thread each time a picker menu opens.
+    const auto repos = scanHfCache(hfHubCacheDir(), false);
     int added = 0;
     for (const bool models : {true, false}) {
         if (models ? !wantModels : !wantDatasets) continue;

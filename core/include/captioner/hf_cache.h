@@ -59,8 +59,10 @@ struct HfCachedRepo {
 };
 
 // Every repository folder in cacheDir (missing folder: empty list). Folders that do not follow the
-// layout are skipped; nothing here throws for a damaged entry.
-std::vector<HfCachedRepo> scanHfCache(const std::string& cacheDir);
+// layout are skipped; nothing here throws for a damaged entry. With listFiles false only refs and
+// snapshot folders are read (no blob sizes, no snapshot file lists, so sizeOnDisk, files and bytes
+// stay empty): a few stats per repository, cheap enough to fill a menu on the UI thread.
+std::vector<HfCachedRepo> scanHfCache(const std::string& cacheDir, bool listFiles = true);
 
 // The snapshot folder for a revision (a ref name such as "main", or a commit hash), or "" when the
 // cache does not hold it.

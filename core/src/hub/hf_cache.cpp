@@ -164,7 +164,7 @@ const HfCachedSnapshot* HfCachedRepo::preferredSnapshot() const {
     return snapshots.empty() ? nullptr : &snapshots.front();
 }
 
-std::vector<HfCachedRepo> scanHfCache(const std::string& cacheDir) {
+std::vector<HfCachedRepo> scanHfCache(const std::string& cacheDir, bool listFiles) {
     std::vector<HfCachedRepo> repos;
     std::error_code ec;
     if (!fs::is_directory(cacheDir, ec)) return repos;
@@ -188,7 +188,7 @@ std::vector<HfCachedRepo> scanHfCache(const std::string& cacheDir) {
                     repo.refs[r->path().lexically_relative(refsDir).generic_string()] = trim(readSmallFile(r->path()));
         ec.clear();
         const fs::path blobs = it->path() / "blobs";
-        if (fs::is_directory(blobs, ec))
+        if (listFiles && fs::is_directory(blobs, ec))
             for (fs::directory_iterator b(blobs, ec), bend; !ec && b != bend; b.increment(ec)) {
                 const std::string bn = b->path().filename().string();
                 if (bn.size() > 11 && bn.compare(bn.size() - 11, 11, ".incomplete") == 0) continue;
@@ -204,13 +204,14 @@ std::vector<HfCachedRepo> scanHfCache(const std::string& cacheDir) {
                 HfCachedSnapshot snap;
                 snap.commit = s->path().filename().string();
                 snap.path = s->path().string();
-                for (fs::recursive_directory_iterator f(s->path(), ec), fend; !ec && f != fend; f.increment(ec)) {
-                    std::error_code fec;
-                    // is_regular_file follows the symlink: a link whose blob is missing is not a file here.
-                    if (!fs::is_regular_file(f->path(), fec)) continue;
-                    snap.files.push_back(f->path().lexically_relative(s->path()).generic_string());
-                    snap.bytes += static_cast<int64_t>(fs::file_size(f->path(), fec));
-                }
+                if (listFiles)
+                    for (fs::recursive_directory_iterator f(s->path(), ec), fend; !ec && f != fend; f.increment(ec)) {
+                        std::error_code fec;
+                        // is_regular_file follows the symlink: a link whose blob is missing is not a file here.
+                        if (!fs::is_regular_file(f->path(), fec)) continue;
+                        snap.files.push_back(f->path().lexically_relative(s->path()).generic_string());
+                        snap.bytes += static_cast<int64_t>(fs::file_size(f->path(), fec));
+                    }
                 ec.clear();
                 std::sort(snap.files.begin(), snap.files.end());
                 for (const auto& [ref, commit] : repo.refs)
