@@ -4,6 +4,7 @@
 
 #include "captioner_ui/caption_page.h"
 
+#include "accessible.h"
 #include "caption_worker.h"
 #include "captioner_ui/app_settings.h"
 #include "captioner_ui/caption_card.h"
@@ -52,12 +53,6 @@ CaptionPage::TestHooks& testHooks() {
     return hooks;
 }
 
-template <typename W> W* described(W* w, const QString& name, const QString& description) {
-    w->setAccessibleName(name);
-    w->setAccessibleDescription(description);
-    w->setToolTip(description);
-    return w;
-}
 } // namespace
 
 void CaptionPage::setTestHooks(TestHooks hooks) { testHooks() = std::move(hooks); }

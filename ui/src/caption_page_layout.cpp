@@ -4,6 +4,7 @@
 
 #include "captioner_ui/caption_page.h"
 
+#include "accessible.h"
 #include "caption_worker.h"
 #include "captioner_ui/app_settings.h"
 #include "captioner_ui/caption_card.h"
@@ -45,15 +46,6 @@
 #include <initializer_list>
 
 namespace captioner::ui {
-
-namespace {
-template <typename W> W* described(W* w, const QString& name, const QString& description) {
-    w->setAccessibleName(name);
-    w->setAccessibleDescription(description);
-    w->setToolTip(description);
-    return w;
-}
-} // namespace
 
 QWidget* CaptionPage::buildDropZone() {
     auto* zone = new QFrame(this);

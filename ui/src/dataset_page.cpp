@@ -1,5 +1,7 @@
 #include "captioner_ui/dataset_page.h"
 
+#include "accessible.h"
+
 #include "captioner_ui/dataset_filter_model.h"
 #include "captioner_ui/dataset_loader.h"
 #include "captioner_ui/dataset_model.h"
@@ -48,12 +50,6 @@ QString droppedFolder(const QMimeData* mime) {
     return {};
 }
 
-template <typename W> W* named(W* w, const QString& name, const QString& description) {
-    w->setAccessibleName(name);
-    w->setAccessibleDescription(description);
-    w->setToolTip(description);
-    return w;
-}
 } // namespace
 
 DatasetPage::DatasetPage(QWidget* parent)
@@ -88,9 +84,9 @@ DatasetPage::DatasetPage(QWidget* parent)
     m_loadingLabel->setAlignment(Qt::AlignCenter);
     m_loadingLabel->setWordWrap(true);
     loadingLayout->addWidget(m_loadingLabel);
-    named(m_loadingBar, tr("Opening progress"), tr("How far opening the dataset has come"));
+    described(m_loadingBar, tr("Opening progress"), tr("How far opening the dataset has come"));
     loadingLayout->addWidget(m_loadingBar);
-    auto* cancel = named(new QPushButton(tr("Cancel"), m_loading), tr("Cancel"), tr("Stop opening this dataset"));
+    auto* cancel = described(new QPushButton(tr("Cancel"), m_loading), tr("Cancel"), tr("Stop opening this dataset"));
     cancel->setObjectName(QStringLiteral("cancelOpen"));
     connect(cancel, &QPushButton::clicked, m_loader, &DatasetLoader::cancel);
     loadingLayout->addWidget(cancel, 0, Qt::AlignCenter);
@@ -108,7 +104,7 @@ DatasetPage::DatasetPage(QWidget* parent)
     m_view->setItemDelegate(m_delegate);
     m_view->setModel(m_filter);
     m_view->viewport()->installEventFilter(this);
-    named(m_view, tr("Dataset images"),
+    described(m_view, tr("Dataset images"),
           tr("Images of the dataset with their captions; arrow keys move, the detail pane shows the selected one"));
     connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this, &DatasetPage::onCurrentChanged);
 
@@ -133,9 +129,9 @@ DatasetPage::DatasetPage(QWidget* parent)
     m_problems->setWordWrap(true);
     m_problems->setTextFormat(Qt::RichText);
     m_problems->setTextInteractionFlags(Qt::LinksAccessibleByKeyboard | Qt::LinksAccessibleByMouse);
-    named(m_problems, tr("Dataset problems"), tr("Problems found in the dataset; activate the link to list them"));
+    described(m_problems, tr("Dataset problems"), tr("Problems found in the dataset; activate the link to list them"));
     connect(m_problems, &QLabel::linkActivated, this, [this] { m_show->setCurrentIndex(int(DatasetFilterModel::Show::Problems)); });
-    named(m_reportBar, tr("Image check progress"), tr("Images checked for problems so far"));
+    described(m_reportBar, tr("Image check progress"), tr("Images checked for problems so far"));
     m_reportBar->setObjectName(QStringLiteral("reportProgress"));
     m_reportBar->setMaximumHeight(m_reportBar->sizeHint().height());
     m_reportBar->hide();
@@ -213,27 +209,27 @@ QWidget* DatasetPage::buildToolbar() {
     m_search->setObjectName(QStringLiteral("searchBox"));
     m_search->setClearButtonEnabled(true);
     m_search->setPlaceholderText(tr("Search captions and file names (Ctrl+F)"));
-    named(m_search, tr("Search"), tr("Shows only images whose captions or file names contain every word typed"));
+    described(m_search, tr("Search"), tr("Shows only images whose captions or file names contain every word typed"));
     connect(m_search, &QLineEdit::textChanged, this, &DatasetPage::applyFilter);
     m_wholeWords->setObjectName(QStringLiteral("wholeWords"));
-    named(m_wholeWords, tr("Whole words"), tr("Match search words only as whole words"));
+    described(m_wholeWords, tr("Whole words"), tr("Match search words only as whole words"));
     connect(m_wholeWords, &QCheckBox::toggled, this, &DatasetPage::applyFilter);
 
     m_show->setObjectName(QStringLiteral("showFilter"));
     m_show->addItems({tr("All images"), tr("Problems"), tr("Unreadable images"), tr("Missing captions"),
                       tr("Captions over 125 characters"), tr("Not reviewed"), tr("Accepted"), tr("Edited"), tr("Flagged")});
-    named(m_show, tr("Show"), tr("Which images the grid shows"));
+    described(m_show, tr("Show"), tr("Which images the grid shows"));
     connect(m_show, &QComboBox::currentIndexChanged, this, &DatasetPage::applyFilter);
-    named(m_show->view(), tr("Show choices"), tr("Kinds of images the grid can show"));
+    described(m_show->view(), tr("Show choices"), tr("Kinds of images the grid can show"));
     auto* showLabel = new QLabel(tr("S&how:"), bar);
     showLabel->setBuddy(m_show);
 
     m_sort->setObjectName(QStringLiteral("sortOrder"));
     m_sort->addItems({tr("Dataset order"), tr("Name"), tr("Caption length"), tr("Review status")});
-    named(m_sort, tr("Sort by"), tr("Order of the images in the grid"));
+    described(m_sort, tr("Sort by"), tr("Order of the images in the grid"));
     connect(m_sort, &QComboBox::currentIndexChanged, this,
             [this](int i) { m_filter->setSortKey(static_cast<DatasetFilterModel::SortKey>(i)); });
-    named(m_sort->view(), tr("Sort choices"), tr("Orders the grid can use"));
+    described(m_sort->view(), tr("Sort choices"), tr("Orders the grid can use"));
     auto* sortLabel = new QLabel(tr("S&ort:"), bar);
     sortLabel->setBuddy(m_sort);
 
@@ -242,7 +238,7 @@ QWidget* DatasetPage::buildToolbar() {
     m_size->setSingleStep(kThumbStep);
     m_size->setPageStep(2 * kThumbStep);
     m_size->setMaximumWidth(160);
-    named(m_size, tr("Thumbnail size"), tr("Size of the images in the grid; Ctrl+mouse wheel over the grid too"));
+    described(m_size, tr("Thumbnail size"), tr("Size of the images in the grid; Ctrl+mouse wheel over the grid too"));
     connect(m_size, &QSlider::valueChanged, this, &DatasetPage::setThumbnailSize);
     auto* sizeLabel = new QLabel(tr("Si&ze:"), bar);
     sizeLabel->setBuddy(m_size);

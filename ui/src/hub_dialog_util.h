@@ -1,5 +1,7 @@
 #pragma once
 // Pieces the Hub dialogs share: accessible naming of a control and the transfer progress text.
+#include "accessible.h"
+
 #include <QLocale>
 #include <QProgressBar>
 #include <QString>
@@ -9,9 +11,7 @@ namespace captioner::ui::hubui {
 
 inline void describe(QWidget* w, const QString& objectName, const QString& name, const QString& description) {
     w->setObjectName(objectName);
-    w->setAccessibleName(name);
-    w->setAccessibleDescription(description);
-    w->setToolTip(description);
+    described(w, name, description);
 }
 
 // "1.2 MB of 440 MB — model.safetensors" on a 0..1000 bar.

@@ -2,6 +2,8 @@
 
 #include "captioner_ui/settings_dialog.h"
 
+#include "accessible.h"
+
 #include "captioner_ui/app_settings.h"
 #include "captioner_ui/model_manager.h"
 #include "captioner_ui/theme.h"
@@ -20,12 +22,6 @@
 namespace captioner::ui {
 
 namespace {
-
-void describe(QWidget* w, const QString& name, const QString& description) {
-    w->setAccessibleName(name);
-    w->setAccessibleDescription(description);
-    w->setToolTip(description);
-}
 
 QLabel* buddyLabel(const QString& text, QWidget* buddy, QWidget* parent) {
     auto* label = new QLabel(text, parent);
@@ -50,7 +46,7 @@ SettingsDialog::SettingsDialog(QWidget* parent)
     m_threads->setObjectName(QStringLiteral("settingsThreads"));
     m_threads->setRange(0, qMax(256, cores));
     m_threads->setSpecialValueText(tr("All cores (%1)").arg(cores));
-    describe(m_threads, tr("Threads"),
+    described(m_threads, tr("Threads"),
              tr("LibTorch threads for captioning and training; 0 uses all %1 cores. Applies at once.").arg(cores));
 
     m_device->setObjectName(QStringLiteral("settingsDevice"));
@@ -67,27 +63,27 @@ SettingsDialog::SettingsDialog(QWidget* parent)
     } else {
         m_deviceNote->setText(tr("The model is loaded again on the new device when it changes."));
     }
-    describe(m_device, tr("Device"),
+    described(m_device, tr("Device"),
              tr("Where models run: automatic, CPU or CUDA. %1").arg(m_deviceNote->text()));
 
     // Decoding
     m_decoding->setObjectName(QStringLiteral("settingsDecoding"));
     m_decoding->addItem(tr("Greedy"), false);
     m_decoding->addItem(tr("Beam search"), true);
-    describe(m_decoding, tr("Decoding"),
+    described(m_decoding, tr("Decoding"),
              tr("Greedy picks the likeliest word at each step; beam search keeps several candidate captions"));
     m_beams->setObjectName(QStringLiteral("settingsBeams"));
     m_beams->setRange(2, 16);
-    describe(m_beams, tr("Beams"), tr("Candidate captions kept by beam search (2 to 16)"));
+    described(m_beams, tr("Beams"), tr("Candidate captions kept by beam search (2 to 16)"));
     m_maxLength->setObjectName(QStringLiteral("settingsMaxLength"));
     m_maxLength->setRange(2, 512);
     m_maxLength->setSuffix(tr(" tokens"));
-    describe(m_maxLength, tr("Maximum length"), tr("Longest caption in tokens, the start token included (2 to 512)"));
+    described(m_maxLength, tr("Maximum length"), tr("Longest caption in tokens, the start token included (2 to 512)"));
     m_lengthPenalty->setObjectName(QStringLiteral("settingsLengthPenalty"));
     m_lengthPenalty->setRange(-10.0, 10.0);
     m_lengthPenalty->setSingleStep(0.1);
     m_lengthPenalty->setDecimals(2);
-    describe(m_lengthPenalty, tr("Length penalty"),
+    described(m_lengthPenalty, tr("Length penalty"),
              tr("Beam search scores a caption by its log-probability over length to this power: above 1 favours "
                 "longer captions, below 1 shorter ones"));
     connect(m_decoding, &QComboBox::currentIndexChanged, this, &SettingsDialog::updateDecodingControls);
@@ -97,10 +93,10 @@ SettingsDialog::SettingsDialog(QWidget* parent)
     m_thumbnailSize->setRange(64, 256);
     m_thumbnailSize->setSingleStep(16);
     m_thumbnailSize->setSuffix(tr(" px"));
-    describe(m_thumbnailSize, tr("Thumbnail size"), tr("Edge of thumbnails in the dataset grid and on caption cards (64 to 256 pixels)"));
+    described(m_thumbnailSize, tr("Thumbnail size"), tr("Edge of thumbnails in the dataset grid and on caption cards (64 to 256 pixels)"));
     m_theme->setObjectName(QStringLiteral("settingsTheme"));
     for (const QString& name : themeNames()) m_theme->addItem(themeDisplayName(name), name);
-    describe(m_theme, tr("Theme"), tr("Colours of the app: the system's, light, dark or high contrast"));
+    described(m_theme, tr("Theme"), tr("Colours of the app: the system's, light, dark or high contrast"));
 
     auto* performance = new QGroupBox(tr("Performance"), this);
     auto* performanceForm = new QFormLayout(performance);
@@ -128,10 +124,10 @@ SettingsDialog::SettingsDialog(QWidget* parent)
     cancel->setObjectName(QStringLiteral("settingsCancel"));
     applyButton->setObjectName(QStringLiteral("settingsApply"));
     defaults->setObjectName(QStringLiteral("settingsDefaults"));
-    describe(ok, tr("OK"), tr("Save and apply the preferences, then close"));
-    describe(cancel, tr("Cancel"), tr("Close without saving the changes not yet applied"));
-    describe(applyButton, tr("Apply"), tr("Save and apply the preferences, keeping this dialog open"));
-    describe(defaults, tr("Restore Defaults"), tr("Show the default values; OK or Apply saves them"));
+    described(ok, tr("OK"), tr("Save and apply the preferences, then close"));
+    described(cancel, tr("Cancel"), tr("Close without saving the changes not yet applied"));
+    described(applyButton, tr("Apply"), tr("Save and apply the preferences, keeping this dialog open"));
+    described(defaults, tr("Restore Defaults"), tr("Show the default values; OK or Apply saves them"));
     connect(m_buttons, &QDialogButtonBox::accepted, this, [this] {
         apply();
         accept();
