@@ -3,12 +3,12 @@
 #include "captioner/atomic_file.h"
 #include "captioner/error.h"
 #include "captioner/hf_cache.h"
+#include "util/json_file.h"
 
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 
 namespace fs = std::filesystem;
@@ -21,15 +21,7 @@ namespace {
 json readJsonIfPresent(const fs::path& p) {
     std::error_code ec;
     if (!fs::is_regular_file(p, ec)) return json();
-    std::ifstream in(p, std::ios::binary);
-    if (!in) throw Error(p.string(), "cannot be read");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    try {
-        return json::parse(ss.str());
-    } catch (const std::exception& e) {
-        throw Error(p.string(), std::string("not valid JSON (") + e.what() + ")");
-    }
+    return detail::readJsonFile(p.string());
 }
 
 // training_args.json: the folder's own, else the best checkpoint's, else the newest checkpoint's.

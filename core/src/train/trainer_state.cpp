@@ -1,5 +1,7 @@
 #include "trainer_state.h"
 
+#include "util/json_file.h"
+
 #include "captioner/atomic_file.h"
 #include "captioner/error.h"
 #include "captioner/safetensors.h"
@@ -8,26 +10,12 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 namespace fs = std::filesystem;
 
 namespace captioner::detail {
 
 namespace {
-
-nlohmann::json readJson(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(path, "missing or unreadable");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    try {
-        return nlohmann::json::parse(ss.str());
-    } catch (const std::exception& e) {
-        throw Error(path, std::string("not valid JSON (") + e.what() + ")");
-    }
-}
 
 nlohmann::json trainingArgsJson(const TrainingOptions& o) {
     return {{"model", o.modelDir},
@@ -160,7 +148,7 @@ TrainerState restoreTrainingCheckpoint(const std::string& folder, GitForCausalLM
                                        const torch::Device& device) {
     const fs::path dir(folder);
     const std::string statePath = (dir / "trainer_state.json").string();
-    TrainerState state = trainerStateFromJson(readJson(statePath), statePath);
+    TrainerState state = trainerStateFromJson(readJsonFile(statePath), statePath);
     const int64_t named = checkpointStep(dir.filename().string());
     if (named >= 0 && named != state.globalStep)
         throw Error(statePath, "global_step " + std::to_string(state.globalStep) + " does not match the folder name");

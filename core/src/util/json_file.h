@@ -1,0 +1,12 @@
+#pragma once
+// A whole JSON file, with errors naming it: Error(path, "missing or unreadable") or
+// Error(path, "not valid JSON (…)").
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+namespace captioner::detail {
+
+nlohmann::json readJsonFile(const std::string& path);
+
+} // namespace captioner::detail
