@@ -9,6 +9,9 @@
 
 #include <QtTest/QtTest>
 
+#include <cmath>
+#include <map>
+
 using namespace captioner;
 
 namespace {
@@ -218,6 +221,51 @@ private slots:
         }
         for (const auto& [n, t] : a->namedTensorsHf())
             if (n == "git.embeddings.word_embeddings.weight") QCOMPARE(t[c.padTokenId].abs().sum().item<double>(), 0.0);
+    }
+
+    void sinCosVisionPositions() {
+        GitConfig c = presetConfig("tiny", 300); // 64 px, patch 8: an 8 x 8 grid, width 64 (16 per quarter)
+        GitForCausalLM model(c);
+        initializeWeights(model, 3);
+        std::map<std::string, torch::Tensor> before;
+        for (const auto& [n, t] : model->namedTensorsHf()) before[n] = t.clone();
+        initVisionPositionsSinCos(model, 1.5);
+        const std::string name = "git.image_encoder.vision_model.embeddings.position_embedding.weight";
+        for (const auto& [n, t] : model->namedTensorsHf()) {
+            if (n != name) {
+                QVERIFY2(torch::equal(t, before[n]), n.c_str()); // nothing else is touched
+                continue;
+            }
+            QCOMPARE(t.sizes().vec(), (std::vector<int64_t>{65, 64}));
+            QCOMPARE(t[0].abs().max().item<double>(), 0.0); // the class token has no place on the grid
+            const double scale = 1.5 / std::sqrt(0.5);
+            auto expect = [&](int64_t row, int64_t col, double value) {
+                const double got = t[row][col].item<double>();
+                QVERIFY2(std::abs(got - value * scale) < 1e-6, qPrintable(QString("[%1][%2] = %3, want %4")
+                                                                          .arg(row).arg(col).arg(got).arg(value * scale)));
+            };
+            // Patch 10 is row 1, column 2 (row-major, as the patch convolution flattens): x = 2, y = 1.
+            expect(11, 0, std::sin(2.0));                          // sin(x), frequency 1
+            expect(11, 16, std::cos(2.0));                         // cos(x)
+            expect(11, 32, std::sin(1.0));                         // sin(y)
+            expect(11, 48, std::cos(1.0));                         // cos(y)
+            expect(11, 5, std::sin(2.0 * std::pow(10000.0, -5.0 / 16)));
+            expect(11, 53, std::cos(1.0 * std::pow(10000.0, -5.0 / 16)));
+            expect(1, 16, 1.0);                                    // patch 0: x = y = 0
+            // Over the patch rows the table has the requested standard deviation (root mean square).
+            const double rms = t.narrow(0, 1, 64).pow(2).mean().sqrt().item<double>();
+            QVERIFY2(std::abs(rms - 1.5) < 1e-5, qPrintable(QString::number(rms)));
+        }
+        GitConfig odd = presetConfig("tiny", 300);
+        odd.vision.hiddenSize = 66;
+        odd.vision.numAttentionHeads = 3;
+        GitForCausalLM oddModel(odd);
+        try {
+            initVisionPositionsSinCos(oddModel, 1.0);
+            QFAIL("expected an error");
+        } catch (const captioner::Error& e) {
+            QCOMPARE(std::string(e.what()), std::string("vision_config: hidden_size 66 is not divisible by 4"));
+        }
     }
 
     void presetsBuildAndRun() {

@@ -21,9 +21,15 @@ struct DemoRecipe {
     uint64_t dataSeed = 1;
     int imageSize = 64;
     int tokenizerVocab = 100;   // BPE: letters, merges and the 19 caption words, each one piece
-    int64_t maxSteps = 3000;    // ~5.5 minutes on 2 cores
+    int64_t maxSteps = 3000;    // ~2.5 minutes of steps on 2 cores
     int batchSize = 16;
-    double learningRate = 2e-3;
+    double learningRate = 1e-3; // 2e-3 learns slower, 5e-4 too
+    // How the tiny model starts. HF's initializer_range 0.02 is sized for 768-wide layers: at width 64
+    // attention stays uniform and image tokens carry next to no position, so colours are learnt but
+    // shapes, binding and relations stay at chance for thousands of steps. 0.07 (0.02 * sqrt(768/64))
+    // plus sine-cosine vision positions (std 1) takes held-out WER from 0.50 to 0.20 at 3,000 steps.
+    double initializerRange = 0.07;
+    double positionStd = 1.0;   // 0: HF's random position embeddings
     double warmupRatio = 0.05;
     int64_t evalSteps = 500;
     int evalGenerate = 200;     // held-out images captioned at each eval

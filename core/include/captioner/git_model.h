@@ -80,4 +80,12 @@ TORCH_MODULE(GitForCausalLM);
 // GitVisionModel first), everything else the text config's. Same distribution as HF, not the same numbers.
 void initializeWeights(GitForCausalLM& model, uint64_t seed);
 
+// Overwrites the vision tower's position embeddings (class token row zero) with a fixed 2-D sine-cosine
+// table over the patch grid (x in the first half of the channels, y in the second, as MAE initialises
+// ViT positions), scaled to a standard deviation of `std`. A from-scratch model then sees where each
+// patch is from its first step: with HF's normal(0, 0.02) start, a tiny model's image tokens carry
+// almost no position and it takes thousands of steps to learn where shapes are (see demo_model.h).
+// Requires a hidden size divisible by 4. The weights stay ordinary trainable parameters.
+void initVisionPositionsSinCos(GitForCausalLM& model, double std);
+
 } // namespace captioner

@@ -99,4 +99,28 @@ void initializeWeights(GitForCausalLM& model, uint64_t seed) {
         if (item.key() == "git.embeddings.word_embeddings.weight") item.value()[c.padTokenId].zero_();
 }
 
+void initVisionPositionsSinCos(GitForCausalLM& model, double std) {
+    const GitVisionConfig& v = model->config().vision;
+    const int64_t d = v.hiddenSize, grid = v.imageSize / v.patchSize, quarter = d / 4;
+    if (d % 4 != 0) throw Error("vision_config", "hidden_size " + std::to_string(d) + " is not divisible by 4");
+    // Each axis gets sin and cos at `quarter` frequencies, geometric from 1 to 1/10000 as in the Transformer.
+    auto table = torch::zeros({v.numImageTokens(), d}, torch::kFloat64);
+    auto t = table.accessor<double, 2>();
+    for (int64_t patch = 0; patch < grid * grid; ++patch) {
+        const double coord[2] = {double(patch % grid), double(patch / grid)}; // x, y (row-major patches)
+        for (int axis = 0; axis < 2; ++axis)
+            for (int64_t k = 0; k < quarter; ++k) {
+                const double angle = coord[axis] * std::pow(10000.0, -double(k) / double(quarter));
+                t[patch + 1][axis * 2 * quarter + k] = std::sin(angle);
+                t[patch + 1][axis * 2 * quarter + quarter + k] = std::cos(angle);
+            }
+    }
+    // Over all patch rows every entry has mean square 1/2 (sin^2 + cos^2 = 1 per pair).
+    table.mul_(std / std::sqrt(0.5));
+    torch::NoGradGuard noGrad;
+    for (auto& item : model->named_parameters(true))
+        if (item.key() == "git.image_encoder.vision_model.embeddings.position_embedding.weight")
+            item.value().copy_(table.to(item.value().options()));
+}
+
 } // namespace captioner

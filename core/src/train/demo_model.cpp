@@ -5,6 +5,7 @@
 #include "captioner/dataset_split.h"
 #include "captioner/demo_dataset.h"
 #include "captioner/error.h"
+#include "captioner/git_model.h"
 #include "captioner/model_presets.h"
 #include "captioner/tokenizer.h"
 
@@ -94,7 +95,9 @@ DemoPaths prepareDemo(const DemoRecipe& r, const std::function<void(const std::s
         fs::remove_all(tmp, ec);
         GitConfig config = presetConfig("tiny");
         config.vision.imageSize = r.imageSize;
-        const auto ck = initCheckpoint(config, tokenizer, r.seed);
+        config.initializerRange = config.vision.initializerRange = r.initializerRange;
+        auto ck = initCheckpoint(config, tokenizer, r.seed);
+        if (r.positionStd > 0) initVisionPositionsSinCos(ck.model, r.positionStd);
         fs::remove_all(paths.baseModel, ec);
         saveCheckpoint(ck, paths.baseModel);
     }
