@@ -1,11 +1,9 @@
 // Fine-tuning really learns: the tiny preset, trained on the CPU for the demo recipe's bounded
-// 3,000 steps on freshly generated demo data, captions images it never saw far better than the
-// untrained model, and every part of the caption (colour, size, shape, relation) is learnt beyond
-// what a prior-only model says. This is exactly what `captioner demo` and the desktop app's demo
-// model do, so the shipped demo is what is tested. Measured here (2 cores): untrained WER 1.51,
-// trained WER 0.46 (teacher-forced 0.21), colours 61%, sizes 63%, exact 14%. Issue 5 asks for a
-// generated WER under 0.3: not reached yet (see the issue's notes), so the bounds below guard what
-// the recipe does today, with margin. The suite's longest test (minutes); CTest starts it first.
+// 5,000 steps on freshly generated demo data, captions images it never saw with a generated-caption
+// WER under 0.3 (issue 5), far better than the untrained model, and every part of the caption
+// (colour, size, shape, relation) beats what a prior-only model says. This is exactly what `captioner
+// demo` and the desktop app's demo model do, so the shipped demo is what is tested. Measured figures
+// are in the README (`captioner demo`). The suite's longest test (minutes); CTest starts it first.
 #include "test_support.h"
 
 #include "captioner/demo_model.h"
@@ -74,15 +72,21 @@ private slots:
         QVERIFY(after.eval.count >= 400); // the 10% held out of the demo set: never trained on
         const double werBefore = before.eval.generated.wer.wer, werAfter = after.eval.generated.wer.wer;
         QVERIFY2(werBefore > 0.9, qPrintable(QString::number(werBefore)));
-        QVERIFY2(werAfter < 0.6, qPrintable(QString::number(werAfter)));
-        QVERIFY2(werAfter < 0.45 * werBefore, qPrintable(QString("%1 vs %2").arg(werAfter).arg(werBefore)));
-        QVERIFY2(after.eval.werTeacherForced.wer < 0.35, qPrintable(QString::number(after.eval.werTeacherForced.wer)));
-        QVERIFY(after.eval.loss < 0.15 * before.eval.loss);
-        // WER alone can hide a model that always says the commonest words: colours and sizes of every
-        // object must be right far more often than a guess (1 in 6 colours, 1 in 2 sizes per object).
-        QVERIFY2(after.accuracy.colours > 0.45, qPrintable(QString::number(after.accuracy.colours)));
-        QVERIFY2(after.accuracy.sizes > 0.45, qPrintable(QString::number(after.accuracy.sizes)));
-        QVERIFY2(after.accuracy.exact > 0.06, qPrintable(QString::number(after.accuracy.exact)));
+        // Issue 5's bar: generated captions (greedy, max_length 50) of held-out images under WER 0.3,
+        // and far below the untrained model.
+        QVERIFY2(werAfter < 0.3, qPrintable(QString::number(werAfter)));
+        QVERIFY2(werAfter < 0.25 * werBefore, qPrintable(QString("%1 vs %2").arg(werAfter).arg(werBefore)));
+        QVERIFY2(after.eval.werTeacherForced.wer < 0.2, qPrintable(QString::number(after.eval.werTeacherForced.wer)));
+        QVERIFY(after.eval.loss < 0.1 * before.eval.loss);
+        // WER alone can hide a model that always says the commonest words or ignores where things are:
+        // every part must beat a prior-only model by far. Chance per image: colours 1 in 6 per object,
+        // sizes 1 in 2, both shapes 1 in 5 each, relation 1 in 2 (two-shape images), exact well under 1%.
+        const auto& a = after.accuracy;
+        QVERIFY2(a.colours > 0.9, qPrintable(QString::number(a.colours)));
+        QVERIFY2(a.sizes > 0.7, qPrintable(QString::number(a.sizes)));
+        QVERIFY2(a.relation > 0.65, qPrintable(QString::number(a.relation)));
+        QVERIFY2(a.shapes > 0.2, qPrintable(QString::number(a.shapes)));
+        QVERIFY2(a.exact > 0.15, qPrintable(QString::number(a.exact)));
     }
 };
 
