@@ -52,6 +52,7 @@ private slots:
         o.evalGenerateLimit = 4;
         o.sampleCount = 2;
         o.lrScheduler = "linear";
+        o.learningRate = 2e-3;
         o.warmupSteps = 2;
         Recorder rec;
         captioner::Trainer trainer(o, &rec);
