@@ -12,21 +12,14 @@
 // VARIANT it runs the shipped recipe beside the same recipe from HF's initialisation
 // ("init=0.02,positions=0"), the reference the shipped one is measured against.
 #include "captioner/checkpoint.h"
-#include "captioner/dataset.h"
-#include "captioner/dataset_split.h"
-#include "captioner/demo_dataset.h"
 #include "captioner/demo_model.h"
-#include "captioner/git_model.h"
-#include "captioner/model_presets.h"
 #include "captioner/runtime.h"
-#include "captioner/tokenizer.h"
 #include "captioner/trainer.h"
 #include "bench_util.h"
 
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <map>
 #include <sstream>
 #include <string>
 
@@ -91,16 +84,13 @@ captioner::DemoPaths prepare(const Variant& v) {
     if (v.layers) c.numHiddenLayers = v.layers;
     if (v.visionLayers) c.vision.numHiddenLayers = v.visionLayers;
     if (v.heads) c.numAttentionHeads = c.vision.numAttentionHeads = v.heads;
-    auto ck = captioner::initCheckpoint(c, base.tokenizer, v.recipe.seed);
-    if (v.recipe.positionStd > 0) captioner::initVisionPositionsSinCos(ck.model, v.recipe.positionStd);
-    captioner::saveCheckpoint(ck, paths.baseModel);
+    captioner::saveCheckpoint(captioner::initDemoCheckpoint(c, base.tokenizer, v.recipe), paths.baseModel);
     return paths;
 }
 
 } // namespace
 
 int main(int argc, char** argv) {
-    (void)argc;
     captioner::preferPassiveThreadWaiting(argv);
     std::string dir = "demo-recipe-bench";
     int threads = 0;

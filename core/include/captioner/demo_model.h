@@ -47,6 +47,10 @@ DemoPaths demoPaths(const std::string& dir);
 DemoPaths prepareDemo(const DemoRecipe& recipe, const std::function<void(const std::string&)>& log = {},
                       const std::function<bool()>& shouldCancel = {});
 
+// An untrained demo model of `config` (the tiny preset with the recipe's image size, or a variant of
+// it) started the recipe's way: its initializer_range, seed and sine-cosine vision positions.
+GitCheckpoint initDemoCheckpoint(GitConfig config, std::shared_ptr<Tokenizer> tokenizer, const DemoRecipe& recipe);
+
 // The training options of the recipe (data/ -> model/, starting from base-model/).
 TrainingOptions demoTrainingOptions(const DemoRecipe& recipe);
 

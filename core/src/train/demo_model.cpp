@@ -95,13 +95,18 @@ DemoPaths prepareDemo(const DemoRecipe& r, const std::function<void(const std::s
         fs::remove_all(tmp, ec);
         GitConfig config = presetConfig("tiny");
         config.vision.imageSize = r.imageSize;
-        config.initializerRange = config.vision.initializerRange = r.initializerRange;
-        auto ck = initCheckpoint(config, tokenizer, r.seed);
-        if (r.positionStd > 0) initVisionPositionsSinCos(ck.model, r.positionStd);
+        const auto ck = initDemoCheckpoint(config, tokenizer, r);
         fs::remove_all(paths.baseModel, ec);
         saveCheckpoint(ck, paths.baseModel);
     }
     return paths;
+}
+
+GitCheckpoint initDemoCheckpoint(GitConfig config, std::shared_ptr<Tokenizer> tokenizer, const DemoRecipe& r) {
+    config.initializerRange = config.vision.initializerRange = r.initializerRange;
+    auto ck = initCheckpoint(config, std::move(tokenizer), r.seed);
+    if (r.positionStd > 0) initVisionPositionsSinCos(ck.model, r.positionStd);
+    return ck;
 }
 
 TrainingOptions demoTrainingOptions(const DemoRecipe& r) {
