@@ -1,6 +1,7 @@
 // `captioner info`: what this build can do (threads, LibTorch, CUDA) — useful in bug reports.
 #include "command.h"
 
+#include "captioner/cuda_info.h"
 #include "captioner/runtime.h"
 
 #include <iostream>
@@ -12,6 +13,7 @@ cli::CommandRegistrar reg({"info", "Show build and runtime information (threads,
         std::cout << "captioner " << captioner::version() << "\n"
                   << captioner::torchDescription() << "\n"
                   << "threads: " << captioner::currentThreads() << " of " << captioner::hardwareThreads() << " cores\n";
+        for (const auto& line : captioner::cudaSummaryLines()) std::cout << line << "\n";
         return 0;
     }});
 } // namespace

@@ -1,0 +1,134 @@
+#!/usr/bin/env python3
+"""Packs a LibTorch 2.x build for a GPU machine that has LibTorch but no Qt or OpenCV (scripts/gpu-check --pack).
+
+Usage: gpu_bundle.py BUILD_DIR TEST [TEST...]
+
+Writes BUILD_DIR/gpu-bundle.tar.xz holding bin/captioner, bin/<TEST>, lib/ (the core and the
+SentencePiece plugin), bundle-lib/ (every shared library they load that is neither LibTorch, CUDA nor
+the C runtime) and bundle-root (this checkout's path, which the binaries have compiled in).
+Libraries pulled in only for file formats we never read (GDAL, GDCM: OpenCV's GeoTIFF and DICOM
+readers, ~150 MB with their own dependencies) are replaced by stubs exporting the symbols OpenCV
+imports, each aborting with a message if it were ever called.
+"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+
+# Provided by the GPU machine: its LibTorch and CUDA, and the C/C++ runtime of any Linux.
+SYSTEM = re.compile(r"^(ld-linux.*|lib(c|m|dl|rt|pthread|util|resolv|gcc_s|stdc\+\+|z)\.so.*|linux-vdso.*)$")
+TORCH = re.compile(r"^lib(torch|c10|caffe2|shm|gomp|cudart|cublas|cudnn|cufft|cufile|curand|cusolver|cusparse|nccl|"
+                   r"nvrtc|nvToolsExt|nvJitLink|nvjitlink|nvshmem|cupti|nvperf)\w*\.so")
+STUB = re.compile(r"^lib(gdal|gdcm).*")
+
+
+def needed(path):
+    out = subprocess.run(["readelf", "-d", path], capture_output=True, text=True, check=True).stdout
+    return re.findall(r"\(NEEDED\)\s+Shared library: \[(.+?)\]", out)
+
+
+def resolved(path, env):
+    """Name -> path of every library `path` loads, as the loader resolves them here."""
+    out = subprocess.run(["ldd", path], capture_output=True, text=True, env=env, check=True).stdout
+    libs = {}
+    for line in out.splitlines():
+        m = re.match(r"\s*(\S+) => (/\S+)", line)
+        if m:
+            libs[m.group(1)] = m.group(2)
+    return libs
+
+
+def imported_symbols(path):
+    out = subprocess.run(["nm", "-D", "--undefined-only", path], capture_output=True, text=True, check=True).stdout
+    return {line.split()[-1].split("@")[0] for line in out.splitlines() if line.strip()}
+
+
+def defined_functions(path):
+    out = subprocess.run(["nm", "-D", "--defined-only", path], capture_output=True, text=True, check=True).stdout
+    funcs = set()
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[1] in ("T", "W", "i"):
+            funcs.add(parts[2].split("@")[0])
+        elif len(parts) == 3:
+            raise SystemExit(f"gpu_bundle: {path} exports data symbol {parts[2]}; a function stub cannot stand in for it")
+    return funcs
+
+
+def build_stub(soname, real_path, users, outdir):
+    wanted = set()
+    for u in users:
+        wanted |= imported_symbols(u)
+    funcs = sorted(wanted & defined_functions(real_path))
+    src = ["#include <stdio.h>", "#include <stdlib.h>"]
+    for i, f in enumerate(funcs):
+        src.append(f'void stub_{i}(void) __asm__("{f}");')
+        src.append(f'void stub_{i}(void) {{ fputs("gpu-check stub: {soname} {f} called (not in the bundle)\\n", stderr); abort(); }}')
+    with tempfile.NamedTemporaryFile("w", suffix=".c", delete=False) as c:
+        c.write("\n".join(src) + "\n")
+    subprocess.run(["cc", "-shared", "-fPIC", "-o", os.path.join(outdir, soname), f"-Wl,-soname,{soname}", c.name], check=True)
+    os.unlink(c.name)
+    return len(funcs)
+
+
+def main():
+    build_dir, tests = sys.argv[1], sys.argv[2:]
+    binaries = [os.path.join(build_dir, "bin", n) for n in ["captioner", *tests]]
+    plugin = os.path.join(build_dir, "lib", "captioner_sentencepiece.so")
+    env = dict(os.environ)
+    roots = binaries + [plugin]
+
+    carried, stubbed = {}, {}
+    for root in roots:
+        for name, path in resolved(root, env).items():
+            if SYSTEM.match(name) or TORCH.match(name) or os.path.realpath(path).startswith(os.path.realpath(build_dir)):
+                continue
+            (stubbed if STUB.match(name) else carried)[name] = path
+    # Libraries reachable only through a stubbed one are not needed.
+    reachable, todo = set(), [r for r in roots]
+    while todo:
+        f = todo.pop()
+        for n in needed(f):
+            if n in carried and n not in reachable:
+                reachable.add(n)
+                todo.append(carried[n])
+    carried = {n: p for n, p in carried.items() if n in reachable}
+
+    with tempfile.TemporaryDirectory() as tmp:
+        for sub in ("bin", "lib", "bundle-lib"):
+            os.makedirs(os.path.join(tmp, sub))
+        for b in binaries:
+            shutil.copy2(b, os.path.join(tmp, "bin"))
+        for f in os.listdir(os.path.join(build_dir, "lib")):
+            src = os.path.join(build_dir, "lib", f)
+            if f.startswith(("libcaptioner_core.so", "captioner_sentencepiece.so")) and os.path.isfile(src):
+                shutil.copy2(src, os.path.join(tmp, "lib"), follow_symlinks=False)
+        for name, path in sorted(carried.items()):
+            shutil.copy2(path, os.path.join(tmp, "bundle-lib", name))
+        users = [carried[n] for n in carried]
+        for name, path in sorted(stubbed.items()):
+            count = build_stub(name, path, [u for u in users if name in needed(u)], os.path.join(tmp, "bundle-lib"))
+            print(f"gpu_bundle: stub {name} ({count} functions)")
+        # Smaller on the wire: debug sections and symbol tables are not needed to run.
+        for sub in ("bin", "lib", "bundle-lib"):
+            d = os.path.join(tmp, sub)
+            for f in os.listdir(d):
+                p = os.path.join(d, f)
+                if os.path.isfile(p) and not os.path.islink(p):
+                    subprocess.run(["strip", "--strip-unneeded", p], check=False)
+        with open(os.path.join(tmp, "bundle-root"), "w") as f:
+            f.write(os.path.realpath(os.path.join(build_dir, "..")) + "\n")
+        out = os.path.join(build_dir, "gpu-bundle.tar.xz")
+        with tarfile.open(out + ".tmp", "w:xz", preset=6) as tar:
+            for entry in sorted(os.listdir(tmp)):
+                tar.add(os.path.join(tmp, entry), arcname=entry)
+        os.replace(out + ".tmp", out)
+    size = os.path.getsize(out) / 2**20
+    print(f"gpu_bundle: {len(binaries)} programs, {len(carried)} libraries, {len(stubbed)} stubs -> {out} ({size:.1f} MiB)")
+
+
+if __name__ == "__main__":
+    main()
