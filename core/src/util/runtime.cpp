@@ -66,10 +66,27 @@ std::string executableDir() {
     return ec ? std::string() : exe.parent_path().string();
 }
 
+#ifdef CAPTIONER_DATA_FROM_CORE_DIR // set by core/CMakeLists.txt
+namespace {
+// The folder of libcaptioner_core itself: a program outside the prefix (linked through
+// find_package(Captioner)) still finds the data installed beside the library, wherever the prefix is.
+std::string coreLibraryDir() {
+    Dl_info info{};
+    if (dladdr(reinterpret_cast<const void*>(&findDataFile), &info) == 0 || !info.dli_fname) return {};
+    std::error_code ec;
+    const auto path = std::filesystem::canonical(info.dli_fname, ec);
+    return ec ? std::string() : path.parent_path().string();
+}
+} // namespace
+#endif
+
 std::string findDataFile(const std::string& name) {
     std::vector<std::string> dirs;
     if (const char* env = std::getenv("CAPTIONER_DATA_DIR"); env && *env) dirs.push_back(env);
     if (const auto exe = executableDir(); !exe.empty()) dirs.push_back(exe + "/../share/captioner");
+#ifdef CAPTIONER_DATA_FROM_CORE_DIR
+    if (const auto lib = coreLibraryDir(); !lib.empty()) dirs.push_back(lib + "/" CAPTIONER_DATA_FROM_CORE_DIR);
+#endif
     dirs.push_back(CAPTIONER_DATA_INSTALL_DIR);
     dirs.push_back(CAPTIONER_DATA_SOURCE_DIR);
     std::string searched;
