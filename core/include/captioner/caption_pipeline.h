@@ -1,7 +1,24 @@
 #pragma once
 // From image files to captions with a loaded checkpoint: decode, preprocess, batch, generate,
 // detokenise. A file that fails to decode yields a result with `error` set; the others in the same
-// batch are still captioned. Not thread-safe per checkpoint: run one pipeline per model at a time.
+// batch are still captioned. Not thread-safe per checkpoint: run one pipeline per model at a time;
+// shouldCancel may read state that another thread sets (an std::atomic<bool>).
+//
+// Usage (errors are captioner::Error, whose what() names the file and the problem):
+//
+//   #include "captioner/captioner.h"
+//
+//   captioner::GitCheckpoint model = captioner::loadCheckpoint("models/git-base");
+//   captioner::CaptionOptions options = captioner::captionOptionsFor(model); // the model's bos/eos/pad ids
+//   options.generation.numBeams = 3;
+//   std::atomic<bool> stop{false};                       // set from another thread to cancel
+//   options.shouldCancel = [&] { return stop.load(); };
+//   options.onResult = [](const captioner::CaptionResult& r) {  // progress: one call per image, in order
+//       std::printf("%s\t%s\n", r.image.c_str(), r.ok() ? r.caption.c_str() : r.error.c_str());
+//   };
+//   std::vector<captioner::CaptionResult> done =
+//       captioner::captionImages(model, captioner::listImageFiles("photos"), options);
+//   // done.size() < number of files only when cancelled.
 #include "captioner/checkpoint.h"
 #include "captioner/generation.h"
 
@@ -21,15 +38,26 @@ struct CaptionResult {
 };
 
 struct CaptionOptions {
+    // Token ids left unset (the default) are taken from the checkpoint by captionImages(), as
+    // captionOptionsFor() gives them. numReturnSequences is ignored: one caption per image (the best).
     GenerationOptions generation;
     int batchSize = 8;
-    std::function<bool()> shouldCancel;                // checked between batches
+    // The one cancel path: polled before each batch and before every generation step (as is
+    // generation.shouldCancel, if set). See captionImages() for what a cancelled call returns.
+    std::function<bool()> shouldCancel;
     std::function<void(const CaptionResult&)> onResult; // called as each result is ready, in input order
 };
 
+// A checkpoint's decoding defaults: its start/end ids (the tokenizer's [CLS]/[SEP] or their
+// SentencePiece equivalents, else config.json's) and pad id, with GenerationOptions' other defaults
+// (greedy, max length 50).
+CaptionOptions captionOptionsFor(const GitCheckpoint& checkpoint);
 // Generation options from a checkpoint's config (bos/eos/pad ids) with the caller's decoding settings.
 GenerationOptions generationOptionsFor(const GitCheckpoint& checkpoint, int maxLength, int numBeams, double lengthPenalty);
 
+// One result per path, in order. Throws Error for a checkpoint without tokenizer or invalid decoding
+// options. When cancelled, returns the results of the batches finished before the cancel (a prefix
+// of `paths`; onResult has been called for exactly these); the batch in flight is dropped.
 std::vector<CaptionResult> captionImages(GitCheckpoint& checkpoint, const std::vector<std::string>& paths,
                                          const CaptionOptions& options);
 

@@ -9,21 +9,29 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <vector>
 
 namespace captioner {
 
+// Token ids are the model's, not fixed: a default-constructed GenerationOptions has them unset and
+// generate() refuses it with an Error; take them from defaultGenerationOptions(config) or, for a loaded
+// checkpoint, captionOptionsFor(checkpoint) (caption_pipeline.h).
 struct GenerationOptions {
+    static constexpr int64_t kUnsetTokenId = std::numeric_limits<int64_t>::min();
+    static constexpr int64_t kNoEndToken = -1; // as eosTokenId: no end token (fixed-length runs, benchmarks)
+
     int maxLength = 50;          // total length including the start token, as transformers' max_length
     int numBeams = 1;            // 1 = greedy search
     double lengthPenalty = 1.0;  // beam score = sum of log-probs / generated_length ** lengthPenalty
     // transformers' GenerationConfig default (False): a beam finishes when no running beam can still beat
     // the worst kept hypothesis by its heuristic bound; true: as soon as numBeams hypotheses are finished.
     bool earlyStopping = false;
-    int64_t bosTokenId = 101, eosTokenId = 102, padTokenId = 0; // eosTokenId -1: no end token (fixed-length runs, benchmarks)
+    int64_t bosTokenId = kUnsetTokenId, eosTokenId = kUnsetTokenId, padTokenId = kUnsetTokenId;
     int numReturnSequences = 1;  // beam search only; at most numBeams; results are image-major
     bool useCache = true;        // false re-runs the full model every step, as transformers does (for tests)
-    // Polled before every step; when it returns true generate() stops and returns an empty vector.
+    // Polled before every step; when it returns true generate() stops and returns an empty vector
+    // (captionImages() polls CaptionOptions::shouldCancel here as well; see caption_pipeline.h).
     std::function<bool()> shouldCancel;
 };
 
@@ -33,7 +41,8 @@ GenerationOptions defaultGenerationOptions(const GitConfig& config);
 // pixelValues [B,C,H,W]. Returns B * numReturnSequences sequences, each as transformers returns its row
 // (start token first, end token included when generated) without the padding transformers adds after the
 // end token to fill a batch. Results do not depend on how images are batched. Throws Error for invalid
-// options (maxLength < 2 or beyond max_position_embeddings, numBeams < 1, numReturnSequences out of range).
+// options (maxLength < 2 or beyond max_position_embeddings, numBeams < 1, numReturnSequences out of range,
+// a token id unset or outside the vocabulary). Returns an empty vector when cancelled (shouldCancel).
 std::vector<std::vector<int64_t>> generate(GitForCausalLM& model, const torch::Tensor& pixelValues,
                                            const GenerationOptions& opts);
 

@@ -15,6 +15,17 @@
 // name and renamed into place, so every checkpoint-N folder that exists is complete. At the end the
 // best model is written to <out>/ itself.
 // Thread-safety: run() on one thread; pause(), resume(), cancel() and isPaused() from any thread.
+//
+// Usage (#include "captioner/captioner.h"):
+//
+//   struct Printer : captioner::TrainingObserver {         // called on the training thread, in order
+//       void onEvent(const captioner::TrainingEvent& e) override { std::puts(e.toJson().dump().c_str()); }
+//   } printer;                                               // (toJson() needs <nlohmann/json.hpp>)
+//   captioner::TrainingOptions options;
+//   options.modelDir = "models/git-base";  options.dataPath = "photos";  options.outputDir = "runs/a";
+//   options.numEpochs = 3;
+//   captioner::Trainer trainer(options, &printer);            // trainer.cancel() from another thread stops it
+//   captioner::TrainingSummary summary = trainer.run();       // never throws: status "failed" + message
 #include "captioner/precision.h"
 #include "captioner/training_events.h"
 

@@ -37,14 +37,33 @@ std::vector<std::string> listImageFiles(const std::string& folder) {
     return out;
 }
 
+namespace {
+
+// The checkpoint's start/end/pad ids: the tokenizer's when it has one (a SentencePiece model's may
+// differ from config.json's BERT-like defaults), else config.json's.
+void fillTokenIds(const GitCheckpoint& ck, GenerationOptions& g, bool onlyUnset) {
+    const auto set = [&](int64_t& id, int64_t value) {
+        if (!onlyUnset || id == GenerationOptions::kUnsetTokenId) id = value;
+    };
+    set(g.bosTokenId, ck.tokenizer ? ck.tokenizer->clsTokenId() : ck.config.bosTokenId);
+    set(g.eosTokenId, ck.tokenizer ? ck.tokenizer->sepTokenId() : ck.config.eosTokenId);
+    set(g.padTokenId, ck.config.padTokenId);
+}
+
+} // namespace
+
+CaptionOptions captionOptionsFor(const GitCheckpoint& ck) {
+    CaptionOptions o;
+    fillTokenIds(ck, o.generation, false);
+    return o;
+}
+
 GenerationOptions generationOptionsFor(const GitCheckpoint& ck, int maxLength, int numBeams, double lengthPenalty) {
     GenerationOptions g;
     g.maxLength = maxLength;
     g.numBeams = numBeams;
     g.lengthPenalty = lengthPenalty;
-    g.bosTokenId = ck.tokenizer ? ck.tokenizer->clsTokenId() : ck.config.bosTokenId;
-    g.eosTokenId = ck.tokenizer ? ck.tokenizer->sepTokenId() : ck.config.eosTokenId;
-    g.padTokenId = ck.config.padTokenId;
+    fillTokenIds(ck, g, false);
     return g;
 }
 
@@ -53,13 +72,22 @@ std::vector<CaptionResult> captionImages(GitCheckpoint& ck, const std::vector<st
     if (!ck.tokenizer) throw Error(ck.dir, "the checkpoint has no tokenizer, captions cannot be decoded");
     if (options.generation.maxLength < 2) throw Error("max length", "must be at least 2 (it counts the start token)");
     if (options.generation.numBeams < 1) throw Error("num beams", "must be at least 1");
+    GenerationOptions generation = options.generation;
+    fillTokenIds(ck, generation, true);
+    generation.numReturnSequences = 1; // one caption per image; beam search's first is its best anyway
+    // One cancel path: the caller's flag(s) are polled by generate() between steps too; a cancelled
+    // generate() returns nothing, and the batch is dropped whole below.
+    const auto callerCancel = options.shouldCancel;
+    const auto generationCancel = options.generation.shouldCancel;
+    const auto cancelled = [&] { return (callerCancel && callerCancel()) || (generationCancel && generationCancel()); };
+    generation.shouldCancel = cancelled;
     c10::InferenceMode inference;
     const torch::Device device = ck.model->parameters().front().device();
     const size_t batchSize = static_cast<size_t>(std::max(1, options.batchSize));
     std::vector<CaptionResult> results;
     results.reserve(paths.size());
     for (size_t start = 0; start < paths.size(); start += batchSize) {
-        if (options.shouldCancel && options.shouldCancel()) break;
+        if (cancelled()) break;
         const size_t end = std::min(paths.size(), start + batchSize);
         std::vector<CaptionResult> batch(end - start);
         std::vector<torch::Tensor> pixels;
@@ -80,7 +108,8 @@ std::vector<CaptionResult> captionImages(GitCheckpoint& ck, const std::vector<st
         }
         if (!pixels.empty()) {
             const auto t0 = Clock::now();
-            const auto ids = generate(ck.model, torch::stack(pixels).to(device), options.generation);
+            const auto ids = generate(ck.model, torch::stack(pixels).to(device), generation);
+            if (ids.size() != okIndex.size()) break; // cancelled mid-generation (the only way to get fewer)
             const double share = secondsSince(t0) / static_cast<double>(okIndex.size());
             for (size_t k = 0; k < okIndex.size(); ++k) {
                 CaptionResult& r = batch[okIndex[k]];

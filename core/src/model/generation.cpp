@@ -74,7 +74,10 @@ void validate(const GitConfig& c, const torch::Tensor& pixelValues, const Genera
         throw Error(subject, "numReturnSequences must be between 1 and numBeams (" + std::to_string(o.numBeams) +
                                  "); greedy search returns one sequence");
     auto checkId = [&](int64_t id, bool mayBeNone) {
-        if ((id < 0 && !(mayBeNone && id == -1)) || id >= c.vocabSize)
+        if (id == GenerationOptions::kUnsetTokenId)
+            throw Error(subject, "token ids are unset: start from defaultGenerationOptions(config) or "
+                                 "captionOptionsFor(checkpoint), which take them from the model");
+        if ((id < 0 && !(mayBeNone && id == GenerationOptions::kNoEndToken)) || id >= c.vocabSize)
             throw Error(subject, "token id " + std::to_string(id) + " is outside the vocabulary (size " +
                                      std::to_string(c.vocabSize) + ")");
     };
