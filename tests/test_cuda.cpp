@@ -119,12 +119,14 @@ private slots:
         }
         const auto devices = captioner::cudaDevices();
         if (devices.empty()) {
-            QVERIFY2(text.contains("CUDA: built in (CUDA ") && text.endsWith(", but no device is visible (no GPU, or no NVIDIA driver)\n"),
+            QVERIFY2(text.contains("CUDA: built in (CUDA ") &&
+                         text.endsWith(", but no device is visible (no GPU, or no NVIDIA driver)\n"),
                      qPrintable(text));
             return;
         }
         for (const auto& d : devices)
-            QVERIFY2(text.contains(QString::fromStdString("cuda:" + std::to_string(d.index) + " " + d.name + ", ")), qPrintable(text));
+            QVERIFY2(text.contains(QString::fromStdString("cuda:" + std::to_string(d.index) + " " + d.name + ", ")),
+                     qPrintable(text));
     }
 
     // Autocast on CUDA casts matmuls to the guard's type, nests (the inner type ends with the inner
@@ -175,7 +177,11 @@ private slots:
             const double diff = std::abs(gpu[k] - m_cpuLosses[k]);
             qInfo("training step %zu, %s on cuda: loss %.6f; cpu fp32 %.6f; |diff| %.2e (bound %.0e)", k + 1,
                   captioner::precisionName(p).c_str(), gpu[k], m_cpuLosses[k], diff, tolerance);
-            QVERIFY2(diff <= tolerance, qPrintable(QStringLiteral("step %1: |%2 - %3| > %4").arg(k + 1).arg(gpu[k]).arg(m_cpuLosses[k]).arg(tolerance)));
+            QVERIFY2(diff <= tolerance, qPrintable(QStringLiteral("step %1: |%2 - %3| > %4")
+                                                       .arg(k + 1)
+                                                       .arg(gpu[k])
+                                                       .arg(m_cpuLosses[k])
+                                                       .arg(tolerance)));
         }
     }
 
@@ -198,11 +204,13 @@ private slots:
         double previous = 65536.0;
         for (const auto& e : steps) {
             QVERIFY2(std::isfinite(e.loss), qPrintable(QStringLiteral("step %1 loss %2").arg(e.step).arg(e.loss)));
-            QVERIFY2(e.lossScale == previous || e.lossScale == previous / 2,
-                     qPrintable(QStringLiteral("step %1: scale %2 after %3").arg(e.step).arg(e.lossScale).arg(previous)));
+            QVERIFY2(
+                e.lossScale == previous || e.lossScale == previous / 2,
+                qPrintable(QStringLiteral("step %1: scale %2 after %3").arg(e.step).arg(e.lossScale).arg(previous)));
             previous = e.lossScale;
         }
-        qInfo("fp16 loss scale after 6 steps: %.0f; losses %.4f -> %.4f", previous, steps.front().loss, steps.back().loss);
+        qInfo("fp16 loss scale after 6 steps: %.0f; losses %.4f -> %.4f", previous, steps.front().loss,
+              steps.back().loss);
         const auto state = testsupport::readJson(o.outputDir + "/checkpoint-6/trainer_state.json");
         QCOMPARE(state["captioner"]["loss_scale"].get<double>(), previous);
         QVERIFY(maxWeightDifference(o.outputDir + "/checkpoint-3/model.safetensors",
@@ -216,7 +224,8 @@ private slots:
     void cudaGeneratorStateResumes() {
         REQUIRE_CUDA();
         ensureDemo();
-        const std::string model = trainer_test::withDropout(captioner::demoPaths(m_recipe.dir).baseModel, out("dropout-model"));
+        const std::string model =
+            trainer_test::withDropout(captioner::demoPaths(m_recipe.dir).baseModel, out("dropout-model"));
         auto base = trainer_test::quickOptions(m_recipe, "");
         base.modelDir = model;
         base.device = "cuda";
@@ -240,13 +249,15 @@ private slots:
         QCOMPARE(first.run().status, std::string("cancelled"));
         b.resume = true;
         QCOMPARE(captioner::Trainer(b).run().status, std::string("completed"));
-        const double resumed = maxWeightDifference(a.outputDir + "/model.safetensors", b.outputDir + "/model.safetensors");
+        const double resumed =
+            maxWeightDifference(a.outputDir + "/model.safetensors", b.outputDir + "/model.safetensors");
 
         auto c = base;
         c.outputDir = out("cuda-other-seed");
         c.seed = 7;
         QCOMPARE(captioner::Trainer(c).run().status, std::string("completed"));
-        const double otherSeed = maxWeightDifference(a.outputDir + "/model.safetensors", c.outputDir + "/model.safetensors");
+        const double otherSeed =
+            maxWeightDifference(a.outputDir + "/model.safetensors", c.outputDir + "/model.safetensors");
         qInfo("resumed vs uninterrupted: max |dw| %.2e; another seed: %.2e", resumed, otherSeed);
         QVERIFY2(resumed <= 1e-5, qPrintable(QString::number(resumed)));
         QVERIFY2(otherSeed > 1e-4, qPrintable(QString::number(otherSeed)));
@@ -265,7 +276,8 @@ private slots:
         NoTf32 exact;
         const auto ref = testsupport::readJson(testsupport::fixture("pipeline/model_reference.json"));
         std::vector<std::string> paths;
-        for (const auto& n : ref["images"]) paths.push_back(testsupport::fixture("image/input/" + n.get<std::string>()));
+        for (const auto& n : ref["images"])
+            paths.push_back(testsupport::fixture("image/input/" + n.get<std::string>()));
         captioner::CheckpointLoadOptions load;
         load.device = "cuda";
         auto gpu = captioner::loadCheckpoint(testsupport::fixture("pipeline/model"), load);
@@ -281,10 +293,11 @@ private slots:
         for (size_t i = 0; i < paths.size(); ++i) {
             QVERIFY2(onGpu[i].ok(), onGpu[i].error.c_str());
             QCOMPARE(onGpu[i].tokenIds, onCpu[i].tokenIds);
-            QCOMPARE(onGpu[i].tokenIds, expected[ref["images"][i].get<std::string>()]["ids"].get<std::vector<int64_t>>());
+            QCOMPARE(onGpu[i].tokenIds,
+                     expected[ref["images"][i].get<std::string>()]["ids"].get<std::vector<int64_t>>());
         }
-        qInfo("captions on cuda (%s): %zu images, ids equal to the CPU's and transformers'", numBeams == 1 ? "greedy" : "beam 3",
-              paths.size());
+        qInfo("captions on cuda (%s): %zu images, ids equal to the CPU's and transformers'",
+              numBeams == 1 ? "greedy" : "beam 3", paths.size());
     }
 };
 

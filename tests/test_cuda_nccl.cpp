@@ -54,11 +54,37 @@ private:
     std::string path(const std::string& name) const { return (fs::path(m_tmp.path().toStdString()) / name).string(); }
 
     static QStringList trainArgs(const captioner::DemoPaths& demo, const std::string& out, int batch) {
-        return {"--threads", "2", "train", "--model", QString::fromStdString(demo.baseModel), "--data",
-                QString::fromStdString(demo.data), "--out", QString::fromStdString(out), "--json", "--device", "cuda",
-                "--max-steps", "3", "--batch-size", QString::number(batch), "--gradient-accumulation", "1",
-                "--learning-rate", "2e-3", "--eval-steps", "0", "--save-steps", "0", "--workers", "1", "--seed", "5",
-                "--no-load-best", "--ddp-backend", "nccl"};
+        return {"--threads",
+                "2",
+                "train",
+                "--model",
+                QString::fromStdString(demo.baseModel),
+                "--data",
+                QString::fromStdString(demo.data),
+                "--out",
+                QString::fromStdString(out),
+                "--json",
+                "--device",
+                "cuda",
+                "--max-steps",
+                "3",
+                "--batch-size",
+                QString::number(batch),
+                "--gradient-accumulation",
+                "1",
+                "--learning-rate",
+                "2e-3",
+                "--eval-steps",
+                "0",
+                "--save-steps",
+                "0",
+                "--workers",
+                "1",
+                "--seed",
+                "5",
+                "--no-load-best",
+                "--ddp-backend",
+                "nccl"};
     }
 
     static std::vector<double> stepLosses(const QByteArray& jsonLines) {
@@ -78,7 +104,8 @@ private slots:
                   "(scripts/setup-libtorch2) and 2 GPUs");
         const auto gpus = torch::cuda::device_count();
         if (gpus < 2)
-            QSKIP(qPrintable(QStringLiteral("NCCL runs one rank per GPU: 2 processes need 2 CUDA devices, %1 visible").arg(gpus)));
+            QSKIP(qPrintable(
+                QStringLiteral("NCCL runs one rank per GPU: 2 processes need 2 CUDA devices, %1 visible").arg(gpus)));
         QVERIFY(m_tmp.isValid());
         captioner::DemoRecipe recipe;
         recipe.dir = path("demo");

@@ -9,11 +9,11 @@ namespace captioner {
 
 struct CudaDeviceInfo {
     int index = 0;
-    std::string name;             // "NVIDIA H100 80GB HBM3"
-    int major = 0, minor = 0;     // compute capability
+    std::string name;         // "NVIDIA H100 80GB HBM3"
+    int major = 0, minor = 0; // compute capability
     int multiprocessors = 0;
-    uint64_t totalMemory = 0;     // bytes
-    uint64_t freeMemory = 0;      // bytes, as the driver reports it now (other processes included)
+    uint64_t totalMemory = 0; // bytes
+    uint64_t freeMemory = 0;  // bytes, as the driver reports it now (other processes included)
 };
 
 // True when this LibTorch has CUDA compiled in (libtorch_cuda), whether or not a device is visible.

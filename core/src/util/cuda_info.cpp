@@ -61,7 +61,8 @@ std::vector<std::string> cudaSummaryLines() {
     runtime = std::to_string(CUDART_VERSION / 1000) + "." + std::to_string(CUDART_VERSION % 1000 / 10);
 #endif
     const auto devices = cudaDevices();
-    if (devices.empty()) return {"CUDA: built in (CUDA " + runtime + "), but no device is visible (no GPU, or no NVIDIA driver)"};
+    if (devices.empty())
+        return {"CUDA: built in (CUDA " + runtime + "), but no device is visible (no GPU, or no NVIDIA driver)"};
     std::vector<std::string> lines;
     for (const auto& d : devices)
         lines.push_back("cuda:" + std::to_string(d.index) + " " + d.name + ", " + gib(d.totalMemory) + " (" +

@@ -5,7 +5,7 @@
 // differences stays short and greppable.
 #include <torch/version.h>
 
-#define CAPTIONER_TORCH_AT_LEAST(major, minor) \
+#define CAPTIONER_TORCH_AT_LEAST(major, minor)                                                                         \
     (TORCH_VERSION_MAJOR > (major) || (TORCH_VERSION_MAJOR == (major) && TORCH_VERSION_MINOR >= (minor)))
 
 // LibTorch 2.x (any minor).
