@@ -33,10 +33,13 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 
 namespace captioner {
+
+class EventLogWriter;
 
 struct TrainingOptions {
     std::string modelDir;   // HF GIT checkpoint folder to start from
@@ -77,6 +80,7 @@ struct TrainingOptions {
     int workers = 2;              // image decoding threads
     int maxConsecutiveNonFinite = 3; // this many NaN/Inf steps in a row stop the run
     bool resume = false;          // continue from the newest complete checkpoint in outputDir
+    bool writeEventLog = true;    // append every event to outputDir/events.jsonl (captioner/event_log.h)
 
     // Fault injection for tests: may replace the loss of optimizer step `step` (0-based) before backward.
     std::function<void(int64_t step, torch::Tensor& loss)> lossHook;
@@ -114,6 +118,7 @@ private:
 
     TrainingOptions m_options;
     TrainingObserver* m_observer;
+    std::shared_ptr<EventLogWriter> m_eventLog; // opened by the first event (shared_ptr: incomplete type)
     std::atomic<bool> m_paused{false}, m_cancel{false};
     std::mutex m_pauseMutex;
     std::condition_variable m_pauseCv;

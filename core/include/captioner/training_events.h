@@ -27,6 +27,7 @@ enum class TrainingEventType {
 };
 
 std::string eventTypeName(TrainingEventType type); // "started", "step", ... as in the JSON "event" key
+bool parseEventTypeName(const std::string& name, TrainingEventType* type); // false for an unknown name
 
 struct TrainingEvent {
     TrainingEventType type = TrainingEventType::Log;
@@ -60,6 +61,11 @@ struct TrainingEvent {
     std::string device, precision;
 
     nlohmann::json toJson() const;
+    // The inverse of toJson() (events.jsonl, `captioner train --json` lines): toJson(fromJson(j)) == j
+    // for every line toJson writes; null numbers (non-finite) come back as NaN. What toJson leaves out
+    // stays default: WER's edit counts, EvalResult::skipped; generated.count is eval_count when the
+    // line has generated metrics. Throws Error naming the problem for a line that is not an event.
+    static TrainingEvent fromJson(const nlohmann::json& json);
 };
 
 class TrainingObserver {

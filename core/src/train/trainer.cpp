@@ -8,6 +8,7 @@
 #include "captioner/dataset.h"
 #include "captioner/dataset_split.h"
 #include "captioner/error.h"
+#include "captioner/event_log.h"
 #include "captioner/optimizer.h"
 #include "captioner/safetensors.h"
 
@@ -295,6 +296,18 @@ Trainer::Trainer(TrainingOptions options, TrainingObserver* observer)
     : m_options(std::move(options)), m_observer(observer) {}
 
 void Trainer::notify(const TrainingEvent& event) {
+    // The event log first: a watcher of the output folder sees what the observer sees. Opening or
+    // writing it may fail (a read-only or full disk): that is said once, and the run goes on.
+    if (m_options.writeEventLog && !m_options.outputDir.empty()) {
+        if (!m_eventLog) m_eventLog = std::make_shared<EventLogWriter>(eventLogPath(m_options.outputDir));
+        const bool hadError = !m_eventLog->error().empty();
+        if (!m_eventLog->append(event) && !hadError && m_observer) {
+            TrainingEvent warning = event;
+            warning.type = TrainingEventType::Log;
+            warning.message = m_eventLog->error() + " (training goes on without the event log)";
+            m_observer->onEvent(warning);
+        }
+    }
     if (m_observer) m_observer->onEvent(event);
 }
 
