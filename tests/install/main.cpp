@@ -2,8 +2,7 @@
 // only. It captions one image and says where the library, the sentencepiece plugin and the bundled
 // vocabulary were loaded from, so that the test can check they all come from the install prefix.
 // Usage: captioner_install_probe CHECKPOINT_DIR IMAGE
-#include <captioner/caption_pipeline.h>
-#include <captioner/checkpoint.h>
+#include <captioner/captioner.h>
 #include <captioner/runtime.h>
 #include <captioner/tokenizer.h>
 #include <captioner/version.h>
@@ -46,8 +45,8 @@ int main(int argc, char** argv) {
     }
     try {
         auto checkpoint = captioner::loadCheckpoint(argv[1]);
-        captioner::CaptionOptions options;
-        options.generation = captioner::generationOptionsFor(checkpoint, 20, 1, 1.0);
+        captioner::CaptionOptions options = captioner::captionOptionsFor(checkpoint); // greedy
+        options.generation.maxLength = 20;
         const auto results = captioner::captionImages(checkpoint, {argv[2]}, options);
         if (results.size() != 1 || !results[0].ok()) {
             std::cerr << argv[2] << ": " << (results.empty() ? "no result" : results[0].error) << "\n";
