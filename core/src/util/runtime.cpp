@@ -1,5 +1,6 @@
 #include "captioner/runtime.h"
 
+#include "captioner/cuda_info.h"
 #include "captioner/error.h"
 #include "captioner/version.h"
 
@@ -52,7 +53,9 @@ std::string version() { return CAPTIONER_VERSION; }
 
 std::string torchDescription() {
     std::string s = "LibTorch " TORCH_VERSION;
-    s += torch::cuda::is_available() ? " (CUDA available)" : " (CPU only)";
+    // A CUDA build on a machine without a GPU is not "CPU only": say which of the two it is.
+    if (torch::cuda::is_available()) s += " (CUDA available)";
+    else s += cudaBuiltIn() ? " (CUDA built in, no GPU visible)" : " (CPU only)";
     return s;
 }
 
