@@ -85,7 +85,8 @@ bool startSettingsOrModelScreenshot(captioner::ui::MainWindow& window, const QSt
 // Screenshot mode "train": a short live run of the tiny demo model on demo data (made once, off the
 // UI thread), grabbed once a few evaluations are charted.
 void startDemoTraining(captioner::ui::MainWindow& window, const std::function<void()>& grab) {
-    const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + QStringLiteral("/screenshot-demo");
+    const QString dir =
+        QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + QStringLiteral("/screenshot-demo");
     auto* watcher = new QFutureWatcher<captioner::DemoPaths>(&window);
     QObject::connect(watcher, &QFutureWatcher<captioner::DemoPaths>::finished, &window, [&window, watcher, dir, grab] {
         const captioner::DemoPaths paths = watcher->result();
@@ -124,7 +125,8 @@ void startDemoTraining(captioner::ui::MainWindow& window, const std::function<vo
 // a folder; default the demo data), grabbed once every card has its caption.
 void startCaptionScreenshot(captioner::ui::MainWindow& window, bool dark, const std::function<void()>& grab) {
     captioner::ui::applyTheme(dark ? QStringLiteral("dark") : QStringLiteral("light"));
-    const QString demo = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + QStringLiteral("/demo");
+    const QString demo =
+        QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + QStringLiteral("/demo");
     const QString model = qEnvironmentVariable("CAPTIONER_SCREENSHOT_MODEL", demo + QStringLiteral("/model"));
     const QString imagesDir = qEnvironmentVariable("CAPTIONER_SCREENSHOT_IMAGES", demo + QStringLiteral("/data"));
     QStringList images;
@@ -158,12 +160,14 @@ void startCaptionScreenshot(captioner::ui::MainWindow& window, bool dark, const 
 int main(int argc, char** argv) {
     captioner::preferPassiveThreadWaiting(argv);
     QCommandLineParser parser;
-    parser.setApplicationDescription(
-        QCoreApplication::translate("main", "Image captioning with the GIT model: browse a dataset, fine-tune, caption."));
+    parser.setApplicationDescription(QCoreApplication::translate(
+        "main", "Image captioning with the GIT model: browse a dataset, fine-tune, caption."));
     parser.addHelpOption();
     parser.addVersionOption();
-    QCommandLineOption threadsOption(QStringLiteral("threads"),
-        QCoreApplication::translate("main", "LibTorch threads for this session (0 = all cores); overrides the setting."),
+    QCommandLineOption threadsOption(
+        QStringLiteral("threads"),
+        QCoreApplication::translate("main",
+                                    "LibTorch threads for this session (0 = all cores); overrides the setting."),
         QStringLiteral("N"));
     parser.addOption(threadsOption);
     // Grabs the window shortly after it is shown and exits: used to make the README's screenshots.
@@ -173,12 +177,16 @@ int main(int argc, char** argv) {
     parser.addOption(screenshotOption);
     // What the screenshot shows: "grid" (default), "detail" (a selected image, large thumbnails), "review"
     // or "train" (a live run of the tiny demo model).
-    QCommandLineOption screenshotModeOption(QStringLiteral("screenshot-mode"), QStringLiteral("grid, detail, review, train, hub-download, hub-cache or hub-push."),
-                                            QStringLiteral("MODE"), QStringLiteral("grid"));
+    QCommandLineOption screenshotModeOption(
+        QStringLiteral("screenshot-mode"),
+        QStringLiteral("grid, detail, review, train, hub-download, hub-cache or hub-push."), QStringLiteral("MODE"),
+        QStringLiteral("grid"));
     screenshotModeOption.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOption(screenshotModeOption);
-    parser.addPositionalArgument(QStringLiteral("paths"),
-        QCoreApplication::translate("main", "A dataset folder to open, and/or image files to caption on the Caption page."),
+    parser.addPositionalArgument(
+        QStringLiteral("paths"),
+        QCoreApplication::translate("main",
+                                    "A dataset folder to open, and/or image files to caption on the Caption page."),
         QStringLiteral("[folder] [images...]"));
 
     // --help, --version and usage errors need no display: answer them before creating the GUI.
@@ -235,7 +243,8 @@ int main(int argc, char** argv) {
             if (!saved) std::fprintf(stderr, "captioner-gui: could not write %s\n", qPrintable(file));
             QCoreApplication::exit(saved ? 0 : 1);
         };
-        if (mode.startsWith(QLatin1String("hub-"))) { // hub-download, hub-cache, hub-push (CAPTIONER_SCREENSHOT_RUN=FOLDER)
+        if (mode.startsWith(
+                QLatin1String("hub-"))) { // hub-download, hub-cache, hub-push (CAPTIONER_SCREENSHOT_RUN=FOLDER)
             window.resize(1280, 800);
             QTimer::singleShot(800, &window, [&window, mode, file] {
                 QString dialogName = QStringLiteral("hubCacheDialog");
@@ -257,7 +266,9 @@ int main(int argc, char** argv) {
                     if (auto* repo = dialog ? dialog->findChild<QLineEdit*>(QStringLiteral("hubRepoId")) : nullptr)
                         repo->setText(QStringLiteral("microsoft/git-base"));
                     const bool saved = dialog && dialog->grab().save(file);
-                    if (!saved) std::fprintf(stderr, "captioner-gui: could not grab %s into %s\n", qPrintable(dialogName), qPrintable(file));
+                    if (!saved)
+                        std::fprintf(stderr, "captioner-gui: could not grab %s into %s\n", qPrintable(dialogName),
+                                     qPrintable(file));
                     QCoreApplication::exit(saved ? 0 : 1);
                 });
             });

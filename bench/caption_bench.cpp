@@ -111,7 +111,8 @@ int main(int argc, char** argv) {
             // A preset with random weights, saved and loaded like a real download.
             auto tok = std::shared_ptr<captioner::Tokenizer>(
                 captioner::WordPieceTokenizer::fromVocabFile(captioner::findDataFile("bert-base-uncased-vocab.txt")));
-            captioner::saveCheckpoint(captioner::initCheckpoint(captioner::presetConfig(preset), tok, 0), (tmp / "model").string());
+            captioner::saveCheckpoint(captioner::initCheckpoint(captioner::presetConfig(preset), tok, 0),
+                                      (tmp / "model").string());
             model = (tmp / "model").string();
         }
         std::printf("caption_bench: %s, %d threads, %s\n", model.c_str(), captioner::currentThreads(),
@@ -124,7 +125,7 @@ int main(int argc, char** argv) {
 
         captioner::CaptionOptions opts;
         opts.generation = captioner::generationOptionsFor(ck, 1 + newTokens, 1, 1.0);
-        opts.generation.eosTokenId = -1; // fixed number of new tokens
+        opts.generation.eosTokenId = -1;                // fixed number of new tokens
         captioner::captionImages(ck, {paths[0]}, opts); // warm-up
 
         std::vector<double> single;

@@ -106,9 +106,9 @@ std::string launchTwo(const std::string& preset, int steps, int port) {
                 key != "MASTER_PORT" && key != "OMP_NUM_THREADS")
                 envs[static_cast<size_t>(rank)].push_back(kv);
         }
-        for (const std::string& kv : {"WORLD_SIZE=2", "RANK=" + std::to_string(rank), "LOCAL_RANK=" + std::to_string(rank),
-                                      std::string("MASTER_ADDR=127.0.0.1"), "MASTER_PORT=" + std::to_string(port),
-                                      std::string("OMP_NUM_THREADS=1")})
+        for (const std::string& kv : {"WORLD_SIZE=2", "RANK=" + std::to_string(rank),
+                                      "LOCAL_RANK=" + std::to_string(rank), std::string("MASTER_ADDR=127.0.0.1"),
+                                      "MASTER_PORT=" + std::to_string(port), std::string("OMP_NUM_THREADS=1")})
             envs[static_cast<size_t>(rank)].push_back(kv);
     }
     std::vector<std::vector<char*>> envp(2);
@@ -155,7 +155,8 @@ int main(int argc, char** argv) {
         else if (a == "--batch") batch = std::max(1, std::atoi(v.c_str()));
     }
     captioner::configureThreads(0);
-    std::printf("ddp_bench on %s, LibTorch %s\n", bench::cpuDescription().c_str(), captioner::torchDescription().c_str());
+    std::printf("ddp_bench on %s, LibTorch %s\n", bench::cpuDescription().c_str(),
+                captioner::torchDescription().c_str());
     std::printf("%-9s %12s %14s %18s %14s %20s %10s\n", "preset", "parameters", "gradient MB", "all-reduce ms/step",
                 "GB/s (alg.)", "1-process step ms", "overhead");
     int port = 29700 + static_cast<int>(getpid() % 1000);

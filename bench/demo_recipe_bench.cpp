@@ -114,8 +114,8 @@ int main(int argc, char** argv) {
         Variant v = variants[n];
         const auto& r = v.recipe;
         // Data shared by variants that render the same images; models and runs are per variant.
-        const fs::path data = fs::path(dir) / ("data-" + std::to_string(r.imageCount) + "-" + std::to_string(r.imageSize) +
-                                               "-" + std::to_string(r.dataSeed));
+        const fs::path data = fs::path(dir) / ("data-" + std::to_string(r.imageCount) + "-" +
+                                               std::to_string(r.imageSize) + "-" + std::to_string(r.dataSeed));
         const fs::path runDir = fs::path(dir) / ("run-" + std::to_string(n));
         fs::remove_all(runDir);
         fs::create_directories(runDir);
@@ -142,7 +142,8 @@ int main(int argc, char** argv) {
         const auto m = captioner::evaluateDemoModel(paths.model, v.recipe);
         {
             std::ofstream tsv(runDir / "samples.tsv");
-            for (const auto& s : m.eval.samples) tsv << s.imagePath << '\t' << s.prediction << '\t' << s.reference << '\n';
+            for (const auto& s : m.eval.samples)
+                tsv << s.imagePath << '\t' << s.prediction << '\t' << s.reference << '\n';
         }
         const auto& a = m.accuracy;
         std::printf("%-60s %7.4f %7.4f %7.4f | %5.1f%% %5.1f%% %5.1f%% %5.1f%% %5.1f%% | %7.0f\n", v.label.c_str(),

@@ -97,12 +97,14 @@ int main(int argc, char** argv) {
         char src[32];
         std::snprintf(src, sizeof src, "%05d.png", i % distinct);
         fs::copy_file(root / "scenes" / src, root / "ds" / name);
-        meta << nlohmann::json{{"file_name", name}, {"text", captions[std::size_t(i % distinct)] + " #" + std::to_string(i)}}.dump()
+        meta << nlohmann::json{{"file_name", name},
+                               {"text", captions[std::size_t(i % distinct)] + " #" + std::to_string(i)}}
+                    .dump()
              << "\n";
     }
     meta.close();
-    std::printf("gui_grid_bench: %d images (%d distinct 64 px scenes) made in %.1f s; Qt platform %s\n", count, distinct,
-                t.elapsed() / 1000.0, qPrintable(QGuiApplication::platformName()));
+    std::printf("gui_grid_bench: %d images (%d distinct 64 px scenes) made in %.1f s; Qt platform %s\n", count,
+                distinct, t.elapsed() / 1000.0, qPrintable(QGuiApplication::platformName()));
 
     t.restart();
     captioner::CaptionDataset dataset = captioner::CaptionDataset::open((root / "ds").string());
@@ -120,7 +122,9 @@ int main(int argc, char** argv) {
     std::printf("  + report (header probe of every image)    %8.1f ms\n", t.nsecsElapsed() / 1e6);
     for (int pass = 0; pass < 2; ++pass) {
         if (pass == 0) page.thumbnails()->clear();
-        if (pass == 0) fs::remove_all(QStandardPaths::writableLocation(QStandardPaths::CacheLocation).toStdString() + "/thumbnails");
+        if (pass == 0)
+            fs::remove_all(QStandardPaths::writableLocation(QStandardPaths::CacheLocation).toStdString() +
+                           "/thumbnails");
         t.restart();
         page.model()->setDataset(dataset, captioner::ReviewStore());
         const double reset = t.nsecsElapsed() / 1e6;

@@ -113,8 +113,13 @@ int main(int argc, char** argv) {
 
     const int maxSide = 256;
     const int n = int(paths.size());
-    struct Subset { const char* name; size_t begin, end; };
-    const Subset subsets[] = {{"all", 0, paths.size()}, {"demo PNG 256 px", 0, firstPhoto}, {"photo JPEG 1024x768", firstPhoto, paths.size()}};
+    struct Subset {
+        const char* name;
+        size_t begin, end;
+    };
+    const Subset subsets[] = {{"all", 0, paths.size()},
+                              {"demo PNG 256 px", 0, firstPhoto},
+                              {"photo JPEG 1024x768", firstPhoto, paths.size()}};
 
     for (const Subset& s : subsets) {
         const int m = int(s.end - s.begin);
@@ -129,7 +134,8 @@ int main(int argc, char** argv) {
             if (k < 1) cv::resize(rgb, out, cv::Size(), k, k, cv::INTER_AREA);
         });
         row("reference: full decode + cv::resize", m, ref);
-        const double reduced = timed(m, threads, [&](int i) { decodeThumbnailRgb(paths[s.begin + size_t(i)], maxSide); });
+        const double reduced =
+            timed(m, threads, [&](int i) { decodeThumbnailRgb(paths[s.begin + size_t(i)], maxSide); });
         row("decodeThumbnailRgb, no cache", m, reduced);
         for (ThumbnailFormat f : {ThumbnailFormat::Jpeg, ThumbnailFormat::Png}) {
             const char* fname = f == ThumbnailFormat::Jpeg ? "jpeg" : "png";

@@ -73,7 +73,8 @@ private slots:
                                   {text, "one more caption", "and a third, longer caption for the same picture"}});
         }
         QCOMPARE(int(m_examples.size()), 22);
-        m_tokenizer = std::shared_ptr<const Tokenizer>(WordPieceTokenizer::fromVocabFile(findDataFile("bert-base-uncased-vocab.txt")));
+        m_tokenizer = std::shared_ptr<const Tokenizer>(
+            WordPieceTokenizer::fromVocabFile(findDataFile("bert-base-uncased-vocab.txt")));
     }
 
     void sameBatchesWhateverTheWorkers() {
@@ -130,7 +131,8 @@ private slots:
                 const auto mask = row(b.attentionMask, int64_t(r));
                 ids.resize(size_t(b.inputIds.size(1)), m_tokenizer->padTokenId());
                 QCOMPARE(row(b.inputIds, int64_t(r)), ids);
-                QCOMPARE(std::accumulate(mask.begin(), mask.end(), int64_t(0)), int64_t(m_tokenizer->encode(b.captions[r]).size()));
+                QCOMPARE(std::accumulate(mask.begin(), mask.end(), int64_t(0)),
+                         int64_t(m_tokenizer->encode(b.captions[r]).size()));
             }
             QCOMPARE(b.inputIds.size(1), longest); // padded to the longest in the batch only
         }

@@ -20,8 +20,8 @@ std::string imagePath(const std::string& name) { return testsupport::fixture("im
 
 const std::vector<std::string>& sixImages() {
     static const std::vector<std::string> paths = {
-        imagePath("photo_320x240.jpg"),  imagePath("landscape_rgb_400x267.png"), imagePath("photo_150x110.bmp"),
-        imagePath("grey_256x300.png"),   imagePath("photo_350x262.webp"),        imagePath("palette_260x230.png")};
+        imagePath("photo_320x240.jpg"), imagePath("landscape_rgb_400x267.png"), imagePath("photo_150x110.bmp"),
+        imagePath("grey_256x300.png"),  imagePath("photo_350x262.webp"),        imagePath("palette_260x230.png")};
     return paths;
 }
 
@@ -83,7 +83,8 @@ private slots:
         QTemporaryDir tmp;
         const std::string dir = tmp.path().toStdString();
         for (const char* f : {"config.json", "model.safetensors", "preprocessor_config.json"})
-            testsupport::writeFile(dir + "/" + f, testsupport::readFile(testsupport::fixture("pipeline/ours_tiny/") + f));
+            testsupport::writeFile(dir + "/" + f,
+                                   testsupport::readFile(testsupport::fixture("pipeline/ours_tiny/") + f));
         std::string vocab = testsupport::readFile(testsupport::fixture("pipeline/ours_tiny/vocab.txt"));
         const auto swap = [&](const std::string& a, const std::string& b) {
             const size_t i = vocab.find("\n" + a + "\n"), j = vocab.find("\n" + b + "\n");

@@ -127,7 +127,8 @@ private slots:
 
     void tokenizerOfFolderEqualsTransformers() {
         const auto tok = loadTokenizer(testsupport::fixture("pipeline/model"));
-        for (const auto& t : m_ref["tokenize"]) QCOMPARE(tok->encode(t["text"].get<std::string>()), idsOf(t["input_ids"]));
+        for (const auto& t : m_ref["tokenize"])
+            QCOMPARE(tok->encode(t["text"].get<std::string>()), idsOf(t["input_ids"]));
     }
 
     // `captioner init` wrote ours_tiny; transformers loaded it (make_fixtures.py) and computed these.
@@ -146,7 +147,8 @@ private slots:
         }
         // Logits at the last text position for the first 64 vocabulary entries.
         c10::InferenceMode guard;
-        const auto pixels = ck.processor.preprocess(decodeImageRgb(imagePath(s["image"].get<std::string>()))).unsqueeze(0);
+        const auto pixels =
+            ck.processor.preprocess(decodeImageRgb(imagePath(s["image"].get<std::string>()))).unsqueeze(0);
         const auto ids = torch::tensor(idsOf(s["input_ids"])).unsqueeze(0);
         const auto logits = ck.model->forward(pixels, ids).logits[0][-1].slice(0, 0, 64);
         const auto expected = torch::tensor(m_oursRef["logits_first_image_last_position"].get<std::vector<float>>());
@@ -159,7 +161,8 @@ private slots:
         auto ck = loadCheckpoint(testsupport::fixture("pipeline/ours_tiny"));
         saveCheckpoint(ck, out);
         for (const char* f : {"model.safetensors", "config.json", "vocab.txt", "preprocessor_config.json"})
-            QCOMPARE(testsupport::readFile(out + "/" + f), testsupport::readFile(testsupport::fixture("pipeline/ours_tiny/") + f));
+            QCOMPARE(testsupport::readFile(out + "/" + f),
+                     testsupport::readFile(testsupport::fixture("pipeline/ours_tiny/") + f));
         // F16 weights are saved as F32 with the same values.
         const std::string out2 = (tmp.path() + "/from_f16").toStdString();
         auto half = loadCheckpoint(testsupport::fixture("pipeline/model"));

@@ -13,7 +13,8 @@ struct Result {
     QString err;
 };
 
-Result run(const QString& program, const QStringList& args, const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment()) {
+Result run(const QString& program, const QStringList& args,
+           const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment()) {
     QProcess p;
     p.setProcessEnvironment(env);
     p.start(program, args);
@@ -41,20 +42,29 @@ private slots:
         QTest::addColumn<QString>("expected");
         QTest::addColumn<QString>("otherStream"); // what the other stream must be ("" = empty)
 
-        QTest::newRow("help") << QStringList{"--help"} << 0 << true << "Usage: captioner [--threads N] COMMAND" << "";
-        QTest::newRow("help lists info") << QStringList{"-h"} << 0 << true << "  info" << "";
-        QTest::newRow("no command shows help") << QStringList{} << 2 << true << "Commands:" << "";
+        QTest::newRow("help") << QStringList{"--help"} << 0 << true << "Usage: captioner [--threads N] COMMAND"
+                              << "";
+        QTest::newRow("help lists info") << QStringList{"-h"} << 0 << true << "  info"
+                                         << "";
+        QTest::newRow("no command shows help") << QStringList{} << 2 << true << "Commands:"
+                                               << "";
         QTest::newRow("unknown command") << QStringList{"frobnicate"} << 2 << false
-                                         << "captioner: unknown command 'frobnicate'" << "";
-        QTest::newRow("unknown option") << QStringList{"--bogus"} << 2 << false << "captioner: unknown option --bogus" << "";
-        QTest::newRow("threads not a number") << QStringList{"--threads", "many", "info"} << 2 << false
-                                              << "--threads expects an integer, got 'many'" << "";
-        QTest::newRow("unknown command option") << QStringList{"info", "--nope"} << 2 << false
-                                                << "captioner info: " << "";
-        QTest::newRow("command help") << QStringList{"info", "--help"} << 0 << true << "--threads" << "";
-        QTest::newRow("info with threads") << QStringList{"info", "--threads", "1"} << 0 << true
-                                           << QStringLiteral("threads: 1 of %1 cores").arg(captioner::hardwareThreads()) << "";
-        QTest::newRow("global threads") << QStringList{"--threads", "1", "info"} << 0 << true << "threads: 1 of" << "";
+                                         << "captioner: unknown command 'frobnicate'"
+                                         << "";
+        QTest::newRow("unknown option") << QStringList{"--bogus"} << 2 << false << "captioner: unknown option --bogus"
+                                        << "";
+        QTest::newRow("threads not a number")
+            << QStringList{"--threads", "many", "info"} << 2 << false << "--threads expects an integer, got 'many'"
+            << "";
+        QTest::newRow("unknown command option") << QStringList{"info", "--nope"} << 2 << false << "captioner info: "
+                                                << "";
+        QTest::newRow("command help") << QStringList{"info", "--help"} << 0 << true << "--threads"
+                                      << "";
+        QTest::newRow("info with threads")
+            << QStringList{"info", "--threads", "1"} << 0 << true
+            << QStringLiteral("threads: 1 of %1 cores").arg(captioner::hardwareThreads()) << "";
+        QTest::newRow("global threads") << QStringList{"--threads", "1", "info"} << 0 << true << "threads: 1 of"
+                                        << "";
     }
     void exitCodesAndMessages() {
         QFETCH(QStringList, args);
@@ -85,9 +95,11 @@ private slots:
         QTest::addColumn<int>("exitCode");
         QTest::addColumn<QString>("expected");
         QTest::newRow("help") << QStringList{"--help"} << 0 << "--threads <N>";
-        QTest::newRow("version") << QStringList{"--version"} << 0 << QString::fromStdString("Captioner " + captioner::version());
+        QTest::newRow("version") << QStringList{"--version"} << 0
+                                 << QString::fromStdString("Captioner " + captioner::version());
         QTest::newRow("unknown option") << QStringList{"--bogus"} << 1 << "Unknown option 'bogus'";
-        QTest::newRow("bad threads") << QStringList{"--threads", "-2"} << 2 << "--threads expects a number >= 0, got '-2'";
+        QTest::newRow("bad threads") << QStringList{"--threads", "-2"} << 2
+                                     << "--threads expects a number >= 0, got '-2'";
     }
     void guiWithoutDisplay() {
         if (!QFileInfo(gui()).isExecutable()) QSKIP("captioner-gui is not built (CAPTIONER_BUILD_GUI=OFF)");

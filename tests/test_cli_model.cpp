@@ -78,8 +78,8 @@ private slots:
         const auto r = runCli({"caption", "--model", model(), "--max-length", "20", "--num-beams", "3", tmp.path()});
         QCOMPARE(r.exitCode, 0);
         const std::string cap = m_ref["beam3"][name]["caption"].get<std::string>();
-        const std::string expected = tmp.path().toStdString() + "/a/first.jpg\t" + cap + "\n" + tmp.path().toStdString() +
-                                     "/sub_b.jpg\t" + cap + "\n";
+        const std::string expected = tmp.path().toStdString() + "/a/first.jpg\t" + cap + "\n" +
+                                     tmp.path().toStdString() + "/sub_b.jpg\t" + cap + "\n";
         QCOMPARE(r.out, expected);
     }
 
@@ -88,8 +88,10 @@ private slots:
         QTest::addColumn<QString>("message");
         QTest::newRow("no model") << QStringList{"caption", "x.png"} << "--model DIR is required";
         QTest::newRow("no images") << QStringList{"caption", "--model", "m"} << "missing argument IMAGE_OR_FOLDER";
-        QTest::newRow("max length") << QStringList{"caption", "--model", "m", "--max-length", "1", "x"} << "--max-length must be at least 2";
-        QTest::newRow("beams") << QStringList{"caption", "--model", "m", "--num-beams", "zero", "x"} << "expects an integer";
+        QTest::newRow("max length") << QStringList{"caption", "--model", "m", "--max-length", "1", "x"}
+                                    << "--max-length must be at least 2";
+        QTest::newRow("beams") << QStringList{"caption", "--model", "m", "--num-beams", "zero", "x"}
+                               << "expects an integer";
     }
     void captionUsageErrors() {
         QFETCH(QStringList, args);
@@ -103,13 +105,15 @@ private slots:
     void missingModelFolderIsAnError() {
         const auto r = runCli({"caption", "--model", "/nonexistent/model", fx("image/input/photo_320x240.jpg")});
         QCOMPARE(r.exitCode, 1);
-        QCOMPARE(r.err, std::string("captioner caption: error: /nonexistent/model: checkpoint folder does not exist\n"));
+        QCOMPARE(r.err,
+                 std::string("captioner caption: error: /nonexistent/model: checkpoint folder does not exist\n"));
     }
 
     void scoreJson() {
         const auto& s = m_ref["score"];
-        const auto r = runCli({"score", "--model", model(), "--image", fx("image/input/" + s["image"].get<std::string>()),
-                               "--text", QString::fromStdString(s["text"].get<std::string>()), "--json"});
+        const auto r =
+            runCli({"score", "--model", model(), "--image", fx("image/input/" + s["image"].get<std::string>()),
+                    "--text", QString::fromStdString(s["text"].get<std::string>()), "--json"});
         QCOMPARE(r.exitCode, 0);
         const auto j = nlohmann::json::parse(r.out);
         QCOMPARE(j["input_ids"], s["input_ids"]);
@@ -131,29 +135,36 @@ private slots:
     void preprocessWritesNpy() {
         QTemporaryDir tmp;
         const QString out = tmp.path() + "/pv.npy";
-        const auto r = runCli({"preprocess", "--model", model(), "--image", fx("image/input/photo_320x240.jpg"), "--out", out});
+        const auto r =
+            runCli({"preprocess", "--model", model(), "--image", fx("image/input/photo_320x240.jpg"), "--out", out});
         QCOMPARE(r.exitCode, 0);
         const std::string bytes = testsupport::readFile(out.toStdString());
         QCOMPARE(bytes.substr(0, 6), std::string("\x93NUMPY"));
-        QVERIFY2(bytes.find("'descr': '<f4', 'fortran_order': False, 'shape': (1, 3, 32, 32)") != std::string::npos, bytes.substr(0, 128).c_str());
+        QVERIFY2(bytes.find("'descr': '<f4', 'fortran_order': False, 'shape': (1, 3, 32, 32)") != std::string::npos,
+                 bytes.substr(0, 128).c_str());
         QCOMPARE(bytes.size() - 128, size_t(1 * 3 * 32 * 32 * 4));
     }
 
     void initCreatesLoadableCheckpoint() {
         QTemporaryDir tmp;
         const QString out = tmp.path() + "/new";
-        const auto r = runCli({"init", "--preset", "tiny", "--vocab", fx("pipeline/vocab_small.txt"), "--seed", "7", "--out", out});
+        const auto r = runCli(
+            {"init", "--preset", "tiny", "--vocab", fx("pipeline/vocab_small.txt"), "--seed", "7", "--out", out});
         QCOMPARE(r.exitCode, 0);
-        QVERIFY2(r.out.find("preset tiny, 428556 parameters, vocabulary 1100 (wordpiece), image 64 px, seed 7") != std::string::npos, r.out.c_str());
+        QVERIFY2(r.out.find("preset tiny, 428556 parameters, vocabulary 1100 (wordpiece), image 64 px, seed 7") !=
+                     std::string::npos,
+                 r.out.c_str());
         // Same seed, same bytes as the committed checkpoint that transformers loaded.
         QCOMPARE(testsupport::readFile(out.toStdString() + "/model.safetensors"),
                  testsupport::readFile(testsupport::fixture("pipeline/ours_tiny/model.safetensors")));
-        const auto again = runCli({"init", "--preset", "tiny", "--vocab", fx("pipeline/vocab_small.txt"), "--out", out});
+        const auto again =
+            runCli({"init", "--preset", "tiny", "--vocab", fx("pipeline/vocab_small.txt"), "--out", out});
         QCOMPARE(again.exitCode, 1);
         QVERIFY2(again.err.find("already holds a checkpoint") != std::string::npos, again.err.c_str());
         const auto bad = runCli({"init", "--preset", "huge", "--out", tmp.path() + "/x"});
         QCOMPARE(bad.exitCode, 1);
-        QVERIFY2(bad.err.find("huge") != std::string::npos && bad.err.find("tiny") != std::string::npos, bad.err.c_str());
+        QVERIFY2(bad.err.find("huge") != std::string::npos && bad.err.find("tiny") != std::string::npos,
+                 bad.err.c_str());
     }
 };
 

@@ -23,11 +23,11 @@ std::string imageFixture(const std::string& rel) { return testsupport::fixture("
 // Minimal .npy reader for the float32 C-order files numpy.save writes.
 torch::Tensor readNpy(const std::string& path) {
     const std::string bytes = testsupport::readFile(path);
-    if (bytes.size() < 10 || bytes.compare(0, 6, "\x93NUMPY") != 0)
-        throw std::runtime_error("not npy: " + path);
+    if (bytes.size() < 10 || bytes.compare(0, 6, "\x93NUMPY") != 0) throw std::runtime_error("not npy: " + path);
     const size_t headerLen = uint8_t(bytes[8]) | size_t(uint8_t(bytes[9])) << 8;
     const std::string header = bytes.substr(10, headerLen);
-    if (header.find("'descr': '<f4'") == std::string::npos || header.find("'fortran_order': False") == std::string::npos)
+    if (header.find("'descr': '<f4'") == std::string::npos ||
+        header.find("'fortran_order': False") == std::string::npos)
         throw std::runtime_error("unsupported npy: " + path);
     std::vector<int64_t> shape;
     size_t i = header.find('(', header.find("'shape'")) + 1;
@@ -42,16 +42,14 @@ torch::Tensor readNpy(const std::string& path) {
     }
     torch::Tensor t = torch::empty(shape, torch::kFloat32);
     const size_t payload = size_t(t.numel()) * 4;
-    if (bytes.size() != 10 + headerLen + payload)
-        throw std::runtime_error("npy size mismatch: " + path);
+    if (bytes.size() != 10 + headerLen + payload) throw std::runtime_error("npy size mismatch: " + path);
     std::memcpy(t.data_ptr<float>(), bytes.data() + 10 + headerLen, payload);
     return t;
 }
 
 cv::Mat readRgbPng(const std::string& path) {
     cv::Mat bgr = cv::imread(path, cv::IMREAD_COLOR);
-    if (bgr.empty())
-        throw std::runtime_error("cannot read " + path);
+    if (bgr.empty()) throw std::runtime_error("cannot read " + path);
     cv::Mat rgb;
     cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
     return rgb;
@@ -70,21 +68,17 @@ torch::Tensor hfPixelValues(const std::string& cropRel) {
     auto o = out.accessor<float, 3>();
     for (int y = 0; y < crop.rows; ++y)
         for (int x = 0; x < crop.cols; ++x)
-            for (int c = 0; c < 3; ++c)
-                o[c][y][x] = t[c][crop.at<cv::Vec3b>(y, x)[c]];
+            for (int c = 0; c < 3; ++c) o[c][y][x] = t[c][crop.at<cv::Vec3b>(y, x)[c]];
     return out;
 }
 
-double maxAbsDiff(const torch::Tensor& a, const torch::Tensor& b) {
-    return (a - b).abs().max().item<double>();
-}
+double maxAbsDiff(const torch::Tensor& a, const torch::Tensor& b) { return (a - b).abs().max().item<double>(); }
 
 bool isLossless(const std::string& input) {
     return input.find(".jpg") == std::string::npos && input.find(".webp") == std::string::npos;
 }
 
-template <typename F>
-void expectError(F&& f, const std::string& subject, const char* reasonPart) {
+template <typename F> void expectError(F&& f, const std::string& subject, const char* reasonPart) {
     try {
         f();
         QFAIL("expected captioner::Error");
@@ -243,15 +237,24 @@ private slots:
     void badConfigsNameTheSource_data() {
         QTest::addColumn<QString>("json");
         QTest::addColumn<QString>("reason");
-        QTest::newRow("not an object") << "[1, 2]" << "JSON object";
-        QTest::newRow("bad resample") << R"({"resample": 9})" << "resample";
-        QTest::newRow("resample type") << R"({"resample": "bicubic"})" << "resample";
-        QTest::newRow("bad size keys") << R"({"size": {"longest_edge": 5}})" << "size";
-        QTest::newRow("negative size") << R"({"size": {"shortest_edge": -1}})" << "shortest_edge";
-        QTest::newRow("zero std") << R"({"image_std": [0.5, 0, 0.5]})" << "image_std";
-        QTest::newRow("short mean") << R"({"image_mean": [0.5, 0.5]})" << "image_mean";
-        QTest::newRow("flag type") << R"({"do_resize": "yes"})" << "do_resize";
-        QTest::newRow("other processor") << R"({"image_processor_type": "BlipImageProcessor"})" << "unsupported";
+        QTest::newRow("not an object") << "[1, 2]"
+                                       << "JSON object";
+        QTest::newRow("bad resample") << R"({"resample": 9})"
+                                      << "resample";
+        QTest::newRow("resample type") << R"({"resample": "bicubic"})"
+                                       << "resample";
+        QTest::newRow("bad size keys") << R"({"size": {"longest_edge": 5}})"
+                                       << "size";
+        QTest::newRow("negative size") << R"({"size": {"shortest_edge": -1}})"
+                                       << "shortest_edge";
+        QTest::newRow("zero std") << R"({"image_std": [0.5, 0, 0.5]})"
+                                  << "image_std";
+        QTest::newRow("short mean") << R"({"image_mean": [0.5, 0.5]})"
+                                    << "image_mean";
+        QTest::newRow("flag type") << R"({"do_resize": "yes"})"
+                                   << "do_resize";
+        QTest::newRow("other processor") << R"({"image_processor_type": "BlipImageProcessor"})"
+                                         << "unsupported";
     }
     void badConfigsNameTheSource() {
         QFETCH(QString, json);

@@ -51,12 +51,14 @@ private slots:
         QCOMPARE(r.exitCode, 0);
         QCOMPARE(r.err, std::string());
         const json j = json::parse(r.out);
-        for (const char* key : {"format", "images", "captions", "unreadable", "missing_captions", "orphan_captions", "duplicates", "splits"})
+        for (const char* key : {"format", "images", "captions", "unreadable", "missing_captions", "orphan_captions",
+                                "duplicates", "splits"})
             QVERIFY2(j.contains(key), key);
         QCOMPARE(j["format"], json("imagefolder"));
         QCOMPARE(j["images"], json(4));
         QCOMPARE(j["captions"], json(4));
-        QCOMPARE(j["unreadable"], json::parse(R"J([{"file": "broken.png", "reason": "not an image (unrecognised file format)"}])J"));
+        QCOMPARE(j["unreadable"],
+                 json::parse(R"J([{"file": "broken.png", "reason": "not an image (unrecognised file format)"}])J"));
         QCOMPARE(j["missing_captions"], json::parse(R"(["b.png"])"));
         QCOMPARE(j["orphan_captions"], json::parse(R"(["ghost.png"])"));
         QCOMPARE(j["duplicates"], json::array());
@@ -73,7 +75,8 @@ private slots:
 
     void convert() {
         const std::string out = m_tmp.path().toStdString() + "/side";
-        const Result r = run({"dataset", "convert", QString::fromStdString(m_root), "--to", "sidecar", "--out", QString::fromStdString(out)});
+        const Result r = run({"dataset", "convert", QString::fromStdString(m_root), "--to", "sidecar", "--out",
+                              QString::fromStdString(out)});
         QCOMPARE(r.exitCode, 0);
         QCOMPARE(r.out, "wrote 4 images and 4 captions as sidecar to " + out + "\n");
         QCOMPARE(dstest::read(out + "/test/c.txt"), std::string("x\ny z\n"));
@@ -96,9 +99,10 @@ private slots:
         QTest::newRow("no path") << QStringList{"dataset"} << 2 << "missing argument PATH";
         QTest::newRow("convert without --to") << QStringList{"dataset", "convert", missing, "--out", "x"} << 2
                                               << "convert needs --to imagefolder|sidecar";
-        QTest::newRow("convert to coco") << QStringList{"dataset", "convert", missing, "--to", "coco", "--out", "x"} << 2
-                                         << "--to expects imagefolder or sidecar, got 'coco'";
-        QTest::newRow("empty folder") << QStringList{"dataset", m_tmp.path() + "/empty"} << 1 << "no dataset found: looked for";
+        QTest::newRow("convert to coco") << QStringList{"dataset", "convert", missing, "--to", "coco", "--out", "x"}
+                                         << 2 << "--to expects imagefolder or sidecar, got 'coco'";
+        QTest::newRow("empty folder") << QStringList{"dataset", m_tmp.path() + "/empty"} << 1
+                                      << "no dataset found: looked for";
     }
     void badInput() {
         QFETCH(QStringList, args);

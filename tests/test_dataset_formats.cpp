@@ -79,16 +79,19 @@ private slots:
         QTest::addColumn<bool>("isList");
         QTest::addColumn<QStringList>("captions");
         QTest::addColumn<QString>("extra");
-        QTest::newRow("text wins over caption") << R"({"file_name": "a.png", "caption": "c1", "text": "t1"})" << "text" << false
-                                                << QStringList{"t1"} << R"({"caption": "c1"})";
-        QTest::newRow("caption wins over captions") << R"({"file_name": "a.png", "captions": ["l1"], "caption": "c1"})" << "caption"
-                                                    << false << QStringList{"c1"} << R"({"captions": ["l1"]})";
-        QTest::newRow("captions list") << R"({"file_name": "a.png", "captions": ["one", "two", "three"]})" << "captions" << true
-                                       << QStringList{"one", "two", "three"} << "{}";
-        QTest::newRow("text as list") << R"({"file_name": "a.png", "text": ["one", "two"]})" << "text" << true
-                                      << QStringList{"one", "two"} << "{}";
-        QTest::newRow("empty text is no caption") << R"({"file_name": "a.png", "text": ""})" << "text" << false << QStringList{} << "{}";
-        QTest::newRow("no caption column") << R"({"file_name": "a.png", "label": 3})" << "text" << false << QStringList{} << R"({"label": 3})";
+        QTest::newRow("text wins over caption") << R"({"file_name": "a.png", "caption": "c1", "text": "t1"})"
+                                                << "text" << false << QStringList{"t1"} << R"({"caption": "c1"})";
+        QTest::newRow("caption wins over captions")
+            << R"({"file_name": "a.png", "captions": ["l1"], "caption": "c1"})"
+            << "caption" << false << QStringList{"c1"} << R"({"captions": ["l1"]})";
+        QTest::newRow("captions list") << R"({"file_name": "a.png", "captions": ["one", "two", "three"]})"
+                                       << "captions" << true << QStringList{"one", "two", "three"} << "{}";
+        QTest::newRow("text as list") << R"({"file_name": "a.png", "text": ["one", "two"]})"
+                                      << "text" << true << QStringList{"one", "two"} << "{}";
+        QTest::newRow("empty text is no caption") << R"({"file_name": "a.png", "text": ""})"
+                                                  << "text" << false << QStringList{} << "{}";
+        QTest::newRow("no caption column") << R"({"file_name": "a.png", "label": 3})"
+                                           << "text" << false << QStringList{} << R"({"label": 3})";
     }
     void captionColumnChoice() {
         QFETCH(QString, rows);
@@ -116,7 +119,8 @@ private slots:
         image(root + "/b.png", 2);
         image(root + "/c.png", 3);
         // BOM, CRLF, quoted comma, doubled quotes, an embedded line break, a short row, a captions list.
-        put(root + "/metadata.csv", "\xEF\xBB\xBF" "file_name,caption,source\r\n"
+        put(root + "/metadata.csv", "\xEF\xBB\xBF"
+                                    "file_name,caption,source\r\n"
                                     "a.png,\"a dog, running\",web\r\n"
                                     "b.png,\"she said \"\"hi\"\"\nthen left\",\"\"\r\n"
                                     "c.png,plain\r\n");
@@ -159,7 +163,8 @@ private slots:
         image(root + "/train/a.png", 1);
         image(root + "/train/b.png", 2);
         image(root + "/test/c.png", 3);
-        put(root + "/train/metadata.jsonl", "{\"file_name\": \"a.png\", \"text\": \"A\"}\n{\"file_name\": \"b.png\", \"text\": \"B\"}\n");
+        put(root + "/train/metadata.jsonl",
+            "{\"file_name\": \"a.png\", \"text\": \"A\"}\n{\"file_name\": \"b.png\", \"text\": \"B\"}\n");
         put(root + "/test/metadata.jsonl", "{\"file_name\": \"c.png\", \"text\": \"C\"}\n");
         const auto d = CaptionDataset::open(root);
         QCOMPARE(d.items().size(), size_t(3));
@@ -175,7 +180,7 @@ private slots:
         put(root + "/a.txt", "first caption\r\n\r\n  second caption  \nthird\n");
         image(root + "/nested/deeper/b.jpg", 2);
         put(root + "/nested/deeper/b.caption", "kohya, style, tags");
-        image(root + "/c.webp", 3);   // no caption
+        image(root + "/c.webp", 3); // no caption
         image(root + "/d.png", 4);
         put(root + "/d.txt", "caf\xE9 au lait\n"); // Latin-1, not UTF-8
         image(root + "/e.png", 5);
@@ -195,8 +200,9 @@ private slots:
         QCOMPARE(d.orphans().size(), size_t(1));
         QCOMPARE(d.orphans()[0].fileName, std::string("lost.txt"));
         QCOMPARE(d.orphans()[0].captions, Strings{"no image for me"});
-        QCOMPARE(problemsText(d, root), (Strings{"d.txt | not valid UTF-8; read as Latin-1", "e.caption | ignored: " + root + "/e.txt is used",
-                                                 "lost.txt | caption file without an image"}));
+        QCOMPARE(problemsText(d, root),
+                 (Strings{"d.txt | not valid UTF-8; read as Latin-1", "e.caption | ignored: " + root + "/e.txt is used",
+                          "lost.txt | caption file without an image"}));
     }
 
     void imagesOnlyFolderIsSidecarWithoutCaptions() {
@@ -231,8 +237,9 @@ private slots:
         QCOMPARE(d.items()[1].captions, Strings{"Two dogs ."});
         QCOMPARE(d.items()[1].split, std::string("test"));
         QCOMPARE(d.orphans().size(), size_t(1));
-        QCOMPARE(problemsText(d, root), (Strings{"Flickr8k.token.txt:4 | no TAB between image#index and caption; line ignored",
-                                                 "Flickr8k.token.txt | image 3000_c.jpg not found in " + root + "/Images"}));
+        QCOMPARE(problemsText(d, root),
+                 (Strings{"Flickr8k.token.txt:4 | no TAB between image#index and caption; line ignored",
+                          "Flickr8k.token.txt | image 3000_c.jpg not found in " + root + "/Images"}));
         // The same file given explicitly, images elsewhere.
         const auto e = CaptionDataset::open(root + "/Flickr8k.token.txt", imageRootOption(root + "/Images"));
         QCOMPARE(e.items().size(), size_t(2));
@@ -260,9 +267,11 @@ private slots:
         QCOMPARE(d.items()[0].split, std::string("train"));
         QCOMPARE(d.items()[1].captions, Strings{"Only of two."});
         QCOMPARE(d.orphans().size(), size_t(2)); // 000003.jpg missing, image_id 99 unknown
-        QCOMPARE(problemsText(d, root),
-                 (Strings{"annotations/captions_train2017.json: images[2] | image 000003.jpg not found in " + root + "/train2017",
-                          "annotations/captions_train2017.json | annotations for image_id 99, which is not in \"images\""}));
+        QCOMPARE(
+            problemsText(d, root),
+            (Strings{"annotations/captions_train2017.json: images[2] | image 000003.jpg not found in " + root +
+                         "/train2017",
+                     "annotations/captions_train2017.json | annotations for image_id 99, which is not in \"images\""}));
     }
 
     void nothingRecognised_data() {

@@ -66,12 +66,13 @@ private slots:
         QCOMPARE(r.chars.mean, 115.0 / 11.0);
         std::vector<std::pair<std::string, std::string>> unreadable;
         for (const auto& u : r.unreadable) unreadable.emplace_back(u.file, u.reason);
-        QCOMPARE(unreadable, (std::vector<std::pair<std::string, std::string>>{
-                                 {"trunc.png", "truncated PNG (chunk runs past the end of the file)"},
-                                 {"corrupt.jpg", "truncated or corrupt JPEG (no image data found)"},
-                                 {"empty.png", "empty file (0 bytes)"},
-                                 {"text.png", "not an image (unrecognised file format)"},
-                                 {"huge_dims.png", "image is 100000x100000 pixels, over the limit of 178956970; not decoded"}}));
+        QCOMPARE(unreadable,
+                 (std::vector<std::pair<std::string, std::string>>{
+                     {"trunc.png", "truncated PNG (chunk runs past the end of the file)"},
+                     {"corrupt.jpg", "truncated or corrupt JPEG (no image data found)"},
+                     {"empty.png", "empty file (0 bytes)"},
+                     {"text.png", "not an image (unrecognised file format)"},
+                     {"huge_dims.png", "image is 100000x100000 pixels, over the limit of 178956970; not decoded"}}));
         QCOMPARE(r.missingCaptions, Strings{"nocaption.png"});
         QCOMPARE(r.orphanCaptions, Strings{"missing.png"});
         QCOMPARE(r.duplicates.size(), size_t(2));
@@ -86,8 +87,10 @@ private slots:
         QCOMPARE(j["images"], json(11));
         QCOMPARE(j["unreadable"][4], json::parse(R"({"file": "huge_dims.png",
                  "reason": "image is 100000x100000 pixels, over the limit of 178956970; not decoded"})"));
-        QCOMPARE(j["duplicates"][1], json::parse(R"({"kind": "same content", "files": ["copies/same.png", "good.png"]})"));
-        QVERIFY(r.toText().find("Unreadable images: 5\n  trunc.png: truncated PNG (chunk runs past") != std::string::npos);
+        QCOMPARE(j["duplicates"][1],
+                 json::parse(R"({"kind": "same content", "files": ["copies/same.png", "good.png"]})"));
+        QVERIFY(r.toText().find("Unreadable images: 5\n  trunc.png: truncated PNG (chunk runs past") !=
+                std::string::npos);
     }
 
     void headerOnlyMissesTruncation() {

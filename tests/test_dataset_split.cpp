@@ -112,7 +112,8 @@ private slots:
         dstest::image(root + "/train/a.png", 1);
         dstest::image(root + "/train/b.png", 2);
         dstest::image(root + "/test/c.png", 3);
-        dstest::put(root + "/train/metadata.jsonl", "{\"file_name\": \"a.png\", \"text\": \"A\"}\n{\"file_name\": \"b.png\", \"text\": \"B\"}\n");
+        dstest::put(root + "/train/metadata.jsonl",
+                    "{\"file_name\": \"a.png\", \"text\": \"A\"}\n{\"file_name\": \"b.png\", \"text\": \"B\"}\n");
         dstest::put(root + "/test/metadata.jsonl", "{\"file_name\": \"c.png\", \"text\": \"C\"}\n");
         const auto d = CaptionDataset::open(root);
         const auto s = captioner::splitDataset(d, 0.5, 7);

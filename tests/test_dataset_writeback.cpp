@@ -24,8 +24,10 @@ namespace {
 // What a dataset holds, independent of where it lives: one line per item and orphan.
 Strings content(const CaptionDataset& d) {
     Strings out;
-    for (const auto& i : d.items()) out.push_back(i.split + "|" + i.fileName + "|" + json(i.captions).dump() + "|" + i.extra.dump());
-    for (const auto& i : d.orphans()) out.push_back("orphan|" + i.fileName + "|" + json(i.captions).dump() + "|" + i.extra.dump());
+    for (const auto& i : d.items())
+        out.push_back(i.split + "|" + i.fileName + "|" + json(i.captions).dump() + "|" + i.extra.dump());
+    for (const auto& i : d.orphans())
+        out.push_back("orphan|" + i.fileName + "|" + json(i.captions).dump() + "|" + i.extra.dump());
     return out;
 }
 } // namespace
@@ -41,10 +43,11 @@ private slots:
         image(root + "/a.png", 1);
         image(root + "/b.png", 2);
         image(root + "/c.png", 3);
-        const std::string original = "{\"file_name\": \"a.png\", \"captions\": [\"one\", \"two\"], \"id\": 7, \"meta\": {\"k\": [1, 2.5]}}\n"
-                                     "{oops}\n"
-                                     "{\"file_name\": \"b.png\", \"captions\": [\"b1\"]}\n"
-                                     "{\"file_name\": \"gone.png\", \"captions\": [\"kept\"]}\n";
+        const std::string original =
+            "{\"file_name\": \"a.png\", \"captions\": [\"one\", \"two\"], \"id\": 7, \"meta\": {\"k\": [1, 2.5]}}\n"
+            "{oops}\n"
+            "{\"file_name\": \"b.png\", \"captions\": [\"b1\"]}\n"
+            "{\"file_name\": \"gone.png\", \"captions\": [\"kept\"]}\n";
         put(root + "/metadata.jsonl", original);
         auto d = CaptionDataset::open(root);
         QCOMPARE(d.items().size(), size_t(3));
@@ -53,11 +56,13 @@ private slots:
         QCOMPARE(read(root + "/metadata.jsonl.bak"), original);
         // c.png never had a row and still has no caption: no row is invented for it. The bad line and
         // the orphan row are written back.
-        QCOMPARE(read(root + "/metadata.jsonl"),
-                 std::string("{\"file_name\":\"a.png\",\"captions\":[\"one edited\",\"two\",\"three\"],\"id\":7,\"meta\":{\"k\":[1,2.5]}}\n"
-                             "{\"file_name\":\"b.png\",\"captions\":[\"b1\"]}\n"
-                             "{\"file_name\":\"gone.png\",\"captions\":[\"kept\"]}\n"
-                             "{oops}\n"));
+        QCOMPARE(
+            read(root + "/metadata.jsonl"),
+            std::string(
+                "{\"file_name\":\"a.png\",\"captions\":[\"one edited\",\"two\",\"three\"],\"id\":7,\"meta\":{\"k\":[1,2.5]}}\n"
+                "{\"file_name\":\"b.png\",\"captions\":[\"b1\"]}\n"
+                "{\"file_name\":\"gone.png\",\"captions\":[\"kept\"]}\n"
+                "{oops}\n"));
         d.setCaptions(2, {"now captioned"});
         d.save();
         const auto e = CaptionDataset::open(root);
@@ -69,12 +74,15 @@ private slots:
         const std::string root = dir("shape");
         image(root + "/a.png", 1);
         image(root + "/b.png", 2);
-        put(root + "/metadata.jsonl", "{\"file_name\": \"a.png\", \"caption\": \"x\"}\n{\"file_name\": \"b.png\", \"caption\": \"y\"}\n");
+        put(root + "/metadata.jsonl",
+            "{\"file_name\": \"a.png\", \"caption\": \"x\"}\n{\"file_name\": \"b.png\", \"caption\": \"y\"}\n");
         auto d = CaptionDataset::open(root);
         d.setCaptions(1, {"y1", "y2"});
         d.save();
-        QCOMPARE(read(root + "/metadata.jsonl"),
-                 std::string("{\"file_name\":\"a.png\",\"caption\":\"x\"}\n{\"file_name\":\"b.png\",\"caption\":[\"y1\",\"y2\"]}\n"));
+        QCOMPARE(
+            read(root + "/metadata.jsonl"),
+            std::string(
+                "{\"file_name\":\"a.png\",\"caption\":\"x\"}\n{\"file_name\":\"b.png\",\"caption\":[\"y1\",\"y2\"]}\n"));
     }
 
     void csvSave() {
@@ -85,7 +93,8 @@ private slots:
         auto d = CaptionDataset::open(root);
         d.setCaptions(1, {"say \"hi\"\nnow"});
         d.save();
-        QCOMPARE(read(root + "/metadata.csv"), std::string("source,file_name,text\r\nweb,a.png,\"x, y\"\r\n,b.png,\"say \"\"hi\"\"\nnow\"\r\n"));
+        QCOMPARE(read(root + "/metadata.csv"),
+                 std::string("source,file_name,text\r\nweb,a.png,\"x, y\"\r\n,b.png,\"say \"\"hi\"\"\nnow\"\r\n"));
         QVERIFY(!fs::exists(root + "/metadata.jsonl"));
         QCOMPARE(content(CaptionDataset::open(root)), content(d));
     }
@@ -122,7 +131,8 @@ private slots:
             "{\"file_name\": \"a.png\", \"caption\": \"alpha\", \"license\": \"cc-by\", \"rating\": 4}\n"
             "{\"file_name\": \"deep/b.jpg\", \"caption\": [\"beta one\", \"beta two\"], \"rating\": null}\n"
             "{\"file_name\": \"missing.png\", \"caption\": \"orphan caption\", \"rating\": 1}\n");
-        put(src + "/test/metadata.jsonl", "{\"file_name\": \"c.png\", \"caption\": \"gamma\", \"weird key\": {\"x\": [true]}}\n");
+        put(src + "/test/metadata.jsonl",
+            "{\"file_name\": \"c.png\", \"caption\": \"gamma\", \"weird key\": {\"x\": [true]}}\n");
         const auto d = CaptionDataset::open(src);
         QCOMPARE(d.items().size(), size_t(3));
         QCOMPARE(d.captionColumn(), std::string("caption"));
@@ -152,7 +162,8 @@ private slots:
         auto d = CaptionDataset::open(root);
         d.setCaptions(0, {"one", "two\tedited"});
         d.save();
-        QCOMPARE(read(root + "/captions.token.txt"), std::string("x.jpg#0\tone\nx.jpg#1\ttwo edited\ny.jpg#0\torphan\n"));
+        QCOMPARE(read(root + "/captions.token.txt"),
+                 std::string("x.jpg#0\tone\nx.jpg#1\ttwo edited\ny.jpg#0\torphan\n"));
         QCOMPARE(read(root + "/captions.token.txt.bak"), std::string("x.jpg#0\tone\nx.jpg#1\ttwo\ny.jpg#0\torphan\n"));
     }
 
@@ -160,7 +171,8 @@ private slots:
         const std::string root = dir("coco");
         image(root + "/1.jpg", 1);
         image(root + "/2.jpg", 2);
-        put(root + "/caps.json", R"({"info": {"v": 1}, "images": [{"id": 1, "file_name": "1.jpg", "w": 8}, {"id": 2, "file_name": "2.jpg"}],
+        put(root + "/caps.json",
+            R"({"info": {"v": 1}, "images": [{"id": 1, "file_name": "1.jpg", "w": 8}, {"id": 2, "file_name": "2.jpg"}],
             "annotations": [{"id": 5, "image_id": 1, "caption": "a", "extra": "kept"}, {"id": 9, "image_id": 2, "caption": "b"}]})");
         auto d = CaptionDataset::open(root + "/caps.json");
         d.setCaptions(0, {"a edited", "a second"});

@@ -99,7 +99,8 @@ private slots:
     }
 
     void captionFollowsGrammar() {
-        const QRegularExpression np("a (small|large) (red|green|blue|yellow|purple|orange) (circle|square|triangle|star|diamond)");
+        const QRegularExpression np(
+            "a (small|large) (red|green|blue|yellow|purple|orange) (circle|square|triangle|star|diamond)");
         const QRegularExpression full("^" + np.pattern() + "(?:( to the left of | above )" + np.pattern() + ")?$");
         for (int i = 0; i < 500; ++i) {
             auto rng = sceneRng(i);
@@ -112,7 +113,8 @@ private slots:
             QCOMPARE(m.captured(3).toStdString(), toString(s.objects[0].shape));
             QCOMPARE(int(s.objects.size()), m.captured(4).isEmpty() ? 1 : 2);
             if (s.objects.size() == 2) {
-                QCOMPARE(m.captured(4), s.relation == DemoRelation::Above ? QString(" above ") : QString(" to the left of "));
+                QCOMPARE(m.captured(4),
+                         s.relation == DemoRelation::Above ? QString(" above ") : QString(" to the left of "));
                 QCOMPARE(m.captured(5).toStdString(), toString(s.objects[1].size));
                 QCOMPARE(m.captured(6).toStdString(), toString(s.objects[1].colour));
                 QCOMPARE(m.captured(7).toStdString(), toString(s.objects[1].shape));
@@ -145,7 +147,8 @@ private slots:
             const auto& b = s.objects[1];
             const bool horizontal = s.relation == DemoRelation::LeftOf;
             QVERIFY(s.relation != DemoRelation::None);
-            const double mainGap = horizontal ? (b.cx - b.radius) - (a.cx + a.radius) : (b.cy - b.radius) - (a.cy + a.radius);
+            const double mainGap =
+                horizontal ? (b.cx - b.radius) - (a.cx + a.radius) : (b.cy - b.radius) - (a.cy + a.radius);
             const double mainD = horizontal ? b.cx - a.cx : b.cy - a.cy;
             const double crossD = horizontal ? b.cy - a.cy : b.cx - a.cx;
             QVERIFY2(mainGap >= 0.049, qPrintable(QString::number(mainGap)));
@@ -180,7 +183,10 @@ private slots:
                 double bestD = 1e9;
                 for (int c = 0; c < 6; ++c) {
                     const double d = distance(centre, nominalRgb(DemoColour(c)));
-                    if (d < bestD) { bestD = d; best = c; }
+                    if (d < bestD) {
+                        bestD = d;
+                        best = c;
+                    }
                 }
                 QCOMPARE(best, int(o.colour));
                 QVERIFY2(distance(centre, o.rgb) < 12, describeScene(s).c_str());
@@ -194,16 +200,27 @@ private slots:
                         const bool in = insideShape(o.shape, gx, gy);
                         bool clear = true;
                         for (double ex : {-e, e})
-                            for (double ey : {-e, e})
-                                clear = clear && insideShape(o.shape, gx + ex, gy + ey) == in;
+                            for (double ey : {-e, e}) clear = clear && insideShape(o.shape, gx + ex, gy + ey) == in;
                         if (!clear) continue;
                         const auto p = img.at<cv::Vec3b>(int((o.cy + gy * r) * size), int((o.cx + gx * r) * size));
-                        // 40 is over 6 sigma of the light noise and far below the distance of any shape colour to a grey.
+                        // 40 is over 6 sigma of the light noise and far below the distance of any shape colour to a
+                        // grey.
                         const bool coloured = distance(cv::Vec3d(p[0], p[1], p[2]), o.rgb) < 40;
                         if (coloured != in)
                             QFAIL(qPrintable(QString("scene %1 (%2): probe (%3,%4) of the %5 is %6")
-                                                 .arg(i).arg(describeScene(s).c_str()).arg(gx).arg(gy)
-                                                 .arg(toString(o.shape).c_str()).arg(coloured ? "coloured" : "not coloured") + QString(" pixel %1,%2,%3 fill %4,%5,%6").arg(p[0]).arg(p[1]).arg(p[2]).arg(o.rgb[0]).arg(o.rgb[1]).arg(o.rgb[2])));
+                                                 .arg(i)
+                                                 .arg(describeScene(s).c_str())
+                                                 .arg(gx)
+                                                 .arg(gy)
+                                                 .arg(toString(o.shape).c_str())
+                                                 .arg(coloured ? "coloured" : "not coloured") +
+                                             QString(" pixel %1,%2,%3 fill %4,%5,%6")
+                                                 .arg(p[0])
+                                                 .arg(p[1])
+                                                 .arg(p[2])
+                                                 .arg(o.rgb[0])
+                                                 .arg(o.rgb[1])
+                                                 .arg(o.rgb[2])));
                     }
             }
         }
@@ -218,7 +235,10 @@ private slots:
         o.count = 40;
         o.seed = 7;
         o.threads = 1;
-        o.progress = [&](int done, int total) { QCOMPARE(total, 40); progress.push_back(done); };
+        o.progress = [&](int done, int total) {
+            QCOMPARE(total, 40);
+            progress.push_back(done);
+        };
         writeDemoDataset(a.string(), o);
         o.threads = 3;
         o.progress = nullptr;
@@ -254,7 +274,8 @@ private slots:
         QCOMPARE(entries, 41);
         // No temporary folder is left beside the outputs.
         int siblings = 0;
-        for (auto it = fs::directory_iterator(tmp.path().toStdString()); it != fs::directory_iterator(); ++it) ++siblings;
+        for (auto it = fs::directory_iterator(tmp.path().toStdString()); it != fs::directory_iterator(); ++it)
+            ++siblings;
         QCOMPARE(siblings, 2);
 
         const fs::path c = fs::path(tmp.path().toStdString()) / "c";

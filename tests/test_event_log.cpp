@@ -56,7 +56,8 @@ TrainingEvent started(int64_t resumedFrom) {
 
 // One event of every kind, with values that a lossy reader would get wrong.
 std::vector<TrainingEvent> everyKind() {
-    std::vector<TrainingEvent> all{started(0), stepEvent(1, 2.5), stepEvent(2, std::numeric_limits<double>::quiet_NaN())};
+    std::vector<TrainingEvent> all{started(0), stepEvent(1, 2.5),
+                                   stepEvent(2, std::numeric_limits<double>::quiet_NaN())};
     all.back().lossScale = 1024;
     all.push_back(makeEvent(TrainingEventType::Epoch, 4));
     TrainingEvent eval = makeEvent(TrainingEventType::Evaluated, 4);
@@ -69,7 +70,8 @@ std::vector<TrainingEvent> everyKind() {
     eval.eval.generated.cider = 1.5;
     eval.eval.count = 12;
     eval.eval.runtimeSeconds = 2;
-    eval.eval.samples = {{"/data/a.png", "a red circle", "a red circle"}, {"/data/ü b.png", "two \"squares\"", "a blue square"}};
+    eval.eval.samples = {{"/data/a.png", "a red circle", "a red circle"},
+                         {"/data/ü b.png", "two \"squares\"", "a blue square"}};
     all.push_back(eval);
     TrainingEvent lossOnly = makeEvent(TrainingEventType::Evaluated, 5); // no captions generated: no eval_wer
     lossOnly.eval.loss = 1.5;
@@ -155,13 +157,20 @@ private slots:
     void fromJsonNamesTheProblem_data() {
         QTest::addColumn<QString>("line");
         QTest::addColumn<QString>("message");
-        QTest::newRow("not an object") << "[1,2]" << "training event: not a JSON object";
-        QTest::newRow("no event key") << R"({"step":1})" << "training event: no 'event' key";
-        QTest::newRow("unknown event") << R"({"event":"bogus"})" << "training event: unknown event 'bogus'";
-        QTest::newRow("step not integer") << R"({"event":"step","step":"3"})" << "training event: 'step' is not an integer";
-        QTest::newRow("loss not number") << R"({"event":"step","step":3,"loss":"x"})" << "training event: 'loss' is not a number";
-        QTest::newRow("eval without metrics") << R"({"event":"eval","step":3})" << "training event: an eval event without 'metrics'";
-        QTest::newRow("samples not list") << R"({"event":"eval","step":3,"metrics":{},"samples":{}})" << "training event: 'samples' is not a list";
+        QTest::newRow("not an object") << "[1,2]"
+                                       << "training event: not a JSON object";
+        QTest::newRow("no event key") << R"({"step":1})"
+                                      << "training event: no 'event' key";
+        QTest::newRow("unknown event") << R"({"event":"bogus"})"
+                                       << "training event: unknown event 'bogus'";
+        QTest::newRow("step not integer") << R"({"event":"step","step":"3"})"
+                                          << "training event: 'step' is not an integer";
+        QTest::newRow("loss not number") << R"({"event":"step","step":3,"loss":"x"})"
+                                         << "training event: 'loss' is not a number";
+        QTest::newRow("eval without metrics") << R"({"event":"eval","step":3})"
+                                              << "training event: an eval event without 'metrics'";
+        QTest::newRow("samples not list") << R"({"event":"eval","step":3,"metrics":{},"samples":{}})"
+                                          << "training event: 'samples' is not a list";
     }
     void fromJsonNamesTheProblem() {
         QFETCH(QString, line);
@@ -348,8 +357,10 @@ private slots:
         std::vector<std::string> aboutTheLog; // said once, not at every event
         for (const auto& e : warned.of(TrainingEventType::Log))
             if (e.message.find("events.jsonl") != std::string::npos) aboutTheLog.push_back(e.message);
-        QCOMPARE(aboutTheLog, std::vector<std::string>{path("blocked/events.jsonl") +
-                                                       ": cannot open for appending: Is a directory (training goes on without the event log)"});
+        QCOMPARE(aboutTheLog,
+                 std::vector<std::string>{
+                     path("blocked/events.jsonl") +
+                     ": cannot open for appending: Is a directory (training goes on without the event log)"});
         QCOMPARE(warned.of(TrainingEventType::Step).size(), size_t{2});
     }
 };

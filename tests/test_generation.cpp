@@ -85,7 +85,8 @@ private slots:
         for (const char* name : {"tiny_a", "tiny_b"}) {
             const auto& runs = fixture(name).reference.at("runs");
             for (int i = 0; i < static_cast<int>(runs.size()); ++i)
-                QTest::newRow(qPrintable(QString("%1 %2").arg(name, QString::fromStdString(runs[i].at("settings").dump()))))
+                QTest::newRow(
+                    qPrintable(QString("%1 %2").arg(name, QString::fromStdString(runs[i].at("settings").dump()))))
                     << QString(name) << i;
         }
     }
@@ -118,7 +119,8 @@ private slots:
         for (const char* name : {"tiny_a", "tiny_b"}) {
             const auto& runs = fixture(name).reference.at("runs");
             const int64_t eos = fixture(name).reference.at("eos_token_id").get<int64_t>();
-            const Ids greedy = referenceRows(runs[0].at("batched"), eos), beam = referenceRows(runs[1].at("batched"), eos);
+            const Ids greedy = referenceRows(runs[0].at("batched"), eos),
+                      beam = referenceRows(runs[1].at("batched"), eos);
             bool early = false, full = false;
             for (const auto& r : greedy) (r.back() == eos ? early : full) = true;
             QVERIFY(early && full);
@@ -195,8 +197,8 @@ private slots:
         } catch (const Error& e) {
             if (!QString(e.what()).contains(expected)) QFAIL(e.what());
         }
-        QVERIFY_EXCEPTION_THROWN(generate(f.model, torch::zeros({3, 48, 48}), defaultGenerationOptions(f.model->config())),
-                                 Error);
+        QVERIFY_EXCEPTION_THROWN(
+            generate(f.model, torch::zeros({3, 48, 48}), defaultGenerationOptions(f.model->config())), Error);
     }
 };
 

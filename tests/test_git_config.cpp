@@ -99,29 +99,41 @@ private slots:
     void refusesBadConfigs_data() {
         QTest::addColumn<QString>("json");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("bert") << R"({"model_type": "bert"})" << "model_type 'bert' is not a GIT model";
-        QTest::newRow("no model_type") << R"({"hidden_size": 8})" << "no model_type";
-        QTest::newRow("string size") << R"({"model_type": "git", "hidden_size": "768"})" << "'hidden_size' must be an integer";
-        QTest::newRow("fraction") << R"({"model_type": "git", "num_hidden_layers": 2.5})" << "'num_hidden_layers' must be an integer";
-        QTest::newRow("negative") << R"({"model_type": "git", "num_hidden_layers": -1})" << "'num_hidden_layers' must be at least 0";
-        QTest::newRow("dropout") << R"({"model_type": "git", "hidden_dropout_prob": 1.5})" << "'hidden_dropout_prob' must be in [0, 1]";
+        QTest::newRow("bert") << R"({"model_type": "bert"})"
+                              << "model_type 'bert' is not a GIT model";
+        QTest::newRow("no model_type") << R"({"hidden_size": 8})"
+                                       << "no model_type";
+        QTest::newRow("string size") << R"({"model_type": "git", "hidden_size": "768"})"
+                                     << "'hidden_size' must be an integer";
+        QTest::newRow("fraction") << R"({"model_type": "git", "num_hidden_layers": 2.5})"
+                                  << "'num_hidden_layers' must be an integer";
+        QTest::newRow("negative") << R"({"model_type": "git", "num_hidden_layers": -1})"
+                                  << "'num_hidden_layers' must be at least 0";
+        QTest::newRow("dropout") << R"({"model_type": "git", "hidden_dropout_prob": 1.5})"
+                                 << "'hidden_dropout_prob' must be in [0, 1]";
         QTest::newRow("relative") << R"({"model_type": "git", "position_embedding_type": "relative_key"})"
                                   << "'position_embedding_type' 'relative_key' is not supported";
         QTest::newRow("video") << R"({"model_type": "git", "num_image_with_embedding": 6})"
                                << "'num_image_with_embedding' is set: video GIT models";
-        QTest::newRow("tied") << R"({"model_type": "git", "tie_word_embeddings": true})" << "'tie_word_embeddings' is true";
+        QTest::newRow("tied") << R"({"model_type": "git", "tie_word_embeddings": true})"
+                              << "'tie_word_embeddings' is true";
         QTest::newRow("activation") << R"({"model_type": "git", "hidden_act": "swishy"})"
                                     << "'hidden_act' names unknown activation 'swishy'";
         QTest::newRow("vision key") << R"({"model_type": "git", "vision_config": {"patch_size": "x"}})"
                                     << "'vision_config.patch_size' must be an integer";
-        QTest::newRow("vision heads") << R"({"model_type": "git", "vision_config": {"num_attention_heads": 7}})"
-                                      << "'vision_config.hidden_size' (768) must be a multiple of num_attention_heads (7)";
+        QTest::newRow("vision heads")
+            << R"({"model_type": "git", "vision_config": {"num_attention_heads": 7}})"
+            << "'vision_config.hidden_size' (768) must be a multiple of num_attention_heads (7)";
         QTest::newRow("patches") << R"({"model_type": "git", "vision_config": {"image_size": 100}})"
                                  << "'vision_config.image_size' (100) must be a multiple of patch_size (16)";
-        QTest::newRow("heads") << R"({"model_type": "git", "num_attention_heads": 5})" << "must be a multiple of num_attention_heads (5)";
-        QTest::newRow("eos") << R"({"model_type": "git", "vocab_size": 50})" << "'bos_token_id' (101) must be below vocab_size (50)";
-        QTest::newRow("vision not object") << R"({"model_type": "git", "vision_config": 3})" << "'vision_config' must be an object";
-        QTest::newRow("use_cache") << R"({"model_type": "git", "use_cache": "yes"})" << "'use_cache' must be true or false";
+        QTest::newRow("heads") << R"({"model_type": "git", "num_attention_heads": 5})"
+                               << "must be a multiple of num_attention_heads (5)";
+        QTest::newRow("eos") << R"({"model_type": "git", "vocab_size": 50})"
+                             << "'bos_token_id' (101) must be below vocab_size (50)";
+        QTest::newRow("vision not object") << R"({"model_type": "git", "vision_config": 3})"
+                                           << "'vision_config' must be an object";
+        QTest::newRow("use_cache") << R"({"model_type": "git", "use_cache": "yes"})"
+                                   << "'use_cache' must be true or false";
     }
     void refusesBadConfigs() {
         QFETCH(QString, json);

@@ -86,7 +86,8 @@ private slots:
         QVERIFY(diff < 1e-4);
 
         const double loss = out.loss.item<double>(), hfLoss = stored(expected, "loss").item<double>();
-        QVERIFY2(std::abs(loss - hfLoss) <= 1e-4 * std::abs(hfLoss), qPrintable(QString("%1 vs %2").arg(loss).arg(hfLoss)));
+        QVERIFY2(std::abs(loss - hfLoss) <= 1e-4 * std::abs(hfLoss),
+                 qPrintable(QString("%1 vs %2").arg(loss).arg(hfLoss)));
         // Pad labels count unless set to -100, as in transformers.
         auto ignoring = ids.masked_fill(mask.eq(0), -100);
         const double lossIgnore = model->forward(pixels, ids, mask, ignoring).loss.item<double>();
@@ -132,7 +133,8 @@ private slots:
         std::map<std::string, torch::Tensor> bf16;
         for (const auto& [n, t] : raw) bf16[n] = t.to(torch::kBFloat16);
         model->loadStateDict(bf16, "bf16");
-        QVERIFY(torch::equal(model->namedTensorsHf()[0].second, bf16.at(model->namedTensorsHf()[0].first).to(torch::kFloat32)));
+        QVERIFY(torch::equal(model->namedTensorsHf()[0].second,
+                             bf16.at(model->namedTensorsHf()[0].first).to(torch::kFloat32)));
     }
 
     void strictLoadingNamesEveryProblem() {
@@ -208,7 +210,8 @@ private slots:
         QVERIFY(!torch::equal(other->namedTensorsHf()[0].second, a->namedTensorsHf()[0].second));
         for (const auto& [n, t] : a->namedTensorsHf()) {
             const bool bias = QString::fromStdString(n).endsWith(".bias");
-            const bool norm = QString::fromStdString(n).contains(QRegularExpression("LayerNorm|layer_norm|layrnorm|layernorm|visual_projection\\.1\\."));
+            const bool norm = QString::fromStdString(n).contains(
+                QRegularExpression("LayerNorm|layer_norm|layrnorm|layernorm|visual_projection\\.1\\."));
             if (bias) {
                 QVERIFY2(t.abs().max().item<double>() == 0.0, n.c_str());
             } else if (norm) {
@@ -241,17 +244,17 @@ private slots:
             const double scale = 1.5 / std::sqrt(0.5);
             auto expect = [&](int64_t row, int64_t col, double value) {
                 const double got = t[row][col].item<double>();
-                QVERIFY2(std::abs(got - value * scale) < 1e-6, qPrintable(QString("[%1][%2] = %3, want %4")
-                                                                          .arg(row).arg(col).arg(got).arg(value * scale)));
+                QVERIFY2(std::abs(got - value * scale) < 1e-6,
+                         qPrintable(QString("[%1][%2] = %3, want %4").arg(row).arg(col).arg(got).arg(value * scale)));
             };
             // Patch 10 is row 1, column 2 (row-major, as the patch convolution flattens): x = 2, y = 1.
-            expect(11, 0, std::sin(2.0));                          // sin(x), frequency 1
-            expect(11, 16, std::cos(2.0));                         // cos(x)
-            expect(11, 32, std::sin(1.0));                         // sin(y)
-            expect(11, 48, std::cos(1.0));                         // cos(y)
+            expect(11, 0, std::sin(2.0));  // sin(x), frequency 1
+            expect(11, 16, std::cos(2.0)); // cos(x)
+            expect(11, 32, std::sin(1.0)); // sin(y)
+            expect(11, 48, std::cos(1.0)); // cos(y)
             expect(11, 5, std::sin(2.0 * std::pow(10000.0, -5.0 / 16)));
             expect(11, 53, std::cos(1.0 * std::pow(10000.0, -5.0 / 16)));
-            expect(1, 16, 1.0);                                    // patch 0: x = y = 0
+            expect(1, 16, 1.0); // patch 0: x = y = 0
             // Over the patch rows the table has the requested standard deviation (root mean square).
             const double rms = t.narrow(0, 1, 64).pow(2).mean().sqrt().item<double>();
             QVERIFY2(std::abs(rms - 1.5) < 1e-5, qPrintable(QString::number(rms)));

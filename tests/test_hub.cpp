@@ -48,7 +48,8 @@ const QByteArray kToken = "hf_test_token_123";
 
 QByteArray sha256Hex(const QByteArray& b) { return QCryptographicHash::hash(b, QCryptographicHash::Sha256).toHex(); }
 QByteArray gitSha1(const QByteArray& b) {
-    return QCryptographicHash::hash("blob " + QByteArray::number(b.size()) + '\0' + b, QCryptographicHash::Sha1).toHex();
+    return QCryptographicHash::hash("blob " + QByteArray::number(b.size()) + '\0' + b, QCryptographicHash::Sha1)
+        .toHex();
 }
 QByteArray randomBytes(int n, quint32 seed) {
     QRandomGenerator g(seed);
@@ -90,14 +91,14 @@ public:
     QString endpoint() const { return QStringLiteral("http://127.0.0.1:%1").arg(port()); }
     QString cdn() const { return QStringLiteral("http://localhost:%1").arg(port()); }
 
-    std::map<QString, FakeRepo> repos; // "models/org/name"
+    std::map<QString, FakeRepo> repos;     // "models/org/name"
     QMap<QByteArray, QByteArray> lfsStore; // oid -> bytes
-    QStringList log;                  // "METHOD target auth=yes|no range=…"
+    QStringList log;                       // "METHOD target auth=yes|no range=…"
     QList<QByteArray> commitBodies;
     QList<QJsonObject> createBodies;
-    qint64 interruptAfter = -1;       // next CDN GET: send this many bytes, then close
-    bool corrupt = false;             // CDN GETs flip the first byte
-    qint64 multipartChunk = 1 << 20;  // LFS uploads larger than this go multipart
+    qint64 interruptAfter = -1;      // next CDN GET: send this many bytes, then close
+    bool corrupt = false;            // CDN GETs flip the first byte
+    qint64 multipartChunk = 1 << 20; // LFS uploads larger than this go multipart
 
     void addFile(const QString& key, const QString& path, const QByteArray& bytes, bool lfs) {
         FakeRepo& r = repos[key];
@@ -106,7 +107,10 @@ public:
             r.lfs.insert(path);
             lfsStore[sha256Hex(bytes)] = bytes;
         }
-        r.commit = QString::fromLatin1(QCryptographicHash::hash(key.toUtf8() + QByteArray::number(r.files.size()) + bytes, QCryptographicHash::Sha1).toHex());
+        r.commit =
+            QString::fromLatin1(QCryptographicHash::hash(key.toUtf8() + QByteArray::number(r.files.size()) + bytes,
+                                                         QCryptographicHash::Sha1)
+                                    .toHex());
     }
     QStringList logMatching(const QString& needle) const { return log.filter(needle); }
 
@@ -132,14 +136,17 @@ private:
         log << QStringLiteral("%1 %2 auth=%3%4")
                    .arg(QString::fromLatin1(req.method), QString::fromLatin1(req.target),
                         req.headers.value("authorization").isEmpty() ? QStringLiteral("no") : QStringLiteral("yes"),
-                        req.headers.contains("range") ? QStringLiteral(" range=") + QString::fromLatin1(req.headers["range"]) : QString());
+                        req.headers.contains("range")
+                            ? QStringLiteral(" range=") + QString::fromLatin1(req.headers["range"])
+                            : QString());
         handle(s, req);
     }
 
     void reply(QTcpSocket* s, int code, const QByteArray& body, QList<QPair<QByteArray, QByteArray>> headers = {},
                bool sendBody = true, qint64 cutAfter = -1) {
-        static const QMap<int, QByteArray> reasons{{200, "OK"}, {206, "Partial Content"}, {302, "Found"}, {401, "Unauthorized"},
-                                                   {404, "Not Found"}, {409, "Conflict"}, {400, "Bad Request"}, {416, "Range Not Satisfiable"}};
+        static const QMap<int, QByteArray> reasons{
+            {200, "OK"},        {206, "Partial Content"}, {302, "Found"},       {401, "Unauthorized"},
+            {404, "Not Found"}, {409, "Conflict"},        {400, "Bad Request"}, {416, "Range Not Satisfiable"}};
         QByteArray out = "HTTP/1.1 " + QByteArray::number(code) + ' ' + reasons.value(code, "Status") + "\r\n";
         bool hasLength = false;
         for (const auto& h : headers) {
@@ -198,7 +205,8 @@ private:
                     return error(s, 400, "BadPart", "wrong etag");
                 all += m_parts[oid].value(n);
             }
-            if (sha256Hex(all) != oid || o.value(QStringLiteral("oid")).toString().toLatin1() != oid) return error(s, 400, "BadHash", "parts do not add up");
+            if (sha256Hex(all) != oid || o.value(QStringLiteral("oid")).toString().toLatin1() != oid)
+                return error(s, 400, "BadHash", "parts do not add up");
             lfsStore[oid] = all;
             return reply(s, 200, {});
         }
@@ -206,7 +214,8 @@ private:
             if (!authorised(req)) return error(s, 401, "Unauthorized", "verify needs the token");
             const QJsonObject o = QJsonDocument::fromJson(req.body).object();
             const QByteArray oid = o.value(QStringLiteral("oid")).toString().toLatin1();
-            if (!lfsStore.contains(oid) || lfsStore[oid].size() != o.value(QStringLiteral("size")).toInteger()) return error(s, 404, "NotFound", "object missing");
+            if (!lfsStore.contains(oid) || lfsStore[oid].size() != o.value(QStringLiteral("size")).toInteger())
+                return error(s, 404, "NotFound", "object missing");
             return reply(s, 200, {});
         }
         // {prefix}org/name.git/info/lfs/objects/batch and {prefix}org/name/resolve/rev/path
@@ -215,7 +224,8 @@ private:
             type = QStringLiteral("datasets");
             parts.removeFirst();
         }
-        if (parts.size() >= 2 && parts[1].endsWith(QLatin1String(".git")) && path.endsWith(QLatin1String("/info/lfs/objects/batch")))
+        if (parts.size() >= 2 && parts[1].endsWith(QLatin1String(".git")) &&
+            path.endsWith(QLatin1String("/info/lfs/objects/batch")))
             return lfsBatch(s, req);
         if (parts.size() >= 5 && parts[2] == QLatin1String("resolve")) {
             const QString key = type + QLatin1Char('/') + parts[0] + QLatin1Char('/') + parts[1];
@@ -240,53 +250,69 @@ private:
     void listing(QTcpSocket* s, const Request& req, const QString& key, const QString& rev) {
         const FakeRepo* r = findRepo(s, req, key);
         if (!r) return;
-        if (rev != QLatin1String("main") && rev != r->commit) return error(s, 404, "RevisionNotFound", "Invalid rev id: " + rev.toUtf8());
+        if (rev != QLatin1String("main") && rev != r->commit)
+            return error(s, 404, "RevisionNotFound", "Invalid rev id: " + rev.toUtf8());
         QJsonArray siblings;
         for (auto it = r->files.begin(); it != r->files.end(); ++it) {
-            QJsonObject f{{QStringLiteral("rfilename"), it.key()}, {QStringLiteral("size"), it.value().size()},
+            QJsonObject f{{QStringLiteral("rfilename"), it.key()},
+                          {QStringLiteral("size"), it.value().size()},
                           {QStringLiteral("blobId"), QString::fromLatin1(gitSha1(it.value()))}};
             if (r->lfs.contains(it.key()))
-                f.insert(QStringLiteral("lfs"), QJsonObject{{QStringLiteral("sha256"), QString::fromLatin1(sha256Hex(it.value()))},
-                                                            {QStringLiteral("size"), it.value().size()}, {QStringLiteral("pointerSize"), 134}});
+                f.insert(QStringLiteral("lfs"),
+                         QJsonObject{{QStringLiteral("sha256"), QString::fromLatin1(sha256Hex(it.value()))},
+                                     {QStringLiteral("size"), it.value().size()},
+                                     {QStringLiteral("pointerSize"), 134}});
             siblings.append(f);
         }
-        jsonReply(s, 200, {{QStringLiteral("id"), key.section(QLatin1Char('/'), 1)}, {QStringLiteral("sha"), r->commit},
-                           {QStringLiteral("private"), r->isPrivate}, {QStringLiteral("siblings"), siblings}});
+        jsonReply(s, 200,
+                  {{QStringLiteral("id"), key.section(QLatin1Char('/'), 1)},
+                   {QStringLiteral("sha"), r->commit},
+                   {QStringLiteral("private"), r->isPrivate},
+                   {QStringLiteral("siblings"), siblings}});
     }
 
-    void resolve(QTcpSocket* s, const Request& req, const QString& key, const QString& rev, const QString& file, bool head) {
+    void resolve(QTcpSocket* s, const Request& req, const QString& key, const QString& rev, const QString& file,
+                 bool head) {
         const FakeRepo* r = findRepo(s, req, key);
         if (!r) return;
-        if (rev != QLatin1String("main") && rev != r->commit) return error(s, 404, "RevisionNotFound", "Invalid rev id");
+        if (rev != QLatin1String("main") && rev != r->commit)
+            return error(s, 404, "RevisionNotFound", "Invalid rev id");
         if (!r->files.contains(file)) return error(s, 404, "EntryNotFound", "Entry not found");
         const QByteArray bytes = r->files[file];
         if (r->lfs.contains(file)) {
             const QByteArray oid = sha256Hex(bytes);
-            return reply(s, 302, {}, {{"Location", (cdn() + QStringLiteral("/cdn/")).toLatin1() + oid},
-                                      {"X-Repo-Commit", r->commit.toLatin1()}, {"X-Linked-Etag", '"' + oid + '"'},
-                                      {"X-Linked-Size", QByteArray::number(bytes.size())}, {"ETag", "\"" + gitSha1("pointer") + "\""}});
+            return reply(s, 302, {},
+                         {{"Location", (cdn() + QStringLiteral("/cdn/")).toLatin1() + oid},
+                          {"X-Repo-Commit", r->commit.toLatin1()},
+                          {"X-Linked-Etag", '"' + oid + '"'},
+                          {"X-Linked-Size", QByteArray::number(bytes.size())},
+                          {"ETag", "\"" + gitSha1("pointer") + "\""}});
         }
-        serveBytes(s, req, bytes, head, {{"X-Repo-Commit", r->commit.toLatin1()}, {"ETag", "\"" + gitSha1(bytes) + "\""}});
+        serveBytes(s, req, bytes, head,
+                   {{"X-Repo-Commit", r->commit.toLatin1()}, {"ETag", "\"" + gitSha1(bytes) + "\""}});
     }
 
     void cdn(QTcpSocket* s, const Request& req, const QByteArray& oid, bool head) {
-        if (!req.headers.value("authorization").isEmpty()) return error(s, 400, "TokenLeak", "the CDN must not see the token");
+        if (!req.headers.value("authorization").isEmpty())
+            return error(s, 400, "TokenLeak", "the CDN must not see the token");
         if (!lfsStore.contains(oid)) return error(s, 404, "NotFound", "no object");
         QByteArray bytes = lfsStore[oid];
         if (corrupt) bytes[0] = static_cast<char>(bytes[0] ^ 0x55);
         serveBytes(s, req, bytes, head, {{"ETag", '"' + oid + '"'}}, true);
     }
 
-    void serveBytes(QTcpSocket* s, const Request& req, const QByteArray& bytes, bool head, QList<QPair<QByteArray, QByteArray>> headers,
-                    bool mayCut = false) {
+    void serveBytes(QTcpSocket* s, const Request& req, const QByteArray& bytes, bool head,
+                    QList<QPair<QByteArray, QByteArray>> headers, bool mayCut = false) {
         const QByteArray range = req.headers.value("range");
         qint64 from = 0;
         int code = 200;
         if (range.startsWith("bytes=") && range.endsWith('-')) {
             from = range.mid(6, range.size() - 7).toLongLong();
-            if (from >= bytes.size()) return reply(s, 416, {}, {{"Content-Range", "bytes */" + QByteArray::number(bytes.size())}});
+            if (from >= bytes.size())
+                return reply(s, 416, {}, {{"Content-Range", "bytes */" + QByteArray::number(bytes.size())}});
             code = 206;
-            headers.append({"Content-Range", "bytes " + QByteArray::number(from) + '-' + QByteArray::number(bytes.size() - 1) + '/' +
+            headers.append({"Content-Range", "bytes " + QByteArray::number(from) + '-' +
+                                                 QByteArray::number(bytes.size() - 1) + '/' +
                                                  QByteArray::number(bytes.size())});
         }
         const QByteArray body = bytes.mid(from);
@@ -304,8 +330,8 @@ private:
         const QJsonObject o = QJsonDocument::fromJson(req.body).object();
         createBodies << o;
         const QString type = o.value(QStringLiteral("type")).toString(QStringLiteral("model")) + QLatin1Char('s');
-        const QString key = type + QLatin1Char('/') + o.value(QStringLiteral("organization")).toString() + QLatin1Char('/') +
-                            o.value(QStringLiteral("name")).toString();
+        const QString key = type + QLatin1Char('/') + o.value(QStringLiteral("organization")).toString() +
+                            QLatin1Char('/') + o.value(QStringLiteral("name")).toString();
         if (repos.count(key)) return error(s, 409, "Conflict", "You already created this model repo");
         FakeRepo& r = repos[key];
         r.isPrivate = o.value(QStringLiteral("private")).toBool();
@@ -316,13 +342,15 @@ private:
     void preupload(QTcpSocket* s, const Request& req) {
         if (!authorised(req)) return error(s, 401, "Unauthorized", "Invalid credentials");
         QJsonArray out;
-        for (const QJsonValue& v : QJsonDocument::fromJson(req.body).object().value(QStringLiteral("files")).toArray()) {
+        for (const QJsonValue& v :
+             QJsonDocument::fromJson(req.body).object().value(QStringLiteral("files")).toArray()) {
             const QJsonObject f = v.toObject();
             const bool lfs = f.value(QStringLiteral("path")).toString().endsWith(QLatin1String(".safetensors")) ||
                              f.value(QStringLiteral("size")).toInteger() > 100000;
-            out.append(QJsonObject{{QStringLiteral("path"), f.value(QStringLiteral("path"))},
-                                   {QStringLiteral("uploadMode"), lfs ? QStringLiteral("lfs") : QStringLiteral("regular")},
-                                   {QStringLiteral("shouldIgnore"), false}});
+            out.append(
+                QJsonObject{{QStringLiteral("path"), f.value(QStringLiteral("path"))},
+                            {QStringLiteral("uploadMode"), lfs ? QStringLiteral("lfs") : QStringLiteral("regular")},
+                            {QStringLiteral("shouldIgnore"), false}});
         }
         jsonReply(s, 200, {{QStringLiteral("files"), out}});
     }
@@ -344,12 +372,16 @@ private:
                 if (size > multipartChunk) {
                     QJsonObject header{{QStringLiteral("chunk_size"), QString::number(multipartChunk)}};
                     for (qint64 i = 0; i * multipartChunk < size; ++i)
-                        header.insert(QString::number(i + 1), cdn() + QStringLiteral("/lfs-part/%1/%2").arg(oid).arg(i + 1));
-                    upload = {{QStringLiteral("href"), cdn() + QStringLiteral("/lfs-complete/") + oid}, {QStringLiteral("header"), header}};
+                        header.insert(QString::number(i + 1),
+                                      cdn() + QStringLiteral("/lfs-part/%1/%2").arg(oid).arg(i + 1));
+                    upload = {{QStringLiteral("href"), cdn() + QStringLiteral("/lfs-complete/") + oid},
+                              {QStringLiteral("header"), header}};
                 }
-                obj.insert(QStringLiteral("actions"),
-                           QJsonObject{{QStringLiteral("upload"), upload},
-                                       {QStringLiteral("verify"), QJsonObject{{QStringLiteral("href"), endpoint() + QStringLiteral("/lfs-verify")}}}});
+                obj.insert(
+                    QStringLiteral("actions"),
+                    QJsonObject{{QStringLiteral("upload"), upload},
+                                {QStringLiteral("verify"),
+                                 QJsonObject{{QStringLiteral("href"), endpoint() + QStringLiteral("/lfs-verify")}}}});
             }
             out.append(obj);
         }
@@ -359,7 +391,8 @@ private:
 
     void commit(QTcpSocket* s, const Request& req, const QString& key) {
         if (!authorised(req)) return error(s, 401, "Unauthorized", "Invalid credentials");
-        if (req.headers.value("content-type") != "application/x-ndjson") return error(s, 400, "BadType", "expected ndjson");
+        if (req.headers.value("content-type") != "application/x-ndjson")
+            return error(s, 400, "BadType", "expected ndjson");
         auto it = repos.find(key);
         if (it == repos.end()) return error(s, 404, "RepoNotFound", "Repository not found");
         commitBodies << req.body;
@@ -385,8 +418,10 @@ private:
         }
         next.commit = QString::fromLatin1(QCryptographicHash::hash(req.body, QCryptographicHash::Sha1).toHex());
         it->second = next;
-        jsonReply(s, 200, {{QStringLiteral("commitOid"), next.commit},
-                           {QStringLiteral("commitUrl"), endpoint() + QLatin1Char('/') + key.section(QLatin1Char('/'), 1) + QStringLiteral("/commit/") + next.commit}});
+        jsonReply(s, 200,
+                  {{QStringLiteral("commitOid"), next.commit},
+                   {QStringLiteral("commitUrl"), endpoint() + QLatin1Char('/') + key.section(QLatin1Char('/'), 1) +
+                                                     QStringLiteral("/commit/") + next.commit}});
     }
 
     QTcpServer m_server;
@@ -428,8 +463,8 @@ class TestHub : public QObject {
         s.cacheDir = m_home.path() + QStringLiteral("/hub");
         return s;
     }
-    std::unique_ptr<HubDownload> download(const QString& id, const QString& revision = QStringLiteral("main"), bool token = false,
-                                          bool all = false, HubRepoType type = HubRepoType::Model) {
+    std::unique_ptr<HubDownload> download(const QString& id, const QString& revision = QStringLiteral("main"),
+                                          bool token = false, bool all = false, HubRepoType type = HubRepoType::Model) {
         HubDownload::Options o;
         o.repo.type = type;
         o.repo.id = id;
@@ -439,12 +474,17 @@ class TestHub : public QObject {
         runDownload(*d);
         return d;
     }
-    QString repoDir(const QString& id) const { return m_home.path() + QStringLiteral("/hub/models--") + QString(id).replace(QLatin1Char('/'), QStringLiteral("--")); }
+    QString repoDir(const QString& id) const {
+        return m_home.path() + QStringLiteral("/hub/models--") +
+               QString(id).replace(QLatin1Char('/'), QStringLiteral("--"));
+    }
 
 private slots:
     void initTestCase() {
         // The local Hub is reached directly; a proxy from the environment would change the messages.
-        for (const char* v : {"http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY", "HF_HUB_OFFLINE"}) qunsetenv(v);
+        for (const char* v :
+             {"http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY", "HF_HUB_OFFLINE"})
+            qunsetenv(v);
     }
 
     void init() {
@@ -453,12 +493,14 @@ private slots:
         m_hub->addFile(QStringLiteral("models/org/tiny-git"), QStringLiteral("model.safetensors"), m_weights, true);
         m_hub->addFile(QStringLiteral("models/org/tiny-git"), QStringLiteral("vocab.txt"), m_vocab, false);
         m_hub->addFile(QStringLiteral("models/org/tiny-git"), QStringLiteral("pytorch_model.bin"), "not needed", true);
-        m_hub->addFile(QStringLiteral("models/org/tiny-git"), QStringLiteral("runs/events.log"), "not needed either", false);
+        m_hub->addFile(QStringLiteral("models/org/tiny-git"), QStringLiteral("runs/events.log"), "not needed either",
+                       false);
         QDir(m_home.path() + QStringLiteral("/hub")).removeRecursively();
     }
 
     void cacheNamesAndEnvironment() {
-        QCOMPARE(hubRepoFolderName(HubRepoType::Model, "microsoft/git-base"), std::string("models--microsoft--git-base"));
+        QCOMPARE(hubRepoFolderName(HubRepoType::Model, "microsoft/git-base"),
+                 std::string("models--microsoft--git-base"));
         QCOMPARE(hubRepoFolderName(HubRepoType::Dataset, "lambdalabs/pokemon-blip-captions"),
                  std::string("datasets--lambdalabs--pokemon-blip-captions"));
         QCOMPARE(normalizeEtag("W/\"abc123\""), std::string("abc123"));
@@ -493,14 +535,17 @@ private slots:
         QCOMPARE(s.token, QStringLiteral("hf_from_env"));
         for (const char* v : {"HF_HOME", "HF_HUB_CACHE", "HF_TOKEN", "HF_ENDPOINT"}) qunsetenv(v);
         qputenv("https_proxy", "http://proxy.example:3128");
-        QCOMPARE(describeNetworkError(QStringLiteral("Connection refused"), QStringLiteral("https://huggingface.co")),
-                 QStringLiteral("cannot reach https://huggingface.co through the proxy http://proxy.example:3128 (Connection refused): check "
-                                "the connection or the proxy (https_proxy), or set HF_HUB_OFFLINE=1 to use only what is in the cache"));
+        QCOMPARE(
+            describeNetworkError(QStringLiteral("Connection refused"), QStringLiteral("https://huggingface.co")),
+            QStringLiteral(
+                "cannot reach https://huggingface.co through the proxy http://proxy.example:3128 (Connection refused): check "
+                "the connection or the proxy (https_proxy), or set HF_HUB_OFFLINE=1 to use only what is in the cache"));
         qunsetenv("https_proxy");
 
         RepoRef ref{HubRepoType::Dataset, QStringLiteral("org/data"), QStringLiteral("refs/pr/1")};
         QCOMPARE(resolveUrl(s, ref, ref.revision, QStringLiteral("data/train 1.parquet")).toString(QUrl::FullyEncoded),
-                 QStringLiteral("http://mirror.example:8080/datasets/org/data/resolve/refs%2Fpr%2F1/data/train%201.parquet"));
+                 QStringLiteral(
+                     "http://mirror.example:8080/datasets/org/data/resolve/refs%2Fpr%2F1/data/train%201.parquet"));
         QCOMPARE(listingUrl(s, ref).toString(QUrl::FullyEncoded),
                  QStringLiteral("http://mirror.example:8080/api/datasets/org/data/revision/refs%2Fpr%2F1?blobs=true"));
     }
@@ -512,11 +557,15 @@ private slots:
         const QString dir = repoDir(QStringLiteral("org/tiny-git"));
         QCOMPARE(d->commit(), commit);
         QCOMPARE(d->snapshotPath(), dir + QStringLiteral("/snapshots/") + commit);
-        const QString cfgBlob = QString::fromLatin1(gitSha1(m_config)), wBlob = QString::fromLatin1(sha256Hex(m_weights)),
-                      vBlob = QString::fromLatin1(gitSha1(m_vocab));
-        QStringList expected{QStringLiteral("blobs/") + cfgBlob, QStringLiteral("blobs/") + wBlob, QStringLiteral("blobs/") + vBlob,
-                             QStringLiteral("refs/main"), QStringLiteral("snapshots/%1/config.json").arg(commit),
-                             QStringLiteral("snapshots/%1/model.safetensors").arg(commit), QStringLiteral("snapshots/%1/vocab.txt").arg(commit)};
+        const QString cfgBlob = QString::fromLatin1(gitSha1(m_config)),
+                      wBlob = QString::fromLatin1(sha256Hex(m_weights)), vBlob = QString::fromLatin1(gitSha1(m_vocab));
+        QStringList expected{QStringLiteral("blobs/") + cfgBlob,
+                             QStringLiteral("blobs/") + wBlob,
+                             QStringLiteral("blobs/") + vBlob,
+                             QStringLiteral("refs/main"),
+                             QStringLiteral("snapshots/%1/config.json").arg(commit),
+                             QStringLiteral("snapshots/%1/model.safetensors").arg(commit),
+                             QStringLiteral("snapshots/%1/vocab.txt").arg(commit)};
         expected.sort();
         QStringList actual;
         QDirIterator it(dir, QDir::Files | QDir::System | QDir::Hidden, QDirIterator::Subdirectories);
@@ -524,14 +573,18 @@ private slots:
         actual.sort();
         QCOMPARE(actual, expected);
         QCOMPARE(readAll(dir + QStringLiteral("/refs/main")), commit.toLatin1());
-        QCOMPARE(linkText(d->snapshotPath() + QStringLiteral("/config.json")), QStringLiteral("../../blobs/") + cfgBlob);
-        QCOMPARE(linkText(d->snapshotPath() + QStringLiteral("/model.safetensors")), QStringLiteral("../../blobs/") + wBlob);
+        QCOMPARE(linkText(d->snapshotPath() + QStringLiteral("/config.json")),
+                 QStringLiteral("../../blobs/") + cfgBlob);
+        QCOMPARE(linkText(d->snapshotPath() + QStringLiteral("/model.safetensors")),
+                 QStringLiteral("../../blobs/") + wBlob);
         QCOMPARE(readAll(d->snapshotPath() + QStringLiteral("/model.safetensors")), m_weights);
         QCOMPARE(readAll(d->snapshotPath() + QStringLiteral("/config.json")), m_config);
         QCOMPARE(readAll(d->snapshotPath() + QStringLiteral("/vocab.txt")), m_vocab);
-        QCOMPARE(d->files(), (QStringList{QStringLiteral("config.json"), QStringLiteral("model.safetensors"), QStringLiteral("vocab.txt")}));
+        QCOMPARE(d->files(), (QStringList{QStringLiteral("config.json"), QStringLiteral("model.safetensors"),
+                                          QStringLiteral("vocab.txt")}));
         // The token went to the endpoint, never to the CDN the LFS file was redirected to.
-        QCOMPARE(m_hub->logMatching(QStringLiteral("/cdn/")), QStringList{QStringLiteral("GET /cdn/%1 auth=no").arg(wBlob)});
+        QCOMPARE(m_hub->logMatching(QStringLiteral("/cdn/")),
+                 QStringList{QStringLiteral("GET /cdn/%1 auth=no").arg(wBlob)});
         QCOMPARE(m_hub->logMatching(QStringLiteral("HEAD /org/tiny-git/resolve/%1/model.safetensors").arg(commit)),
                  QStringList{QStringLiteral("HEAD /org/tiny-git/resolve/%1/model.safetensors auth=yes").arg(commit)});
 
@@ -541,9 +594,11 @@ private slots:
         QCOMPARE(repos[0].repoId, std::string("org/tiny-git"));
         QCOMPARE(repos[0].refs.at("main"), commit.toStdString());
         QCOMPARE(repos[0].sizeOnDisk, int64_t(m_config.size() + m_weights.size() + m_vocab.size()));
-        QCOMPARE(repos[0].preferredSnapshot()->files, (std::vector<std::string>{"config.json", "model.safetensors", "vocab.txt"}));
-        QCOMPARE(QString::fromStdString(cachedSnapshotPath((m_home.path() + QStringLiteral("/hub")).toStdString(), HubRepoType::Model,
-                                                           "org/tiny-git", "main")), d->snapshotPath());
+        QCOMPARE(repos[0].preferredSnapshot()->files,
+                 (std::vector<std::string>{"config.json", "model.safetensors", "vocab.txt"}));
+        QCOMPARE(QString::fromStdString(cachedSnapshotPath((m_home.path() + QStringLiteral("/hub")).toStdString(),
+                                                           HubRepoType::Model, "org/tiny-git", "main")),
+                 d->snapshotPath());
         m_hub->log.clear();
         auto again = download(QStringLiteral("org/tiny-git"));
         QVERIFY2(again->errorString().isEmpty(), qPrintable(again->errorString()));
@@ -558,22 +613,28 @@ private slots:
         QCOMPARE(linkText(d->snapshotPath() + QStringLiteral("/runs/events.log")),
                  QStringLiteral("../../../blobs/") + QString::fromLatin1(gitSha1("not needed either")));
 
-        m_hub->addFile(QStringLiteral("datasets/org/pokemon"), QStringLiteral("data/train-00000-of-00001.parquet"), randomBytes(5000, 3), true);
+        m_hub->addFile(QStringLiteral("datasets/org/pokemon"), QStringLiteral("data/train-00000-of-00001.parquet"),
+                       randomBytes(5000, 3), true);
         m_hub->addFile(QStringLiteral("datasets/org/pokemon"), QStringLiteral("README.md"), "# captions\n", false);
         auto ds = download(QStringLiteral("org/pokemon"), QStringLiteral("main"), false, false, HubRepoType::Dataset);
         QVERIFY2(ds->errorString().isEmpty(), qPrintable(ds->errorString()));
-        QVERIFY(ds->snapshotPath().startsWith(m_home.path() + QStringLiteral("/hub/datasets--org--pokemon/snapshots/")));
-        QCOMPARE(ds->files(), (QStringList{QStringLiteral("README.md"), QStringLiteral("data/train-00000-of-00001.parquet")}));
-        QCOMPARE(readAll(ds->snapshotPath() + QStringLiteral("/data/train-00000-of-00001.parquet")), randomBytes(5000, 3));
+        QVERIFY(
+            ds->snapshotPath().startsWith(m_home.path() + QStringLiteral("/hub/datasets--org--pokemon/snapshots/")));
+        QCOMPARE(ds->files(),
+                 (QStringList{QStringLiteral("README.md"), QStringLiteral("data/train-00000-of-00001.parquet")}));
+        QCOMPARE(readAll(ds->snapshotPath() + QStringLiteral("/data/train-00000-of-00001.parquet")),
+                 randomBytes(5000, 3));
     }
 
     void privateRepoNeedsToken() {
         m_hub->repos["models/org/tiny-git"].isPrivate = true;
         auto anon = download(QStringLiteral("org/tiny-git"));
-        QCOMPARE(anon->errorString(),
-                 QStringLiteral("model org/tiny-git needs authentication (401 Unauthorized): it is private or gated, or does not exist; "
-                                "set HF_TOKEN (or run `huggingface-cli login`) with a token that can read it (the Hub says: Invalid "
-                                "username or password.)"));
+        QCOMPARE(
+            anon->errorString(),
+            QStringLiteral(
+                "model org/tiny-git needs authentication (401 Unauthorized): it is private or gated, or does not exist; "
+                "set HF_TOKEN (or run `huggingface-cli login`) with a token that can read it (the Hub says: Invalid "
+                "username or password.)"));
         QVERIFY(!QFileInfo::exists(repoDir(QStringLiteral("org/tiny-git"))));
         auto authed = download(QStringLiteral("org/tiny-git"), QStringLiteral("main"), true);
         QVERIFY2(authed->errorString().isEmpty(), qPrintable(authed->errorString()));
@@ -581,35 +642,46 @@ private slots:
     }
 
     void notFoundNamesWhat() {
-        QCOMPARE(download(QStringLiteral("org/missing"))->errorString(),
-                 QStringLiteral("model org/missing not found (404): check the id and the type (--repo-type), or set HF_TOKEN if it is "
-                                "private (the Hub says: Repository not found)"));
+        QCOMPARE(
+            download(QStringLiteral("org/missing"))->errorString(),
+            QStringLiteral(
+                "model org/missing not found (404): check the id and the type (--repo-type), or set HF_TOKEN if it is "
+                "private (the Hub says: Repository not found)"));
         QCOMPARE(download(QStringLiteral("org/tiny-git"), QStringLiteral("v9"))->errorString(),
                  QStringLiteral("revision \"v9\" not found in model org/tiny-git (the Hub says: Invalid rev id: v9)"));
         QCOMPARE(download(QStringLiteral("bad id!"))->errorString(),
-                 QStringLiteral("\"bad id!\" is not a repository id: the name may hold only letters, digits, '-', '_' and '.'"));
-        QCOMPARE(describeHttpError(404, "EntryNotFound", {}, RepoRef{HubRepoType::Model, QStringLiteral("o/n"), QStringLiteral("main")},
+                 QStringLiteral(
+                     "\"bad id!\" is not a repository id: the name may hold only letters, digits, '-', '_' and '.'"));
+        QCOMPARE(describeHttpError(404, "EntryNotFound", {},
+                                   RepoRef{HubRepoType::Model, QStringLiteral("o/n"), QStringLiteral("main")},
                                    QStringLiteral("vocab.txt"), false),
                  QStringLiteral("file \"vocab.txt\" not found in model o/n at revision \"main\""));
-        QCOMPARE(describeHttpError(403, "GatedRepo", {}, RepoRef{HubRepoType::Model, QStringLiteral("o/n"), QStringLiteral("main")}, {}, true),
-                 QStringLiteral("model o/n is gated: accept its conditions on the Hub's page, then set HF_TOKEN (or run "
-                                "`huggingface-cli login`) with a token of that account"));
+        QCOMPARE(
+            describeHttpError(403, "GatedRepo", {},
+                              RepoRef{HubRepoType::Model, QStringLiteral("o/n"), QStringLiteral("main")}, {}, true),
+            QStringLiteral("model o/n is gated: accept its conditions on the Hub's page, then set HF_TOKEN (or run "
+                           "`huggingface-cli login`) with a token of that account"));
     }
 
     void interruptedTransferResumes() {
         const QString wBlob = QString::fromLatin1(sha256Hex(m_weights));
-        const QString incomplete = repoDir(QStringLiteral("org/tiny-git")) + QStringLiteral("/blobs/") + wBlob + QStringLiteral(".incomplete");
+        const QString incomplete =
+            repoDir(QStringLiteral("org/tiny-git")) + QStringLiteral("/blobs/") + wBlob + QStringLiteral(".incomplete");
         m_hub->interruptAfter = 100000;
         auto first = download(QStringLiteral("org/tiny-git"));
-        QVERIFY2(first->errorString().startsWith(QStringLiteral("model.safetensors: the transfer stopped after 100000 of 300000 bytes (")),
+        QVERIFY2(first->errorString().startsWith(
+                     QStringLiteral("model.safetensors: the transfer stopped after 100000 of 300000 bytes (")),
                  qPrintable(first->errorString()));
-        QVERIFY2(first->errorString().endsWith(QStringLiteral("); the part is kept in %1 and the next download resumes from it").arg(incomplete)),
+        QVERIFY2(first->errorString().endsWith(
+                     QStringLiteral("); the part is kept in %1 and the next download resumes from it").arg(incomplete)),
                  qPrintable(first->errorString()));
         // The partial file is never taken for the blob: no blob, no snapshot link for it.
         QCOMPARE(readAll(incomplete), m_weights.left(100000));
         QVERIFY(!QFileInfo::exists(repoDir(QStringLiteral("org/tiny-git")) + QStringLiteral("/blobs/") + wBlob));
         const QString commit = m_hub->repos["models/org/tiny-git"].commit;
-        QVERIFY(!QFileInfo(repoDir(QStringLiteral("org/tiny-git")) + QStringLiteral("/snapshots/%1/model.safetensors").arg(commit)).isSymLink());
+        QVERIFY(!QFileInfo(repoDir(QStringLiteral("org/tiny-git")) +
+                           QStringLiteral("/snapshots/%1/model.safetensors").arg(commit))
+                     .isSymLink());
         QVERIFY(scanHfCache((m_home.path() + QStringLiteral("/hub")).toStdString())[0].snapshots.empty() ||
                 scanHfCache((m_home.path() + QStringLiteral("/hub")).toStdString())[0].snapshots[0].files ==
                     std::vector<std::string>{"config.json"});
@@ -631,9 +703,12 @@ private slots:
         const QString wBlob = QString::fromLatin1(sha256Hex(m_weights));
         QByteArray bad = m_weights;
         bad[0] = static_cast<char>(bad[0] ^ 0x55);
-        QCOMPARE(d->errorString(), QStringLiteral("model.safetensors: checksum mismatch (expected sha256 %1, got %2); the download was "
-                                                  "removed, try again").arg(wBlob, QString::fromLatin1(sha256Hex(bad))));
-        QVERIFY(!QFileInfo::exists(repoDir(QStringLiteral("org/tiny-git")) + QStringLiteral("/blobs/") + wBlob + QStringLiteral(".incomplete")));
+        QCOMPARE(d->errorString(),
+                 QStringLiteral("model.safetensors: checksum mismatch (expected sha256 %1, got %2); the download was "
+                                "removed, try again")
+                     .arg(wBlob, QString::fromLatin1(sha256Hex(bad))));
+        QVERIFY(!QFileInfo::exists(repoDir(QStringLiteral("org/tiny-git")) + QStringLiteral("/blobs/") + wBlob +
+                                   QStringLiteral(".incomplete")));
         QVERIFY(!QFileInfo::exists(repoDir(QStringLiteral("org/tiny-git")) + QStringLiteral("/blobs/") + wBlob));
     }
 
@@ -641,7 +716,8 @@ private slots:
         if (!QFileInfo::exists(QStringLiteral("/dev/full"))) QSKIP("no /dev/full here");
         const QString blobs = repoDir(QStringLiteral("org/tiny-git")) + QStringLiteral("/blobs");
         QVERIFY(QDir().mkpath(blobs));
-        const QString incomplete = blobs + QLatin1Char('/') + QString::fromLatin1(gitSha1(m_config)) + QStringLiteral(".incomplete");
+        const QString incomplete =
+            blobs + QLatin1Char('/') + QString::fromLatin1(gitSha1(m_config)) + QStringLiteral(".incomplete");
         QVERIFY(QFile::link(QStringLiteral("/dev/full"), incomplete)); // every write fails with ENOSPC
         auto d = download(QStringLiteral("org/tiny-git"));
         QCOMPARE(d->errorString(), QStringLiteral("%1: cannot write (No space left on device)").arg(incomplete));
@@ -655,8 +731,10 @@ private slots:
         s.offline = true;
         HubDownload offline(s, o);
         QVERIFY(!runDownload(offline));
-        QCOMPARE(offline.errorString(), QStringLiteral("HF_HUB_OFFLINE is set and the cache %1 holds no model org/tiny-git at revision \"main\"")
-                                            .arg(s.cacheDir));
+        QCOMPARE(
+            offline.errorString(),
+            QStringLiteral("HF_HUB_OFFLINE is set and the cache %1 holds no model org/tiny-git at revision \"main\"")
+                .arg(s.cacheDir));
         // A port nobody listens on: connection refused.
         QTcpServer probe;
         QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
@@ -666,16 +744,21 @@ private slots:
         refused.endpoint = QStringLiteral("http://127.0.0.1:%1").arg(port);
         HubDownload down(refused, o);
         QVERIFY(!runDownload(down));
-        QCOMPARE(down.errorString(), QStringLiteral("cannot reach http://127.0.0.1:%1 (Connection refused): check the connection or the proxy "
-                                                    "(https_proxy), or set HF_HUB_OFFLINE=1 to use only what is in the cache").arg(port));
+        QCOMPARE(
+            down.errorString(),
+            QStringLiteral("cannot reach http://127.0.0.1:%1 (Connection refused): check the connection or the proxy "
+                           "(https_proxy), or set HF_HUB_OFFLINE=1 to use only what is in the cache")
+                .arg(port));
         // Once cached, both fall back to the snapshot.
         QVERIFY(download(QStringLiteral("org/tiny-git"))->errorString().isEmpty());
         HubDownload offline2(s, o), down2(refused, o);
         QVERIFY(runDownload(offline2));
         QVERIFY(runDownload(down2));
         QVERIFY(down2.fromCacheOnly());
-        QCOMPARE(down2.snapshotPath(), repoDir(QStringLiteral("org/tiny-git")) + QStringLiteral("/snapshots/") + m_hub->repos["models/org/tiny-git"].commit);
-        QCOMPARE(down2.files(), (QStringList{QStringLiteral("config.json"), QStringLiteral("model.safetensors"), QStringLiteral("vocab.txt")}));
+        QCOMPARE(down2.snapshotPath(), repoDir(QStringLiteral("org/tiny-git")) + QStringLiteral("/snapshots/") +
+                                           m_hub->repos["models/org/tiny-git"].commit);
+        QCOMPARE(down2.files(), (QStringList{QStringLiteral("config.json"), QStringLiteral("model.safetensors"),
+                                             QStringLiteral("vocab.txt")}));
     }
 
     void cancelKeepsPartialFile() {
@@ -694,7 +777,8 @@ private slots:
     void modelCard() {
         QTemporaryDir dir;
         const std::string d = dir.path().toStdString();
-        testsupport::writeFile(d + "/trainer_state.json", R"({"global_step": 1500, "epoch": 5.319, "best_metric": 0.6522,
+        testsupport::writeFile(d + "/trainer_state.json",
+                               R"({"global_step": 1500, "epoch": 5.319, "best_metric": 0.6522,
             "best_model_checkpoint": "/somewhere/checkpoint-1500", "captioner": {"metric_for_best_model": "eval_loss"},
             "log_history": [{"step": 500, "eval_loss": 0.9},
                             {"step": 1500, "epoch": 5.32, "eval_loss": 0.65219, "eval_wer": 0.62388, "eval_wer_teacher_forced": 0.36813,
@@ -709,18 +793,21 @@ private slots:
         ModelCardOptions o;
         o.repoId = "me/git-pokemon";
         const std::string card = modelCardMarkdown(d, o);
-        const std::string front = "---\nlibrary_name: transformers\nbase_model: microsoft/git-base\ndatasets:\n- lambdalabs/pokemon-blip-captions\n"
-                                  "pipeline_tag: image-to-text\ntags:\n- image-to-text\n- image-captioning\n- git\n- captioner\n"
-                                  "metrics:\n- wer\n- rouge\n- bleu\n---\n\n# me/git-pokemon\n\n";
+        const std::string front =
+            "---\nlibrary_name: transformers\nbase_model: microsoft/git-base\ndatasets:\n- lambdalabs/pokemon-blip-captions\n"
+            "pipeline_tag: image-to-text\ntags:\n- image-to-text\n- image-captioning\n- git\n- captioner\n"
+            "metrics:\n- wer\n- rouge\n- bleu\n---\n\n# me/git-pokemon\n\n";
         QCOMPARE(card.substr(0, front.size()), front);
-        const std::string results = "Final evaluation (step 1500, epoch 5.32, 500 held-out images):\n\n| Metric | Value |\n| --- | --- |\n"
-                                    "| Loss | 0.6522 |\n| WER (generated captions) | 0.6239 |\n"
-                                    "| WER (teacher-forced argmax, as in the fine-tuning guide) | 0.3681 |\n| ROUGE-L | 0.5280 |\n"
-                                    "| BLEU-4 | 0.2038 |\n| CIDEr-D | 2.1555 |\n\nBest checkpoint: `checkpoint-1500` (eval_loss 0.6522).\n";
+        const std::string results =
+            "Final evaluation (step 1500, epoch 5.32, 500 held-out images):\n\n| Metric | Value |\n| --- | --- |\n"
+            "| Loss | 0.6522 |\n| WER (generated captions) | 0.6239 |\n"
+            "| WER (teacher-forced argmax, as in the fine-tuning guide) | 0.3681 |\n| ROUGE-L | 0.5280 |\n"
+            "| BLEU-4 | 0.2038 |\n| CIDEr-D | 2.1555 |\n\nBest checkpoint: `checkpoint-1500` (eval_loss 0.6522).\n";
         QVERIFY2(card.find(results) != std::string::npos, card.c_str());
-        for (const char* row : {"| learning_rate | 5e-05 |\n", "| per_device_train_batch_size | 2 |\n", "| lr_scheduler_type | linear |\n",
-                                "Trained for 1500 optimizer steps (5.32 epochs).", "AutoModelForCausalLM.from_pretrained(\"me/git-pokemon\")",
-                                "## Intended use and limitations\n"})
+        for (const char* row :
+             {"| learning_rate | 5e-05 |\n", "| per_device_train_batch_size | 2 |\n",
+              "| lr_scheduler_type | linear |\n", "Trained for 1500 optimizer steps (5.32 epochs).",
+              "AutoModelForCausalLM.from_pretrained(\"me/git-pokemon\")", "## Intended use and limitations\n"})
             QVERIFY2(card.find(row) != std::string::npos, row);
         QVERIFY(writeModelCard(d, o));
         QCOMPARE(testsupport::readFile(d + "/README.md"), card);
@@ -740,10 +827,12 @@ private slots:
     void pushThenDownloadGivesIdenticalFiles() {
         QTemporaryDir tmp;
         const QString model = tmp.path() + QStringLiteral("/model");
-        std::shared_ptr<Tokenizer> tokenizer = WordPieceTokenizer::fromVocabFile(testsupport::fixture("pipeline/vocab_small.txt"));
+        std::shared_ptr<Tokenizer> tokenizer =
+            WordPieceTokenizer::fromVocabFile(testsupport::fixture("pipeline/vocab_small.txt"));
         saveCheckpoint(initCheckpoint(presetConfig("tiny"), tokenizer, 7), model.toStdString());
-        testsupport::writeFile(model.toStdString() + "/trainer_state.json",
-                               R"({"global_step": 10, "log_history": [{"step": 10, "eval_loss": 1.5, "eval_wer": 0.75}]})");
+        testsupport::writeFile(
+            model.toStdString() + "/trainer_state.json",
+            R"({"global_step": 10, "log_history": [{"step": 10, "eval_loss": 1.5, "eval_wer": 0.75}]})");
         QVERIFY(QDir().mkpath(model + QStringLiteral("/checkpoint-10")));
         testsupport::writeFile(model.toStdString() + "/checkpoint-10/optimizer.safetensors", "left out of the push");
         const QStringList local = tree(model);
@@ -756,8 +845,9 @@ private slots:
         o.card.baseModel = "microsoft/git-base";
         HubPush noToken(settings(false), o);
         QVERIFY(!runPush(noToken));
-        QCOMPARE(noToken.errorString(), QStringLiteral("pushing to model me/tiny-captioner needs a write token: set HF_TOKEN (or run "
-                                                       "`huggingface-cli login`)"));
+        QCOMPARE(noToken.errorString(),
+                 QStringLiteral("pushing to model me/tiny-captioner needs a write token: set HF_TOKEN (or run "
+                                "`huggingface-cli login`)"));
         m_hub->multipartChunk = 1000000; // model.safetensors (1.7 MB) goes multipart, the rest basic
         HubPush push(settings(true), o);
         QVERIFY2(runPush(push), qPrintable(push.errorString()));
@@ -769,21 +859,26 @@ private slots:
         QCOMPARE(QJsonDocument(m_hub->createBodies[0]).toJson(QJsonDocument::Compact),
                  QByteArray(R"({"name":"tiny-captioner","organization":"me","private":true})"));
         QStringList pushed = repo.files.keys();
-        QStringList expected{QStringLiteral("README.md"), QStringLiteral("config.json"), QStringLiteral("model.safetensors"),
-                             QStringLiteral("preprocessor_config.json"), QStringLiteral("trainer_state.json")};
+        QStringList expected{QStringLiteral("README.md"), QStringLiteral("config.json"),
+                             QStringLiteral("model.safetensors"), QStringLiteral("preprocessor_config.json"),
+                             QStringLiteral("trainer_state.json")};
         for (const QString& f : local)
             if (!f.startsWith(QLatin1String("checkpoint-")) && !expected.contains(f)) expected << f;
         expected.sort();
         QCOMPARE(pushed, expected);
         QCOMPARE(repo.lfs, QSet<QString>{QStringLiteral("model.safetensors")});
         QVERIFY(!m_hub->logMatching(QStringLiteral("PUT /lfs-part/")).isEmpty());
-        QCOMPARE(m_hub->logMatching(QStringLiteral("PUT /lfs-part/")).filter(QStringLiteral("auth=yes")), QStringList());
+        QCOMPARE(m_hub->logMatching(QStringLiteral("PUT /lfs-part/")).filter(QStringLiteral("auth=yes")),
+                 QStringList());
         const QList<QByteArray> lines = m_hub->commitBodies.last().split('\n');
         QCOMPARE(lines.first(), QByteArray(R"({"key":"header","value":{"description":"","summary":"First model"}})"));
         QVERIFY(m_hub->commitBodies.last().contains(
-            R"({"key":"lfsFile","value":{"algo":"sha256","oid":")" + sha256Hex(readAll(model + QStringLiteral("/model.safetensors"))) +
-            R"(","path":"model.safetensors","size":)" + QByteArray::number(QFileInfo(model + QStringLiteral("/model.safetensors")).size()) + "}}"));
-        QVERIFY(readAll(model + QStringLiteral("/README.md")).startsWith("---\nlibrary_name: transformers\nbase_model: microsoft/git-base\n"));
+            R"({"key":"lfsFile","value":{"algo":"sha256","oid":")" +
+            sha256Hex(readAll(model + QStringLiteral("/model.safetensors"))) +
+            R"(","path":"model.safetensors","size":)" +
+            QByteArray::number(QFileInfo(model + QStringLiteral("/model.safetensors")).size()) + "}}"));
+        QVERIFY(readAll(model + QStringLiteral("/README.md"))
+                    .startsWith("---\nlibrary_name: transformers\nbase_model: microsoft/git-base\n"));
 
         // Pushing again: the repository exists (409) and the LFS object is already there.
         m_hub->log.clear();
@@ -794,7 +889,8 @@ private slots:
         auto back = download(QStringLiteral("me/tiny-captioner"), QStringLiteral("main"), true, true);
         QVERIFY2(back->errorString().isEmpty(), qPrintable(back->errorString()));
         for (const QString& f : expected)
-            QVERIFY2(readAll(back->snapshotPath() + QLatin1Char('/') + f) == readAll(model + QLatin1Char('/') + f), qPrintable(f));
+            QVERIFY2(readAll(back->snapshotPath() + QLatin1Char('/') + f) == readAll(model + QLatin1Char('/') + f),
+                     qPrintable(f));
         QCOMPARE(back->files(), expected);
         // And the downloaded folder loads as a checkpoint.
         const GitCheckpoint loaded = loadCheckpoint(back->snapshotPath().toStdString());
@@ -817,38 +913,50 @@ private slots:
             QObject::connect(&p, &QProcess::finished, &loop, &QEventLoop::quit);
             p.start(cli, args);
             loop.exec();
-            return std::make_tuple(p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError()));
+            return std::make_tuple(p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
+                                   QString::fromUtf8(p.readAllStandardError()));
         };
-        const auto [code, out, err] = run({QStringLiteral("hub"), QStringLiteral("download"), QStringLiteral("org/tiny-git")});
+        const auto [code, out, err] =
+            run({QStringLiteral("hub"), QStringLiteral("download"), QStringLiteral("org/tiny-git")});
         QVERIFY2(code == 0, qPrintable(err));
-        const QString snapshot = repoDir(QStringLiteral("org/tiny-git")) + QStringLiteral("/snapshots/") + m_hub->repos["models/org/tiny-git"].commit;
+        const QString snapshot = repoDir(QStringLiteral("org/tiny-git")) + QStringLiteral("/snapshots/") +
+                                 m_hub->repos["models/org/tiny-git"].commit;
         QCOMPARE(out, snapshot + QLatin1Char('\n'));
         QVERIFY2(err.contains(QStringLiteral("model.safetensors: done (300.0 kB, sha256 verified)")), qPrintable(err));
-        const auto [code2, out2, err2] = run({QStringLiteral("hub"), QStringLiteral("download"), QStringLiteral("org/tiny-git"), QStringLiteral("--json")});
+        const auto [code2, out2, err2] = run({QStringLiteral("hub"), QStringLiteral("download"),
+                                              QStringLiteral("org/tiny-git"), QStringLiteral("--json")});
         QCOMPARE(code2, 0);
-        const QJsonObject last = QJsonDocument::fromJson(out2.trimmed().split(QLatin1Char('\n')).last().toUtf8()).object();
+        const QJsonObject last =
+            QJsonDocument::fromJson(out2.trimmed().split(QLatin1Char('\n')).last().toUtf8()).object();
         QCOMPARE(last.value(QStringLiteral("event")).toString(), QStringLiteral("done"));
         QCOMPARE(last.value(QStringLiteral("snapshot")).toString(), snapshot);
         const auto [code3, out3, err3] = run({QStringLiteral("hub"), QStringLiteral("list")});
         QCOMPARE(code3, 0);
-        QCOMPARE(out3, QStringLiteral("Hugging Face cache: %1/hub\nmodel\torg/tiny-git\t300.0 kB\tmain\t%2\n").arg(m_home.path(), snapshot));
-        const auto [code4, out4, err4] = run({QStringLiteral("hub"), QStringLiteral("download"), QStringLiteral("org/nothing")});
+        QCOMPARE(out3, QStringLiteral("Hugging Face cache: %1/hub\nmodel\torg/tiny-git\t300.0 kB\tmain\t%2\n")
+                           .arg(m_home.path(), snapshot));
+        const auto [code4, out4, err4] =
+            run({QStringLiteral("hub"), QStringLiteral("download"), QStringLiteral("org/nothing")});
         QCOMPARE(code4, 1);
         QCOMPARE(err4.split(QLatin1Char('\n')).filter(QStringLiteral("error:")),
-                 QStringList{QStringLiteral("captioner hub: error: model org/nothing not found (404): check the id and the type "
-                                            "(--repo-type), or set HF_TOKEN if it is private (the Hub says: Repository not found)")});
+                 QStringList{QStringLiteral(
+                     "captioner hub: error: model org/nothing not found (404): check the id and the type "
+                     "(--repo-type), or set HF_TOKEN if it is private (the Hub says: Repository not found)")});
 
         // Push through the CLI: the token from HF_TOKEN, a model card written first, one commit.
         QTemporaryDir folder;
         testsupport::writeFile(folder.path().toStdString() + "/config.json", m_config.toStdString());
-        const auto [code5, out5, err5] = run({QStringLiteral("hub"), QStringLiteral("push"), folder.path(), QStringLiteral("me/cli-model"),
-                                              QStringLiteral("--base-model"), QStringLiteral("microsoft/git-base")}, QString::fromLatin1(kToken));
+        const auto [code5, out5, err5] =
+            run({QStringLiteral("hub"), QStringLiteral("push"), folder.path(), QStringLiteral("me/cli-model"),
+                 QStringLiteral("--base-model"), QStringLiteral("microsoft/git-base")},
+                QString::fromLatin1(kToken));
         QVERIFY2(code5 == 0, qPrintable(err5));
         const FakeRepo& pushed = m_hub->repos["models/me/cli-model"];
-        QCOMPARE(out5, QStringLiteral("pushed %1 to me/cli-model: commit %2 %3/me/cli-model/commit/%2\n").arg(folder.path(), pushed.commit, m_hub->endpoint()));
+        QCOMPARE(out5, QStringLiteral("pushed %1 to me/cli-model: commit %2 %3/me/cli-model/commit/%2\n")
+                           .arg(folder.path(), pushed.commit, m_hub->endpoint()));
         QCOMPARE(pushed.files.keys(), (QStringList{QStringLiteral("README.md"), QStringLiteral("config.json")}));
         QCOMPARE(pushed.files[QStringLiteral("README.md")], readAll(folder.path() + QStringLiteral("/README.md")));
-        QVERIFY(pushed.files[QStringLiteral("README.md")].startsWith("---\nlibrary_name: transformers\nbase_model: microsoft/git-base\n"));
+        QVERIFY(pushed.files[QStringLiteral("README.md")].startsWith(
+            "---\nlibrary_name: transformers\nbase_model: microsoft/git-base\n"));
         QVERIFY(!pushed.isPrivate);
     }
 };

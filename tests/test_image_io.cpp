@@ -23,8 +23,7 @@ cv::Mat readRgbPng(const std::string& path) {
     return rgb;
 }
 
-template <typename F>
-void expectError(F&& f, const std::string& subject, const char* reasonPart) {
+template <typename F> void expectError(F&& f, const std::string& subject, const char* reasonPart) {
     try {
         f();
         QFAIL("expected captioner::Error");
@@ -117,8 +116,9 @@ private slots:
         expectError([&] { decodeImageRgb(bomb); }, bomb, "100000x100000 pixels, over the limit of 178956970");
         expectError([&] { decodeThumbnailRgb(bomb, 128); }, bomb, "over the limit");
         const std::string bytes = testsupport::readFile(bomb);
-        expectError([&] { decodeImageRgbFromMemory(std::vector<uint8_t>(bytes.begin(), bytes.end()), "in-memory.png"); },
-                    "in-memory.png", "over the limit");
+        expectError(
+            [&] { decodeImageRgbFromMemory(std::vector<uint8_t>(bytes.begin(), bytes.end()), "in-memory.png"); },
+            "in-memory.png", "over the limit");
     }
 
     void exifOrientationIsApplied() {
@@ -144,16 +144,26 @@ private slots:
         QTest::addColumn<int>("height");
         QTest::addColumn<int>("channels");
         QTest::addColumn<int>("bitDepth");
-        QTest::newRow("png rgb") << "landscape_rgb_400x267.png" << "png" << 400 << 267 << 3 << 8;
-        QTest::newRow("png rgba") << "rgba_300x225.png" << "png" << 300 << 225 << 4 << 8;
-        QTest::newRow("png grey16") << "grey16_240x260.png" << "png" << 240 << 260 << 1 << 16;
-        QTest::newRow("png palette") << "palette_260x230.png" << "png" << 260 << 230 << 1 << 8;
-        QTest::newRow("png grey+alpha") << "grey_alpha_230x250.png" << "png" << 230 << 250 << 2 << 8;
-        QTest::newRow("png rgb16") << "rgb16_120x130.png" << "png" << 120 << 130 << 3 << 16;
-        QTest::newRow("jpeg") << "photo_320x240.jpg" << "jpeg" << 320 << 240 << 3 << 8;
-        QTest::newRow("webp") << "photo_350x262.webp" << "webp" << 350 << 262 << 3 << 8;
-        QTest::newRow("bmp") << "photo_150x110.bmp" << "bmp" << 150 << 110 << 3 << 8;
-        QTest::newRow("tiff") << "photo_96x72.tif" << "tiff" << 96 << 72 << 3 << 8;
+        QTest::newRow("png rgb") << "landscape_rgb_400x267.png"
+                                 << "png" << 400 << 267 << 3 << 8;
+        QTest::newRow("png rgba") << "rgba_300x225.png"
+                                  << "png" << 300 << 225 << 4 << 8;
+        QTest::newRow("png grey16") << "grey16_240x260.png"
+                                    << "png" << 240 << 260 << 1 << 16;
+        QTest::newRow("png palette") << "palette_260x230.png"
+                                     << "png" << 260 << 230 << 1 << 8;
+        QTest::newRow("png grey+alpha") << "grey_alpha_230x250.png"
+                                        << "png" << 230 << 250 << 2 << 8;
+        QTest::newRow("png rgb16") << "rgb16_120x130.png"
+                                   << "png" << 120 << 130 << 3 << 16;
+        QTest::newRow("jpeg") << "photo_320x240.jpg"
+                              << "jpeg" << 320 << 240 << 3 << 8;
+        QTest::newRow("webp") << "photo_350x262.webp"
+                              << "webp" << 350 << 262 << 3 << 8;
+        QTest::newRow("bmp") << "photo_150x110.bmp"
+                             << "bmp" << 150 << 110 << 3 << 8;
+        QTest::newRow("tiff") << "photo_96x72.tif"
+                              << "tiff" << 96 << 72 << 3 << 8;
     }
     void probeReadsHeaders() {
         QFETCH(QString, input);
@@ -201,20 +211,38 @@ private slots:
     }
 
     void badFilesGiveErrorsNamingThem_data() {
-        QTest::addColumn<QString>("source");   // fixture to damage, or "" for literal content
-        QTest::addColumn<int>("keepBytes");    // prefix length kept (-1: all)
-        QTest::addColumn<QString>("content");  // literal content when source is ""
+        QTest::addColumn<QString>("source");  // fixture to damage, or "" for literal content
+        QTest::addColumn<int>("keepBytes");   // prefix length kept (-1: all)
+        QTest::addColumn<QString>("content"); // literal content when source is ""
         QTest::addColumn<QString>("fileName");
         QTest::addColumn<QString>("reason");
-        QTest::newRow("zero bytes") << "" << -1 << "" << "empty.png" << "empty file";
-        QTest::newRow("text renamed png") << "" << -1 << "hello, not a picture\n" << "text.png" << "not an image";
-        QTest::newRow("truncated png") << "landscape_rgb_400x267.png" << 60000 << "" << "cut.png" << "truncated PNG";
-        QTest::newRow("png without IEND") << "landscape_rgb_400x267.png" << -12 << "" << "noend.png" << "truncated PNG";
-        QTest::newRow("truncated jpeg") << "photo_320x240.jpg" << 4000 << "" << "cut.jpg" << "truncated JPEG";
-        QTest::newRow("jpeg header only") << "photo_320x240.jpg" << 300 << "" << "head.jpg" << "JPEG";
-        QTest::newRow("truncated webp") << "photo_350x262.webp" << 2000 << "" << "cut.webp" << "truncated WebP";
-        QTest::newRow("truncated bmp") << "photo_150x110.bmp" << 30000 << "" << "cut.bmp" << "truncated BMP";
-        QTest::newRow("gif") << "" << -1 << "GIF89a\x01\x00\x01\x00\x00\x00\x00;" << "a.gif" << "GIF";
+        QTest::newRow("zero bytes") << "" << -1 << ""
+                                    << "empty.png"
+                                    << "empty file";
+        QTest::newRow("text renamed png") << "" << -1 << "hello, not a picture\n"
+                                          << "text.png"
+                                          << "not an image";
+        QTest::newRow("truncated png") << "landscape_rgb_400x267.png" << 60000 << ""
+                                       << "cut.png"
+                                       << "truncated PNG";
+        QTest::newRow("png without IEND") << "landscape_rgb_400x267.png" << -12 << ""
+                                          << "noend.png"
+                                          << "truncated PNG";
+        QTest::newRow("truncated jpeg") << "photo_320x240.jpg" << 4000 << ""
+                                        << "cut.jpg"
+                                        << "truncated JPEG";
+        QTest::newRow("jpeg header only") << "photo_320x240.jpg" << 300 << ""
+                                          << "head.jpg"
+                                          << "JPEG";
+        QTest::newRow("truncated webp") << "photo_350x262.webp" << 2000 << ""
+                                        << "cut.webp"
+                                        << "truncated WebP";
+        QTest::newRow("truncated bmp") << "photo_150x110.bmp" << 30000 << ""
+                                       << "cut.bmp"
+                                       << "truncated BMP";
+        QTest::newRow("gif") << "" << -1 << "GIF89a\x01\x00\x01\x00\x00\x00\x00;"
+                             << "a.gif"
+                             << "GIF";
     }
     void badFilesGiveErrorsNamingThem() {
         QFETCH(QString, source);

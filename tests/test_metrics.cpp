@@ -14,23 +14,16 @@ using Refs = std::vector<std::vector<std::string>>;
 
 namespace {
 
-bool near(double a, double b, double tol = 1e-9)
-{
-    return std::abs(a - b) <= tol * std::max(1.0, std::abs(b));
-}
+bool near(double a, double b, double tol = 1e-9) { return std::abs(a - b) <= tol * std::max(1.0, std::abs(b)); }
 
-std::vector<std::string> strings(const nlohmann::json& j)
-{
-    return j.get<std::vector<std::string>>();
-}
+std::vector<std::string> strings(const nlohmann::json& j) { return j.get<std::vector<std::string>>(); }
 
 } // namespace
 
 class TestMetrics : public QObject {
     Q_OBJECT
 private slots:
-    void werHandComputed_data()
-    {
+    void werHandComputed_data() {
         QTest::addColumn<QStringList>("predictions");
         QTest::addColumn<QStringList>("references");
         QTest::addColumn<int>("s");
@@ -39,8 +32,10 @@ private slots:
         QTest::addColumn<int>("h");
         QTest::addColumn<double>("wer");
         // 3 of 6 reference words missing.
-        QTest::newRow("deletions") << QStringList{"the cat sat"} << QStringList{"the cat sat on the mat"} << 0 << 3 << 0 << 3 << 0.5;
-        QTest::newRow("insertion") << QStringList{"a big red dog"} << QStringList{"a red dog"} << 0 << 0 << 1 << 3 << 1.0 / 3;
+        QTest::newRow("deletions") << QStringList{"the cat sat"} << QStringList{"the cat sat on the mat"} << 0 << 3 << 0
+                                   << 3 << 0.5;
+        QTest::newRow("insertion") << QStringList{"a big red dog"} << QStringList{"a red dog"} << 0 << 0 << 1 << 3
+                                   << 1.0 / 3;
         // jiwer does not fold case: both words differ.
         QTest::newRow("case") << QStringList{"The Cat"} << QStringList{"the cat"} << 2 << 0 << 0 << 0 << 1.0;
         // ...nor strip punctuation: "dog." != "dog".
@@ -51,21 +46,20 @@ private slots:
         QTest::newRow("double tab") << QStringList{"a\t\tdog"} << QStringList{"a dog"} << 0 << 0 << 0 << 2 << 0.0;
         QTest::newRow("empty hypothesis") << QStringList{""} << QStringList{"a red circle"} << 0 << 3 << 0 << 0 << 1.0;
         // Corpus level: (2 + 1) / (4 + 1) = 0.6, not the mean of per-pair rates (0.75).
-        QTest::newRow("corpus level") << QStringList{"a b", "x"} << QStringList{"a b c d", "y"} << 1 << 2 << 0 << 2 << 0.6;
+        QTest::newRow("corpus level") << QStringList{"a b", "x"} << QStringList{"a b c d", "y"} << 1 << 2 << 0 << 2
+                                      << 0.6;
         // An empty reference is counted: its 2 predicted words are insertions, 0 reference words.
         // (2 + 1) / 2 = 1.5.
-        QTest::newRow("empty reference counted") << QStringList{"a dog", "red"} << QStringList{"", "red circle"} << 0 << 1 << 2 << 1 << 1.5;
+        QTest::newRow("empty reference counted")
+            << QStringList{"a dog", "red"} << QStringList{"", "red circle"} << 0 << 1 << 2 << 1 << 1.5;
         QTest::newRow("no pairs") << QStringList{} << QStringList{} << 0 << 0 << 0 << 0 << 0.0;
     }
-    void werHandComputed()
-    {
+    void werHandComputed() {
         QFETCH(QStringList, predictions);
         QFETCH(QStringList, references);
         std::vector<std::string> p, r;
-        for (const auto& s : predictions)
-            p.push_back(s.toStdString());
-        for (const auto& s : references)
-            r.push_back(s.toStdString());
+        for (const auto& s : predictions) p.push_back(s.toStdString());
+        for (const auto& s : references) r.push_back(s.toStdString());
         const WerResult w = wordErrorRate(p, r);
         QTEST(int(w.substitutions), "s");
         QTEST(int(w.deletions), "d");
@@ -75,8 +69,7 @@ private slots:
         QVERIFY2(near(w.wer, wer), std::to_string(w.wer).c_str());
         QCOMPARE(w.referenceWords, w.substitutions + w.deletions + w.hits);
     }
-    void werOnlyEmptyReferences()
-    {
+    void werOnlyEmptyReferences() {
         const WerResult w = wordErrorRate({"a dog"}, {"  "});
         QCOMPARE(w.insertions, int64_t(2));
         QCOMPARE(w.referenceWords, int64_t(0));
@@ -84,8 +77,7 @@ private slots:
         QCOMPARE(wordErrorRate({""}, {""}).wer, 0.0);
     }
 
-    void rougeHandComputed()
-    {
+    void rougeHandComputed() {
         // LCS 6 ("the cat was under the bed"), P = 6/7, R = 1, F = 2PR/(P+R) = 12/13.
         QVERIFY(near(rougeL({"the cat was found under the bed"}, {"the cat was under the bed"}), 12.0 / 13));
         // Lowercased, punctuation is a separator.
@@ -99,35 +91,43 @@ private slots:
         QCOMPARE(rougeL({}, {}), 0.0);
     }
 
-    void cocoTokenizer_data()
-    {
+    void cocoTokenizer_data() {
         QTest::addColumn<QString>("caption");
         QTest::addColumn<QString>("tokens");
-        QTest::newRow("comma and period") << "A man, sitting on a bench." << "a man sitting on a bench";
-        QTest::newRow("possessive") << "The dog's ball" << "the dog 's ball";
-        QTest::newRow("negation") << "Don't stop" << "do n't stop";
-        QTest::newRow("am") << "I'm here" << "i 'm here";
-        QTest::newRow("plural possessive") << "dogs' toys" << "dogs toys";
-        QTest::newRow("hyphenated") << "black-and-white photo" << "black-and-white photo";
-        QTest::newRow("decimal") << "It costs 3.5 dollars" << "it costs 3.5 dollars";
-        QTest::newRow("ellipsis") << "wait...what?!" << "wait what";
-        QTest::newRow("brackets and quotes") << "a (small) \"dog\" `x`" << "a small dog x";
-        QTest::newRow("dashes") << "a - b -- c" << "a b c";
-        QTest::newRow("empty") << "" << "";
-        QTest::newRow("only punctuation") << " . , ! " << "";
+        QTest::newRow("comma and period") << "A man, sitting on a bench."
+                                          << "a man sitting on a bench";
+        QTest::newRow("possessive") << "The dog's ball"
+                                    << "the dog 's ball";
+        QTest::newRow("negation") << "Don't stop"
+                                  << "do n't stop";
+        QTest::newRow("am") << "I'm here"
+                            << "i 'm here";
+        QTest::newRow("plural possessive") << "dogs' toys"
+                                           << "dogs toys";
+        QTest::newRow("hyphenated") << "black-and-white photo"
+                                    << "black-and-white photo";
+        QTest::newRow("decimal") << "It costs 3.5 dollars"
+                                 << "it costs 3.5 dollars";
+        QTest::newRow("ellipsis") << "wait...what?!"
+                                  << "wait what";
+        QTest::newRow("brackets and quotes") << "a (small) \"dog\" `x`"
+                                             << "a small dog x";
+        QTest::newRow("dashes") << "a - b -- c"
+                                << "a b c";
+        QTest::newRow("empty") << ""
+                               << "";
+        QTest::newRow("only punctuation") << " . , ! "
+                                          << "";
     }
-    void cocoTokenizer()
-    {
+    void cocoTokenizer() {
         QFETCH(QString, caption);
         QFETCH(QString, tokens);
         std::string joined;
-        for (const auto& t : cocoTokenize(caption.toStdString()))
-            joined += (joined.empty() ? "" : " ") + t;
+        for (const auto& t : cocoTokenize(caption.toStdString())) joined += (joined.empty() ? "" : " ") + t;
         QCOMPARE(QString::fromStdString(joined), tokens);
     }
 
-    void bleuHandComputed()
-    {
+    void bleuHandComputed() {
         // All n-gram precisions 1 and lengths equal: 1 up to the 1e-9/1e-15 smoothing constants.
         QVERIFY(near(bleu4({"a b c d"}, Refs{{"a b c d"}}), 1.0, 1e-8));
         // Brevity penalty exp(1 - 8/4) = e^-1.
@@ -144,8 +144,7 @@ private slots:
         QCOMPARE(bleu4({}, Refs{}), 0.0);
     }
 
-    void ciderHandComputed()
-    {
+    void ciderHandComputed() {
         // One image: every reference n-gram has IDF log(1) - log(1) = 0, so CIDEr-D is 0.
         QCOMPARE(ciderD({"a b"}, Refs{{"a b"}}), 0.0);
         // Two images, disjoint words: unigram and bigram cosines 1, no 3/4-grams: 10 * (1 + 1) / 4 = 5.
@@ -162,17 +161,16 @@ private slots:
         QCOMPARE(ciderD({}, Refs{}), 0.0);
     }
 
-    void matchesReferenceImplementations_data()
-    {
+    void matchesReferenceImplementations_data() {
         QTest::addColumn<int>("index");
         const auto cases = testsupport::readJson(testsupport::fixture("metrics/reference.json")).at("cases");
         for (size_t i = 0; i < cases.size(); ++i)
             QTest::newRow(cases[i].at("name").get<std::string>().c_str()) << int(i);
     }
-    void matchesReferenceImplementations()
-    {
+    void matchesReferenceImplementations() {
         QFETCH(int, index);
-        const auto c = testsupport::readJson(testsupport::fixture("metrics/reference.json")).at("cases").at(size_t(index));
+        const auto c =
+            testsupport::readJson(testsupport::fixture("metrics/reference.json")).at("cases").at(size_t(index));
         const auto predictions = strings(c.at("predictions"));
         const auto references = c.at("references").get<Refs>();
         const CaptionMetrics m = computeCaptionMetrics(predictions, references);
@@ -191,8 +189,7 @@ private slots:
         QVERIFY2(near(m.cider, c.at("cider").get<double>()), std::to_string(m.cider).c_str());
     }
 
-    void badInputIsAnError()
-    {
+    void badInputIsAnError() {
         QVERIFY_THROWS_EXCEPTION(Error, wordErrorRate({"a"}, {}));
         QVERIFY_THROWS_EXCEPTION(Error, rougeL({"a"}, {"a", "b"}));
         QVERIFY_THROWS_EXCEPTION(Error, bleu4({"a"}, Refs{{}}));

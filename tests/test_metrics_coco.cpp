@@ -21,15 +21,12 @@ struct DemoSet {
 };
 
 // The fixture is qCompress'd JSON: 4-byte big-endian length, then zlib (the plain text is 370 KB).
-const DemoSet& demoSet()
-{
+const DemoSet& demoSet() {
     static const DemoSet set = [] {
         QFile file(QString::fromStdString(testsupport::fixture("metrics/coco_fakecap.json.zlib")));
-        if (!file.open(QIODevice::ReadOnly))
-            qFatal("cannot open %s", qPrintable(file.fileName()));
+        if (!file.open(QIODevice::ReadOnly)) qFatal("cannot open %s", qPrintable(file.fileName()));
         const QByteArray json = qUncompress(file.readAll());
-        if (json.isEmpty())
-            qFatal("%s does not decompress", qPrintable(file.fileName()));
+        if (json.isEmpty()) qFatal("%s does not decompress", qPrintable(file.fileName()));
         // Named, not a temporary: a range-for over parse(...).at(...) would iterate a destroyed object.
         const auto doc = nlohmann::json::parse(json.constData(), json.constData() + json.size());
         DemoSet s;
@@ -43,30 +40,24 @@ const DemoSet& demoSet()
     return set;
 }
 
-const nlohmann::json& published()
-{
+const nlohmann::json& published() {
     static const nlohmann::json j = testsupport::readJson(testsupport::fixture("metrics/coco_fakecap_published.json"));
     return j;
 }
 
 // As the notebook prints a score: Python's '%.3f'.
-QString threeDecimals(double value)
-{
-    return QString::number(value, 'f', 3);
-}
+QString threeDecimals(double value) { return QString::number(value, 'f', 3); }
 
 } // namespace
 
 class TestMetricsCoco : public QObject {
     Q_OBJECT
 private slots:
-    void fixtureIsTheDemoSet()
-    {
+    void fixtureIsTheDemoSet() {
         const DemoSet& set = demoSet();
         QCOMPARE(set.results.size(), size_t(1000));
         size_t references = 0;
-        for (const auto& r : set.references)
-            references += r.size();
+        for (const auto& r : set.references) references += r.size();
         // 995 images with 5 captions, 5 with 6.
         QCOMPARE(references, size_t(5005));
         QCOMPARE(set.imageIds.front(), 404464LL);
@@ -76,8 +67,7 @@ private slots:
 
     // The integer counts pycocoevalcap prints before its BLEU scores: equal, not just close, so the
     // tokenisation agrees on every one of the 9893 hypothesis words and their n-gram matches.
-    void bleuCountsEqualPublished()
-    {
+    void bleuCountsEqualPublished() {
         const DemoSet& set = demoSet();
         const BleuStatistics stats = cocoBleu(set.results, set.references);
         const auto& counts = published().at("bleu_counts");
@@ -92,66 +82,60 @@ private slots:
                  QString::fromStdString(published().at("ratio").get<std::string>()));
     }
 
-    void scoresEqualPublished_data()
-    {
+    void scoresEqualPublished_data() {
         QTest::addColumn<QString>("metric");
         for (const char* metric : {"Bleu_1", "Bleu_2", "Bleu_3", "Bleu_4", "ROUGE_L", "CIDEr"})
             QTest::newRow(metric) << QString(metric);
     }
-    void scoresEqualPublished()
-    {
+    void scoresEqualPublished() {
         QFETCH(QString, metric);
         const DemoSet& set = demoSet();
         double ours = 0;
         if (metric.startsWith("Bleu_"))
             ours = cocoBleu(set.results, set.references).bleu[size_t(metric.back().digitValue() - 1)];
-        else if (metric == "ROUGE_L")
-            ours = cocoRougeL(set.results, set.references);
-        else
-            ours = ciderD(set.results, set.references);
+        else if (metric == "ROUGE_L") ours = cocoRougeL(set.results, set.references);
+        else ours = ciderD(set.results, set.references);
         const auto expected = published().at("scores").at(metric.toStdString()).get<std::string>();
         QCOMPARE(threeDecimals(ours), QString::fromStdString(expected));
     }
 
-    void bleu4IsCocoBleu()
-    {
+    void bleu4IsCocoBleu() {
         const DemoSet& set = demoSet();
         QCOMPARE(bleu4(set.results, set.references), cocoBleu(set.results, set.references).bleu[3]);
     }
 
     // The notebook's low-score example: one image's CIDEr-D, IDF taken from all 1000 images.
-    void perImageCiderEqualsPublished()
-    {
+    void perImageCiderEqualsPublished() {
         const DemoSet& set = demoSet();
         const auto& example = published().at("low_score_example");
         const auto it = std::find(set.imageIds.begin(), set.imageIds.end(), example.at("image_id").get<long long>());
         QVERIFY(it != set.imageIds.end());
         const auto index = size_t(it - set.imageIds.begin());
-        QCOMPARE(QString::fromStdString(set.results[index]), QString::fromStdString(example.at("result").get<std::string>()));
+        QCOMPARE(QString::fromStdString(set.results[index]),
+                 QString::fromStdString(example.at("result").get<std::string>()));
         const auto scores = ciderDScores(set.results, set.references);
         QCOMPARE(scores.size(), set.results.size());
-        QCOMPARE(QString::number(scores[index], 'f', 1), QString::fromStdString(example.at("CIDEr").get<std::string>()));
+        QCOMPARE(QString::number(scores[index], 'f', 1),
+                 QString::fromStdString(example.at("CIDEr").get<std::string>()));
         double sum = 0;
-        for (double s : scores)
-            sum += s;
+        for (double s : scores) sum += s;
         QVERIFY(std::abs(sum / double(scores.size()) - ciderD(set.results, set.references)) < 1e-15);
     }
 
     // Beyond the printed decimals: pycocoevalcap's scorers run on the same tokens (not published, see
     // the README) agree to rounding error, so the 3-decimal match above is not luck.
-    void scoresEqualScorersToFullPrecision()
-    {
+    void scoresEqualScorersToFullPrecision() {
         const DemoSet& set = demoSet();
         const auto& full = published().at("recomputed_full_precision");
         const BleuStatistics stats = cocoBleu(set.results, set.references);
         for (size_t n = 0; n < 4; ++n)
-            QVERIFY2(std::abs(stats.bleu[n] - full.at("Bleu").at(n).get<double>()) < 1e-14, qPrintable(QString::number(n + 1)));
+            QVERIFY2(std::abs(stats.bleu[n] - full.at("Bleu").at(n).get<double>()) < 1e-14,
+                     qPrintable(QString::number(n + 1)));
         QVERIFY(std::abs(cocoRougeL(set.results, set.references) - full.at("ROUGE_L").get<double>()) < 1e-14);
         QVERIFY(std::abs(ciderD(set.results, set.references) - full.at("CIDEr").get<double>()) < 1e-14);
     }
 
-    void cocoRougeLHandComputed()
-    {
+    void cocoRougeLHandComputed() {
         using Refs = std::vector<std::vector<std::string>>;
         // LCS 6 of 7 words, reference 6 words: P = 6/7, R = 1, F = 2.44 * (6/7) / (1 + 1.44 * 6/7).
         const double p = 6.0 / 7;

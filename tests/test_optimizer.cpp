@@ -49,8 +49,7 @@ Mlp initialModel() {
     Mlp model;
     const auto init = loadSafetensors(testsupport::fixture("optimizer/init.safetensors"));
     torch::NoGradGuard noGrad;
-    for (auto& p : model->named_parameters())
-        p.value().copy_(init.at(p.key()));
+    for (auto& p : model->named_parameters()) p.value().copy_(init.at(p.key()));
     return model;
 }
 
@@ -233,8 +232,7 @@ void TestOptimizer::saveLoadResumesIdentically() {
     Mlp resumed = initialModel();
     {
         torch::NoGradGuard noGrad;
-        for (auto& p : resumed->named_parameters())
-            p.value().copy_(first->named_parameters()[p.key()]);
+        for (auto& p : resumed->named_parameters()) p.value().copy_(first->named_parameters()[p.key()]);
     }
     AdamW resumedOpt = fixtureOptimizer(resumed);
     resumedOpt.setLearningRate(0.123);
@@ -266,8 +264,7 @@ void TestOptimizer::parametersWithoutGradientAreSkipped() {
     const auto init = loadSafetensors(testsupport::fixture("optimizer/init.safetensors"));
     QVERIFY(!torch::equal(model->fc1->bias, init.at("fc1.bias"))); // the others did move
     opt.zeroGrad();
-    for (const auto& p : opt.parameters())
-        QVERIFY(!p.tensor.grad().defined());
+    for (const auto& p : opt.parameters()) QVERIFY(!p.tensor.grad().defined());
 }
 
 void TestOptimizer::nonFiniteGradientIsDetected_data() {
@@ -303,13 +300,20 @@ void TestOptimizer::clipLeavesSmallGradients() {
 void TestOptimizer::mismatchedStateFilesNameTheFile_data() {
     QTest::addColumn<QString>("fault");
     QTest::addColumn<QString>("reason");
-    QTest::newRow("missing") << "missing" << "no tensor fc1.bias.exp_avg";
-    QTest::newRow("unexpected") << "unexpected" << "unexpected tensor extra.exp_avg";
-    QTest::newRow("shape") << "shape" << "has shape [4, 8]";
-    QTest::newRow("step dtype") << "step" << "must be an I64 scalar";
-    QTest::newRow("bad lr") << "lr" << "metadata lr is not a number";
-    QTest::newRow("not safetensors") << "garbage" << "";
-    QTest::newRow("absent") << "absent" << "";
+    QTest::newRow("missing") << "missing"
+                             << "no tensor fc1.bias.exp_avg";
+    QTest::newRow("unexpected") << "unexpected"
+                                << "unexpected tensor extra.exp_avg";
+    QTest::newRow("shape") << "shape"
+                           << "has shape [4, 8]";
+    QTest::newRow("step dtype") << "step"
+                                << "must be an I64 scalar";
+    QTest::newRow("bad lr") << "lr"
+                            << "metadata lr is not a number";
+    QTest::newRow("not safetensors") << "garbage"
+                                     << "";
+    QTest::newRow("absent") << "absent"
+                            << "";
 }
 
 void TestOptimizer::mismatchedStateFilesNameTheFile() {
@@ -368,7 +372,9 @@ void TestOptimizer::schedulesMatchHf() {
     const auto expected = j["schedules"][key].get<std::vector<double>>();
     for (size_t k = 0; k < expected.size(); ++k)
         QVERIFY2(schedule.learningRate(int64_t(k)) == expected[k],
-                 qPrintable(QString("step %1: %2 vs HF %3").arg(k).arg(schedule.learningRate(int64_t(k)), 0, 'g', 17)
+                 qPrintable(QString("step %1: %2 vs HF %3")
+                                .arg(k)
+                                .arg(schedule.learningRate(int64_t(k)), 0, 'g', 17)
                                 .arg(expected[k], 0, 'g', 17)));
 }
 
@@ -378,8 +384,7 @@ void TestOptimizer::warmupStepsFromRatio() {
     for (const auto& item : j["warmup_steps_for_ratio"].items()) {
         const double ratio = std::stod(item.key());
         const auto expected = item.value().get<std::vector<int64_t>>();
-        for (size_t i = 0; i < totals.size(); ++i)
-            QCOMPARE(LrSchedule::warmupStepsFor(totals[i], ratio), expected[i]);
+        for (size_t i = 0; i < totals.size(); ++i) QCOMPARE(LrSchedule::warmupStepsFor(totals[i], ratio), expected[i]);
     }
     QCOMPARE(LrSchedule::warmupStepsFor(100, 0.07), int64_t(8)); // 100 * 0.07 is 7.000000000000001, as in Python
     QCOMPARE(LrSchedule::warmupStepsFor(10, 0.3, 7), int64_t(7));

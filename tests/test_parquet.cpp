@@ -72,26 +72,51 @@ struct ThriftWriter {
     std::string s;
     std::vector<int> last{0};
     void varint(uint64_t v) {
-        while (v >= 0x80) { s += char(0x80 | (v & 0x7f)); v >>= 7; }
+        while (v >= 0x80) {
+            s += char(0x80 | (v & 0x7f));
+            v >>= 7;
+        }
         s += char(v);
     }
     void zigzag(int64_t v) { varint((uint64_t(v) << 1) ^ uint64_t(v >> 63)); }
     void field(int id, int type) {
         const int delta = id - last.back();
         if (delta > 0 && delta <= 15) s += char(delta << 4 | type);
-        else { s += char(type); zigzag(id); }
+        else {
+            s += char(type);
+            zigzag(id);
+        }
         last.back() = id;
     }
-    void i32(int id, int64_t v) { field(id, 5); zigzag(v); }
-    void i64(int id, int64_t v) { field(id, 6); zigzag(v); }
-    void bin(int id, const std::string& b) { field(id, 8); varint(b.size()); s += b; }
-    void begin(int id) { field(id, 12); last.push_back(0); }
+    void i32(int id, int64_t v) {
+        field(id, 5);
+        zigzag(v);
+    }
+    void i64(int id, int64_t v) {
+        field(id, 6);
+        zigzag(v);
+    }
+    void bin(int id, const std::string& b) {
+        field(id, 8);
+        varint(b.size());
+        s += b;
+    }
+    void begin(int id) {
+        field(id, 12);
+        last.push_back(0);
+    }
     void beginElement() { last.push_back(0); }
-    void end() { s += char(0); last.pop_back(); }
+    void end() {
+        s += char(0);
+        last.pop_back();
+    }
     void list(int id, int elementType, std::size_t n) {
         field(id, 9);
         if (n < 15) s += char(n << 4 | elementType);
-        else { s += char(0xf0 | elementType); varint(n); }
+        else {
+            s += char(0xf0 | elementType);
+            varint(n);
+        }
     }
 };
 
@@ -218,7 +243,8 @@ private slots:
         QCOMPARE(f.codecName(0, std::size_t(f.findColumn("text"))), codec.toStdString());
         QCOMPARE(text0.dictionaryPages, dictionary ? 1 : 0);
         QCOMPARE(text0.encodings, std::vector<std::string>{dictionary ? "RLE_DICTIONARY" : "PLAIN"});
-        QVERIFY(pageVersion == 1 ? text0.dataPagesV1 > 0 && text0.dataPagesV2 == 0 : text0.dataPagesV2 > 0 && text0.dataPagesV1 == 0);
+        QVERIFY(pageVersion == 1 ? text0.dataPagesV1 > 0 && text0.dataPagesV2 == 0
+                                 : text0.dataPagesV2 > 0 && text0.dataPagesV1 == 0);
         if (rowGroups > 1 && !dictionary) { // dictionary pages hold the values, data pages tiny indices
             const ParquetColumnData images0 = f.readColumn(0, 0);
             QVERIFY2(images0.dataPagesV1 + images0.dataPagesV2 > 1, "expected several pages per chunk");
@@ -254,10 +280,19 @@ private slots:
         QTest::addColumn<QString>("column");
         QTest::addColumn<QString>("reason");
         const QString codecs = QStringLiteral(", which is not supported (supported: UNCOMPRESSED, SNAPPY, GZIP, ZSTD)");
-        QTest::newRow("lz4") << "refused_lz4.parquet" << "text" << "column text in row group 0 uses LZ4_RAW compression" + codecs;
-        QTest::newRow("brotli") << "refused_brotli.parquet" << "image.bytes" << "column image.bytes in row group 0 uses BROTLI compression" + codecs;
-        QTest::newRow("delta") << "refused_delta.parquet" << "id" << "column id in row group 0 uses the DELTA_BINARY_PACKED encoding, which is not supported";
-        QTest::newRow("list") << "refused_list.parquet" << "tags.list.item" << "column tags.list.item is a repeated field (list or map), which is not supported";
+        QTest::newRow("lz4") << "refused_lz4.parquet"
+                             << "text"
+                             << "column text in row group 0 uses LZ4_RAW compression" + codecs;
+        QTest::newRow("brotli") << "refused_brotli.parquet"
+                                << "image.bytes"
+                                << "column image.bytes in row group 0 uses BROTLI compression" + codecs;
+        QTest::newRow("delta")
+            << "refused_delta.parquet"
+            << "id"
+            << "column id in row group 0 uses the DELTA_BINARY_PACKED encoding, which is not supported";
+        QTest::newRow("list") << "refused_list.parquet"
+                              << "tags.list.item"
+                              << "column tags.list.item is a repeated field (list or map), which is not supported";
     }
 
     void refusedFeatures() {
@@ -281,13 +316,21 @@ private slots:
     void brokenFiles_data() {
         QTest::addColumn<QString>("kind");
         QTest::addColumn<QString>("reason");
-        QTest::newRow("empty") << "empty" << "not a Parquet file: only 0 bytes (truncated?)";
-        QTest::newRow("truncated") << "truncated" << "no PAR1 magic at the end: the file is truncated or not Parquet";
-        QTest::newRow("bad magic") << "head" << "not a Parquet file (no PAR1 magic at the start)";
-        QTest::newRow("encrypted footer") << "pare" << "encrypted Parquet files are not supported";
-        QTest::newRow("footer length") << "footerlen" << "footer length 2147483647 is larger than the file (truncated?)";
-        QTest::newRow("byte array length") << "bytelen" << "column text in row group 0: PLAIN byte array of 4294967295 bytes runs past the page";
-        QTest::newRow("folder") << "folder" << "is a folder, not a Parquet file";
+        QTest::newRow("empty") << "empty"
+                               << "not a Parquet file: only 0 bytes (truncated?)";
+        QTest::newRow("truncated") << "truncated"
+                                   << "no PAR1 magic at the end: the file is truncated or not Parquet";
+        QTest::newRow("bad magic") << "head"
+                                   << "not a Parquet file (no PAR1 magic at the start)";
+        QTest::newRow("encrypted footer") << "pare"
+                                          << "encrypted Parquet files are not supported";
+        QTest::newRow("footer length") << "footerlen"
+                                       << "footer length 2147483647 is larger than the file (truncated?)";
+        QTest::newRow("byte array length")
+            << "bytelen"
+            << "column text in row group 0: PLAIN byte array of 4294967295 bytes runs past the page";
+        QTest::newRow("folder") << "folder"
+                                << "is a folder, not a Parquet file";
     }
 
     void brokenFiles() {
@@ -319,17 +362,28 @@ private slots:
         QTest::addColumn<QString>("reason");
         QTest::newRow("valid") << 0 << "(no error)";
         QTest::newRow("absurd row count") << 1 << "row group 0 claims 1099511627776 rows, over the limit of 16777216";
-        QTest::newRow("offset out of range") << 2 << "column x in row group 0 lies outside the file (offset 1099511627776, 29 bytes; data ends at 33)";
-        QTest::newRow("row count mismatch") << 3 << "corrupt Parquet footer: the row groups hold 3 rows, the file claims 5";
-        QTest::newRow("huge page size") << 4 << "column x in row group 0: page claims an implausible size of 2147483647 bytes";
-        QTest::newRow("page past chunk") << 5 << "column x in row group 0: page of 1000 bytes runs past the column chunk";
-        QTest::newRow("schema children") << 6 << "corrupt Parquet footer at byte 60: schema lists fewer elements than its groups claim";
+        QTest::newRow("offset out of range")
+            << 2 << "column x in row group 0 lies outside the file (offset 1099511627776, 29 bytes; data ends at 33)";
+        QTest::newRow("row count mismatch")
+            << 3 << "corrupt Parquet footer: the row groups hold 3 rows, the file claims 5";
+        QTest::newRow("huge page size")
+            << 4 << "column x in row group 0: page claims an implausible size of 2147483647 bytes";
+        QTest::newRow("page past chunk") << 5
+                                         << "column x in row group 0: page of 1000 bytes runs past the column chunk";
+        QTest::newRow("schema children")
+            << 6 << "corrupt Parquet footer at byte 60: schema lists fewer elements than its groups claim";
         QTest::newRow("too many values") << 7 << "column x in row group 0: page holds 1000000 values where 3 remain";
-        QTest::newRow("lz4 codec") << 8 << "column x in row group 0 uses LZ4 compression, which is not supported (supported: UNCOMPRESSED, SNAPPY, GZIP, ZSTD)";
+        QTest::newRow("lz4 codec")
+            << 8
+            << "column x in row group 0 uses LZ4 compression, which is not supported (supported: UNCOMPRESSED, SNAPPY, GZIP, ZSTD)";
         QTest::newRow("chunk values") << 9 << "corrupt Parquet footer: column x in row group 0 has 2 values for 3 rows";
-        QTest::newRow("short values") << 10 << "column x in row group 0: PLAIN values end early (3 values need more than 8 bytes)";
-        QTest::newRow("zstd expansion") << 12 << "column x in row group 0, page at byte 25: claims 524288000 bytes from 12 ZSTD bytes, more than that codec can expand to (corrupt page header)";
-        QTest::newRow("chunk length") << 11 << "column x in row group 0 lies outside the file (offset 4, 4294967296 bytes; data ends at 33)";
+        QTest::newRow("short values")
+            << 10 << "column x in row group 0: PLAIN values end early (3 values need more than 8 bytes)";
+        QTest::newRow("zstd expansion")
+            << 12
+            << "column x in row group 0, page at byte 25: claims 524288000 bytes from 12 ZSTD bytes, more than that codec can expand to (corrupt page header)";
+        QTest::newRow("chunk length")
+            << 11 << "column x in row group 0 lies outside the file (offset 4, 4294967296 bytes; data ends at 33)";
     }
 
     void handMadeHostileFiles() {
@@ -346,9 +400,15 @@ private slots:
         case 7: h.pageValues = 1000000; break;
         case 8: h.codec = 5; break;
         case 9: h.chunkValues = 2; break;
-        case 10: h.values.resize(8); h.pageUncompressed = h.pageCompressed = 8; break;
+        case 10:
+            h.values.resize(8);
+            h.pageUncompressed = h.pageCompressed = 8;
+            break;
         case 11: h.chunkCompressed = int64_t(1) << 32; break;
-        case 12: h.codec = 6; h.pageUncompressed = 500 << 20; break;
+        case 12:
+            h.codec = 6;
+            h.pageUncompressed = 500 << 20;
+            break;
         default: break;
         }
         const std::string path = tmp("hand_" + std::to_string(kind) + ".parquet");
@@ -378,7 +438,8 @@ private slots:
             }
         };
         for (std::size_t n = 0; n < good.size(); n += 29) attempt(good.substr(0, n));
-        const uint32_t footer = uint32_t(uint8_t(good[good.size() - 8])) | uint32_t(uint8_t(good[good.size() - 7])) << 8;
+        const uint32_t footer = uint32_t(uint8_t(good[good.size() - 8])) | uint32_t(uint8_t(good[good.size() - 7]))
+                                                                               << 8;
         for (std::size_t i = good.size() - 8 - footer; i < good.size() - 8; ++i)
             for (uint8_t mask : {uint8_t(0xff), uint8_t(0x01)}) {
                 if (mask == 0x01 && i % 4) continue; // every byte inverted, every 4th also off by one bit
@@ -413,21 +474,31 @@ private slots:
             QCOMPARE(item.fileName, "nulls_types_v1_snappy.parquet#row=" + std::to_string(i));
             QCOMPARE(item.split, std::string());
             const json& text = rows[i].at("text");
-            QCOMPARE(item.captions, text.is_null() ? std::vector<std::string>{} : std::vector<std::string>{text.get<std::string>()});
+            QCOMPARE(item.captions,
+                     text.is_null() ? std::vector<std::string>{} : std::vector<std::string>{text.get<std::string>()});
         }
-        QCOMPARE(d.items()[0].extra, json::parse(R"({"image.path": "img_010.png", "id": -3, "big": -5, "flag": true, "score": -1.25, "weight": null})"));
-        QCOMPARE(d.items()[5].extra, json::parse(R"({"id": 2, "big": 49999999995, "flag": false, "score": null, "weight": 50000000000.125})"));
+        QCOMPARE(
+            d.items()[0].extra,
+            json::parse(
+                R"({"image.path": "img_010.png", "id": -3, "big": -5, "flag": true, "score": -1.25, "weight": null})"));
+        QCOMPARE(
+            d.items()[5].extra,
+            json::parse(R"({"id": 2, "big": 49999999995, "flag": false, "score": null, "weight": 50000000000.125})"));
 
         // A column we cannot read is skipped with a problem naming it; the dataset still opens.
         const CaptionDataset withList = CaptionDataset::open(pq("refused_list.parquet"));
         QCOMPARE(int(withList.items().size()), 6);
         QCOMPARE(int(withList.problems().size()), 1);
         QCOMPARE(withList.problems()[0].file, pq("refused_list.parquet"));
-        QCOMPARE(withList.problems()[0].reason, std::string("column tags.list.item is a repeated field (list or map), which is not supported; column skipped"));
+        QCOMPARE(
+            withList.problems()[0].reason,
+            std::string(
+                "column tags.list.item is a repeated field (list or map), which is not supported; column skipped"));
         // Unreadable captions are an error naming the file and the feature.
         QCOMPARE(errorOf([] { CaptionDataset::open(pq("refused_lz4.parquet")); }),
-                 pq("refused_lz4.parquet") + ": cannot read the captions: column text in row group 0 uses LZ4_RAW compression, which "
-                 "is not supported (supported: UNCOMPRESSED, SNAPPY, GZIP, ZSTD)");
+                 pq("refused_lz4.parquet") +
+                     ": cannot read the captions: column text in row group 0 uses LZ4_RAW compression, which "
+                     "is not supported (supported: UNCOMPRESSED, SNAPPY, GZIP, ZSTD)");
     }
 
     void datasetOpensHubRepoFolder() {
@@ -438,8 +509,9 @@ private slots:
         QCOMPARE(d.root(), root);
         QCOMPARE(int(d.items().size()), 9);
         // Shards in path order: test, then the two train shards.
-        const std::vector<std::pair<std::string, int>> shards = {
-            {"data/test-00000-of-00001.parquet", 2}, {"data/train-00000-of-00002.parquet", 4}, {"data/train-00001-of-00002.parquet", 3}};
+        const std::vector<std::pair<std::string, int>> shards = {{"data/test-00000-of-00001.parquet", 2},
+                                                                 {"data/train-00000-of-00002.parquet", 4},
+                                                                 {"data/train-00001-of-00002.parquet", 3}};
         std::size_t k = 0;
         for (const auto& [shard, n] : shards) {
             const auto& rows = m_expected.at("hub_repo/" + shard).at("rows");
@@ -482,7 +554,8 @@ private slots:
             }
         QCOMPARE(imageByteSize(ref), uint64_t(readEmbeddedImage(ref).size()));
         QVERIFY(imageByteSize(ref) > 60);
-        QCOMPARE(imageByteSize(pq("plain_v2_snappy.parquet")), uint64_t(std::filesystem::file_size(pq("plain_v2_snappy.parquet"))));
+        QCOMPARE(imageByteSize(pq("plain_v2_snappy.parquet")),
+                 uint64_t(std::filesystem::file_size(pq("plain_v2_snappy.parquet"))));
         const ImageInfo info = probeImage(ref);
         QCOMPARE(info.width, 8);
         QCOMPARE(info.format, std::string("png"));
@@ -495,10 +568,14 @@ private slots:
         QVERIFY(cache.cachePathFor(ref) != cache.cachePathFor(pq("plain_v2_snappy.parquet") + "#row=2"));
 
         const std::string nulls = pq("nulls_types_v1_snappy.parquet");
-        QCOMPARE(errorOf([&] { decodeImageRgb(nulls + "#row=4"); }), nulls + "#row=4: row 4 has no image (the image column is null)");
-        QCOMPARE(errorOf([&] { decodeImageRgb(nulls + "#row=6"); }), nulls + "#row=6: row 6 has no image (the image column is null)");
-        QCOMPARE(errorOf([&] { decodeImageRgb(nulls + "#row=99"); }), nulls + "#row=99: row 99 does not exist (the file has 7 rows)");
-        QCOMPARE(errorOf([&] { decodeImageRgb(tmp("absent.parquet#row=0")); }), tmp("absent.parquet#row=0") + ": Parquet file not found: " + tmp("absent.parquet"));
+        QCOMPARE(errorOf([&] { decodeImageRgb(nulls + "#row=4"); }),
+                 nulls + "#row=4: row 4 has no image (the image column is null)");
+        QCOMPARE(errorOf([&] { decodeImageRgb(nulls + "#row=6"); }),
+                 nulls + "#row=6: row 6 has no image (the image column is null)");
+        QCOMPARE(errorOf([&] { decodeImageRgb(nulls + "#row=99"); }),
+                 nulls + "#row=99: row 99 does not exist (the file has 7 rows)");
+        QCOMPARE(errorOf([&] { decodeImageRgb(tmp("absent.parquet#row=0")); }),
+                 tmp("absent.parquet#row=0") + ": Parquet file not found: " + tmp("absent.parquet"));
         // A real file whose name looks like a reference is that file, not the row.
         std::filesystem::copy_file(pq("plain_v2_snappy.parquet"), tmp("real.parquet"));
         const std::vector<uint8_t> row3 = readEmbeddedImage(tmp("real.parquet#row=3"));
@@ -518,7 +595,8 @@ private slots:
         c.shortestEdge = 8;
         c.cropHeight = c.cropWidth = 8;
         const ClipImageProcessor processor(c);
-        std::shared_ptr<const Tokenizer> tok(WordPieceTokenizer::fromVocabFile(findDataFile("bert-base-uncased-vocab.txt")));
+        std::shared_ptr<const Tokenizer> tok(
+            WordPieceTokenizer::fromVocabFile(findDataFile("bert-base-uncased-vocab.txt")));
         BatchLoaderOptions o;
         o.batchSize = 6;
         o.shuffle = false;
@@ -538,9 +616,11 @@ private slots:
         CaptionDataset d = CaptionDataset::open(pq("hub_repo"));
         QVERIFY(!d.canSave());
         d.setCaptions(0, {"changed"});
-        QCOMPARE(errorOf([&] { d.save(); }),
-                 pq("hub_repo") + ": Parquet datasets are read-only: captions cannot be written back into .parquet files; convert "
-                 "the dataset to imagefolder (captioner dataset convert SRC --to imagefolder --out DIR) to edit its captions");
+        QCOMPARE(
+            errorOf([&] { d.save(); }),
+            pq("hub_repo") +
+                ": Parquet datasets are read-only: captions cannot be written back into .parquet files; convert "
+                "the dataset to imagefolder (captioner dataset convert SRC --to imagefolder --out DIR) to edit its captions");
         const std::string out = tmp("converted");
         d.saveAs(out, DatasetFormat::ImageFolder);
         const CaptionDataset copy = CaptionDataset::open(out);
@@ -556,20 +636,27 @@ private slots:
         const DatasetItem* last = byName["train/train-00001-of-00002-000002.png"];
         QVERIFY(last);
         QCOMPARE(sha256(testsupport::readFile(last->imagePath)),
-                 m_expected.at("hub_repo/data/train-00001-of-00002.parquet").at("rows")[2].at("image_sha256").get<std::string>());
+                 m_expected.at("hub_repo/data/train-00001-of-00002.parquet")
+                     .at("rows")[2]
+                     .at("image_sha256")
+                     .get<std::string>());
     }
 
     void reportFindsDuplicateRows() {
         // Two shards holding the same rows: every image is there twice, by content.
         const std::string dir = tmp("dupes");
         std::filesystem::create_directories(dir + "/data");
-        std::filesystem::copy_file(pq("hub_repo/data/test-00000-of-00001.parquet"), dir + "/data/train-00000-of-00002.parquet");
-        std::filesystem::copy_file(pq("hub_repo/data/test-00000-of-00001.parquet"), dir + "/data/train-00001-of-00002.parquet");
+        std::filesystem::copy_file(pq("hub_repo/data/test-00000-of-00001.parquet"),
+                                   dir + "/data/train-00000-of-00002.parquet");
+        std::filesystem::copy_file(pq("hub_repo/data/test-00000-of-00001.parquet"),
+                                   dir + "/data/train-00001-of-00002.parquet");
         const DatasetReport r = buildReport(CaptionDataset::open(dir), ReportOptions{});
         QCOMPARE(int(r.duplicates.size()), 2);
         QCOMPARE(r.duplicates[0].kind, std::string("same content"));
-        QCOMPARE(r.duplicates[0].files, (std::vector<std::string>{"data/train-00000-of-00002.parquet#row=0", "data/train-00001-of-00002.parquet#row=0"}));
-        QCOMPARE(r.duplicates[1].files, (std::vector<std::string>{"data/train-00000-of-00002.parquet#row=1", "data/train-00001-of-00002.parquet#row=1"}));
+        QCOMPARE(r.duplicates[0].files, (std::vector<std::string>{"data/train-00000-of-00002.parquet#row=0",
+                                                                  "data/train-00001-of-00002.parquet#row=0"}));
+        QCOMPARE(r.duplicates[1].files, (std::vector<std::string>{"data/train-00000-of-00002.parquet#row=1",
+                                                                  "data/train-00001-of-00002.parquet#row=1"}));
     }
 
     void cliReportsParquet() {
@@ -584,7 +671,10 @@ private slots:
         QCOMPARE(j["source"], json(file));
         QCOMPARE(j["images"], json(7));
         QCOMPARE(j["captions"], json(6));
-        QCOMPARE(j["unreadable"], json::parse(R"J([{"file": "nulls_types_v1_snappy.parquet#row=4", "reason": "row 4 has no image (the image column is null)"},
+        QCOMPARE(
+            j["unreadable"],
+            json::parse(
+                R"J([{"file": "nulls_types_v1_snappy.parquet#row=4", "reason": "row 4 has no image (the image column is null)"},
                                                   {"file": "nulls_types_v1_snappy.parquet#row=6", "reason": "row 6 has no image (the image column is null)"}])J"));
         QCOMPARE(j["missing_captions"], json::parse(R"(["nulls_types_v1_snappy.parquet#row=2"])"));
         QCOMPARE(j["orphan_captions"], json::array());
@@ -596,20 +686,29 @@ private slots:
         const std::string out = tmp("cli_sidecar");
         QProcess conv;
         conv.start(QStringLiteral(CAPTIONER_BIN_DIR "/captioner"),
-                   {"dataset", "convert", QString::fromStdString(pq("hub_repo")), "--to", "sidecar", "--out", QString::fromStdString(out)});
+                   {"dataset", "convert", QString::fromStdString(pq("hub_repo")), "--to", "sidecar", "--out",
+                    QString::fromStdString(out)});
         QVERIFY(conv.waitForFinished(60000));
         QCOMPARE(conv.exitCode(), 0);
-        QCOMPARE(conv.readAllStandardOutput().toStdString(), "wrote 9 images and 9 captions as sidecar to " + out + "\n");
-        QCOMPARE(testsupport::readFile(out + "/train/train-00001-of-00002-000000.txt"),
-                 m_expected.at("hub_repo/data/train-00001-of-00002.parquet").at("rows")[0].at("text").get<std::string>() + "\n");
+        QCOMPARE(conv.readAllStandardOutput().toStdString(),
+                 "wrote 9 images and 9 captions as sidecar to " + out + "\n");
+        QCOMPARE(
+            testsupport::readFile(out + "/train/train-00001-of-00002-000000.txt"),
+            m_expected.at("hub_repo/data/train-00001-of-00002.parquet").at("rows")[0].at("text").get<std::string>() +
+                "\n");
         QCOMPARE(sha256(testsupport::readFile(out + "/train/train-00001-of-00002-000000.png")),
-                 m_expected.at("hub_repo/data/train-00001-of-00002.parquet").at("rows")[0].at("image_sha256").get<std::string>());
+                 m_expected.at("hub_repo/data/train-00001-of-00002.parquet")
+                     .at("rows")[0]
+                     .at("image_sha256")
+                     .get<std::string>());
 
         QProcess bad;
-        bad.start(QStringLiteral(CAPTIONER_BIN_DIR "/captioner"), {"dataset", QString::fromStdString(pq("refused_brotli.parquet"))});
+        bad.start(QStringLiteral(CAPTIONER_BIN_DIR "/captioner"),
+                  {"dataset", QString::fromStdString(pq("refused_brotli.parquet"))});
         QVERIFY(bad.waitForFinished(60000));
         QVERIFY(bad.exitCode() != 0);
-        QVERIFY2(bad.readAllStandardError().contains("uses BROTLI compression, which is not supported"), "error names the codec");
+        QVERIFY2(bad.readAllStandardError().contains("uses BROTLI compression, which is not supported"),
+                 "error names the codec");
     }
 };
 

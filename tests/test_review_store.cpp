@@ -23,9 +23,11 @@ private slots:
         store.set("c.png", {ReviewStatus::Edited, "", "a dog", ""});
         store.set("c.png", {}); // back to unreviewed: removed
         store.save();
-        QCOMPARE(dstest::read(path),
-                 std::string("{\"file\":\"a.png\",\"status\":\"accepted\",\"reason\":\"\",\"caption\":\"a cat\",\"reviewed_at\":\"2024-05-01T12:00:01Z\"}\n"
-                             "{\"file\":\"b.png\",\"status\":\"flagged\",\"reason\":\"too vague\",\"caption\":\"a thing\",\"reviewed_at\":\"2024-05-01T12:00:00Z\"}\n"));
+        QCOMPARE(
+            dstest::read(path),
+            std::string(
+                "{\"file\":\"a.png\",\"status\":\"accepted\",\"reason\":\"\",\"caption\":\"a cat\",\"reviewed_at\":\"2024-05-01T12:00:01Z\"}\n"
+                "{\"file\":\"b.png\",\"status\":\"flagged\",\"reason\":\"too vague\",\"caption\":\"a thing\",\"reviewed_at\":\"2024-05-01T12:00:00Z\"}\n"));
         dstest::put(path, dstest::read(path) + "not json\n{\"file\":\"d.png\",\"status\":\"maybe\"}\n\n");
         const ReviewStore again = ReviewStore::load(path);
         QCOMPARE(again.entries().size(), size_t(2));
@@ -59,7 +61,9 @@ private slots:
         QVERIFY(csv.find(k0 + ",flagged,\"bad, really\",\"one, \"\"quoted\"\"\",13,T\r\n") != std::string::npos);
         QVERIFY(csv.find(k1 + ",unreviewed,,two,3,\r\n") != std::string::npos);
         exportReviewJsonl(root + "/out.jsonl", d, store);
-        QVERIFY(dstest::read(root + "/out.jsonl").find("\"status\":\"unreviewed\",\"reason\":\"\",\"caption\":\"two\",\"caption_chars\":3") != std::string::npos);
+        QVERIFY(dstest::read(root + "/out.jsonl")
+                    .find("\"status\":\"unreviewed\",\"reason\":\"\",\"caption\":\"two\",\"caption_chars\":3") !=
+                std::string::npos);
         QVERIFY_THROWS_EXCEPTION(Error, exportReviewCsv(root + "/no/such/dir/out.csv", d, store));
     }
 
@@ -71,13 +75,13 @@ private slots:
         QVERIFY(match("", false));
         QVERIFY(match("   ", true));
         QVERIFY(match("RIVER", false));
-        QVERIFY(match("cat", false));       // "Cat_01" and "cats"
-        QVERIFY(!match("cat", true));       // neither is the whole word
+        QVERIFY(match("cat", false)); // "Cat_01" and "cats"
+        QVERIFY(!match("cat", true)); // neither is the whole word
         QVERIFY(match("cats", true));
-        QVERIFY(match("café river", true)); // terms from different captions... both in caption 1
+        QVERIFY(match("café river", true));      // terms from different captions... both in caption 1
         QVERIFY(match("sleeping river", false)); // terms may match different captions
-        QVERIFY(!match("caf", true));       // é is a word character
-        QVERIFY(match("cat_01.jpg", true)); // file names too
+        QVERIFY(!match("caf", true));            // é is a word character
+        QVERIFY(match("cat_01.jpg", true));      // file names too
         QVERIFY(!match("dog", false));
         QCOMPARE(captionLength("café"), size_t(4));
         QCOMPARE(queryTerms("  A  b "), (std::vector<std::string>{"a", "b"}));

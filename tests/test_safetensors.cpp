@@ -68,7 +68,8 @@ class TestSafetensors : public QObject {
             auto file = SafetensorsFile::open(path);
             for (const auto& e : file->entries()) {
                 torch::Tensor t = file->tensor(e.name);
-                if (uint64_t(t.nbytes()) != e.end - e.begin) return "size mismatch for " + QString::fromStdString(e.name);
+                if (uint64_t(t.nbytes()) != e.end - e.begin)
+                    return "size mismatch for " + QString::fromStdString(e.name);
                 if (t.numel() > 0) (void)t.to(torch::kFloat64).sum().item<double>(); // touch every byte
             }
             return {};
@@ -88,8 +89,9 @@ private slots:
         QCOMPARE(file->metadata(), (std::map<std::string, std::string>{{"format", "pt"}}));
         std::vector<std::string> order;
         for (const auto& e : file->entries()) order.push_back(e.name);
-        const std::vector<std::string> expectedOrder = {"ids", "f64", "a.scalar", "text.weight", "i32", "bf.weight",
-                                                        "emb.bias", "\xC3\xBCmlaut.empty", "i16", "i8", "u8", "mask"};
+        const std::vector<std::string> expectedOrder = {"ids", "f64",       "a.scalar", "text.weight",
+                                                        "i32", "bf.weight", "emb.bias", "\xC3\xBCmlaut.empty",
+                                                        "i16", "i8",        "u8",       "mask"};
         QCOMPARE(order, expectedOrder);
         QCOMPARE(file->entry("text.weight").begin, uint64_t(44));
         QCOMPARE(file->entry("text.weight").end, uint64_t(68));
@@ -140,7 +142,8 @@ private slots:
 
     void writesExactHeader() {
         const std::string path = tmp("small.safetensors");
-        saveSafetensors(path, {{"b", torch::ones({1})}, {"c", torch::zeros({1})}, {"a", torch::tensor({5}, torch::kInt64)}},
+        saveSafetensors(path,
+                        {{"b", torch::ones({1})}, {"c", torch::zeros({1})}, {"a", torch::tensor({5}, torch::kInt64)}},
                         {{"z", "1"}, {"format", "pt"}});
         const std::string header = "{\"__metadata__\":{\"format\":\"pt\",\"z\":\"1\"},"
                                    "\"a\":{\"dtype\":\"I64\",\"shape\":[1],\"data_offsets\":[0,8]},"
@@ -198,9 +201,10 @@ private slots:
 
     // Older writers ordered data by name only; the reader must accept any order and misalignment.
     void readsAnyOrderAndAlignment() {
-        const std::string header = "{\"z\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
-                                   "\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,12]},"
-                                   "\"__metadata__\":null,\"e\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[12,12]}}";
+        const std::string header =
+            "{\"z\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+            "\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,12]},"
+            "\"__metadata__\":null,\"e\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[12,12]}}";
         QVERIFY(header.size() % 4 != 0); // data starts misaligned for F32: the reader must copy
         const std::string path = tmp("order.safetensors");
         testsupport::writeFile(path, withPrefix(header, floatBytes({1.5f, -2.0f, 4.25f})));
@@ -215,7 +219,8 @@ private slots:
 
     void unsupportedDtypeOpensButCannotBeRead() {
         const std::string path = tmp("u16.safetensors");
-        testsupport::writeFile(path, withPrefix("{\"u\":{\"dtype\":\"U16\",\"shape\":[2],\"data_offsets\":[0,4]}}", "abcd"));
+        testsupport::writeFile(path,
+                               withPrefix("{\"u\":{\"dtype\":\"U16\",\"shape\":[2],\"data_offsets\":[0,4]}}", "abcd"));
         auto file = SafetensorsFile::open(path);
         QCOMPARE(file->entry("u").dtype, std::string("U16"));
         try {
@@ -266,16 +271,23 @@ private slots:
     void fuzz() {
         const std::string basePath = tmp("fuzz-base.safetensors");
         torch::manual_seed(3);
-        saveSafetensors(basePath, {{"w", torch::randn({2, 3})}, {"h", torch::randn({4}).to(torch::kFloat16)},
-                                   {"b", torch::randn({2, 2}).to(torch::kBFloat16)}, {"ids", torch::arange(3)},
-                                   {"m", torch::ones({3}, torch::kBool)}, {"u", torch::ones({2}, torch::kUInt8)},
-                                   {"s", torch::tensor(2.5)}, {"e", torch::zeros({0, 5})}});
+        saveSafetensors(basePath, {{"w", torch::randn({2, 3})},
+                                   {"h", torch::randn({4}).to(torch::kFloat16)},
+                                   {"b", torch::randn({2, 2}).to(torch::kBFloat16)},
+                                   {"ids", torch::arange(3)},
+                                   {"m", torch::ones({3}, torch::kBool)},
+                                   {"u", torch::ones({2}, torch::kUInt8)},
+                                   {"s", torch::tensor(2.5)},
+                                   {"e", torch::zeros({0, 5})}});
         const std::string base = testsupport::readFile(basePath);
         uint64_t headerLen = 0;
         for (int i = 7; i >= 0; --i) headerLen = (headerLen << 8) | uint8_t(base[i]);
         const std::string header = base.substr(8, headerLen), data = base.substr(8 + headerLen);
 
-        struct Variant { std::string label, bytes; int expect; }; // expect: 1 opens, -1 rejected, 0 either
+        struct Variant {
+            std::string label, bytes;
+            int expect;
+        }; // expect: 1 opens, -1 rejected, 0 either
         std::vector<Variant> variants = {{"unchanged", base, 1}};
         for (std::size_t n = 0; n < base.size(); n += (n < 96 ? 1 : 5))
             variants.push_back({"truncated to " + std::to_string(n), base.substr(0, n), -1});
@@ -284,14 +296,16 @@ private slots:
             for (int i = 0; i < 8; ++i) b[i] = char((n >> (8 * i)) & 0xFF);
             return b;
         };
-        for (uint64_t n : {uint64_t(0), uint64_t(1), headerLen - 1, headerLen + 1, headerLen + 8, uint64_t(base.size() - 8),
-                           uint64_t(base.size()), uint64_t(100000001), uint64_t(1) << 32, ~uint64_t(0) >> 1, ~uint64_t(0)})
+        for (uint64_t n :
+             {uint64_t(0), uint64_t(1), headerLen - 1, headerLen + 1, headerLen + 8, uint64_t(base.size() - 8),
+              uint64_t(base.size()), uint64_t(100000001), uint64_t(1) << 32, ~uint64_t(0) >> 1, ~uint64_t(0)})
             variants.push_back({"header length " + std::to_string(n), withLength(n), -1});
         for (int i = 0; i < 8; ++i)
             for (uint8_t v : {0x00, 0x01, 0x7F, 0x80, 0xFF}) {
                 std::string b = base;
                 b[i] = char(v);
-                variants.push_back({"length byte " + std::to_string(i) + "=" + std::to_string(v), b, b == base ? 1 : -1});
+                variants.push_back(
+                    {"length byte " + std::to_string(i) + "=" + std::to_string(v), b, b == base ? 1 : -1});
             }
         std::mt19937 rng(1234);
         const std::string interesting = "{}[]\",:0129-eE .\\\xFF\xC3\x80";
@@ -325,12 +339,31 @@ private slots:
         variants.push_back({"garbage tensor", rebuilt(parsed, ",\"g\":" + shallow), -1});
         const auto huge = nlohmann::ordered_json(~uint64_t(0));
         const std::vector<std::pair<std::string, nlohmann::ordered_json>> fieldValues = {
-            {"data_offsets", {0, 0}}, {"data_offsets", {4, 0}}, {"data_offsets", {1, 1000}}, {"data_offsets", {huge, huge}},
-            {"data_offsets", {0, huge}}, {"data_offsets", {-8, 8}}, {"data_offsets", {0, 8, 16}}, {"data_offsets", "0,8"},
-            {"data_offsets", {0.0, 8.0}}, {"shape", {int64_t(1) << 62, int64_t(1) << 62}}, {"shape", {~uint64_t(0) >> 1}},
-            {"shape", {huge}}, {"shape", {0, huge}}, {"shape", {-1}}, {"shape", {1.5}}, {"shape", "x"},
-            {"shape", nlohmann::ordered_json::array()}, {"shape", {{1}}}, {"dtype", "F17"}, {"dtype", 3},
-            {"dtype", "U16"}, {"dtype", "F4"}, {"dtype", "C64"}, {"dtype", "BOOL"}, {"dtype", "F64"},
+            {"data_offsets", {0, 0}},
+            {"data_offsets", {4, 0}},
+            {"data_offsets", {1, 1000}},
+            {"data_offsets", {huge, huge}},
+            {"data_offsets", {0, huge}},
+            {"data_offsets", {-8, 8}},
+            {"data_offsets", {0, 8, 16}},
+            {"data_offsets", "0,8"},
+            {"data_offsets", {0.0, 8.0}},
+            {"shape", {int64_t(1) << 62, int64_t(1) << 62}},
+            {"shape", {~uint64_t(0) >> 1}},
+            {"shape", {huge}},
+            {"shape", {0, huge}},
+            {"shape", {-1}},
+            {"shape", {1.5}},
+            {"shape", "x"},
+            {"shape", nlohmann::ordered_json::array()},
+            {"shape", {{1}}},
+            {"dtype", "F17"},
+            {"dtype", 3},
+            {"dtype", "U16"},
+            {"dtype", "F4"},
+            {"dtype", "C64"},
+            {"dtype", "BOOL"},
+            {"dtype", "F64"},
             {"extra", nlohmann::ordered_json::parse(shallow)}};
         for (auto it = parsed.begin(); it != parsed.end(); ++it) {
             const std::string name = it.key();
@@ -371,9 +404,11 @@ private slots:
         for (const Variant& v : variants) {
             testsupport::writeFile(path, v.bytes);
             const QString error = openAndReadAll(path);
-            if (error.startsWith("error without the path") || error.startsWith("size mismatch") || error == "empty message")
+            if (error.startsWith("error without the path") || error.startsWith("size mismatch") ||
+                error == "empty message")
                 QFAIL(qPrintable(QString::fromStdString(v.label) + ": " + error));
-            if (v.expect == 1 && !error.isEmpty()) QFAIL(qPrintable(QString::fromStdString(v.label) + " rejected: " + error));
+            if (v.expect == 1 && !error.isEmpty())
+                QFAIL(qPrintable(QString::fromStdString(v.label) + " rejected: " + error));
             if (v.expect == -1 && error.isEmpty()) QFAIL(qPrintable(QString::fromStdString(v.label) + " was accepted"));
             (error.isEmpty() ? opened : rejected)++;
         }

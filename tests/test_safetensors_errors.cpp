@@ -20,7 +20,8 @@ std::string withPrefix(const std::string& header, const std::string& data, uint6
 std::string withPrefix(const std::string& header, const std::string& data) {
     return withPrefix(header, data, header.size());
 }
-std::string entry(const std::string& name, const std::string& dtype, const std::string& shape, const std::string& offsets) {
+std::string entry(const std::string& name, const std::string& dtype, const std::string& shape,
+                  const std::string& offsets) {
     return "\"" + name + "\":{\"dtype\":\"" + dtype + "\",\"shape\":" + shape + ",\"data_offsets\":" + offsets + "}";
 }
 
@@ -56,7 +57,8 @@ private slots:
         row("seven bytes", "{}     ", "file is 7 bytes");
         row("huge header length", withPrefix("{}", std::string(1224, ' '), 9223372036854775807ull),
             "header length 9223372036854775807 exceeds file size 1234");
-        row("header length 2^64-1", withPrefix("{}", "", ~0ull), "header length 18446744073709551615 exceeds file size 10");
+        row("header length 2^64-1", withPrefix("{}", "", ~0ull),
+            "header length 18446744073709551615 exceeds file size 10");
         row("header length one past", withPrefix("{}", "", 3), "header length 3 exceeds file size 10");
         row("not JSON", withPrefix("{a}", ""), "header is not valid UTF-8 JSON");
         row("invalid UTF-8", withPrefix("{\"\xC3\x28\":1}", ""), "not valid UTF-8 JSON");
@@ -64,38 +66,52 @@ private slots:
         row("trailing garbage", withPrefix("{} x", ""), "not valid UTF-8 JSON");
         row("array header", withPrefix("[]", ""), "header is JSON but not an object");
         row("entry not object", withPrefix("{\"a\":[]}", ""), "tensor 'a': header entry is not an object");
-        row("no dtype", withPrefix("{\"a\":{\"shape\":[],\"data_offsets\":[0,4]}}", "abcd"), "tensor 'a': header entry has no \"dtype\"");
+        row("no dtype", withPrefix("{\"a\":{\"shape\":[],\"data_offsets\":[0,4]}}", "abcd"),
+            "tensor 'a': header entry has no \"dtype\"");
         row("no shape", withPrefix("{\"a\":{\"dtype\":\"F32\",\"data_offsets\":[0,4]}}", "abcd"), "has no \"shape\"");
         row("no offsets", withPrefix("{\"a\":{\"dtype\":\"F32\",\"shape\":[]}}", "abcd"), "has no \"data_offsets\"");
-        row("dtype number", withPrefix("{\"a\":{\"dtype\":1,\"shape\":[],\"data_offsets\":[0,4]}}", "abcd"), "\"dtype\" is not a string");
-        row("unknown dtype", withPrefix("{" + entry("a", "F17", "[1]", "[0,4]") + "}", "abcd"), "tensor 'a': unknown dtype \"F17\"");
-        row("negative dim", withPrefix("{" + entry("a", "F32", "[-1]", "[0,4]") + "}", "abcd"), "not a non-negative integer");
-        row("float dim", withPrefix("{" + entry("a", "F32", "[1.0]", "[0,4]") + "}", "abcd"), "not a non-negative integer");
-        row("shape string", withPrefix("{" + entry("a", "F32", "\"1\"", "[0,4]") + "}", "abcd"), "\"shape\" is not an array");
+        row("dtype number", withPrefix("{\"a\":{\"dtype\":1,\"shape\":[],\"data_offsets\":[0,4]}}", "abcd"),
+            "\"dtype\" is not a string");
+        row("unknown dtype", withPrefix("{" + entry("a", "F17", "[1]", "[0,4]") + "}", "abcd"),
+            "tensor 'a': unknown dtype \"F17\"");
+        row("negative dim", withPrefix("{" + entry("a", "F32", "[-1]", "[0,4]") + "}", "abcd"),
+            "not a non-negative integer");
+        row("float dim", withPrefix("{" + entry("a", "F32", "[1.0]", "[0,4]") + "}", "abcd"),
+            "not a non-negative integer");
+        row("shape string", withPrefix("{" + entry("a", "F32", "\"1\"", "[0,4]") + "}", "abcd"),
+            "\"shape\" is not an array");
         row("dim beyond int64", withPrefix("{" + entry("a", "F32", "[9223372036854775808,0]", "[0,0]") + "}", ""),
             "shape dimension 9223372036854775808 is too large");
         row("overflowing shape", withPrefix("{" + entry("a", "F32", "[4611686018427387904,4]", "[0,16]") + "}", d16),
             "tensor 'a': shape [4611686018427387904,4] overflows");
-        row("three offsets", withPrefix("{" + entry("a", "F32", "[1]", "[0,4,4]") + "}", "abcd"), "not a pair of non-negative");
-        row("negative offset", withPrefix("{" + entry("a", "F32", "[1]", "[-4,0]") + "}", "abcd"), "not a pair of non-negative");
+        row("three offsets", withPrefix("{" + entry("a", "F32", "[1]", "[0,4,4]") + "}", "abcd"),
+            "not a pair of non-negative");
+        row("negative offset", withPrefix("{" + entry("a", "F32", "[1]", "[-4,0]") + "}", "abcd"),
+            "not a pair of non-negative");
         row("end before begin", withPrefix("{" + entry("a", "F32", "[0]", "[4,0]") + "}", "abcd"),
             "tensor 'a': data offsets [4, 0] end before they begin");
         row("end beyond data", withPrefix("{" + entry("a", "F32", "[2,2]", "[0,16]") + "}", "abcd"),
             "tensor 'a': data offsets [0, 16] reach beyond the data section of 4 bytes");
         row("size mismatch", withPrefix("{" + entry("a", "F32", "[2,2]", "[0,12]") + "}", std::string(12, '\0')),
             "tensor 'a': data offsets [0, 12] hold 12 bytes but shape [2,2] of F32 needs 16");
-        row("half a byte", withPrefix("{" + entry("a", "F4", "[3]", "[0,1]") + "}", "a"), "not a whole number of bytes");
+        row("half a byte", withPrefix("{" + entry("a", "F4", "[3]", "[0,1]") + "}", "a"),
+            "not a whole number of bytes");
         row("overlap", withPrefix("{" + a + "," + entry("b", "F32", "[1]", "[12,16]") + "}", d16),
             "tensor 'b' starts at byte 12 of the data section, overlapping data that ends at byte 16");
-        row("gap", withPrefix("{" + entry("a", "F32", "[1]", "[0,4]") + "," + entry("b", "F32", "[1]", "[8,12]") + "}",
-                              std::string(12, '\0')),
+        row("gap",
+            withPrefix("{" + entry("a", "F32", "[1]", "[0,4]") + "," + entry("b", "F32", "[1]", "[8,12]") + "}",
+                       std::string(12, '\0')),
             "data section has a gap: bytes 4 to 8 before tensor 'b'");
-        row("trailing bytes", withPrefix("{" + a + "}", d16 + "x"), "data section is 17 bytes but its tensors cover 16");
+        row("trailing bytes", withPrefix("{" + a + "}", d16 + "x"),
+            "data section is 17 bytes but its tensors cover 16");
         row("duplicate tensor", withPrefix("{" + a + "," + a + "}", d16), "header has the key \"a\" twice");
-        row("duplicate field", withPrefix("{\"a\":{\"dtype\":\"F32\",\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}}", d16),
+        row("duplicate field",
+            withPrefix("{\"a\":{\"dtype\":\"F32\",\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}}", d16),
             "header has the key \"dtype\" twice in one object");
-        row("metadata not object", withPrefix("{\"__metadata__\":[]," + a + "}", d16), "\"__metadata__\" is not an object");
-        row("metadata number", withPrefix("{\"__metadata__\":{\"k\":1}," + a + "}", d16), "\"__metadata__\" value of \"k\"");
+        row("metadata not object", withPrefix("{\"__metadata__\":[]," + a + "}", d16),
+            "\"__metadata__\" is not an object");
+        row("metadata number", withPrefix("{\"__metadata__\":{\"k\":1}," + a + "}", d16),
+            "\"__metadata__\" value of \"k\"");
         row("deep nesting", withPrefix("{\"g\":" + std::string(300, '[') + std::string(300, ']') + "}", ""),
             "nested more than 128 levels deep");
     }

@@ -17,13 +17,14 @@ namespace {
 
 // Deterministic caption-like lines, varied enough for a 200-piece vocabulary.
 std::vector<std::string> captions() {
-    const char* colours[] = {"red", "green", "blue", "yellow", "purple", "orange", "white", "black", "brown",
-                             "pink", "grey", "golden", "silver", "turquoise", "crimson", "violet"};
-    const char* things[] = {"square", "circle", "triangle", "star", "hexagon", "dog", "cat", "horse", "bicycle",
-                            "umbrella", "giraffe", "elephant", "kitchen", "mountain", "sandwich", "airplane",
-                            "skateboard", "television", "building", "motorcycle", "banana", "keyboard"};
-    const char* relations[] = {"to the left of", "above", "below", "to the right of", "next to", "behind",
-                               "in front of", "underneath", "standing near", "sitting on"};
+    const char* colours[] = {"red",   "green", "blue", "yellow", "purple", "orange",    "white",   "black",
+                             "brown", "pink",  "grey", "golden", "silver", "turquoise", "crimson", "violet"};
+    const char* things[] = {"square",   "circle",     "triangle", "star",     "hexagon",    "dog",
+                            "cat",      "horse",      "bicycle",  "umbrella", "giraffe",    "elephant",
+                            "kitchen",  "mountain",   "sandwich", "airplane", "skateboard", "television",
+                            "building", "motorcycle", "banana",   "keyboard"};
+    const char* relations[] = {"to the left of", "above",       "below",      "to the right of", "next to",
+                               "behind",         "in front of", "underneath", "standing near",   "sitting on"};
     const char* sizes[] = {"small", "large", "tiny", "enormous", "wooden", "shiny", "striped", "old"};
     std::vector<std::string> lines;
     unsigned state = 12345;
@@ -66,10 +67,12 @@ private slots:
     void trainEncodeDecodeBesideLibTorch() {
         const std::string dir = m_tmp.filePath("sp").toStdString();
         m_tok = SentencePieceTokenizer::train(captions(), 200, dir);
-        QCOMPARE(QDir(QString::fromStdString(dir)).entryList(QDir::Files | QDir::Hidden), QStringList{"tokenizer.model"});
+        QCOMPARE(QDir(QString::fromStdString(dir)).entryList(QDir::Files | QDir::Hidden),
+                 QStringList{"tokenizer.model"});
         // 200 is an upper bound: unigram training keeps whole words once they are frequent, so a corpus of
         // ~70 distinct words settles near 120 pieces.
-        QVERIFY2(m_tok->vocabSize() >= 100 && m_tok->vocabSize() <= 200, qPrintable(QString::number(m_tok->vocabSize())));
+        QVERIFY2(m_tok->vocabSize() >= 100 && m_tok->vocabSize() <= 200,
+                 qPrintable(QString::number(m_tok->vocabSize())));
         QCOMPARE(QString::fromStdString(m_tok->kind()), QStringLiteral("sentencepiece"));
         QCOMPARE(m_tok->padTokenId(), int64_t(0));
         QCOMPARE(m_tok->unkTokenId(), int64_t(1));
@@ -121,8 +124,10 @@ private slots:
         m_tok->save(dir);
         const auto config = testsupport::readJson(dir + "/tokenizer_config.json");
         QCOMPARE(config["cls_token"].get<std::string>(), std::string("[CLS]"));
-        QCOMPARE(testsupport::readJson(dir + "/special_tokens_map.json")["pad_token"].get<std::string>(), std::string("[PAD]"));
-        QCOMPARE(testsupport::readFile(dir + "/tokenizer.model"), testsupport::readFile(m_tmp.filePath("sp/tokenizer.model").toStdString()));
+        QCOMPARE(testsupport::readJson(dir + "/special_tokens_map.json")["pad_token"].get<std::string>(),
+                 std::string("[PAD]"));
+        QCOMPARE(testsupport::readFile(dir + "/tokenizer.model"),
+                 testsupport::readFile(m_tmp.filePath("sp/tokenizer.model").toStdString()));
         const auto loaded = captioner::loadTokenizer(dir);
         QCOMPARE(QString::fromStdString(loaded->kind()), QStringLiteral("sentencepiece"));
         for (const auto& line : captions()) QCOMPARE(loaded->encode(line), m_tok->encode(line));
@@ -165,7 +170,8 @@ private slots:
             QFAIL("expected an Error");
         } catch (const Error& e) {
             QCOMPARE(QString::fromStdString(e.subject()), QString::fromStdString(garbage));
-            QVERIFY2(QString::fromStdString(e.reason()).contains(QStringLiteral("not a SentencePiece model")), e.what());
+            QVERIFY2(QString::fromStdString(e.reason()).contains(QStringLiteral("not a SentencePiece model")),
+                     e.what());
         }
     }
 

@@ -28,8 +28,8 @@ cv::Mat picture(int w, int h, int seed) {
     cv::Mat rgb(h, w, CV_8UC3);
     for (int y = 0; y < h; ++y)
         for (int x = 0; x < w; ++x)
-            rgb.at<cv::Vec3b>(y, x) = cv::Vec3b(uchar(x * 255 / w), uchar(y * 255 / h),
-                                                uchar(128 + 100 * std::sin((x + y) * 0.02 + seed)));
+            rgb.at<cv::Vec3b>(y, x) =
+                cv::Vec3b(uchar(x * 255 / w), uchar(y * 255 / h), uchar(128 + 100 * std::sin((x + y) * 0.02 + seed)));
     cv::circle(rgb, cv::Point(w / 3, h / 2), std::min(w, h) / 5, cv::Scalar(250, 30, 60), cv::FILLED, cv::LINE_AA);
     return rgb;
 }
@@ -102,8 +102,7 @@ private slots:
         QCOMPARE(again.stats().misses, uint64_t(0));
         QCOMPARE(warm.size(), cold.size());
         QCOMPARE(warm.type(), CV_8UC3);
-        if (ThumbnailFormat(format) == ThumbnailFormat::Png)
-            QVERIFY(equal(warm, cold));
+        if (ThumbnailFormat(format) == ThumbnailFormat::Png) QVERIFY(equal(warm, cold));
         else
             // JPEG q90 with 4:2:0 chroma on a 100-pixel picture with a hard-edged red disc: a few
             // grey levels on average; another image or swapped channels would be tens.
@@ -148,7 +147,11 @@ private slots:
         QTest::addColumn<int>("damage"); // 0 garbage, 1 truncated, 2 empty
         for (int f : {0, 1})
             for (int d : {0, 1, 2})
-                QTest::newRow(qPrintable(QString("%1 %2").arg(f ? "png" : "jpeg").arg(d == 0 ? "garbage" : d == 1 ? "truncated" : "empty")))
+                QTest::newRow(qPrintable(QString("%1 %2")
+                                             .arg(f ? "png" : "jpeg")
+                                             .arg(d == 0   ? "garbage"
+                                                  : d == 1 ? "truncated"
+                                                           : "empty")))
                     << f << d;
     }
     void corruptEntryIsRebuilt() {
@@ -259,7 +262,8 @@ private slots:
         QCOMPARE(defaultThumbnailCacheDir(), std::string("/home/someone/.cache/captioner/thumbnails"));
         qunsetenv("XDG_CACHE_HOME");
         QCOMPARE(defaultThumbnailCacheDir(), std::string("/home/someone/.cache/captioner/thumbnails"));
-        if (oldXdg.isNull()) qunsetenv("XDG_CACHE_HOME"); else qputenv("XDG_CACHE_HOME", oldXdg);
+        if (oldXdg.isNull()) qunsetenv("XDG_CACHE_HOME");
+        else qputenv("XDG_CACHE_HOME", oldXdg);
         qputenv("HOME", oldHome);
     }
 };

@@ -26,11 +26,38 @@ private:
     std::string path(const std::string& name) const { return (fs::path(m_tmp.path().toStdString()) / name).string(); }
     QStringList trainArgs(const std::string& out) const {
         const auto paths = captioner::demoPaths(m_recipe.dir);
-        return {"--threads", "2", "train", "--model", QString::fromStdString(m_model), "--data",
-                QString::fromStdString(paths.data), "--out", QString::fromStdString(out), "--json", "--max-steps", "8",
-                "--batch-size", "8", "--gradient-accumulation", "2", "--learning-rate", "2e-3", "--save-steps", "2",
-                "--save-total-limit", "0", "--eval-steps", "4", "--eval-generate", "4", "--eval-batch-size", "16",
-                "--workers", "1", "--seed", "11"};
+        return {"--threads",
+                "2",
+                "train",
+                "--model",
+                QString::fromStdString(m_model),
+                "--data",
+                QString::fromStdString(paths.data),
+                "--out",
+                QString::fromStdString(out),
+                "--json",
+                "--max-steps",
+                "8",
+                "--batch-size",
+                "8",
+                "--gradient-accumulation",
+                "2",
+                "--learning-rate",
+                "2e-3",
+                "--save-steps",
+                "2",
+                "--save-total-limit",
+                "0",
+                "--eval-steps",
+                "4",
+                "--eval-generate",
+                "4",
+                "--eval-batch-size",
+                "16",
+                "--workers",
+                "1",
+                "--seed",
+                "11"};
     }
     static QString exe() { return QString::fromStdString(testsupport::binDir() + "/captioner"); }
 
@@ -94,7 +121,8 @@ private slots:
         args << "--resume";
         const auto events = runToEnd(args);
         QVERIFY(!events.empty());
-        const auto& started = *std::find_if(events.begin(), events.end(), [](const auto& j) { return j["event"] == "started"; });
+        const auto& started =
+            *std::find_if(events.begin(), events.end(), [](const auto& j) { return j["event"] == "started"; });
         QVERIFY(started["resumed_from_step"].get<int64_t>() >= 4);
         QCOMPARE(events.back()["event"].get<std::string>(), std::string("finished"));
         QCOMPARE(readFile(out + "/model.safetensors"), readFile(path("uninterrupted") + "/model.safetensors"));
@@ -133,7 +161,8 @@ private slots:
         const auto paths = captioner::demoPaths(m_recipe.dir);
         QProcess p;
         p.start(exe(), {"eval", "--model", QString::fromStdString(path("uninterrupted")), "--data",
-                        QString::fromStdString(paths.data), "--seed", "11", "--generate", "3", "--json", "--workers", "1", "--batch-size", "16", "--threads", "2"});
+                        QString::fromStdString(paths.data), "--seed", "11", "--generate", "3", "--json", "--workers",
+                        "1", "--batch-size", "16", "--threads", "2"});
         QVERIFY(p.waitForFinished(120000));
         QCOMPARE(p.exitCode(), 0);
         const auto j = nlohmann::json::parse(p.readAllStandardOutput().toStdString());

@@ -37,8 +37,9 @@ void checkCase(const WordPieceTokenizer& tok, const json& c) {
     const std::string text = c["text"];
     const auto tokens = tok.tokenize(text);
     const auto expectedTokens = c["tokens"].get<std::vector<std::string>>();
-    QVERIFY2(tokens == expectedTokens, qPrintable(QStringLiteral("text %1\n got      %2\n expected %3")
-                                                      .arg(QString::fromStdString(text), show(tokens), show(expectedTokens))));
+    QVERIFY2(tokens == expectedTokens,
+             qPrintable(QStringLiteral("text %1\n got      %2\n expected %3")
+                            .arg(QString::fromStdString(text), show(tokens), show(expectedTokens))));
     const auto ids = tok.encode(text);
     QCOMPARE(ids, c["ids"].get<std::vector<int64_t>>());
     QCOMPARE(tok.encode(text, false), std::vector<int64_t>(ids.begin() + 1, ids.end() - 1));
@@ -83,9 +84,8 @@ private slots:
         const auto& variants = reference()["variants"];
         for (std::size_t v = 0; v < variants.size(); ++v)
             for (std::size_t i = 0; i < variants[v]["cases"].size(); ++i)
-                QTest::newRow(qPrintable(QStringLiteral("%1/%2")
-                                             .arg(QString::fromStdString(variants[v]["name"].get<std::string>()))
-                                             .arg(i)))
+                QTest::newRow(qPrintable(
+                    QStringLiteral("%1/%2").arg(QString::fromStdString(variants[v]["name"].get<std::string>())).arg(i)))
                     << static_cast<int>(v) << static_cast<int>(i);
     }
     void optionVariantsMatchHuggingFace() {
@@ -107,7 +107,8 @@ private slots:
     void decodeMatchesHuggingFace() {
         for (const auto& c : reference()["decode_cases"]) {
             const auto ids = c["ids"].get<std::vector<int64_t>>();
-            QCOMPARE(QString::fromStdString(bert().decode(ids)), QString::fromStdString(c["decoded"].get<std::string>()));
+            QCOMPARE(QString::fromStdString(bert().decode(ids)),
+                     QString::fromStdString(c["decoded"].get<std::string>()));
             QCOMPARE(QString::fromStdString(bert().decode(ids, false)),
                      QString::fromStdString(c["decoded_with_specials"].get<std::string>()));
         }
@@ -115,8 +116,12 @@ private slots:
 
     void invalidUtf8IsReplacedAndDropped() {
         // Python would decode the stray bytes as U+FFFD, which BERT's clean-up removes.
-        QCOMPARE(bert().tokenize("caf\xff" "e \xc3 ok\xe2\x82"), (std::vector<std::string>{"cafe", "ok"}));
-        QCOMPARE(bert().tokenize("a\xef\xbf\xbd" "b"), (std::vector<std::string>{"ab"}));
+        QCOMPARE(bert().tokenize("caf\xff"
+                                 "e \xc3 ok\xe2\x82"),
+                 (std::vector<std::string>{"cafe", "ok"}));
+        QCOMPARE(bert().tokenize("a\xef\xbf\xbd"
+                                 "b"),
+                 (std::vector<std::string>{"ab"}));
     }
 
     void tokenizerJsonTokenizesIdentically() {
@@ -145,10 +150,14 @@ private slots:
     void rejectsUnsupportedTokenizerJson_data() {
         QTest::addColumn<QString>("patch");
         QTest::addColumn<QString>("reason");
-        QTest::newRow("bpe") << R"({"model": {"type": "BPE", "vocab": {}, "merges": []}})" << "BPE";
-        QTest::newRow("normalizer") << R"({"normalizer": {"type": "NFKC"}})" << "NFKC";
-        QTest::newRow("gap") << R"({"model": {"vocab": {"[PAD]": 0, "[UNK]": 5}}})" << "without gaps";
-        QTest::newRow("no cls") << R"({"model": {"vocab": {"[PAD]": 0, "[UNK]": 1, "[SEP]": 2}}})" << "[CLS]";
+        QTest::newRow("bpe") << R"({"model": {"type": "BPE", "vocab": {}, "merges": []}})"
+                             << "BPE";
+        QTest::newRow("normalizer") << R"({"normalizer": {"type": "NFKC"}})"
+                                    << "NFKC";
+        QTest::newRow("gap") << R"({"model": {"vocab": {"[PAD]": 0, "[UNK]": 5}}})"
+                             << "without gaps";
+        QTest::newRow("no cls") << R"({"model": {"vocab": {"[PAD]": 0, "[UNK]": 1, "[SEP]": 2}}})"
+                                << "[CLS]";
     }
     void rejectsUnsupportedTokenizerJson() {
         QFETCH(QString, patch);
@@ -157,7 +166,8 @@ private slots:
         json j = testsupport::readJson(testsupport::fixture("tokenizer/tokenizer.json"));
         const json p = json::parse(patch.toStdString());
         j.merge_patch(p);
-        if (p.contains("model") && p["model"].contains("vocab")) j["model"]["vocab"] = p["model"]["vocab"]; // replace, not merge
+        if (p.contains("model") && p["model"].contains("vocab"))
+            j["model"]["vocab"] = p["model"]["vocab"]; // replace, not merge
         const std::string path = tmp.filePath("tokenizer.json").toStdString();
         testsupport::writeFile(path, j.dump());
         try {
@@ -196,18 +206,21 @@ private slots:
         QTemporaryDir tmp;
         const std::string dir = tmp.filePath("saved").toStdString();
         bert().save(dir);
-        QCOMPARE(testsupport::readFile(dir + "/vocab.txt"), testsupport::readFile(testsupport::fixture("tokenizer/vocab.txt")));
+        QCOMPARE(testsupport::readFile(dir + "/vocab.txt"),
+                 testsupport::readFile(testsupport::fixture("tokenizer/vocab.txt")));
         const json config = testsupport::readJson(dir + "/tokenizer_config.json");
         QCOMPARE(config["tokenizer_class"].get<std::string>(), std::string("BertTokenizer"));
         QCOMPARE(config["do_lower_case"].get<bool>(), true);
         QVERIFY(config["strip_accents"].is_null());
         QCOMPARE(config["added_tokens_decoder"]["101"]["content"].get<std::string>(), std::string("[CLS]"));
-        QCOMPARE(testsupport::readJson(dir + "/special_tokens_map.json")["sep_token"].get<std::string>(), std::string("[SEP]"));
+        QCOMPARE(testsupport::readJson(dir + "/special_tokens_map.json")["sep_token"].get<std::string>(),
+                 std::string("[SEP]"));
         QCOMPARE(QDir(QString::fromStdString(dir)).entryList(QDir::Files).size(), 3); // no temporary files left
 
         const auto reloaded = captioner::loadTokenizer(dir);
         QCOMPARE(QString::fromStdString(reloaded->kind()), QStringLiteral("wordpiece"));
-        for (const auto& c : reference()["cases"]) QCOMPARE(reloaded->encode(c["text"]), c["ids"].get<std::vector<int64_t>>());
+        for (const auto& c : reference()["cases"])
+            QCOMPARE(reloaded->encode(c["text"]), c["ids"].get<std::vector<int64_t>>());
     }
 
     void loadTokenizerPicksTheRightFile() {

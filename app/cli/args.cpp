@@ -53,7 +53,8 @@ bool ArgParser::parse(const std::vector<std::string>& args) {
                 m_values[name] = "1";
             } else {
                 if (!hasValue) {
-                    if (i + 1 >= args.size()) throw UsageError("option --" + name + " needs a value (" + o->valueName + ")");
+                    if (i + 1 >= args.size())
+                        throw UsageError("option --" + name + " needs a value (" + o->valueName + ")");
                     value = args[++i];
                 }
                 m_values[name] = value;
@@ -81,8 +82,7 @@ bool ArgParser::parse(const std::vector<std::string>& args) {
         } else if (next < loose.size()) {
             taken.push_back(loose[next++]);
         }
-        if (static_cast<int>(taken.size()) < p.minCount)
-            throw UsageError("missing argument " + p.name);
+        if (static_cast<int>(taken.size()) < p.minCount) throw UsageError("missing argument " + p.name);
         m_positionalValues[p.name] = std::move(taken);
     }
     if (next < loose.size()) throw UsageError("unexpected argument " + loose[next]);
@@ -136,7 +136,8 @@ std::string ArgParser::positional(const std::string& name) const {
 std::string ArgParser::help() const {
     std::ostringstream s;
     s << "Usage: " << m_program << " [options]";
-    for (const auto& p : m_positionals) s << ' ' << (p.minCount == 0 ? "[" : "") << p.name << (p.many ? "..." : "") << (p.minCount == 0 ? "]" : "");
+    for (const auto& p : m_positionals)
+        s << ' ' << (p.minCount == 0 ? "[" : "") << p.name << (p.many ? "..." : "") << (p.minCount == 0 ? "]" : "");
     s << "\n\n" << m_summary << "\n";
     if (!m_positionals.empty()) {
         s << "\nArguments:\n";

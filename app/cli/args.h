@@ -29,7 +29,7 @@ public:
 
     bool isSet(const std::string& name) const;
     bool flag(const std::string& name) const { return isSet(name); }
-    std::string value(const std::string& name) const;   // option value or its default; "" if none
+    std::string value(const std::string& name) const; // option value or its default; "" if none
     std::optional<std::string> optional(const std::string& name) const;
     int intValue(const std::string& name) const;
     double doubleValue(const std::string& name) const;

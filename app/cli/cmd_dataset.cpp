@@ -42,16 +42,19 @@ int runDataset(const cli::ArgParser& args) {
     return 0;
 }
 
-cli::CommandRegistrar reg({"dataset", "Report on a captioned image dataset, or convert it (dataset convert SRC --to FORMAT --out DIR)",
-    [](cli::ArgParser& p) {
-        p.addPositional("PATH", "dataset folder, metadata file or .parquet file (a folder with data/*.parquet is one "
-                                "dataset); or 'convert' followed by the source", true, 1);
-        p.addFlag("json", "print the report as JSON");
-        p.addFlag("no-decode", "only read image headers (faster; truncated images go unnoticed)");
-        p.addOption("image-root", "DIR", "where COCO / Flickr images are, if not beside the caption file");
-        p.addOption("to", "FORMAT", "convert: imagefolder or sidecar");
-        p.addOption("out", "DIR", "convert: output folder");
-    },
-    runDataset});
+cli::CommandRegistrar
+    reg({"dataset", "Report on a captioned image dataset, or convert it (dataset convert SRC --to FORMAT --out DIR)",
+         [](cli::ArgParser& p) {
+             p.addPositional("PATH",
+                             "dataset folder, metadata file or .parquet file (a folder with data/*.parquet is one "
+                             "dataset); or 'convert' followed by the source",
+                             true, 1);
+             p.addFlag("json", "print the report as JSON");
+             p.addFlag("no-decode", "only read image headers (faster; truncated images go unnoticed)");
+             p.addOption("image-root", "DIR", "where COCO / Flickr images are, if not beside the caption file");
+             p.addOption("to", "FORMAT", "convert: imagefolder or sidecar");
+             p.addOption("out", "DIR", "convert: output folder");
+         },
+         runDataset});
 
 } // namespace

@@ -23,36 +23,38 @@ uint64_t parseSeed(const std::string& text) {
 }
 
 cli::CommandRegistrar reg({"demo-data", "Write the demo dataset: rendered shapes with compositional captions",
-    [](cli::ArgParser& p) {
-        p.addOption("out", "DIR", "Output folder (must not exist or be empty)");
-        p.addOption("count", "N", "Number of images", "600");
-        p.addOption("seed", "S", "Random seed; the same seed writes identical files", "0");
-        p.addOption("size", "PX", "Image side in pixels", "64");
-    },
-    [](const cli::ArgParser& p) {
-        const std::string out = p.value("out");
-        if (out.empty())
-            throw cli::UsageError("--out DIR is required");
-        captioner::DemoDatasetOptions o;
-        o.count = p.intValue("count");
-        o.seed = parseSeed(p.value("seed"));
-        o.imageSize = p.intValue("size");
-        o.threads = p.intValue("threads");
-        int lastPercent = -1;
-        const bool interactive = ::isatty(2); // a progress line only where \r redraws it
-        if (interactive) o.progress = [&](int done, int total) {
-            const int percent = int(100LL * done / total);
-            if (percent / 10 != lastPercent / 10 || done == total) {
-                std::cerr << "\rrendering " << done << "/" << total << std::flush;
-                lastPercent = percent;
-            }
-        };
-        const auto start = std::chrono::steady_clock::now();
-        captioner::writeDemoDataset(out, o);
-        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        if (interactive) std::cerr << "\n";
-        std::cout << "wrote " << o.count << " images and metadata.jsonl to " << out << " in " << seconds << " s\n";
-        return 0;
-    }});
+                           [](cli::ArgParser& p) {
+                               p.addOption("out", "DIR", "Output folder (must not exist or be empty)");
+                               p.addOption("count", "N", "Number of images", "600");
+                               p.addOption("seed", "S", "Random seed; the same seed writes identical files", "0");
+                               p.addOption("size", "PX", "Image side in pixels", "64");
+                           },
+                           [](const cli::ArgParser& p) {
+                               const std::string out = p.value("out");
+                               if (out.empty()) throw cli::UsageError("--out DIR is required");
+                               captioner::DemoDatasetOptions o;
+                               o.count = p.intValue("count");
+                               o.seed = parseSeed(p.value("seed"));
+                               o.imageSize = p.intValue("size");
+                               o.threads = p.intValue("threads");
+                               int lastPercent = -1;
+                               const bool interactive = ::isatty(2); // a progress line only where \r redraws it
+                               if (interactive)
+                                   o.progress = [&](int done, int total) {
+                                       const int percent = int(100LL * done / total);
+                                       if (percent / 10 != lastPercent / 10 || done == total) {
+                                           std::cerr << "\rrendering " << done << "/" << total << std::flush;
+                                           lastPercent = percent;
+                                       }
+                                   };
+                               const auto start = std::chrono::steady_clock::now();
+                               captioner::writeDemoDataset(out, o);
+                               const double seconds =
+                                   std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+                               if (interactive) std::cerr << "\n";
+                               std::cout << "wrote " << o.count << " images and metadata.jsonl to " << out << " in "
+                                         << seconds << " s\n";
+                               return 0;
+                           }});
 
 } // namespace

@@ -51,7 +51,8 @@ int list(const cli::ArgParser& p) {
         for (const auto& r : repos) {
             json snaps = json::array();
             for (const auto& s : r.snapshots)
-                snaps.push_back({{"commit", s.commit}, {"path", s.path}, {"refs", s.refs}, {"files", s.files}, {"bytes", s.bytes}});
+                snaps.push_back(
+                    {{"commit", s.commit}, {"path", s.path}, {"refs", s.refs}, {"files", s.files}, {"bytes", s.bytes}});
             const auto* pref = r.preferredSnapshot();
             out.push_back({{"type", captioner::hubRepoTypeName(r.type)},
                            {"repo_id", r.repoId},
@@ -89,8 +90,7 @@ struct QtApp {
     QCoreApplication app{argc, argv};
 };
 
-template <class Job>
-void report(Job& job, bool asJson) {
+template <class Job> void report(Job& job, bool asJson) {
     QObject::connect(&job, &Job::status, [asJson](const QString& text) {
         if (asJson) std::cout << json{{"event", "status"}, {"message", text.toStdString()}}.dump() << std::endl;
         else std::cerr << text.toStdString() << std::endl;
@@ -98,7 +98,9 @@ void report(Job& job, bool asJson) {
     auto lastPercent = std::make_shared<int>(-1);
     QObject::connect(&job, &Job::progress, [asJson, lastPercent](qint64 done, qint64 total, const QString& file) {
         if (asJson) {
-            std::cout << json{{"event", "progress"}, {"done", done}, {"total", total}, {"file", file.toStdString()}}.dump() << std::endl;
+            std::cout
+                << json{{"event", "progress"}, {"done", done}, {"total", total}, {"file", file.toStdString()}}.dump()
+                << std::endl;
             return;
         }
         const int percent = total > 0 ? static_cast<int>(done * 100 / total) : 0;
@@ -121,14 +123,20 @@ int download(const cli::ArgParser& p, const std::vector<std::string>& rest) {
     const bool asJson = p.flag("json");
     report(job, asJson);
     if (!captioner::hub::runDownload(job)) {
-        if (asJson) std::cout << json{{"event", "error"}, {"message", job.errorString().toStdString()}}.dump() << std::endl;
+        if (asJson)
+            std::cout << json{{"event", "error"}, {"message", job.errorString().toStdString()}}.dump() << std::endl;
         throw captioner::Error("", job.errorString().toStdString());
     }
     if (asJson) {
         json files = json::array();
         for (const QString& f : job.files()) files.push_back(f.toStdString());
-        std::cout << json{{"event", "done"}, {"snapshot", job.snapshotPath().toStdString()}, {"commit", job.commit().toStdString()},
-                          {"files", files}, {"from_cache", job.fromCacheOnly()}}.dump() << std::endl;
+        std::cout << json{{"event", "done"},
+                          {"snapshot", job.snapshotPath().toStdString()},
+                          {"commit", job.commit().toStdString()},
+                          {"files", files},
+                          {"from_cache", job.fromCacheOnly()}}
+                         .dump()
+                  << std::endl;
     } else {
         std::cout << job.snapshotPath().toStdString() << "\n";
     }
@@ -152,12 +160,17 @@ int push(const cli::ArgParser& p, const std::vector<std::string>& rest) {
     const bool asJson = p.flag("json");
     report(job, asJson);
     if (!captioner::hub::runPush(job)) {
-        if (asJson) std::cout << json{{"event", "error"}, {"message", job.errorString().toStdString()}}.dump() << std::endl;
+        if (asJson)
+            std::cout << json{{"event", "error"}, {"message", job.errorString().toStdString()}}.dump() << std::endl;
         throw captioner::Error("", job.errorString().toStdString());
     }
     if (asJson)
-        std::cout << json{{"event", "done"}, {"commit", job.commitOid().toStdString()}, {"url", job.commitUrl().toStdString()},
-                          {"model_card_written", job.wroteModelCard()}}.dump() << std::endl;
+        std::cout << json{{"event", "done"},
+                          {"commit", job.commitOid().toStdString()},
+                          {"url", job.commitUrl().toStdString()},
+                          {"model_card_written", job.wroteModelCard()}}
+                         .dump()
+                  << std::endl;
     else
         std::cout << "pushed " << rest[0] << " to " << rest[1] << ": commit " << job.commitOid().toStdString()
                   << (job.commitUrl().isEmpty() ? std::string() : " " + job.commitUrl().toStdString()) << "\n";
@@ -166,37 +179,42 @@ int push(const cli::ArgParser& p, const std::vector<std::string>& rest) {
 
 #endif
 
-cli::CommandRegistrar reg({"hub",
-    "Hugging Face Hub: download a model or dataset, list the cache, push a model (hub download|list|push)",
-    [](cli::ArgParser& p) {
-        p.addPositional("ACTION", "download REPO | list | push DIR REPO");
-        p.addPositional("ARGS", "download: the repository id (org/name); push: the folder, then the repository id", true, 0);
-        p.addOption("repo-type", "TYPE", "model or dataset", "model");
-        p.addOption("revision", "REV", "Branch, tag or commit to download, or the branch to push to", "main");
-        p.addFlag("all", "download: every file of a model repository, not only what a GIT checkpoint needs");
-        p.addFlag("json", "One JSON object per line (status, progress, done or error); list: one JSON array");
-        p.addFlag("private", "push: create the repository as private");
-        p.addOption("message", "TEXT", "push: the commit message", "Upload model with Captioner");
-        p.addOption("base-model", "ID", "push: base_model of the model card (default: from training_args.json's model path)");
-        p.addOption("dataset", "ID", "push: dataset of the model card (default: from training_args.json's data path)");
-    },
-    [](const cli::ArgParser& p) {
-        const std::string action = p.positional("ACTION");
-        const auto rest = p.positionals("ARGS");
-        if (action == "list") {
-            if (!rest.empty()) throw cli::UsageError("hub list takes no arguments");
-            return list(p);
-        }
-        if (action != "download" && action != "push")
-            throw cli::UsageError("unknown hub action '" + action + "' (download, list or push)");
+cli::CommandRegistrar
+    reg({"hub", "Hugging Face Hub: download a model or dataset, list the cache, push a model (hub download|list|push)",
+         [](cli::ArgParser& p) {
+             p.addPositional("ACTION", "download REPO | list | push DIR REPO");
+             p.addPositional("ARGS", "download: the repository id (org/name); push: the folder, then the repository id",
+                             true, 0);
+             p.addOption("repo-type", "TYPE", "model or dataset", "model");
+             p.addOption("revision", "REV", "Branch, tag or commit to download, or the branch to push to", "main");
+             p.addFlag("all", "download: every file of a model repository, not only what a GIT checkpoint needs");
+             p.addFlag("json", "One JSON object per line (status, progress, done or error); list: one JSON array");
+             p.addFlag("private", "push: create the repository as private");
+             p.addOption("message", "TEXT", "push: the commit message", "Upload model with Captioner");
+             p.addOption("base-model", "ID",
+                         "push: base_model of the model card (default: from training_args.json's model path)");
+             p.addOption("dataset", "ID",
+                         "push: dataset of the model card (default: from training_args.json's data path)");
+         },
+         [](const cli::ArgParser& p) {
+             const std::string action = p.positional("ACTION");
+             const auto rest = p.positionals("ARGS");
+             if (action == "list") {
+                 if (!rest.empty()) throw cli::UsageError("hub list takes no arguments");
+                 return list(p);
+             }
+             if (action != "download" && action != "push")
+                 throw cli::UsageError("unknown hub action '" + action + "' (download, list or push)");
 #ifdef CAPTIONER_HAVE_HUB
-        return action == "download" ? download(p, rest) : push(p, rest);
+             return action == "download" ? download(p, rest) : push(p, rest);
 #else
-        std::cerr << "captioner hub " << action << ": this captioner was built without Qt (CAPTIONER_BUILD_GUI=OFF), so it has "
-                     "no Hugging Face Hub client. Rebuild with Qt 6 (Core, Network), or fetch the repository with Python's "
-                     "`huggingface-cli download` and pass its snapshot folder; `captioner hub list` shows the cache.\n";
-        return 1;
+             std::cerr
+                 << "captioner hub " << action
+                 << ": this captioner was built without Qt (CAPTIONER_BUILD_GUI=OFF), so it has "
+                    "no Hugging Face Hub client. Rebuild with Qt 6 (Core, Network), or fetch the repository with Python's "
+                    "`huggingface-cli download` and pass its snapshot folder; `captioner hub list` shows the cache.\n";
+             return 1;
 #endif
-    }});
+         }});
 
 } // namespace

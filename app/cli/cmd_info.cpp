@@ -7,13 +7,13 @@
 #include <iostream>
 
 namespace {
-cli::CommandRegistrar reg({"info", "Show build and runtime information (threads, LibTorch, devices)",
-    nullptr,
-    [](const cli::ArgParser&) {
-        std::cout << "captioner " << captioner::version() << "\n"
-                  << captioner::torchDescription() << "\n"
-                  << "threads: " << captioner::currentThreads() << " of " << captioner::hardwareThreads() << " cores\n";
-        for (const auto& line : captioner::cudaSummaryLines()) std::cout << line << "\n";
-        return 0;
-    }});
+cli::CommandRegistrar reg({"info", "Show build and runtime information (threads, LibTorch, devices)", nullptr,
+                           [](const cli::ArgParser&) {
+                               std::cout << "captioner " << captioner::version() << "\n"
+                                         << captioner::torchDescription() << "\n"
+                                         << "threads: " << captioner::currentThreads() << " of "
+                                         << captioner::hardwareThreads() << " cores\n";
+                               for (const auto& line : captioner::cudaSummaryLines()) std::cout << line << "\n";
+                               return 0;
+                           }});
 } // namespace

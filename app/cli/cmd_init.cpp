@@ -41,7 +41,8 @@ std::vector<std::string> readLines(const std::string& path) {
 
 int run(const cli::ArgParser& p) {
     if (!p.isSet("out")) throw cli::UsageError("--out DIR is required");
-    if (p.isSet("vocab") && p.isSet("train-tokenizer")) throw cli::UsageError("give either --vocab or --train-tokenizer, not both");
+    if (p.isSet("vocab") && p.isSet("train-tokenizer"))
+        throw cli::UsageError("give either --vocab or --train-tokenizer, not both");
     const std::string out = p.value("out");
     if (std::filesystem::exists(std::filesystem::path(out) / "config.json") && !p.flag("force"))
         throw captioner::Error(out, "already holds a checkpoint (config.json); use --force to replace it");
@@ -53,10 +54,12 @@ int run(const cli::ArgParser& p) {
         const int vocabSize = p.intValue("vocab-size");
         if (vocabSize < 16) throw cli::UsageError("--vocab-size must be at least 16");
         const auto tmp = std::filesystem::temp_directory_path() / ("captioner-sp-" + std::to_string(::getpid()));
-        tokenizer = captioner::SentencePieceTokenizer::train(readLines(p.value("train-tokenizer")), vocabSize, tmp.string());
+        tokenizer =
+            captioner::SentencePieceTokenizer::train(readLines(p.value("train-tokenizer")), vocabSize, tmp.string());
         std::filesystem::remove_all(tmp);
     } else {
-        const std::string vocab = p.isSet("vocab") ? p.value("vocab") : captioner::findDataFile("bert-base-uncased-vocab.txt");
+        const std::string vocab =
+            p.isSet("vocab") ? p.value("vocab") : captioner::findDataFile("bert-base-uncased-vocab.txt");
         tokenizer = captioner::WordPieceTokenizer::fromVocabFile(vocab);
     }
     const auto config = captioner::presetConfig(p.value("preset"));

@@ -20,10 +20,12 @@ int run(const cli::ArgParser& p) {
     const auto processor = captioner::loadImageProcessor(p.value("model"));
     const auto pixels = processor.preprocess(captioner::decodeImageRgb(p.value("image"))).unsqueeze(0);
     captioner::writeNpy(p.value("out"), pixels);
-    std::cerr << "wrote " << p.value("out") << " [1," << pixels.size(1) << "," << pixels.size(2) << "," << pixels.size(3) << "]\n";
+    std::cerr << "wrote " << p.value("out") << " [1," << pixels.size(1) << "," << pixels.size(2) << ","
+              << pixels.size(3) << "]\n";
     return 0;
 }
 
-cli::CommandRegistrar reg({"preprocess", "Write an image's pixel_values (CLIP preprocessing) as a .npy file", define, run});
+cli::CommandRegistrar reg({"preprocess", "Write an image's pixel_values (CLIP preprocessing) as a .npy file", define,
+                           run});
 
 } // namespace

@@ -35,6 +35,7 @@ int run(const cli::ArgParser& p) {
     return 0;
 }
 
-cli::CommandRegistrar reg({"score", "Loss of a caption for an image (teacher forcing, labels = input_ids)", define, run});
+cli::CommandRegistrar reg({"score", "Loss of a caption for an image (teacher forcing, labels = input_ids)", define,
+                           run});
 
 } // namespace

@@ -10,7 +10,8 @@
 namespace {
 
 void define(cli::ArgParser& p) {
-    p.addOption("model", "DIR", "Checkpoint folder holding the tokenizer (vocab.txt, tokenizer.json or tokenizer.model)");
+    p.addOption("model", "DIR",
+                "Checkpoint folder holding the tokenizer (vocab.txt, tokenizer.json or tokenizer.model)");
     p.addFlag("no-special", "Leave out [CLS] and [SEP]");
     p.addFlag("json", "One JSON object per text: text, tokens, input_ids");
     p.addPositional("TEXT", "Texts to tokenize", true, 1);
@@ -23,7 +24,8 @@ int run(const cli::ArgParser& p) {
     for (const auto& text : p.positionals("TEXT")) {
         const auto ids = tok->encode(text, special);
         if (p.flag("json")) {
-            std::cout << nlohmann::json{{"text", text}, {"tokens", tok->tokenize(text)}, {"input_ids", ids}}.dump() << "\n";
+            std::cout << nlohmann::json{{"text", text}, {"tokens", tok->tokenize(text)}, {"input_ids", ids}}.dump()
+                      << "\n";
         } else {
             for (size_t i = 0; i < ids.size(); ++i) std::cout << (i ? " " : "") << ids[i];
             std::cout << "\n";

@@ -11,8 +11,8 @@ namespace cli {
 
 struct Command {
     std::string name;
-    std::string summary;                    // one line for `captioner --help`
-    std::function<void(ArgParser&)> define; // declares options and positionals
+    std::string summary;                      // one line for `captioner --help`
+    std::function<void(ArgParser&)> define;   // declares options and positionals
     std::function<int(const ArgParser&)> run; // returns the exit code; may throw captioner::Error
 };
 

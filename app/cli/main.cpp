@@ -24,10 +24,13 @@ void printHelp() {
                  "Image captioning with the GIT model (Hugging Face GitForCausalLM checkpoints).\n\n"
                  "Commands:\n";
     for (const auto& c : cmds) {
-        std::cout << "  " << c.name << std::string(c.name.size() < 14 ? 14 - c.name.size() : 1, ' ') << c.summary << "\n";
+        std::cout << "  " << c.name << std::string(c.name.size() < 14 ? 14 - c.name.size() : 1, ' ') << c.summary
+                  << "\n";
     }
     std::cout << "\nGlobal options:\n"
-                 "  --threads N   LibTorch threads (default: all cores, " << captioner::hardwareThreads() << " here)\n"
+                 "  --threads N   LibTorch threads (default: all cores, "
+              << captioner::hardwareThreads()
+              << " here)\n"
                  "  --help        Show this help\n"
                  "  --version     Show version information\n\n"
                  "Run 'captioner COMMAND --help' for the options of a command.\n";

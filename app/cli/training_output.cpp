@@ -69,8 +69,13 @@ void TrainingPrinter::onEvent(const captioner::TrainingEvent& e) {
     case T::Step: {
         std::string line = "step " + std::to_string(e.step) + "/" + std::to_string(e.maxSteps) + "  epoch " +
                            fixed(e.epoch, 2) + "  loss " + (std::isfinite(e.loss) ? fixed(e.loss, 4) : "NaN") +
-                           "  lr " + [&] { std::ostringstream s; s << e.learningRate; return s.str(); }() + "  " +
-                           fixed(e.samplesPerSecond, 1) + " samples/s  ETA " + formatDuration(e.etaSeconds);
+                           "  lr " +
+                           [&] {
+                               std::ostringstream s;
+                               s << e.learningRate;
+                               return s.str();
+                           }() +
+                           "  " + fixed(e.samplesPerSecond, 1) + " samples/s  ETA " + formatDuration(e.etaSeconds);
         if (m_tty) {
             std::cerr << "\r" << line << "\033[K" << std::flush;
             m_progressOpen = true;
@@ -89,7 +94,8 @@ void TrainingPrinter::onEvent(const captioner::TrainingEvent& e) {
         endProgressLine();
         std::cerr << "eval at step " << e.step << ": " << formatEvalMetrics(e.eval) << "\n";
         for (const auto& s : e.eval.samples)
-            std::cerr << "  " << s.imagePath << "\n    predicted: " << s.prediction << "\n    reference: " << s.reference << "\n";
+            std::cerr << "  " << s.imagePath << "\n    predicted: " << s.prediction
+                      << "\n    reference: " << s.reference << "\n";
         break;
     case T::CheckpointSaved:
         endProgressLine();
@@ -104,13 +110,12 @@ void TrainingPrinter::onEvent(const captioner::TrainingEvent& e) {
         endProgressLine();
         std::cerr << "paused at step " << e.step << "\n";
         break;
-    case T::Resumed:
-        std::cerr << "resumed\n";
-        break;
+    case T::Resumed: std::cerr << "resumed\n"; break;
     case T::Finished:
         endProgressLine();
         std::cerr << "training " << e.status << " at step " << e.step;
-        if (!e.bestCheckpoint.empty()) std::cerr << "; best " << e.bestCheckpoint << " (" << e.metricForBest << " " << e.bestMetric << ")";
+        if (!e.bestCheckpoint.empty())
+            std::cerr << "; best " << e.bestCheckpoint << " (" << e.metricForBest << " " << e.bestMetric << ")";
         std::cerr << "\n";
         break;
     case T::Failed:
@@ -118,8 +123,7 @@ void TrainingPrinter::onEvent(const captioner::TrainingEvent& e) {
         std::cerr << "training failed at step " << e.step << ": " << e.message << "\n";
         if (!e.lastCheckpoint.empty()) std::cerr << "the last complete checkpoint is " << e.lastCheckpoint << "\n";
         break;
-    case T::Epoch:
-        break;
+    case T::Epoch: break;
     }
 }
 
@@ -136,7 +140,8 @@ InterruptToCancel::InterruptToCancel(captioner::Trainer& trainer) : m_impl(new I
     m_impl->watcher = std::thread([this, &trainer] {
         while (!m_impl->stop.load()) {
             if (g_interrupted) {
-                std::cerr << "\ninterrupted: finishing the current step and saving a checkpoint (Ctrl+C again to kill)\n";
+                std::cerr
+                    << "\ninterrupted: finishing the current step and saving a checkpoint (Ctrl+C again to kill)\n";
                 trainer.cancel();
                 return;
             }

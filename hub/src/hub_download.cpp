@@ -49,10 +49,13 @@ HubDownload::~HubDownload() {
 
 void HubDownload::cancel() {
     m_cancelled = true;
-    QMetaObject::invokeMethod(this, [this] {
-        if (m_reply) m_reply->abort();
-        else if (!m_done && m_index < 0 && !m_nam) fail(tr("cancelled"));
-    }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            if (m_reply) m_reply->abort();
+            else if (!m_done && m_index < 0 && !m_nam) fail(tr("cancelled"));
+        },
+        Qt::QueuedConnection);
 }
 
 void HubDownload::start() {
@@ -62,14 +65,16 @@ void HubDownload::start() {
         return fail(QStringLiteral("\"%1\" is not a repository id: %2").arg(repo.id, QString::fromStdString(why)));
     if (repo.revision.isEmpty()) return fail(QStringLiteral("the revision is empty"));
     if (m_cancelled) return fail(tr("cancelled"));
-    m_repoDir = QString::fromStdString(hfRepoCacheDir(m_settings.cacheDir.toStdString(), repo.type, repo.id.toStdString()));
+    m_repoDir =
+        QString::fromStdString(hfRepoCacheDir(m_settings.cacheDir.toStdString(), repo.type, repo.id.toStdString()));
     if (m_settings.offline) {
         if (useCacheInstead(QStringLiteral("HF_HUB_OFFLINE is set"))) return;
         return fail(QStringLiteral("HF_HUB_OFFLINE is set and the cache %1 holds no %2 at revision \"%3\"")
                         .arg(m_settings.cacheDir, repo.describe(), repo.revision));
     }
     m_nam = new QNetworkAccessManager(this);
-    emit status(QStringLiteral("listing the files of %1 at \"%2\" from %3").arg(repo.describe(), repo.revision, m_settings.endpoint));
+    emit status(QStringLiteral("listing the files of %1 at \"%2\" from %3")
+                    .arg(repo.describe(), repo.revision, m_settings.endpoint));
     QNetworkRequest req(listingUrl(m_settings, repo));
     prepareRequest(req, m_settings);
     m_reply = m_nam->get(req);
@@ -97,8 +102,8 @@ void HubDownload::onListing() {
         return fail(why);
     }
     if (code != 200)
-        return fail(describeHttpError(code, reply->rawHeader("X-Error-Code"), readErrorBody(reply), m_options.repo, QString(),
-                                      !m_settings.token.isEmpty()));
+        return fail(describeHttpError(code, reply->rawHeader("X-Error-Code"), readErrorBody(reply), m_options.repo,
+                                      QString(), !m_settings.token.isEmpty()));
     RepoListing listing;
     try {
         listing = parseRepoListing(reply->readAll(), reply->url().toString());
@@ -181,7 +186,8 @@ void HubDownload::onHead(int redirects) {
     const QFileInfo blobInfo(blob);
     if (blobInfo.exists() && (m_expectedSize < 0 || blobInfo.size() == m_expectedSize)) {
         try {
-            hfLinkSnapshotFile(m_repoDir.toStdString(), m_commit.toStdString(), file.path.toStdString(), m_etag.toStdString());
+            hfLinkSnapshotFile(m_repoDir.toStdString(), m_commit.toStdString(), file.path.toStdString(),
+                               m_etag.toStdString());
         } catch (const Error& e) {
             return fail(QString::fromStdString(e.what()));
         }
@@ -201,7 +207,8 @@ bool HubDownload::openIncomplete() {
         fail(QStringLiteral("%1: cannot create the folder").arg(m_repoDir + QStringLiteral("/blobs")));
         return false;
     }
-    m_incompletePath = QString::fromStdString(hfBlobPath(m_repoDir.toStdString(), m_etag.toStdString())) + QStringLiteral(".incomplete");
+    m_incompletePath = QString::fromStdString(hfBlobPath(m_repoDir.toStdString(), m_etag.toStdString())) +
+                       QStringLiteral(".incomplete");
     m_out.setFileName(m_incompletePath);
     if (!m_out.open(QIODevice::ReadWrite | QIODevice::Unbuffered)) {
         fail(QStringLiteral("%1: cannot create (%2)").arg(m_incompletePath, m_out.errorString()));
@@ -230,9 +237,14 @@ bool HubDownload::openIncomplete() {
     }
     if (!m_out.isSequential()) m_out.seek(m_out.size());
     if (m_resumeFrom > 0)
-        emit status(QStringLiteral("%1: resuming at byte %2 of %3 from %4").arg(path).arg(m_resumeFrom).arg(m_expectedSize).arg(m_incompletePath));
+        emit status(QStringLiteral("%1: resuming at byte %2 of %3 from %4")
+                        .arg(path)
+                        .arg(m_resumeFrom)
+                        .arg(m_expectedSize)
+                        .arg(m_incompletePath));
     else
-        emit status(QStringLiteral("%1: downloading %2").arg(path, m_expectedSize >= 0 ? sizeText(m_expectedSize) : QStringLiteral("(size unknown)")));
+        emit status(QStringLiteral("%1: downloading %2")
+                        .arg(path, m_expectedSize >= 0 ? sizeText(m_expectedSize) : QStringLiteral("(size unknown)")));
     return true;
 }
 
@@ -249,9 +261,13 @@ void HubDownload::sendGet(const QUrl& url, int redirects) {
     // its start: the part already written stays, and the next download resumes from it.
     connect(m_reply, &QNetworkReply::metaDataChanged, this, [this] {
         if (m_writing)
-            fail(QStringLiteral("%1: the transfer stopped after %2 of %3 bytes (the connection was reset); the part is kept in %4 "
-                                "and the next download resumes from it")
-                     .arg(m_queue[m_index].path).arg(m_out.size()).arg(m_expectedSize).arg(m_incompletePath));
+            fail(QStringLiteral(
+                     "%1: the transfer stopped after %2 of %3 bytes (the connection was reset); the part is kept in %4 "
+                     "and the next download resumes from it")
+                     .arg(m_queue[m_index].path)
+                     .arg(m_out.size())
+                     .arg(m_expectedSize)
+                     .arg(m_incompletePath));
     });
     connect(m_reply, &QNetworkReply::finished, this, [this, redirects] { onGetFinished(redirects); });
 }
@@ -280,9 +296,10 @@ void HubDownload::onGetData() {
             static const QRegularExpression range(QStringLiteral("^bytes (\\d+)-"));
             const auto m = range.match(QString::fromLatin1(m_reply->rawHeader("Content-Range")));
             if (!m.hasMatch() || m.captured(1).toLongLong() != m_resumeFrom)
-                return fail(QStringLiteral("%1: the server resumed at the wrong offset (Content-Range: %2, asked for byte %3)")
-                                .arg(m_queue[m_index].path, QString::fromLatin1(m_reply->rawHeader("Content-Range")))
-                                .arg(m_resumeFrom));
+                return fail(
+                    QStringLiteral("%1: the server resumed at the wrong offset (Content-Range: %2, asked for byte %3)")
+                        .arg(m_queue[m_index].path, QString::fromLatin1(m_reply->rawHeader("Content-Range")))
+                        .arg(m_resumeFrom));
         }
         m_writing = true;
     }
@@ -308,11 +325,15 @@ void HubDownload::onGetFinished(int redirects) {
     m_reply = nullptr;
     const QString path = m_queue[m_index].path;
     if (m_cancelled)
-        return fail(QStringLiteral("cancelled; %1 of %2 bytes of %3 are kept in %4 and the next download resumes from them")
-                        .arg(m_out.size()).arg(m_expectedSize).arg(path, m_incompletePath));
+        return fail(
+            QStringLiteral("cancelled; %1 of %2 bytes of %3 are kept in %4 and the next download resumes from them")
+                .arg(m_out.size())
+                .arg(m_expectedSize)
+                .arg(path, m_incompletePath));
     if (isRedirect(code)) {
         const QUrl target = redirectTarget(reply);
-        if (!target.isValid() || redirects >= 10) return fail(QStringLiteral("%1: bad or too many redirects").arg(path));
+        if (!target.isValid() || redirects >= 10)
+            return fail(QStringLiteral("%1: bad or too many redirects").arg(path));
         return sendGet(target, redirects + 1);
     }
     if (code == 416 && !m_restarted) { // the partial file does not fit the server's: start over once
@@ -328,16 +349,18 @@ void HubDownload::onGetFinished(int redirects) {
     }
     if (code == 0) return fail(describeNetworkError(reply->errorString(), reply->url().host()));
     if (code != 200 && code != 206)
-        return fail(describeHttpError(code, reply->rawHeader("X-Error-Code"), readErrorBody(reply), m_options.repo, path,
-                                      !m_settings.token.isEmpty()));
+        return fail(describeHttpError(code, reply->rawHeader("X-Error-Code"), readErrorBody(reply), m_options.repo,
+                                      path, !m_settings.token.isEmpty()));
     if (reply->error() != QNetworkReply::NoError || (m_expectedSize >= 0 && m_out.size() < m_expectedSize))
-        return fail(QStringLiteral("%1: the transfer stopped after %2 of %3 bytes (%4); the part is kept in %5 and the next "
-                                   "download resumes from it")
-                        .arg(path)
-                        .arg(m_out.size())
-                        .arg(m_expectedSize)
-                        .arg(reply->error() != QNetworkReply::NoError ? reply->errorString() : QStringLiteral("connection closed"),
-                             m_incompletePath));
+        return fail(
+            QStringLiteral("%1: the transfer stopped after %2 of %3 bytes (%4); the part is kept in %5 and the next "
+                           "download resumes from it")
+                .arg(path)
+                .arg(m_out.size())
+                .arg(m_expectedSize)
+                .arg(reply->error() != QNetworkReply::NoError ? reply->errorString()
+                                                              : QStringLiteral("connection closed"),
+                     m_incompletePath));
     completeFile();
 }
 
@@ -348,20 +371,26 @@ void HubDownload::completeFile() {
     if (m_expectedSize >= 0 && size != m_expectedSize) {
         QFile::remove(m_incompletePath);
         return fail(QStringLiteral("%1: the server sent %2 bytes where %3 were announced; the partial file was removed")
-                        .arg(path).arg(size).arg(m_expectedSize));
+                        .arg(path)
+                        .arg(size)
+                        .arg(m_expectedSize));
     }
     if (m_hash) {
         const QString got = QString::fromLatin1(m_hash->result().toHex());
         if (got != m_etag) {
             QFile::remove(m_incompletePath);
-            return fail(QStringLiteral("%1: checksum mismatch (expected %2 %3, got %4); the download was removed, try again")
-                            .arg(path, m_check == Check::Sha256 ? QStringLiteral("sha256") : QStringLiteral("git sha1"), m_etag, got));
+            return fail(
+                QStringLiteral("%1: checksum mismatch (expected %2 %3, got %4); the download was removed, try again")
+                    .arg(path, m_check == Check::Sha256 ? QStringLiteral("sha256") : QStringLiteral("git sha1"), m_etag,
+                         got));
         }
     }
     const std::string blob = hfBlobPath(m_repoDir.toStdString(), m_etag.toStdString());
     std::error_code ec;
     std::filesystem::rename(m_incompletePath.toStdString(), blob, ec);
-    if (ec) return fail(QStringLiteral("%1: cannot rename to %2 (%3)").arg(m_incompletePath, QString::fromStdString(blob), QString::fromStdString(ec.message())));
+    if (ec)
+        return fail(QStringLiteral("%1: cannot rename to %2 (%3)")
+                        .arg(m_incompletePath, QString::fromStdString(blob), QString::fromStdString(ec.message())));
     try {
         hfLinkSnapshotFile(m_repoDir.toStdString(), m_commit.toStdString(), path.toStdString(), m_etag.toStdString());
     } catch (const Error& e) {
@@ -371,8 +400,10 @@ void HubDownload::completeFile() {
     m_doneBefore += size;
     emit progress(m_doneBefore, m_total, path);
     emit status(QStringLiteral("%1: done (%2, %3 verified)")
-                    .arg(path, sizeText(size), m_check == Check::Sha256 ? QStringLiteral("sha256")
-                                                : m_check == Check::GitSha1 ? QStringLiteral("git sha1") : QStringLiteral("size")));
+                    .arg(path, sizeText(size),
+                         m_check == Check::Sha256    ? QStringLiteral("sha256")
+                         : m_check == Check::GitSha1 ? QStringLiteral("git sha1")
+                                                     : QStringLiteral("size")));
     nextFile();
 }
 

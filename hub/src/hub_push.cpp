@@ -38,12 +38,14 @@ bool skipped(const QString& rel) {
     const QStringList parts = rel.split(QLatin1Char('/'));
     for (int i = 0; i < parts.size(); ++i) {
         const QString& p = parts[i];
-        if (i + 1 < parts.size() && (p == QLatin1String(".git") || p == QLatin1String(".cache") || p.startsWith(QLatin1String("checkpoint-")) ||
-                                     p.startsWith(QLatin1String(".checkpoint-"))))
+        if (i + 1 < parts.size() &&
+            (p == QLatin1String(".git") || p == QLatin1String(".cache") || p.startsWith(QLatin1String("checkpoint-")) ||
+             p.startsWith(QLatin1String(".checkpoint-"))))
             return true;
     }
     const QString& name = parts.last();
-    return name.endsWith(QLatin1String(".incomplete")) || name.contains(QLatin1String(".tmp-")) || name == QLatin1String(".DS_Store");
+    return name.endsWith(QLatin1String(".incomplete")) || name.contains(QLatin1String(".tmp-")) ||
+           name == QLatin1String(".DS_Store");
 }
 
 } // namespace
@@ -60,9 +62,12 @@ HubPush::~HubPush() {
 
 void HubPush::cancel() {
     m_cancelled = true;
-    QMetaObject::invokeMethod(this, [this] {
-        if (m_reply) m_reply->abort();
-    }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            if (m_reply) m_reply->abort();
+        },
+        Qt::QueuedConnection);
 }
 
 void HubPush::fail(const QString& message) {
@@ -104,14 +109,16 @@ bool HubPush::checkReply(QNetworkReply* reply, const QString& file, QList<int> a
     if ((code >= 200 && code < 300) || alsoOk.contains(code)) return true;
     QByteArray msg = reply->rawHeader("X-Error-Message");
     if (msg.isEmpty()) msg = jsonObject(reply->readAll()).value(QStringLiteral("error")).toString().toUtf8();
-    fail(describeHttpError(code, reply->rawHeader("X-Error-Code"), msg, m_options.repo, file, !m_settings.token.isEmpty()));
+    fail(describeHttpError(code, reply->rawHeader("X-Error-Code"), msg, m_options.repo, file,
+                           !m_settings.token.isEmpty()));
     return false;
 }
 
 void HubPush::start() {
     std::string why;
     if (!isValidHubRepoId(m_options.repo.id.toStdString(), &why))
-        return fail(QStringLiteral("\"%1\" is not a repository id: %2").arg(m_options.repo.id, QString::fromStdString(why)));
+        return fail(
+            QStringLiteral("\"%1\" is not a repository id: %2").arg(m_options.repo.id, QString::fromStdString(why)));
     if (!QFileInfo(m_options.folder).isDir()) return fail(QStringLiteral("%1: not a folder").arg(m_options.folder));
     if (m_settings.token.isEmpty())
         return fail(QStringLiteral("pushing to %1 needs a write token: set HF_TOKEN (or run `huggingface-cli login`)")
@@ -178,11 +185,13 @@ bool HubPush::scanFolder() {
         f.sha256 = sha.result().toHex();
         total += f.size;
     }
-    emit status(QStringLiteral("%1 files, %2 to push from %3%4")
-                    .arg(m_files.size())
-                    .arg(QLocale::c().formattedDataSize(total, 1, QLocale::DataSizeSIFormat), m_options.folder,
-                         skippedCount ? QStringLiteral(" (%1 files of checkpoint folders and tool caches left out)").arg(skippedCount)
-                                      : QString()));
+    emit status(
+        QStringLiteral("%1 files, %2 to push from %3%4")
+            .arg(m_files.size())
+            .arg(QLocale::c().formattedDataSize(total, 1, QLocale::DataSizeSIFormat), m_options.folder,
+                 skippedCount
+                     ? QStringLiteral(" (%1 files of checkpoint folders and tool caches left out)").arg(skippedCount)
+                     : QString()));
     return true;
 }
 
@@ -197,9 +206,11 @@ void HubPush::createRepo() {
     send("POST", QUrl(m_settings.endpoint + QStringLiteral("/api/repos/create")), compact(body), "application/json", {},
          [this](QNetworkReply* reply) {
              if (!checkReply(reply, QString(), {409})) return;
-             emit status(httpStatus(reply) == 409 ? QStringLiteral("%1 exists").arg(m_options.repo.describe())
-                                                  : QStringLiteral("created %1%2").arg(m_options.repo.describe(),
-                                                        m_options.isPrivate ? QStringLiteral(" (private)") : QString()));
+             emit status(httpStatus(reply) == 409
+                             ? QStringLiteral("%1 exists").arg(m_options.repo.describe())
+                             : QStringLiteral("created %1%2")
+                                   .arg(m_options.repo.describe(),
+                                        m_options.isPrivate ? QStringLiteral(" (private)") : QString()));
              preupload(0);
          });
 }
@@ -228,7 +239,9 @@ void HubPush::preupload(int from) {
                      m_files[i].lfs = o.value(QStringLiteral("uploadMode")).toString() == QLatin1String("lfs");
                      m_files[i].ignored = o.value(QStringLiteral("shouldIgnore")).toBool();
                  }
-                 if (!found) return fail(QStringLiteral("%1: the Hub's preupload answer does not mention this file").arg(m_files[i].path));
+                 if (!found)
+                     return fail(QStringLiteral("%1: the Hub's preupload answer does not mention this file")
+                                     .arg(m_files[i].path));
              }
              preupload(to);
          });
@@ -247,40 +260,45 @@ void HubPush::lfsBatch(int from) {
     for (int k = from; k < to; ++k)
         objects.append(QJsonObject{{QStringLiteral("oid"), QString::fromLatin1(m_files[lfs[k]].sha256)},
                                    {QStringLiteral("size"), m_files[lfs[k]].size}});
-    const QJsonObject body{{QStringLiteral("operation"), QStringLiteral("upload")},
-                           {QStringLiteral("transfers"), QJsonArray{QStringLiteral("basic"), QStringLiteral("multipart")}},
-                           {QStringLiteral("objects"), objects},
-                           {QStringLiteral("hash_algo"), QStringLiteral("sha256")},
-                           {QStringLiteral("ref"), QJsonObject{{QStringLiteral("name"), m_options.repo.revision}}}};
+    const QJsonObject body{
+        {QStringLiteral("operation"), QStringLiteral("upload")},
+        {QStringLiteral("transfers"), QJsonArray{QStringLiteral("basic"), QStringLiteral("multipart")}},
+        {QStringLiteral("objects"), objects},
+        {QStringLiteral("hash_algo"), QStringLiteral("sha256")},
+        {QStringLiteral("ref"), QJsonObject{{QStringLiteral("name"), m_options.repo.revision}}}};
     const QUrl url(m_settings.endpoint + QLatin1Char('/') + repoUrlPrefix(m_options.repo.type) + m_options.repo.id +
                    QStringLiteral(".git/info/lfs/objects/batch"));
-    send("POST", url, compact(body), "application/vnd.git-lfs+json", kLfsHeaders, [this, lfs, from, to](QNetworkReply* reply) {
-        if (!checkReply(reply)) return;
-        const QJsonArray objects = jsonObject(reply->readAll()).value(QStringLiteral("objects")).toArray();
-        for (int k = from; k < to; ++k) {
-            const int fi = lfs[k];
-            const LocalFile& f = m_files[fi];
-            QJsonObject obj;
-            for (const QJsonValue& v : objects)
-                if (v.toObject().value(QStringLiteral("oid")).toString().toLatin1() == f.sha256) obj = v.toObject();
-            if (obj.isEmpty()) return fail(QStringLiteral("%1: the LFS batch answer does not mention this file").arg(f.path));
-            if (obj.contains(QStringLiteral("error"))) {
-                const QJsonObject e = obj.value(QStringLiteral("error")).toObject();
-                return fail(QStringLiteral("%1: LFS upload refused (%2 %3)")
-                                .arg(f.path)
-                                .arg(e.value(QStringLiteral("code")).toInt())
-                                .arg(e.value(QStringLiteral("message")).toString()));
-            }
-            const QJsonObject actions = obj.value(QStringLiteral("actions")).toObject();
-            if (!actions.contains(QStringLiteral("upload"))) {
-                emit status(QStringLiteral("%1: already on the Hub").arg(f.path));
-                continue;
-            }
-            m_uploads.push_back({fi, actions.value(QStringLiteral("upload")).toObject(), actions.value(QStringLiteral("verify")).toObject()});
-            m_lfsTotal += f.size;
-        }
-        lfsBatch(to);
-    });
+    send("POST", url, compact(body), "application/vnd.git-lfs+json", kLfsHeaders,
+         [this, lfs, from, to](QNetworkReply* reply) {
+             if (!checkReply(reply)) return;
+             const QJsonArray objects = jsonObject(reply->readAll()).value(QStringLiteral("objects")).toArray();
+             for (int k = from; k < to; ++k) {
+                 const int fi = lfs[k];
+                 const LocalFile& f = m_files[fi];
+                 QJsonObject obj;
+                 for (const QJsonValue& v : objects)
+                     if (v.toObject().value(QStringLiteral("oid")).toString().toLatin1() == f.sha256)
+                         obj = v.toObject();
+                 if (obj.isEmpty())
+                     return fail(QStringLiteral("%1: the LFS batch answer does not mention this file").arg(f.path));
+                 if (obj.contains(QStringLiteral("error"))) {
+                     const QJsonObject e = obj.value(QStringLiteral("error")).toObject();
+                     return fail(QStringLiteral("%1: LFS upload refused (%2 %3)")
+                                     .arg(f.path)
+                                     .arg(e.value(QStringLiteral("code")).toInt())
+                                     .arg(e.value(QStringLiteral("message")).toString()));
+                 }
+                 const QJsonObject actions = obj.value(QStringLiteral("actions")).toObject();
+                 if (!actions.contains(QStringLiteral("upload"))) {
+                     emit status(QStringLiteral("%1: already on the Hub").arg(f.path));
+                     continue;
+                 }
+                 m_uploads.push_back({fi, actions.value(QStringLiteral("upload")).toObject(),
+                                      actions.value(QStringLiteral("verify")).toObject()});
+                 m_lfsTotal += f.size;
+             }
+             lfsBatch(to);
+         });
 }
 
 void HubPush::uploadNext() {
@@ -288,7 +306,8 @@ void HubPush::uploadNext() {
     const Upload& up = m_uploads[m_uploadIndex];
     const LocalFile& f = m_files[up.file];
     const QJsonObject header = up.upload.value(QStringLiteral("header")).toObject();
-    emit status(QStringLiteral("%1: uploading %2 through LFS").arg(f.path, QLocale::c().formattedDataSize(f.size, 1, QLocale::DataSizeSIFormat)));
+    emit status(QStringLiteral("%1: uploading %2 through LFS")
+                    .arg(f.path, QLocale::c().formattedDataSize(f.size, 1, QLocale::DataSizeSIFormat)));
     if (header.contains(QStringLiteral("chunk_size"))) {
         bool ok = false;
         const qint64 chunk = header.value(QStringLiteral("chunk_size")).toString().toLongLong(&ok);
@@ -296,14 +315,14 @@ void HubPush::uploadNext() {
         return uploadMultipart(header, chunk);
     }
     m_body = new QFile(f.absolute, this);
-    if (!m_body->open(QIODevice::ReadOnly)) return fail(QStringLiteral("%1: cannot be read (%2)").arg(f.absolute, m_body->errorString()));
+    if (!m_body->open(QIODevice::ReadOnly))
+        return fail(QStringLiteral("%1: cannot be read (%2)").arg(f.absolute, m_body->errorString()));
     QNetworkRequest req(QUrl(up.upload.value(QStringLiteral("href")).toString()));
     prepareRequest(req, m_settings);
     req.setHeader(QNetworkRequest::ContentLengthHeader, f.size);
     m_reply = m_nam->put(req, m_body);
-    connect(m_reply, &QNetworkReply::uploadProgress, this, [this, f](qint64 sent, qint64) {
-        emit progress(m_lfsDone + sent, m_lfsTotal, f.path);
-    });
+    connect(m_reply, &QNetworkReply::uploadProgress, this,
+            [this, f](qint64 sent, qint64) { emit progress(m_lfsDone + sent, m_lfsTotal, f.path); });
     connect(m_reply, &QNetworkReply::finished, this, [this, f] {
         QNetworkReply* reply = m_reply;
         m_reply = nullptr;
@@ -329,14 +348,18 @@ void HubPush::uploadMultipart(const QJsonObject& header, qint64 chunkSize) {
     }
     std::sort(parts.begin(), parts.end());
     if (parts.size() != (f.size + chunkSize - 1) / chunkSize)
-        return fail(QStringLiteral("%1: the Hub asked for %2 parts of %3 bytes, which does not fit the file's size").arg(f.path).arg(parts.size()).arg(chunkSize));
+        return fail(QStringLiteral("%1: the Hub asked for %2 parts of %3 bytes, which does not fit the file's size")
+                        .arg(f.path)
+                        .arg(parts.size())
+                        .arg(chunkSize));
     auto etags = std::make_shared<QJsonArray>();
     auto sendPart = std::make_shared<std::function<void(int)>>();
     *sendPart = [this, parts, f, chunkSize, etags, up, sendPart](int i) {
         if (i >= parts.size()) {
-            const QJsonObject done{{QStringLiteral("oid"), QString::fromLatin1(f.sha256)}, {QStringLiteral("parts"), *etags}};
-            return send("POST", QUrl(up.upload.value(QStringLiteral("href")).toString()), compact(done), "application/vnd.git-lfs+json",
-                        kLfsHeaders, [this, f, sendPart](QNetworkReply* reply) {
+            const QJsonObject done{{QStringLiteral("oid"), QString::fromLatin1(f.sha256)},
+                                   {QStringLiteral("parts"), *etags}};
+            return send("POST", QUrl(up.upload.value(QStringLiteral("href")).toString()), compact(done),
+                        "application/vnd.git-lfs+json", kLfsHeaders, [this, f, sendPart](QNetworkReply* reply) {
                             *sendPart = nullptr; // breaks the closure's reference to itself
                             if (!checkReply(reply, f.path)) return;
                             verify();
@@ -346,15 +369,19 @@ void HubPush::uploadMultipart(const QJsonObject& header, qint64 chunkSize) {
         if (!in.open(QIODevice::ReadOnly) || !in.seek(chunkSize * i))
             return fail(QStringLiteral("%1: cannot be read (%2)").arg(f.absolute, in.errorString()));
         const QByteArray data = in.read(chunkSize);
-        send("PUT", QUrl(parts[i].second), data, QByteArray(), {}, [this, i, f, data, etags, sendPart, parts](QNetworkReply* reply) {
-            if (!checkReply(reply, f.path)) return;
-            const QByteArray etag = reply->rawHeader("ETag");
-            if (etag.isEmpty()) return fail(QStringLiteral("%1: part %2 of the upload came back without an ETag").arg(f.path).arg(i + 1));
-            etags->append(QJsonObject{{QStringLiteral("partNumber"), parts[i].first}, {QStringLiteral("etag"), QString::fromLatin1(etag)}});
-            m_lfsDone += data.size();
-            emit progress(m_lfsDone, m_lfsTotal, f.path);
-            (*sendPart)(i + 1);
-        });
+        send("PUT", QUrl(parts[i].second), data, QByteArray(), {},
+             [this, i, f, data, etags, sendPart, parts](QNetworkReply* reply) {
+                 if (!checkReply(reply, f.path)) return;
+                 const QByteArray etag = reply->rawHeader("ETag");
+                 if (etag.isEmpty())
+                     return fail(
+                         QStringLiteral("%1: part %2 of the upload came back without an ETag").arg(f.path).arg(i + 1));
+                 etags->append(QJsonObject{{QStringLiteral("partNumber"), parts[i].first},
+                                           {QStringLiteral("etag"), QString::fromLatin1(etag)}});
+                 m_lfsDone += data.size();
+                 emit progress(m_lfsDone, m_lfsTotal, f.path);
+                 (*sendPart)(i + 1);
+             });
     };
     (*sendPart)(0);
 }
@@ -364,8 +391,8 @@ void HubPush::verify() {
     if (up.verify.isEmpty()) return uploadNext();
     const LocalFile& f = m_files[up.file];
     const QJsonObject body{{QStringLiteral("oid"), QString::fromLatin1(f.sha256)}, {QStringLiteral("size"), f.size}};
-    send("POST", QUrl(up.verify.value(QStringLiteral("href")).toString()), compact(body), "application/vnd.git-lfs+json", kLfsHeaders,
-         [this, path = f.path](QNetworkReply* reply) {
+    send("POST", QUrl(up.verify.value(QStringLiteral("href")).toString()), compact(body),
+         "application/vnd.git-lfs+json", kLfsHeaders, [this, path = f.path](QNetworkReply* reply) {
              if (!checkReply(reply, path)) return;
              uploadNext();
          });
@@ -373,33 +400,42 @@ void HubPush::verify() {
 
 void HubPush::commit() {
     QByteArray ndjson;
-    const QString summary = m_options.message.isEmpty() ? QStringLiteral("Upload model with Captioner") : m_options.message;
+    const QString summary =
+        m_options.message.isEmpty() ? QStringLiteral("Upload model with Captioner") : m_options.message;
     ndjson += compact(QJsonObject{{QStringLiteral("key"), QStringLiteral("header")},
                                   {QStringLiteral("value"), QJsonObject{{QStringLiteral("summary"), summary},
-                                                                        {QStringLiteral("description"), QString()}}}}) + '\n';
+                                                                        {QStringLiteral("description"), QString()}}}}) +
+              '\n';
     int count = 0;
     for (const LocalFile& f : m_files) {
         if (f.ignored) continue;
         ++count;
         if (f.lfs) {
-            ndjson += compact(QJsonObject{{QStringLiteral("key"), QStringLiteral("lfsFile")},
-                                          {QStringLiteral("value"), QJsonObject{{QStringLiteral("path"), f.path},
-                                                                                {QStringLiteral("algo"), QStringLiteral("sha256")},
-                                                                                {QStringLiteral("oid"), QString::fromLatin1(f.sha256)},
-                                                                                {QStringLiteral("size"), f.size}}}}) + '\n';
+            ndjson += compact(QJsonObject{
+                          {QStringLiteral("key"), QStringLiteral("lfsFile")},
+                          {QStringLiteral("value"), QJsonObject{{QStringLiteral("path"), f.path},
+                                                                {QStringLiteral("algo"), QStringLiteral("sha256")},
+                                                                {QStringLiteral("oid"), QString::fromLatin1(f.sha256)},
+                                                                {QStringLiteral("size"), f.size}}}}) +
+                      '\n';
             continue;
         }
         QFile in(f.absolute);
-        if (!in.open(QIODevice::ReadOnly)) return fail(QStringLiteral("%1: cannot be read (%2)").arg(f.absolute, in.errorString()));
+        if (!in.open(QIODevice::ReadOnly))
+            return fail(QStringLiteral("%1: cannot be read (%2)").arg(f.absolute, in.errorString()));
         const QByteArray content = in.readAll();
         if (QByteArray(QCryptographicHash::hash(content, QCryptographicHash::Sha256).toHex()) != f.sha256)
             return fail(QStringLiteral("%1: changed while it was being pushed; push again").arg(f.absolute));
         ndjson += compact(QJsonObject{{QStringLiteral("key"), QStringLiteral("file")},
-                                      {QStringLiteral("value"), QJsonObject{{QStringLiteral("content"), QString::fromLatin1(content.toBase64())},
-                                                                            {QStringLiteral("path"), f.path},
-                                                                            {QStringLiteral("encoding"), QStringLiteral("base64")}}}}) + '\n';
+                                      {QStringLiteral("value"),
+                                       QJsonObject{{QStringLiteral("content"), QString::fromLatin1(content.toBase64())},
+                                                   {QStringLiteral("path"), f.path},
+                                                   {QStringLiteral("encoding"), QStringLiteral("base64")}}}}) +
+                  '\n';
     }
-    emit status(QStringLiteral("committing %1 files to %2 at \"%3\"").arg(count).arg(m_options.repo.describe(), m_options.repo.revision));
+    emit status(QStringLiteral("committing %1 files to %2 at \"%3\"")
+                    .arg(count)
+                    .arg(m_options.repo.describe(), m_options.repo.revision));
     const QByteArray url = m_settings.endpoint.toUtf8() + "/api/" + apiCollection(m_options.repo.type).toUtf8() + '/' +
                            m_options.repo.id.toUtf8() + "/commit/" + encodeRevision(m_options.repo.revision);
     send("POST", QUrl::fromEncoded(url), ndjson, "application/x-ndjson", {}, [this](QNetworkReply* reply) {

@@ -18,8 +18,12 @@
 namespace guitest {
 
 inline const QStringList& captions() {
-    static const QStringList list{"a red circle on a white background", "a blue square", "a red square beside a circle",
-                                  "", "a broken file", "circles everywhere"};
+    static const QStringList list{"a red circle on a white background",
+                                  "a blue square",
+                                  "a red square beside a circle",
+                                  "",
+                                  "a broken file",
+                                  "circles everywhere"};
     return list;
 }
 

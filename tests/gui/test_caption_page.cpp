@@ -45,10 +45,13 @@ namespace {
 
 constexpr int kWait = 20000; // generous: a loaded 2-core machine; the work itself takes well under a second
 
-QString fixtureImage(const char* name) { return QString::fromStdString(testsupport::fixture(std::string("image/input/") + name)); }
+QString fixtureImage(const char* name) {
+    return QString::fromStdString(testsupport::fixture(std::string("image/input/") + name));
+}
 
 std::shared_ptr<captioner::GitCheckpoint> loadModel() {
-    return std::make_shared<captioner::GitCheckpoint>(captioner::loadCheckpoint(testsupport::fixture("pipeline/model")));
+    return std::make_shared<captioner::GitCheckpoint>(
+        captioner::loadCheckpoint(testsupport::fixture("pipeline/model")));
 }
 
 QByteArray readAll(const QString& path) {
@@ -99,7 +102,7 @@ class TestCaptionPage : public QObject {
     QTemporaryDir m_dir;
     QString m_modelDir;
     std::shared_ptr<captioner::GitCheckpoint> m_model;
-    QStringList m_sources; // fixture images used below
+    QStringList m_sources;              // fixture images used below
     QHash<QString, QString> m_expected; // fixture image -> the core's caption (greedy, max length 50)
     QString m_brokenError;              // the core's error for the broken file, with its path
 
@@ -134,8 +137,9 @@ private slots:
         QVERIFY(m_dir.isValid());
         m_modelDir = QString::fromStdString(testsupport::fixture("pipeline/model"));
         m_model = loadModel();
-        m_sources = {fixtureImage("small_rgb_180x130.png"), fixtureImage("photo_320x240.jpg"), fixtureImage("grey_256x300.png"),
-                     fixtureImage("rgba_300x225.png"), fixtureImage("palette_260x230.png"), fixtureImage("photo_96x72.tif")};
+        m_sources = {fixtureImage("small_rgb_180x130.png"), fixtureImage("photo_320x240.jpg"),
+                     fixtureImage("grey_256x300.png"),      fixtureImage("rgba_300x225.png"),
+                     fixtureImage("palette_260x230.png"),   fixtureImage("photo_96x72.tif")};
         const QString broken = m_dir.filePath(QStringLiteral("drop/broken.png"));
         QDir().mkpath(m_dir.filePath(QStringLiteral("drop")));
         writeBytes(broken, "this is not a PNG file");
@@ -156,11 +160,13 @@ private slots:
                                                  "\"/data/q\"\"uote.jpg\",\"line one\nline \"\"two\"\"\",1.500,\r\n"
                                                  "/data/caf\xc3\xa9.webp,un caf\xc3\xa9 \xe2\x98\x95,2.000,\r\n"
                                                  "/data/bad.png,,0.001,/data/bad.png: cannot decode\r\n"));
-        QCOMPARE(captionsToJsonLines(rows),
-                 QByteArray("{\"image\":\"/data/a b.png\",\"caption\":\"a cat, sitting\",\"seconds\":0.123,\"error\":null}\n"
-                            "{\"image\":\"/data/q\\\"uote.jpg\",\"caption\":\"line one\\nline \\\"two\\\"\",\"seconds\":1.5,\"error\":null}\n"
-                            "{\"image\":\"/data/caf\xc3\xa9.webp\",\"caption\":\"un caf\xc3\xa9 \xe2\x98\x95\",\"seconds\":2.0,\"error\":null}\n"
-                            "{\"image\":\"/data/bad.png\",\"caption\":\"\",\"seconds\":0.001,\"error\":\"/data/bad.png: cannot decode\"}\n"));
+        QCOMPARE(
+            captionsToJsonLines(rows),
+            QByteArray(
+                "{\"image\":\"/data/a b.png\",\"caption\":\"a cat, sitting\",\"seconds\":0.123,\"error\":null}\n"
+                "{\"image\":\"/data/q\\\"uote.jpg\",\"caption\":\"line one\\nline \\\"two\\\"\",\"seconds\":1.5,\"error\":null}\n"
+                "{\"image\":\"/data/caf\xc3\xa9.webp\",\"caption\":\"un caf\xc3\xa9 \xe2\x98\x95\",\"seconds\":2.0,\"error\":null}\n"
+                "{\"image\":\"/data/bad.png\",\"caption\":\"\",\"seconds\":0.001,\"error\":\"/data/bad.png: cannot decode\"}\n"));
         QCOMPARE(captionsToCsv({}), QByteArray("image,caption,seconds,error\r\n"));
         QCOMPARE(sidecarText(QStringLiteral("two\r\nlines\nhere")), QByteArray("two lines here\n"));
         QCOMPARE(sidecarPathFor(QStringLiteral("/x/y/photo.final.jpg")), QStringLiteral("/x/y/photo.final.txt"));
@@ -170,7 +176,9 @@ private slots:
         const QString dropDir = m_dir.filePath(QStringLiteral("drop"));
         QStringList images;
         for (int i = 0; i < 3; ++i)
-            images << copyImage(m_sources[i], QDir(dropDir).filePath(QStringLiteral("img%1.%2").arg(i).arg(QFileInfo(m_sources[i]).suffix())));
+            images << copyImage(
+                m_sources[i],
+                QDir(dropDir).filePath(QStringLiteral("img%1.%2").arg(i).arg(QFileInfo(m_sources[i]).suffix())));
         const QString broken = QDir(dropDir).filePath(QStringLiteral("broken.png"));
         CaptionPage page;
         page.resize(1000, 700);
@@ -219,7 +227,8 @@ private slots:
         for (const QString& path : order) {
             CaptionCard* c = cardFor(page, path);
             const QByteArray seconds = formatSeconds(c->seconds()).toUtf8();
-            QByteArray jsonSeconds = QByteArray::number(std::round(c->seconds() * 1000) / 1000, 'g', QLocale::FloatingPointShortest);
+            QByteArray jsonSeconds =
+                QByteArray::number(std::round(c->seconds() * 1000) / 1000, 'g', QLocale::FloatingPointShortest);
             if (!jsonSeconds.contains('.') && !jsonSeconds.contains('e')) jsonSeconds += ".0";
             if (c == bad) {
                 csv += path.toUtf8() + ",," + seconds + ',' + csvError + "\r\n";
@@ -234,7 +243,10 @@ private slots:
         const QString csvPath = m_dir.filePath(QStringLiteral("out/results.csv"));
         QDir().mkpath(m_dir.filePath(QStringLiteral("out")));
         // Export goes through the file dialog hook, as the Export… button does.
-        CaptionPage::setTestHooks({[&](const QString& purpose) { return purpose == QLatin1String("export") ? QStringList{csvPath} : QStringList{}; }, {}});
+        CaptionPage::setTestHooks({[&](const QString& purpose) {
+                                       return purpose == QLatin1String("export") ? QStringList{csvPath} : QStringList{};
+                                   },
+                                   {}});
         page.chooseExport();
         QCOMPARE(readAll(csvPath), csv);
         QCOMPARE(page.statusText(), QStringLiteral("Exported 4 result(s) to %1.").arg(csvPath));
@@ -250,7 +262,10 @@ private slots:
         writeBytes(existing, "old caption\n");
         QString asked;
         CaptionPage::Answer answer = CaptionPage::Answer::Cancel;
-        CaptionPage::setTestHooks({{}, [&](const QString& q) { asked = q; return answer; }});
+        CaptionPage::setTestHooks({{}, [&](const QString& q) {
+                                       asked = q;
+                                       return answer;
+                                   }});
         QCOMPARE(page.writeSidecars(), 0);
         QCOMPARE(asked, QStringLiteral("1 caption file(s) already exist and would be replaced:\n%1").arg(existing));
         QVERIFY(!QFile::exists(sidecarPathFor(images[1])));
@@ -313,7 +328,8 @@ private slots:
         QCOMPARE(page.cards().size(), 2);
         for (CaptionCard* c : page.cards()) {
             QCOMPARE(c->state(), CaptionCard::State::Waiting);
-            QCOMPARE(c->statusText(), QStringLiteral("Waiting for a model: open one (Ctrl+Shift+O) and this image is captioned."));
+            QCOMPARE(c->statusText(),
+                     QStringLiteral("Waiting for a model: open one (Ctrl+Shift+O) and this image is captioned."));
         }
         QTest::qWait(100);
         QCOMPARE(page.cards().first()->state(), CaptionCard::State::Waiting);
@@ -325,9 +341,11 @@ private slots:
         // shows message() in the status bar).
         QStringList announced;
         for (const QList<QVariant>& m : messages) announced << m.at(0).toString();
-        QCOMPARE(announced, (QStringList{
-                                QStringLiteral("Caption ready for %1: %2").arg(QFileInfo(m_sources[0]).fileName(), m_expected.value(m_sources[0])),
-                                QStringLiteral("Caption ready for %1: %2").arg(QFileInfo(m_sources[1]).fileName(), m_expected.value(m_sources[1]))}));
+        QCOMPARE(announced,
+                 (QStringList{QStringLiteral("Caption ready for %1: %2")
+                                  .arg(QFileInfo(m_sources[0]).fileName(), m_expected.value(m_sources[0])),
+                              QStringLiteral("Caption ready for %1: %2")
+                                  .arg(QFileInfo(m_sources[1]).fileName(), m_expected.value(m_sources[1]))}));
         auto* live = page.findChild<QLabel*>(QStringLiteral("captionAnnouncement"));
         QCOMPARE(live->text(), announced.last());
         QCOMPARE(live->accessibleName(), announced.last());
@@ -341,9 +359,13 @@ private slots:
         const QString folder = m_dir.filePath(QStringLiteral("folder"));
         QStringList images;
         for (int i = 0; i < m_sources.size(); ++i)
-            images << copyImage(m_sources[i], QDir(folder).filePath(QStringLiteral("sub%1/p%2.%3").arg(i % 2).arg(i).arg(QFileInfo(m_sources[i]).suffix())));
+            images << copyImage(
+                m_sources[i],
+                QDir(folder).filePath(
+                    QStringLiteral("sub%1/p%2.%3").arg(i % 2).arg(i).arg(QFileInfo(m_sources[i]).suffix())));
         std::sort(images.begin(), images.end()); // listImageFiles' order
-        const QString progressDir = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + QStringLiteral("/caption-progress");
+        const QString progressDir = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) +
+                                    QStringLiteral("/caption-progress");
         int finishedBefore = 0;
         {
             CaptionPage page;
@@ -366,7 +388,8 @@ private slots:
             CaptionPage page;
             page.setModel(m_model, m_modelDir);
             QStringList captioned;
-            connect(&page, &CaptionPage::captionReady, &page, [&captioned](const QString& image) { captioned << image; });
+            connect(&page, &CaptionPage::captionReady, &page,
+                    [&captioned](const QString& image) { captioned << image; });
             page.addFolder(folder);
             QTRY_COMPARE_WITH_TIMEOUT(page.cards().size(), images.size(), kWait);
             int restored = 0;
@@ -386,7 +409,9 @@ private slots:
             page.addFolder(folder);
             QTRY_COMPARE_WITH_TIMEOUT(page.cards().size(), images.size() - 1, kWait);
             QVERIFY(!cardFor(page, images[1]));
-            QCOMPARE(page.statusText(), QStringLiteral("%1 image(s) in %2; 1 skipped (caption file present).").arg(images.size()).arg(folder));
+            QCOMPARE(
+                page.statusText(),
+                QStringLiteral("%1 image(s) in %2; 1 skipped (caption file present).").arg(images.size()).arg(folder));
             QFile::remove(sidecarPathFor(images[1]));
         }
     }
@@ -435,10 +460,13 @@ private slots:
         page.paste();
         QCOMPARE(page.cards().size(), 1);
         const QString saved = page.cards()[0]->path();
-        QVERIFY2(saved.startsWith(QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + QStringLiteral("/pasted/pasted-")), qPrintable(saved));
+        QVERIFY2(saved.startsWith(QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) +
+                                  QStringLiteral("/pasted/pasted-")),
+                 qPrintable(saved));
         QCOMPARE(QImage(saved).convertToFormat(QImage::Format_RGB32), pixels);
         // Paths as text, one per line (a file URL, a plain path), as a file manager's "copy path" gives.
-        QApplication::clipboard()->setText(QUrl::fromLocalFile(m_sources[0]).toString() + QLatin1Char('\n') + m_sources[1] + QLatin1Char('\n'));
+        QApplication::clipboard()->setText(QUrl::fromLocalFile(m_sources[0]).toString() + QLatin1Char('\n') +
+                                           m_sources[1] + QLatin1Char('\n'));
         page.paste();
         QCOMPARE(page.cards().size(), 3);
         QCOMPARE(page.cards()[1]->path(), m_sources[0]);
@@ -466,11 +494,16 @@ private slots:
         dataset.openFolder(folder);
         QVERIFY(opened.wait(kWait));
         QString summary;
-        const int changed = dataset.addModelCaptions({a, b, m_sources[3]}, {QStringLiteral("model says a"), QStringLiteral("model says b"),
-                                                                            QStringLiteral("model says c")}, &summary);
+        const int changed = dataset.addModelCaptions(
+            {a, b, m_sources[3]},
+            {QStringLiteral("model says a"), QStringLiteral("model says b"), QStringLiteral("model says c")}, &summary);
         QCOMPARE(changed, 1);
-        QCOMPARE(summary, QStringLiteral("1 image(s) got the model's caption for review (save with Ctrl+S); 1 already had a caption and kept it; "
-                                         "1 not in the open dataset: %1.").arg(m_sources[3]));
+        QCOMPARE(
+            summary,
+            QStringLiteral(
+                "1 image(s) got the model's caption for review (save with Ctrl+S); 1 already had a caption and kept it; "
+                "1 not in the open dataset: %1.")
+                .arg(m_sources[3]));
         DatasetModel* model = dataset.model();
         int rowA = -1, rowB = -1;
         for (int row = 0; row < model->rowCount(); ++row) {
@@ -493,10 +526,11 @@ private slots:
         page.show();
         QVERIFY(QTest::qWaitForWindowActive(&page));
         page.setModel(m_model, m_modelDir);
-        CaptionPage::setTestHooks({[&](const QString& purpose) {
-                                       return purpose == QLatin1String("images") ? QStringList{m_sources[4], m_sources[5]} : QStringList{};
-                                   },
-                                   {}});
+        CaptionPage::setTestHooks(
+            {[&](const QString& purpose) {
+                 return purpose == QLatin1String("images") ? QStringList{m_sources[4], m_sources[5]} : QStringList{};
+             },
+             {}});
         auto* add = page.findChild<QPushButton*>(QStringLiteral("captionAddImages"));
         add->setFocus();
         QTest::keyClick(QApplication::focusWidget(), Qt::Key_I, Qt::ControlModifier);
@@ -514,7 +548,8 @@ private slots:
         QApplication::clipboard()->clear();
         QTest::keyClick(QApplication::focusWidget(), Qt::Key_C, Qt::ControlModifier);
         QCOMPARE(QApplication::clipboard()->text(), m_expected.value(m_sources[5]));
-        QCOMPARE(page.statusText(), QStringLiteral("Copied the caption of %1.").arg(QFileInfo(m_sources[5]).fileName()));
+        QCOMPARE(page.statusText(),
+                 QStringLiteral("Copied the caption of %1.").arg(QFileInfo(m_sources[5]).fileName()));
         QTest::keyClick(QApplication::focusWidget(), Qt::Key_Up);
         QCOMPARE(QApplication::focusWidget(), page.cards()[0]);
         // The card's own Copy button, reached with Tab and pressed with Space.
@@ -541,7 +576,8 @@ private slots:
             QVERIFY2(speak->accessibleDescription().contains(QStringLiteral("no speech engine is installed")),
                      qPrintable(speak->accessibleDescription()));
         } else if (speak->isEnabled()) {
-            QCOMPARE(speak->accessibleDescription(), QStringLiteral("Read the caption of %1 aloud").arg(QFileInfo(m_sources[0]).fileName()));
+            QCOMPARE(speak->accessibleDescription(),
+                     QStringLiteral("Read the caption of %1 aloud").arg(QFileInfo(m_sources[0]).fileName()));
         } else {
             QVERIFY2(speak->accessibleDescription().startsWith(QStringLiteral("Reading aloud is not available: ")),
                      qPrintable(speak->accessibleDescription()));
@@ -559,16 +595,18 @@ private slots:
             if (w->focusPolicy() == Qt::NoFocus || w->isHidden() || !w->isVisibleTo(&page)) continue;
             if (qobject_cast<QAbstractSpinBox*>(w->parentWidget())) continue; // the spin box itself is named
             QAccessibleInterface* iface = QAccessible::queryAccessibleInterface(w);
-            if (!iface || iface->text(QAccessible::Name).isEmpty()) unnamed << QString::fromLatin1(w->metaObject()->className()) + QLatin1Char(' ') + w->objectName();
+            if (!iface || iface->text(QAccessible::Name).isEmpty())
+                unnamed << QString::fromLatin1(w->metaObject()->className()) + QLatin1Char(' ') + w->objectName();
         }
         QVERIFY2(unnamed.isEmpty(), qPrintable(unnamed.join(QLatin1Char('\n'))));
         QStringList shortcuts;
         for (QAction* a : page.menuActions())
             if (!a->shortcut().isEmpty()) shortcuts << a->shortcut().toString();
-        QCOMPARE(shortcuts, (QStringList{QStringLiteral("Ctrl+I"), QStringLiteral("Ctrl+Shift+I"), QStringLiteral("Ctrl+V"),
-                                         QStringLiteral("Ctrl+C"), QStringLiteral("Ctrl+Shift+K"), QStringLiteral("F5"),
-                                         QStringLiteral("Shift+F5"), QStringLiteral("Esc"), QStringLiteral("Ctrl+E"),
-                                         QStringLiteral("Ctrl+Shift+T"), QStringLiteral("Ctrl+Shift+D")}));
+        QCOMPARE(shortcuts,
+                 (QStringList{QStringLiteral("Ctrl+I"), QStringLiteral("Ctrl+Shift+I"), QStringLiteral("Ctrl+V"),
+                              QStringLiteral("Ctrl+C"), QStringLiteral("Ctrl+Shift+K"), QStringLiteral("F5"),
+                              QStringLiteral("Shift+F5"), QStringLiteral("Esc"), QStringLiteral("Ctrl+E"),
+                              QStringLiteral("Ctrl+Shift+T"), QStringLiteral("Ctrl+Shift+D")}));
     }
 };
 

@@ -41,7 +41,9 @@ void press(const QKeySequence& keys) {
     QTest::keySequence(target, keys);
 }
 
-QString status(const DatasetModel* m, int row) { return QString::fromStdString(captioner::toString(m->reviewEntry(row).status)); }
+QString status(const DatasetModel* m, int row) {
+    return QString::fromStdString(captioner::toString(m->reviewEntry(row).status));
+}
 
 QList<QJsonObject> jsonLines(const QByteArray& bytes) {
     QList<QJsonObject> out;

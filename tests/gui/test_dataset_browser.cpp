@@ -65,19 +65,25 @@ private slots:
         QCOMPARE(m->rowCount(), 6);
         for (int i = 0; i < 6; ++i) {
             const QModelIndex idx = m->index(i);
-            QCOMPARE(idx.data(DatasetModel::FileNameRole).toString(), QStringLiteral("%1.png").arg(i, 4, 10, QLatin1Char('0')));
+            QCOMPARE(idx.data(DatasetModel::FileNameRole).toString(),
+                     QStringLiteral("%1.png").arg(i, 4, 10, QLatin1Char('0')));
             QCOMPARE(idx.data(DatasetModel::CaptionRole).toString(), guitest::captions()[i]);
-            QCOMPARE(idx.data(DatasetModel::ImagePathRole).toString(), QDir(dir.path()).filePath(idx.data(DatasetModel::FileNameRole).toString()));
+            QCOMPARE(idx.data(DatasetModel::ImagePathRole).toString(),
+                     QDir(dir.path()).filePath(idx.data(DatasetModel::FileNameRole).toString()));
         }
         QCOMPARE(m->index(1).data(DatasetModel::CaptionLengthRole).toInt(), 13);
         QCOMPARE(m->problems(0), int(DatasetModel::NoProblem));
         QCOMPARE(m->problems(3), int(DatasetModel::MissingCaption));
         QCOMPARE(m->problems(4), int(DatasetModel::Unreadable));
-        QVERIFY(m->index(4).data(DatasetModel::ProblemTextRole).toString().startsWith(QStringLiteral("Unreadable image: ")));
+        QVERIFY(m->index(4)
+                    .data(DatasetModel::ProblemTextRole)
+                    .toString()
+                    .startsWith(QStringLiteral("Unreadable image: ")));
         auto* summary = page.findChild<QLabel*>(QStringLiteral("datasetSummary"));
         QVERIFY(summary->text().endsWith(QStringLiteral(" — 6 images")));
         auto* problems = page.findChild<QLabel*>(QStringLiteral("datasetProblems"));
-        QVERIFY2(problems->text().contains(QStringLiteral("1 unreadable image, 1 image without caption")), qPrintable(problems->text()));
+        QVERIFY2(problems->text().contains(QStringLiteral("1 unreadable image, 1 image without caption")),
+                 qPrintable(problems->text()));
         // The first image is selected and shown in the detail pane.
         QCOMPARE(page.currentRow(), 0);
     }
@@ -104,7 +110,7 @@ private slots:
         QCOMPARE(shownRows(f), (QList<int>{0}));
         search->setText(QStringLiteral("0001.png")); // file names too
         QCOMPARE(shownRows(f), (QList<int>{1}));
-        search->setText(QStringLiteral("squ"));      // whole words: no partial match
+        search->setText(QStringLiteral("squ")); // whole words: no partial match
         QCOMPARE(f->rowCount(), 0);
         QCOMPARE(counter->text(), QStringLiteral("0 of 6 shown"));
         page.findChild<QCheckBox*>(QStringLiteral("wholeWords"))->setChecked(false);
@@ -162,8 +168,8 @@ private slots:
         auto* slider = page.findChild<QSlider*>(QStringLiteral("thumbnailSize"));
         slider->setValue(96);
         QCOMPARE(page.thumbnailSize(), 96);
-        QWheelEvent wheel(QPointF(20, 20), page.view()->viewport()->mapToGlobal(QPointF(20, 20)), QPoint(), QPoint(0, 240),
-                          Qt::NoButton, Qt::ControlModifier, Qt::NoScrollPhase, false);
+        QWheelEvent wheel(QPointF(20, 20), page.view()->viewport()->mapToGlobal(QPointF(20, 20)), QPoint(),
+                          QPoint(0, 240), Qt::NoButton, Qt::ControlModifier, Qt::NoScrollPhase, false);
         QApplication::sendEvent(page.view()->viewport(), &wheel);
         QCOMPARE(page.thumbnailSize(), 128);
         QCOMPARE(slider->value(), 128);

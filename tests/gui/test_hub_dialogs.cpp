@@ -33,7 +33,8 @@ const QByteArray kConfig = "{\"model_type\": \"git\"}\n";
 const QByteArray kCommit = "0123456789abcdef0123456789abcdef01234567";
 
 QByteArray gitSha1(const QByteArray& b) {
-    return QCryptographicHash::hash("blob " + QByteArray::number(b.size()) + '\0' + b, QCryptographicHash::Sha1).toHex();
+    return QCryptographicHash::hash("blob " + QByteArray::number(b.size()) + '\0' + b, QCryptographicHash::Sha1)
+        .toHex();
 }
 
 // Just enough Hub for one model with one file: the listing, and resolve by commit.
@@ -58,8 +59,9 @@ private:
         const QByteArray method = first.value(0), target = first.value(1);
         QByteArray head, body;
         if (target == "/api/models/org/tiny/revision/main?blobs=true") {
-            body = "{\"sha\":\"" + kCommit + "\",\"siblings\":[{\"rfilename\":\"config.json\",\"size\":" +
-                   QByteArray::number(kConfig.size()) + "}]}";
+            body = "{\"sha\":\"" + kCommit +
+                   "\",\"siblings\":[{\"rfilename\":\"config.json\",\"size\":" + QByteArray::number(kConfig.size()) +
+                   "}]}";
             head = "HTTP/1.1 200 OK\r\n";
         } else if (target == "/org/tiny/resolve/" + kCommit + "/config.json") {
             body = kConfig;
@@ -75,7 +77,8 @@ private:
     QHash<QTcpSocket*, QByteArray> m_buffer;
 };
 
-void addCachedRepo(const QString& cache, HubRepoType type, const std::string& id, const QByteArray& bytes, const QString& file) {
+void addCachedRepo(const QString& cache, HubRepoType type, const std::string& id, const QByteArray& bytes,
+                   const QString& file) {
     const std::string repo = hfRepoCacheDir(cache.toStdString(), type, id);
     const std::string etag = gitSha1(bytes).toStdString();
     QDir().mkpath(QString::fromStdString(repo) + QStringLiteral("/blobs"));
@@ -90,7 +93,8 @@ void checkAccessible(QWidget* root) {
         if (w->focusPolicy() == Qt::NoFocus || !w->isVisibleTo(root)) continue;
         const auto* button = qobject_cast<QAbstractButton*>(w);
         const bool named = !w->accessibleName().isEmpty() || (button && !button->text().isEmpty());
-        QVERIFY2(named, qPrintable(QStringLiteral("%1 (%2) has no accessible name").arg(w->objectName(), QLatin1String(w->metaObject()->className()))));
+        QVERIFY2(named, qPrintable(QStringLiteral("%1 (%2) has no accessible name")
+                                       .arg(w->objectName(), QLatin1String(w->metaObject()->className()))));
     }
 }
 
@@ -124,14 +128,16 @@ private slots:
         QCOMPARE(list->topLevelItem(1)->text(0), QStringLiteral("org/tiny"));
         QCOMPARE(list->topLevelItem(1)->text(4), QStringLiteral("1"));
         QCOMPARE(dialog.findChild<QLabel*>(QStringLiteral("hubCacheSummary"))->text(),
-                 QStringLiteral("2 repositories, 26 bytes in %1 (shared with Python's huggingface_hub).").arg(QDir::toNativeSeparators(cache)));
+                 QStringLiteral("2 repositories, 26 bytes in %1 (shared with Python's huggingface_hub).")
+                     .arg(QDir::toNativeSeparators(cache)));
         checkAccessible(&dialog);
         if (QTest::currentTestFailed()) return;
         QSignalSpy open(&dialog, &HubCacheDialog::openRequested);
         list->setCurrentItem(list->topLevelItem(0));
         dialog.findChild<QPushButton*>(QStringLiteral("hubCacheOpen"))->click();
         QCOMPARE(open.size(), 1);
-        QCOMPARE(open[0][0].toString(), cache + QStringLiteral("/datasets--org--shapes/snapshots/") + QString::fromLatin1(kCommit));
+        QCOMPARE(open[0][0].toString(),
+                 cache + QStringLiteral("/datasets--org--shapes/snapshots/") + QString::fromLatin1(kCommit));
         QCOMPARE(open[0][1].toBool(), true);
     }
 
@@ -147,17 +153,21 @@ private slots:
         QMenu models;
         QCOMPARE(addHubCacheActions(&models, true, false, record), 1);
         QStringList texts;
-        for (QAction* a : models.actions()) texts << (a->isSeparator() ? QStringLiteral("[%1]").arg(a->text()) : a->text());
-        QCOMPARE(texts, (QStringList{QStringLiteral("[Hugging Face cache: models]"), QStringLiteral("org/tiny · main")}));
+        for (QAction* a : models.actions())
+            texts << (a->isSeparator() ? QStringLiteral("[%1]").arg(a->text()) : a->text());
+        QCOMPARE(texts,
+                 (QStringList{QStringLiteral("[Hugging Face cache: models]"), QStringLiteral("org/tiny · main")}));
         models.actions().last()->trigger();
         QCOMPARE(opened.size(), 1);
-        QCOMPARE(opened[0].first, cache + QStringLiteral("/models--org--tiny/snapshots/") + QString::fromLatin1(kCommit));
+        QCOMPARE(opened[0].first,
+                 cache + QStringLiteral("/models--org--tiny/snapshots/") + QString::fromLatin1(kCommit));
         QCOMPARE(opened[0].second, true);
 
         QMenu both;
         QCOMPARE(addHubCacheActions(&both, true, true, record), 2);
         both.actions().last()->trigger();
-        QCOMPARE(opened.last().first, cache + QStringLiteral("/datasets--org--shapes/snapshots/") + QString::fromLatin1(kCommit));
+        QCOMPARE(opened.last().first,
+                 cache + QStringLiteral("/datasets--org--shapes/snapshots/") + QString::fromLatin1(kCommit));
         QCOMPARE(opened.last().second, false);
 
         QDir(cache).removeRecursively();
@@ -181,8 +191,9 @@ private slots:
         QVERIFY(start->isEnabled());
         start->click();
         QTRY_VERIFY_WITH_TIMEOUT(log->toPlainText().contains(QStringLiteral("Error:")), 10000);
-        QVERIFY2(log->toPlainText().endsWith(QStringLiteral("Error: model org/none not found (404): check the id and the type (--repo-type), "
-                                                            "or set HF_TOKEN if it is private (the Hub says: Repository not found)")),
+        QVERIFY2(log->toPlainText().endsWith(
+                     QStringLiteral("Error: model org/none not found (404): check the id and the type (--repo-type), "
+                                    "or set HF_TOKEN if it is private (the Hub says: Repository not found)")),
                  qPrintable(log->toPlainText()));
         QVERIFY(!openButton->isEnabled());
         QTRY_VERIFY(start->isEnabled());
@@ -192,9 +203,11 @@ private slots:
         QTest::keyClicks(repo, QStringLiteral("org/tiny"));
         start->click();
         QTRY_VERIFY_WITH_TIMEOUT(openButton->isEnabled(), 10000);
-        const QString snapshot = m_home.path() + QStringLiteral("/hub/models--org--tiny/snapshots/") + QString::fromLatin1(kCommit);
+        const QString snapshot =
+            m_home.path() + QStringLiteral("/hub/models--org--tiny/snapshots/") + QString::fromLatin1(kCommit);
         QCOMPARE(dialog.snapshotPath(), snapshot);
-        QVERIFY2(log->toPlainText().contains(QStringLiteral("config.json: done (22 bytes, git sha1 verified)")), qPrintable(log->toPlainText()));
+        QVERIFY2(log->toPlainText().contains(QStringLiteral("config.json: done (22 bytes, git sha1 verified)")),
+                 qPrintable(log->toPlainText()));
         QFile f(snapshot + QStringLiteral("/config.json"));
         QVERIFY(f.open(QIODevice::ReadOnly));
         QCOMPARE(f.readAll(), kConfig);
@@ -209,28 +222,37 @@ private slots:
     void pushDialogPreviewsCard() {
         QTemporaryDir run;
         testsupport::writeFile(run.path().toStdString() + "/config.json", kConfig.toStdString());
-        testsupport::writeFile(run.path().toStdString() + "/trainer_state.json",
-                               R"({"global_step": 10, "log_history": [{"step": 10, "eval_loss": 1.25, "eval_wer": 0.5}]})");
+        testsupport::writeFile(
+            run.path().toStdString() + "/trainer_state.json",
+            R"({"global_step": 10, "log_history": [{"step": 10, "eval_loss": 1.25, "eval_wer": 0.5}]})");
         HubPushDialog dialog(run.path());
         dialog.show();
         checkAccessible(&dialog);
         if (QTest::currentTestFailed()) return;
-        QCOMPARE(dialog.findChild<QLabel*>(QStringLiteral("hubPushToken"))->text(),
-                 QStringLiteral("No Hugging Face token found: set HF_TOKEN or run `huggingface-cli login` with a write token, then open this dialog again."));
+        QCOMPARE(
+            dialog.findChild<QLabel*>(QStringLiteral("hubPushToken"))->text(),
+            QStringLiteral(
+                "No Hugging Face token found: set HF_TOKEN or run `huggingface-cli login` with a write token, then open this dialog again."));
         auto* push = dialog.findChild<QPushButton*>(QStringLiteral("hubPushStart"));
         QVERIFY(!push->isEnabled());
         QTest::keyClicks(dialog.findChild<QLineEdit*>(QStringLiteral("hubPushRepo")), QStringLiteral("me/tiny"));
         QVERIFY(push->isEnabled());
-        QTest::keyClicks(dialog.findChild<QLineEdit*>(QStringLiteral("hubPushBaseModel")), QStringLiteral("microsoft/git-base"));
+        QTest::keyClicks(dialog.findChild<QLineEdit*>(QStringLiteral("hubPushBaseModel")),
+                         QStringLiteral("microsoft/git-base"));
         const QString card = dialog.findChild<QPlainTextEdit*>(QStringLiteral("hubPushCard"))->toPlainText();
-        QVERIFY2(card.startsWith(QStringLiteral("---\nlibrary_name: transformers\nbase_model: microsoft/git-base\n")), qPrintable(card));
+        QVERIFY2(card.startsWith(QStringLiteral("---\nlibrary_name: transformers\nbase_model: microsoft/git-base\n")),
+                 qPrintable(card));
         QVERIFY2(card.contains(QStringLiteral("# me/tiny\n")), qPrintable(card));
-        QVERIFY2(card.contains(QStringLiteral("| Loss | 1.2500 |\n| WER (generated captions) | 0.5000 |\n")), qPrintable(card));
+        QVERIFY2(card.contains(QStringLiteral("| Loss | 1.2500 |\n| WER (generated captions) | 0.5000 |\n")),
+                 qPrintable(card));
         // Without a token the push stops at once with the reason, and writes nothing.
         push->click();
         auto* log = dialog.findChild<QPlainTextEdit*>(QStringLiteral("hubPushLog"));
         QTRY_VERIFY_WITH_TIMEOUT(log->toPlainText().contains(QStringLiteral("Error:")), 10000);
-        QCOMPARE(log->toPlainText(), QStringLiteral("Error: pushing to model me/tiny needs a write token: set HF_TOKEN (or run `huggingface-cli login`)"));
+        QCOMPARE(
+            log->toPlainText(),
+            QStringLiteral(
+                "Error: pushing to model me/tiny needs a write token: set HF_TOKEN (or run `huggingface-cli login`)"));
         QVERIFY(!QFile::exists(run.path() + QStringLiteral("/README.md")));
     }
 };

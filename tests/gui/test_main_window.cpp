@@ -59,9 +59,9 @@ QStringList unnamedAccessibles(QAccessibleInterface* iface, int depth = 0) {
     QStringList bad;
     if (!iface || depth > 40) return bad;
     static const QList<QAccessible::Role> interactive = {
-        QAccessible::PushButton, QAccessible::CheckBox, QAccessible::RadioButton, QAccessible::ComboBox,
-        QAccessible::EditableText, QAccessible::Slider, QAccessible::SpinBox, QAccessible::List,
-        QAccessible::Table, QAccessible::PageTabList, QAccessible::ProgressBar, QAccessible::ButtonMenu};
+        QAccessible::PushButton,   QAccessible::CheckBox,    QAccessible::RadioButton, QAccessible::ComboBox,
+        QAccessible::EditableText, QAccessible::Slider,      QAccessible::SpinBox,     QAccessible::List,
+        QAccessible::Table,        QAccessible::PageTabList, QAccessible::ProgressBar, QAccessible::ButtonMenu};
     const QAccessible::State state = iface->state();
     if (interactive.contains(iface->role()) && !state.invisible && iface->text(QAccessible::Name).trimmed().isEmpty()) {
         const QObject* o = iface->object();
@@ -117,20 +117,25 @@ private slots:
         QTest::newRow("flag") << "actionFlag" << QKeySequence(QStringLiteral("Ctrl+Shift+F"));
         QTest::newRow("next image") << "actionNextImage" << QKeySequence(QStringLiteral("Alt+Right"));
         QTest::newRow("previous image") << "actionPreviousImage" << QKeySequence(QStringLiteral("Alt+Left"));
-        QTest::newRow("use previous caption") << "actionUsePreviousCaption" << QKeySequence(QStringLiteral("Ctrl+Shift+P"));
+        QTest::newRow("use previous caption")
+            << "actionUsePreviousCaption" << QKeySequence(QStringLiteral("Ctrl+Shift+P"));
         QTest::newRow("edit caption") << "actionEditCaption" << QKeySequence(QStringLiteral("F2"));
         QTest::newRow("export review") << "actionExportReview" << QKeySequence(QStringLiteral("Ctrl+Shift+E"));
         QTest::newRow("caption: add images") << "actionCaptionAddImages" << QKeySequence(QStringLiteral("Ctrl+I"));
-        QTest::newRow("caption: add folder") << "actionCaptionAddFolder" << QKeySequence(QStringLiteral("Ctrl+Shift+I"));
+        QTest::newRow("caption: add folder")
+            << "actionCaptionAddFolder" << QKeySequence(QStringLiteral("Ctrl+Shift+I"));
         QTest::newRow("caption: paste") << "actionCaptionPaste" << QKeySequence(QKeySequence::Paste);
         QTest::newRow("caption: copy") << "actionCaptionCopy" << QKeySequence(QKeySequence::Copy);
         QTest::newRow("caption: speak") << "actionCaptionSpeak" << QKeySequence(QStringLiteral("Ctrl+Shift+K"));
         QTest::newRow("caption: re-caption") << "actionCaptionRecaption" << QKeySequence(QStringLiteral("F5"));
-        QTest::newRow("caption: re-caption all") << "actionCaptionRecaptionAll" << QKeySequence(QStringLiteral("Shift+F5"));
+        QTest::newRow("caption: re-caption all")
+            << "actionCaptionRecaptionAll" << QKeySequence(QStringLiteral("Shift+F5"));
         QTest::newRow("caption: cancel") << "actionCaptionCancel" << QKeySequence(QStringLiteral("Esc"));
         QTest::newRow("caption: export") << "actionCaptionExport" << QKeySequence(QStringLiteral("Ctrl+E"));
-        QTest::newRow("caption: caption files") << "actionCaptionSidecars" << QKeySequence(QStringLiteral("Ctrl+Shift+T"));
-        QTest::newRow("caption: add to dataset") << "actionCaptionToDataset" << QKeySequence(QStringLiteral("Ctrl+Shift+D"));
+        QTest::newRow("caption: caption files")
+            << "actionCaptionSidecars" << QKeySequence(QStringLiteral("Ctrl+Shift+T"));
+        QTest::newRow("caption: add to dataset")
+            << "actionCaptionToDataset" << QKeySequence(QStringLiteral("Ctrl+Shift+D"));
     }
     void shortcuts() {
         QFETCH(QString, name);
@@ -231,7 +236,8 @@ private slots:
         QVERIFY(report.wait(20000));
         w.datasetPage()->setReviewMode(true);
         QApplication::processEvents();
-        for (const char* name : {"searchBox", "showFilter", "sortOrder", "captionEditor", "flagReason", "datasetGrid"}) {
+        for (const char* name :
+             {"searchBox", "showFilter", "sortOrder", "captionEditor", "flagReason", "datasetGrid"}) {
             auto* widget = w.findChild<QWidget*>(QLatin1String(name));
             QVERIFY2(widget && widget->isVisible(), name);
             QCOMPARE(widget->font().pointSize(), 2 * base);
@@ -267,7 +273,8 @@ private slots:
         MainWindow w;
         QVERIFY(w.datasetPage()->isEmptyStateShown());
         QVERIFY(w.captionPage()->isEmptyStateShown());
-        QVERIFY(w.trainPage()->statusText().contains(QStringLiteral("Open a dataset (Ctrl+O) and a model (Ctrl+Shift+O)")));
+        QVERIFY(
+            w.trainPage()->statusText().contains(QStringLiteral("Open a dataset (Ctrl+O) and a model (Ctrl+Shift+O)")));
         QStringList buttons;
         for (QPushButton* b : w.datasetPage()->findChildren<QPushButton*>())
             if (b->isVisibleTo(w.datasetPage())) buttons << b->accessibleName();

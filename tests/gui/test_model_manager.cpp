@@ -46,7 +46,8 @@ QString failureFor(const QString& folder) {
     manager.open(folder);
     if (!failed.wait(20000)) return QStringLiteral("<no failure>");
     if (ready.count() != 0) return QStringLiteral("<also ready>");
-    if (failed.first().at(0).toString() != QFileInfo(folder).absoluteFilePath()) return QStringLiteral("<wrong folder>");
+    if (failed.first().at(0).toString() != QFileInfo(folder).absoluteFilePath())
+        return QStringLiteral("<wrong folder>");
     return failed.first().at(1).toString();
 }
 
@@ -155,7 +156,8 @@ private slots:
             visited << QApplication::focusWidget()->objectName();
             QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
         }
-        QCOMPARE(visited, (QStringList{QStringLiteral("modelDemoButton"), QStringLiteral("modelOpen"), QStringLiteral("modelRecent")}));
+        QCOMPARE(visited, (QStringList{QStringLiteral("modelDemoButton"), QStringLiteral("modelOpen"),
+                                       QStringLiteral("modelRecent")}));
         for (const QString& name : visited) {
             auto* w = panel.findChild<QWidget*>(name);
             QVERIFY2(!w->accessibleName().isEmpty() && !w->accessibleDescription().isEmpty(), qPrintable(name));
@@ -188,9 +190,11 @@ private slots:
         const QString noTokenizer = tmp(QStringLiteral("no-tokenizer"));
         QVERIFY(QDir().mkpath(noTokenizer));
         copyFile(fixtureModel() + QStringLiteral("/config.json"), noTokenizer + QStringLiteral("/config.json"));
-        copyFile(fixtureModel() + QStringLiteral("/model.safetensors"), noTokenizer + QStringLiteral("/model.safetensors"));
+        copyFile(fixtureModel() + QStringLiteral("/model.safetensors"),
+                 noTokenizer + QStringLiteral("/model.safetensors"));
         QCOMPARE(failureFor(noTokenizer),
-                 QStringLiteral("%1 has no tokenizer: tokenizer.json, vocab.txt or tokenizer.model is missing.").arg(noTokenizer));
+                 QStringLiteral("%1 has no tokenizer: tokenizer.json, vocab.txt or tokenizer.model is missing.")
+                     .arg(noTokenizer));
     }
 
     void otherModelTypeIsRejectedWithTheReason() {
@@ -198,7 +202,8 @@ private slots:
         QVERIFY(QDir().mkpath(dir));
         testsupport::writeFile((dir + QStringLiteral("/config.json")).toStdString(), R"({"model_type": "bert"})");
         const QString message = failureFor(dir);
-        QVERIFY2(message.startsWith(QStringLiteral("%1 is not a GIT checkpoint: %1/config.json: ").arg(dir)), qPrintable(message));
+        QVERIFY2(message.startsWith(QStringLiteral("%1 is not a GIT checkpoint: %1/config.json: ").arg(dir)),
+                 qPrintable(message));
         QVERIFY2(message.contains(QStringLiteral("bert")), qPrintable(message));
     }
 
@@ -211,7 +216,8 @@ private slots:
         const QString dir = tmp(QStringLiteral("damaged"));
         QVERIFY(QDir().mkpath(dir));
         for (const char* name : {"config.json", "vocab.txt", "preprocessor_config.json"})
-            copyFile(fixtureModel() + QLatin1Char('/') + QLatin1String(name), dir + QLatin1Char('/') + QLatin1String(name));
+            copyFile(fixtureModel() + QLatin1Char('/') + QLatin1String(name),
+                     dir + QLatin1Char('/') + QLatin1String(name));
         testsupport::writeFile((dir + QStringLiteral("/model.safetensors")).toStdString(), "not safetensors");
         QSignalSpy failed(&manager, &ModelManager::loadFailed);
         manager.open(dir);
@@ -284,7 +290,8 @@ private slots:
 
     void mainWindowOpensModelsThroughTheManager() {
         captioner::ui::MainWindow window;
-        QCOMPARE(window.captionPage()->findChild<ModelPanel*>(), window.modelPanel()); // in the Caption page's side panel
+        QCOMPARE(window.captionPage()->findChild<ModelPanel*>(),
+                 window.modelPanel()); // in the Caption page's side panel
         QSignalSpy ready(window.modelManager(), &ModelManager::modelReady);
         window.openModel(fixtureModel());
         QCOMPARE(window.currentPage(), captioner::ui::MainWindow::Page::Caption);
@@ -299,7 +306,8 @@ private slots:
         AppSettings::addRecent(QStringLiteral("model"), tmp(QStringLiteral("vanished")));
         window.openModel(fixtureModel());
         QCOMPARE(recent->actions().value(0)->text(), QStringLiteral("Model: %1").arg(fixtureModel()));
-        QCOMPARE(recent->actions().value(1)->text(), QStringLiteral("Model: %1 (unavailable)").arg(tmp(QStringLiteral("vanished"))));
+        QCOMPARE(recent->actions().value(1)->text(),
+                 QStringLiteral("Model: %1 (unavailable)").arg(tmp(QStringLiteral("vanished"))));
         QVERIFY(!recent->actions().value(1)->isEnabled());
         QVERIFY(ready.wait(20000));
         // At the next start the newest recent model that still exists is opened again.
@@ -366,7 +374,8 @@ private slots:
         again.setDemoFolder(tmp(QStringLiteral("demo")));
         ModelPanel panel2(&again);
         QVERIFY(again.demoModelExists());
-        QCOMPARE(panel2.findChild<QPushButton*>(QStringLiteral("modelDemoButton"))->text(), QStringLiteral("&Use Demo Model"));
+        QCOMPARE(panel2.findChild<QPushButton*>(QStringLiteral("modelDemoButton"))->text(),
+                 QStringLiteral("&Use Demo Model"));
         QSignalSpy started(&again, &ModelManager::demoStarted);
         QSignalSpy ready2(&again, &ModelManager::modelReady);
         panel2.findChild<QPushButton*>(QStringLiteral("modelDemoButton"))->click();
@@ -397,7 +406,8 @@ private slots:
         QVERIFY(!manager.demoModelExists());
         QVERIFY(!manager.model());
         QCOMPARE(captioner::listCheckpoints(manager.demoModelFolder().toStdString()).size(), size_t(1));
-        QCOMPARE(panel.statusText(), QStringLiteral("Demo model cancelled; preparing it again continues where it stopped."));
+        QCOMPARE(panel.statusText(),
+                 QStringLiteral("Demo model cancelled; preparing it again continues where it stopped."));
         QVERIFY(panel.isDemoOffered());
     }
 };

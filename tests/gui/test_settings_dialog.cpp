@@ -37,8 +37,7 @@ using captioner::ui::SettingsDialog;
 
 namespace {
 
-template <typename T>
-T* child(const QWidget& w, const char* name) {
+template <typename T> T* child(const QWidget& w, const char* name) {
     T* found = w.findChild<T*>(QLatin1String(name));
     if (!found) qFatal("no %s", name);
     return found;
@@ -205,9 +204,14 @@ private slots:
 
         chooseData(theme, QStringLiteral("light"));
         QTest::mouseClick(apply, Qt::LeftButton);
-        comparePalette(QApplication::palette(), {{R::Window, "#efefef"}, {R::WindowText, "#1a1a1a"}, {R::Base, "#ffffff"},
-                                                 {R::Text, "#1a1a1a"}, {R::Button, "#efefef"}, {R::Highlight, "#2a6fbf"},
-                                                 {R::HighlightedText, "#ffffff"}, {R::Link, "#005ac8"}});
+        comparePalette(QApplication::palette(), {{R::Window, "#efefef"},
+                                                 {R::WindowText, "#1a1a1a"},
+                                                 {R::Base, "#ffffff"},
+                                                 {R::Text, "#1a1a1a"},
+                                                 {R::Button, "#efefef"},
+                                                 {R::Highlight, "#2a6fbf"},
+                                                 {R::HighlightedText, "#ffffff"},
+                                                 {R::Link, "#005ac8"}});
         auto* proxy = qobject_cast<QProxyStyle*>(QApplication::style());
         QVERIFY(proxy); // Fusion under our focus frame
         QCOMPARE(proxy->baseStyle()->name(), QStringLiteral("fusion"));
@@ -215,10 +219,16 @@ private slots:
 
         chooseData(theme, QStringLiteral("dark"));
         QTest::mouseClick(apply, Qt::LeftButton);
-        comparePalette(QApplication::palette(), {{R::Window, "#2b2b2b"}, {R::WindowText, "#e8e8e8"}, {R::Base, "#1e1e1e"},
-                                                 {R::AlternateBase, "#262626"}, {R::Text, "#e8e8e8"}, {R::Button, "#353535"},
-                                                 {R::ButtonText, "#e8e8e8"}, {R::Highlight, "#2f74c0"},
-                                                 {R::HighlightedText, "#ffffff"}, {R::Link, "#6cb4ff"}});
+        comparePalette(QApplication::palette(), {{R::Window, "#2b2b2b"},
+                                                 {R::WindowText, "#e8e8e8"},
+                                                 {R::Base, "#1e1e1e"},
+                                                 {R::AlternateBase, "#262626"},
+                                                 {R::Text, "#e8e8e8"},
+                                                 {R::Button, "#353535"},
+                                                 {R::ButtonText, "#e8e8e8"},
+                                                 {R::Highlight, "#2f74c0"},
+                                                 {R::HighlightedText, "#ffffff"},
+                                                 {R::Link, "#6cb4ff"}});
         QCOMPARE(QApplication::palette().color(QPalette::Disabled, QPalette::Text).name(), QStringLiteral("#848484"));
         QVERIFY(captioner::ui::isDarkPalette(QApplication::palette()));
         // Widgets follow: the dialog itself repaints with the new palette.
@@ -226,9 +236,14 @@ private slots:
 
         chooseData(theme, QStringLiteral("high-contrast"));
         QTest::mouseClick(apply, Qt::LeftButton);
-        comparePalette(QApplication::palette(), {{R::Window, "#000000"}, {R::WindowText, "#ffffff"}, {R::Base, "#000000"},
-                                                 {R::Text, "#ffffff"}, {R::Button, "#000000"}, {R::ButtonText, "#ffffff"},
-                                                 {R::Highlight, "#ffff00"}, {R::HighlightedText, "#000000"},
+        comparePalette(QApplication::palette(), {{R::Window, "#000000"},
+                                                 {R::WindowText, "#ffffff"},
+                                                 {R::Base, "#000000"},
+                                                 {R::Text, "#ffffff"},
+                                                 {R::Button, "#000000"},
+                                                 {R::ButtonText, "#ffffff"},
+                                                 {R::Highlight, "#ffff00"},
+                                                 {R::HighlightedText, "#000000"},
                                                  {R::Link, "#00ffff"}});
         QVERIFY(qApp->styleSheet().contains(QStringLiteral(":focus { border: 3px solid #ffff00; }")));
 
@@ -267,7 +282,8 @@ private slots:
             QWidget* dialog = QApplication::activeModalWidget();
             auto* table = dialog ? dialog->findChild<QTableWidget*>() : nullptr;
             if (!table) return;
-            for (int r = 0; r < table->rowCount(); ++r) rows << table->item(r, 0)->text() + QLatin1Char('=') + table->item(r, 1)->text();
+            for (int r = 0; r < table->rowCount(); ++r)
+                rows << table->item(r, 0)->text() + QLatin1Char('=') + table->item(r, 1)->text();
             dialog->close();
         });
         window.showShortcuts();
@@ -306,9 +322,9 @@ private slots:
             QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
         }
         QCOMPARE(QApplication::focusWidget(), first); // round and back
-        const QStringList expected = {QStringLiteral("settingsThreads"), QStringLiteral("settingsDevice"),
-                                      QStringLiteral("settingsDecoding"), QStringLiteral("settingsBeams"),
-                                      QStringLiteral("settingsMaxLength"), QStringLiteral("settingsLengthPenalty"),
+        const QStringList expected = {QStringLiteral("settingsThreads"),       QStringLiteral("settingsDevice"),
+                                      QStringLiteral("settingsDecoding"),      QStringLiteral("settingsBeams"),
+                                      QStringLiteral("settingsMaxLength"),     QStringLiteral("settingsLengthPenalty"),
                                       QStringLiteral("settingsThumbnailSize"), QStringLiteral("settingsTheme")};
         QCOMPARE(visited.mid(0, 8), expected);
         QStringList buttons = visited.mid(8);

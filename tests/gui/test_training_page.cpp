@@ -165,7 +165,8 @@ private slots:
         QCOMPARE(newest->text(1).toLongLong(), stoppedAt);
         const QString newestPath = newest->data(0, Qt::UserRole).toString();
         bool best = false;
-        for (int i = 0; i < checkpoints->topLevelItemCount(); ++i) best |= !checkpoints->topLevelItem(i)->text(5).isEmpty();
+        for (int i = 0; i < checkpoints->topLevelItemCount(); ++i)
+            best |= !checkpoints->topLevelItem(i)->text(5).isEmpty();
         QVERIFY(best);
         try {
             const auto loaded = captioner::loadCheckpoint(newestPath.toStdString());
@@ -183,7 +184,8 @@ private slots:
         checkpoints->setCurrentItem(newest);
         child<QPushButton>(page, "trainUseCheckpoint")->click();
         QCOMPARE(w.currentPage(), MainWindow::Page::Caption);
-        QTRY_COMPARE_WITH_TIMEOUT(QDir(w.captionPage()->modelFolder()).absolutePath(), QDir(newestPath).absolutePath(), 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(QDir(w.captionPage()->modelFolder()).absolutePath(), QDir(newestPath).absolutePath(),
+                                  20000);
 
         // Exports: the CSV holds a header and one row per logged step; the PNG is an image.
         const QString csv = m_dir.filePath(QStringLiteral("metrics.csv"));
@@ -191,7 +193,8 @@ private slots:
         QFile csvFile(csv);
         QVERIFY(csvFile.open(QIODevice::ReadOnly));
         const QList<QByteArray> lines = csvFile.readAll().trimmed().split('\n');
-        QCOMPARE(lines.first(), QByteArray("step,loss,loss_smoothed,learning_rate,eval_loss,eval_wer,eval_wer_teacher_forced"));
+        QCOMPARE(lines.first(),
+                 QByteArray("step,loss,loss_smoothed,learning_rate,eval_loss,eval_wer,eval_wer_teacher_forced"));
         QCOMPARE(lines.size() - 1, page->chartPointCount(QStringLiteral("loss")));
         const QString png = m_dir.filePath(QStringLiteral("charts.png"));
         QVERIFY(page->exportChartImage(png));
@@ -204,7 +207,9 @@ private slots:
         QVERIFY(page->isRunning());
         QVERIFY(page->chartPointCount(QStringLiteral("loss")) >= int(stoppedAt)); // rebuilt at once
         QTRY_VERIFY_WITH_TIMEOUT(page->currentStep() > stoppedAt, kLong);
-        QVERIFY(child<QPlainTextEdit>(page, "trainLog")->toPlainText().contains(QStringLiteral("resumed at step %1").arg(stoppedAt)));
+        QVERIFY(child<QPlainTextEdit>(page, "trainLog")
+                    ->toPlainText()
+                    .contains(QStringLiteral("resumed at step %1").arg(stoppedAt)));
         child<QPushButton>(page, "trainCancel")->click();
         QTRY_VERIFY_WITH_TIMEOUT(!page->isRunning(), kLong);
         QCOMPARE(page->lastStatus(), QStringLiteral("cancelled"));

@@ -27,13 +27,14 @@ QPushButton* makeButton(const QString& text, const QString& name, const QString&
 } // namespace
 
 CaptionCard::CaptionCard(qint64 id, const QString& path, QWidget* parent)
-    : QFrame(parent), m_id(id), m_path(path), m_thumb(new QLabel(this)), m_name(new QLabel(this)), m_text(new QLabel(this)),
-      m_meta(new QLabel(this)) {
+    : QFrame(parent), m_id(id), m_path(path), m_thumb(new QLabel(this)), m_name(new QLabel(this)),
+      m_text(new QLabel(this)), m_meta(new QLabel(this)) {
     setObjectName(QStringLiteral("captionCard"));
     setFrameShape(QFrame::StyledPanel);
     setFocusPolicy(Qt::StrongFocus);
     const QString file = QFileInfo(path).fileName();
-    m_copy = makeButton(tr("&Copy"), tr("Copy caption"), tr("Copy the caption of %1 to the clipboard (Ctrl+C)").arg(file), this);
+    m_copy = makeButton(tr("&Copy"), tr("Copy caption"),
+                        tr("Copy the caption of %1 to the clipboard (Ctrl+C)").arg(file), this);
     m_speak = makeButton(tr("S&peak"), tr("Speak caption"), QString(), this);
     m_recaption = makeButton(tr("&Re-caption"), tr("Re-caption"),
                              tr("Caption %1 again with the current decoding options (F5)").arg(file), this);
@@ -117,7 +118,8 @@ void CaptionCard::setThumbnailSide(int side) {
         return;
     }
     const qreal dpr = devicePixelRatioF();
-    QPixmap pixmap = QPixmap::fromImage(m_image.scaled(QSize(side, side) * dpr, Qt::KeepAspectRatio, Qt::SmoothTransformation));
+    QPixmap pixmap =
+        QPixmap::fromImage(m_image.scaled(QSize(side, side) * dpr, Qt::KeepAspectRatio, Qt::SmoothTransformation));
     pixmap.setDevicePixelRatio(dpr);
     m_thumb->setPixmap(pixmap);
 }
@@ -134,7 +136,9 @@ void CaptionCard::updateTexts() {
     const QString file = QFileInfo(m_path).fileName();
     QString status;
     switch (m_state) {
-    case State::Waiting: status = tr("Waiting for a model: open one (Ctrl+Shift+O) and this image is captioned."); break;
+    case State::Waiting:
+        status = tr("Waiting for a model: open one (Ctrl+Shift+O) and this image is captioned.");
+        break;
     case State::Added:
     case State::Queued: status = tr("Queued"); break;
     case State::Running: status = tr("Captioning…"); break;

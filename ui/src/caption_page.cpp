@@ -179,7 +179,8 @@ QStringList CaptionPage::chooseFilesDialog(const QString& purpose) {
         return folder.isEmpty() ? QStringList{} : QStringList{folder};
     }
     if (purpose == QLatin1String("export")) {
-        const QString file = QFileDialog::getSaveFileName(this, tr("Export Captions"), QDir(start).filePath(QStringLiteral("captions.csv")),
+        const QString file = QFileDialog::getSaveFileName(this, tr("Export Captions"),
+                                                          QDir(start).filePath(QStringLiteral("captions.csv")),
                                                           tr("CSV (*.csv);;JSON Lines (*.jsonl)"));
         return file.isEmpty() ? QStringList{} : QStringList{file};
     }
@@ -227,10 +228,12 @@ void CaptionPage::paste() {
         // Pasted pixels become a PNG in the app's data folder so that the card, the exports and
         // re-captioning have a file to point at.
         const QImage image = qvariant_cast<QImage>(mime->imageData());
-        const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + QStringLiteral("/pasted");
+        const QString dir =
+            QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + QStringLiteral("/pasted");
         QDir().mkpath(dir);
-        const QString file = QDir(dir).filePath(
-            QStringLiteral("pasted-%1.png").arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss-zzz"))));
+        const QString file =
+            QDir(dir).filePath(QStringLiteral("pasted-%1.png")
+                                   .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss-zzz"))));
         if (image.isNull() || !image.save(file, "PNG")) {
             announce(tr("Could not save the pasted image to %1").arg(QDir::toNativeSeparators(file)));
             return;

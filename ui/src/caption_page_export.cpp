@@ -30,7 +30,8 @@ bool CaptionPage::exportTo(const QString& path, QString* error) {
         announce(tr("Could not export: %1").arg(why));
         return false;
     }
-    announce(tr("Exported %n result(s) to %1.", nullptr, static_cast<int>(rows.size())).arg(QDir::toNativeSeparators(path)));
+    announce(
+        tr("Exported %n result(s) to %1.", nullptr, static_cast<int>(rows.size())).arg(QDir::toNativeSeparators(path)));
     return true;
 }
 
@@ -78,7 +79,8 @@ int CaptionPage::writeSidecars() {
         else failures << error;
     }
     QString text = tr("Wrote %n caption file(s).", nullptr, written);
-    if (!failures.isEmpty()) text += QLatin1Char(' ') + tr("Could not write %1").arg(failures.join(QStringLiteral("; ")));
+    if (!failures.isEmpty())
+        text += QLatin1Char(' ') + tr("Could not write %1").arg(failures.join(QStringLiteral("; ")));
     announce(text);
     return written;
 }

@@ -71,7 +71,8 @@ void CaptionPage::addFolder(const QString& folderIn) {
             return;
         }
         QStringList parts;
-        parts << tr("%n image(s) in %1", nullptr, static_cast<int>(listing.images.size() + listing.skipped)).arg(QDir::toNativeSeparators(folder));
+        parts << tr("%n image(s) in %1", nullptr, static_cast<int>(listing.images.size() + listing.skipped))
+                     .arg(QDir::toNativeSeparators(folder));
         if (listing.skipped) parts << tr("%n skipped (caption file present)", nullptr, listing.skipped);
         if (restored) parts << tr("%n restored from an interrupted run", nullptr, restored);
         announce(parts.join(QStringLiteral("; ")) + QLatin1Char('.'));
@@ -95,8 +96,8 @@ void CaptionPage::addFolder(const QString& folderIn) {
 
 QString CaptionPage::progressFilePath(const QString& folder) const {
     const QByteArray hash = QCryptographicHash::hash(folder.toUtf8(), QCryptographicHash::Sha1).toHex().left(16);
-    return QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + QStringLiteral("/caption-progress/") +
-           QString::fromLatin1(hash) + QStringLiteral(".json");
+    return QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) +
+           QStringLiteral("/caption-progress/") + QString::fromLatin1(hash) + QStringLiteral(".json");
 }
 
 void CaptionPage::saveFolderProgress(const QString& folder) {
@@ -135,7 +136,8 @@ int CaptionPage::restoreFolderProgress(const QString& folder, const QStringList&
     if (!file.open(QIODevice::ReadOnly)) return 0;
     const QJsonObject root = QJsonDocument::fromJson(file.readAll()).object();
     // Results of another model or other decoding options are not this run's: caption afresh.
-    if (root.value(QStringLiteral("folder")).toString() != folder || root.value(QStringLiteral("model")).toString() != m_folder ||
+    if (root.value(QStringLiteral("folder")).toString() != folder ||
+        root.value(QStringLiteral("model")).toString() != m_folder ||
         root.value(QStringLiteral("decoding")).toString() != decodingKey())
         return 0;
     const QSet<QString> wanted(images.begin(), images.end());

@@ -55,8 +55,10 @@ QWidget* CaptionPage::buildDropZone() {
     zone->setAcceptDrops(true);
     zone->installEventFilter(this);
     zone->setAccessibleName(tr("Drop zone"));
-    zone->setAccessibleDescription(tr("Drop images or folders here, paste with Ctrl+V, or use Add Images and Add Folder"));
-    m_dropHint = new QLabel(tr("Drop images or folders here to caption them\nor paste an image or file (Ctrl+V)"), zone);
+    zone->setAccessibleDescription(
+        tr("Drop images or folders here, paste with Ctrl+V, or use Add Images and Add Folder"));
+    m_dropHint =
+        new QLabel(tr("Drop images or folders here to caption them\nor paste an image or file (Ctrl+V)"), zone);
     m_dropHint->setAlignment(Qt::AlignCenter);
     m_dropHint->setWordWrap(true);
     QFont big = m_dropHint->font();
@@ -65,8 +67,9 @@ QWidget* CaptionPage::buildDropZone() {
     auto* images = described(new QPushButton(tr("Add &Images…"), zone), tr("Add Images…"),
                              tr("Choose image files to caption (Ctrl+I)"));
     images->setObjectName(QStringLiteral("captionAddImages"));
-    auto* folder = described(new QPushButton(tr("Add &Folder…"), zone), tr("Add Folder…"),
-                             tr("Choose a folder; its images and those of its subfolders are captioned (Ctrl+Shift+I)"));
+    auto* folder =
+        described(new QPushButton(tr("Add &Folder…"), zone), tr("Add Folder…"),
+                  tr("Choose a folder; its images and those of its subfolders are captioned (Ctrl+Shift+I)"));
     folder->setObjectName(QStringLiteral("captionAddFolder"));
     auto* paste = described(new QPushButton(tr("&Paste"), zone), tr("Paste"),
                             tr("Caption the image or the image files on the clipboard (Ctrl+V)"));
@@ -112,8 +115,9 @@ QWidget* CaptionPage::buildSidePanel() {
 
     const AppSettings::Decoding d = AppSettings::decoding();
     auto* decoding = new QGroupBox(tr("Decoding"), panel);
-    m_method = described(new QComboBox(decoding), tr("Search"), tr("Greedy search takes the likeliest word each step; "
-                                                                   "beam search keeps several candidates"));
+    m_method = described(new QComboBox(decoding), tr("Search"),
+                         tr("Greedy search takes the likeliest word each step; "
+                            "beam search keeps several candidates"));
     m_method->setObjectName(QStringLiteral("captionMethod"));
     m_method->addItems({tr("Greedy"), tr("Beam search")});
     m_method->setCurrentIndex(d.beamSearch ? 1 : 0);
@@ -123,8 +127,8 @@ QWidget* CaptionPage::buildSidePanel() {
     m_beams->setObjectName(QStringLiteral("captionBeams"));
     m_beams->setRange(2, 16);
     m_beams->setValue(qBound(2, d.numBeams, 16));
-    m_maxLength = described(new QSpinBox(decoding), tr("Max length"),
-                            tr("Longest caption in tokens, counting the start token"));
+    m_maxLength =
+        described(new QSpinBox(decoding), tr("Max length"), tr("Longest caption in tokens, counting the start token"));
     m_maxLength->setObjectName(QStringLiteral("captionMaxLength"));
     m_maxLength->setRange(2, 512);
     m_maxLength->setValue(qBound(2, d.maxLength, 512));
@@ -233,16 +237,19 @@ void CaptionPage::createActions() {
                              tr("Caption the current image again"), [this] {
                                  if (CaptionCard* c = currentCard()) queue(c), schedule();
                              });
-    m_recaptionAllAction = make(tr("Re-caption &All"), "actionCaptionRecaptionAll", {QKeySequence(Qt::SHIFT | Qt::Key_F5)},
-                                tr("Caption every image again with the current options"), [this] { recaptionAll(); });
+    m_recaptionAllAction =
+        make(tr("Re-caption &All"), "actionCaptionRecaptionAll", {QKeySequence(Qt::SHIFT | Qt::Key_F5)},
+             tr("Caption every image again with the current options"), [this] { recaptionAll(); });
     m_cancelAction = make(tr("Ca&ncel Captioning"), "actionCaptionCancel", {QKeySequence(Qt::Key_Escape)},
                           tr("Stop captioning after the images in progress"), [this] { cancel(); });
     m_exportAction = make(tr("&Export Captions…"), "actionCaptionExport", {QKeySequence(Qt::CTRL | Qt::Key_E)},
                           tr("Save the results as CSV or JSON Lines"), [this] { chooseExport(); });
-    m_sidecarAction = make(tr("&Write Caption Files"), "actionCaptionSidecars", {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T)},
-                           tr("Write each caption to a .txt file beside its image"), [this] { writeSidecars(); });
-    m_datasetAction = make(tr("Add to Data&set"), "actionCaptionToDataset", {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D)},
-                           tr("Bring the captioned images into the dataset browser for review"), [this] { addToDataset(); });
+    m_sidecarAction =
+        make(tr("&Write Caption Files"), "actionCaptionSidecars", {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T)},
+             tr("Write each caption to a .txt file beside its image"), [this] { writeSidecars(); });
+    m_datasetAction =
+        make(tr("Add to Data&set"), "actionCaptionToDataset", {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D)},
+             tr("Bring the captioned images into the dataset browser for review"), [this] { addToDataset(); });
     m_clearAction = make(tr("C&lear Results"), "actionCaptionClear", {}, tr("Remove every result from the page"),
                          [this] { clearResults(); });
 }
@@ -254,7 +261,8 @@ void CaptionPage::setupSpeech() {
     } else {
         m_speech = new QTextToSpeech(this);
         if (m_speech->state() == QTextToSpeech::Error) {
-            m_speechWhy = tr("Reading aloud is not available: the speech engine did not start (%1).").arg(m_speech->errorString());
+            m_speechWhy = tr("Reading aloud is not available: the speech engine did not start (%1).")
+                              .arg(m_speech->errorString());
         } else if (m_speech->availableVoices().isEmpty()) {
             m_speechWhy = tr("Reading aloud is not available: the speech engine has no voices.");
         } else {

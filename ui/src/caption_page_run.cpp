@@ -41,7 +41,7 @@
 namespace captioner::ui {
 
 namespace {
-constexpr int kAnnounceEach = 5;  // batches up to this size announce every caption; larger ones the total
+constexpr int kAnnounceEach = 5; // batches up to this size announce every caption; larger ones the total
 constexpr int kThumbnailLoad = 256;
 
 QImage loadThumbnail(const QString& path) {
@@ -53,7 +53,6 @@ QImage loadThumbnail(const QString& path) {
     return reader.read();
 }
 } // namespace
-
 
 void CaptionPage::setModel(std::shared_ptr<captioner::GitCheckpoint> model, const QString& folder) {
     ++m_modelGeneration;
@@ -247,8 +246,9 @@ void CaptionPage::onJobFinished(quint64 serial, bool) {
     if (!m_running) {
         emit busyChanged(false);
         if (m_batchTotal > 0) {
-            QString summary = wasCancel ? tr("Captioning cancelled: %n caption(s) ready", nullptr, m_batchDone - m_batchErrors)
-                                        : tr("Captioning finished: %n caption(s) ready", nullptr, m_batchDone - m_batchErrors);
+            QString summary =
+                wasCancel ? tr("Captioning cancelled: %n caption(s) ready", nullptr, m_batchDone - m_batchErrors)
+                          : tr("Captioning finished: %n caption(s) ready", nullptr, m_batchDone - m_batchErrors);
             if (m_batchErrors) summary += tr(", %n image(s) could not be captioned", nullptr, m_batchErrors);
             if (m_batchTotal > kAnnounceEach || wasCancel || m_batchErrors) announce(summary + QLatin1Char('.'));
         }

@@ -12,7 +12,8 @@ void CaptionWorker::run(const CaptionJob& job) {
     try {
         if (!job.model) throw std::runtime_error("no model is loaded");
         captioner::CaptionOptions options;
-        options.generation = captioner::generationOptionsFor(*job.model, job.maxLength, job.numBeams, job.lengthPenalty);
+        options.generation =
+            captioner::generationOptionsFor(*job.model, job.maxLength, job.numBeams, job.lengthPenalty);
         options.batchSize = job.batchSize;
         options.shouldCancel = [this] { return m_cancel.load(); };
         options.onResult = [&](const captioner::CaptionResult& r) {

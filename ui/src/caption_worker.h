@@ -21,9 +21,9 @@ struct GitCheckpoint;
 namespace captioner::ui {
 
 struct CaptionJob {
-    quint64 serial = 0;                              // which job, for jobFinished
+    quint64 serial = 0; // which job, for jobFinished
     std::shared_ptr<captioner::GitCheckpoint> model;
-    QVector<qint64> ids;                             // the page's item ids, parallel to paths
+    QVector<qint64> ids; // the page's item ids, parallel to paths
     QStringList paths;
     int maxLength = 50;
     int numBeams = 1;

@@ -76,17 +76,31 @@ bool DatasetFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex&) con
     const auto& item = m_model->dataset().items()[std::size_t(sourceRow)];
     switch (m_show) {
     case Show::All: break;
-    case Show::Problems: if (!problems) return false; break;
-    case Show::Unreadable: if (!(problems & DatasetModel::Unreadable)) return false; break;
-    case Show::MissingCaption: if (!(problems & DatasetModel::MissingCaption)) return false; break;
+    case Show::Problems:
+        if (!problems) return false;
+        break;
+    case Show::Unreadable:
+        if (!(problems & DatasetModel::Unreadable)) return false;
+        break;
+    case Show::MissingCaption:
+        if (!(problems & DatasetModel::MissingCaption)) return false;
+        break;
     case Show::LongCaption:
         if (item.captions.empty() || captioner::captionLength(item.captions.front()) <= captioner::kAltTextGuidance)
             return false;
         break;
-    case Show::Unreviewed: if (status != captioner::ReviewStatus::Unreviewed) return false; break;
-    case Show::Accepted: if (status != captioner::ReviewStatus::Accepted) return false; break;
-    case Show::Edited: if (status != captioner::ReviewStatus::Edited) return false; break;
-    case Show::Flagged: if (status != captioner::ReviewStatus::Flagged) return false; break;
+    case Show::Unreviewed:
+        if (status != captioner::ReviewStatus::Unreviewed) return false;
+        break;
+    case Show::Accepted:
+        if (status != captioner::ReviewStatus::Accepted) return false;
+        break;
+    case Show::Edited:
+        if (status != captioner::ReviewStatus::Edited) return false;
+        break;
+    case Show::Flagged:
+        if (status != captioner::ReviewStatus::Flagged) return false;
+        break;
     }
     return captioner::matchesQuery(item, m_terms, m_wholeWords);
 }
@@ -97,8 +111,9 @@ bool DatasetFilterModel::lessThan(const QModelIndex& left, const QModelIndex& ri
     switch (m_sortKey) {
     case SortKey::Dataset: return l < r;
     case SortKey::Name: {
-        const int c = m_model->data(left, DatasetModel::FileNameRole).toString().compare(
-            m_model->data(right, DatasetModel::FileNameRole).toString(), Qt::CaseInsensitive);
+        const int c = m_model->data(left, DatasetModel::FileNameRole)
+                          .toString()
+                          .compare(m_model->data(right, DatasetModel::FileNameRole).toString(), Qt::CaseInsensitive);
         return c != 0 ? c < 0 : l < r;
     }
     case SortKey::CaptionLength: {

@@ -60,9 +60,12 @@ void DatasetLoader::start(const QString& folder, bool demo) {
 
     // Runs `f` on the UI thread if this job is still the current one.
     auto post = [self, job](auto f) {
-        QMetaObject::invokeMethod(self.data(), [self, job, f] {
-            if (self && self->m_job == job) f(self.data());
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            self.data(),
+            [self, job, f] {
+                if (self && self->m_job == job) f(self.data());
+            },
+            Qt::QueuedConnection);
     };
     // Throttled: a progress event per ~50 ms is plenty for a progress bar.
     auto report = [post, job](const QString& phase, qint64 done, qint64 total) {

@@ -113,11 +113,12 @@ QVariant DatasetModel::data(const QModelIndex& index, int role) const {
     }
     case Qt::AccessibleTextRole: {
         // What a screen reader says for a tile: the caption first, then the facts around it.
-        QString text = item.captions.empty() || item.captions.front().empty() ? tr("No caption")
-                                                                               : qs(item.captions.front());
+        QString text =
+            item.captions.empty() || item.captions.front().empty() ? tr("No caption") : qs(item.captions.front());
         text += QStringLiteral(". ") + qs(m_keys[std::size_t(row)]);
         const auto status = m_review.entry(m_keys[std::size_t(row)]).status;
-        if (status != captioner::ReviewStatus::Unreviewed) text += QStringLiteral(", ") + qs(captioner::toString(status));
+        if (status != captioner::ReviewStatus::Unreviewed)
+            text += QStringLiteral(", ") + qs(captioner::toString(status));
         const QString problem = data(index, ProblemTextRole).toString();
         if (!problem.isEmpty()) text += QStringLiteral(", ") + problem;
         return text;
@@ -125,8 +126,7 @@ QVariant DatasetModel::data(const QModelIndex& index, int role) const {
     case Qt::DecorationRole: return m_thumbnails ? m_thumbnails->thumbnail(m_paths[row]) : QImage();
     case FileNameRole: return qs(m_keys[std::size_t(row)]);
     case CaptionsRole: return captions(row);
-    case CaptionLengthRole:
-        return int(item.captions.empty() ? 0 : captioner::captionLength(item.captions.front()));
+    case CaptionLengthRole: return int(item.captions.empty() ? 0 : captioner::captionLength(item.captions.front()));
     case SplitRole: return qs(item.split);
     case ReviewStatusRole: return int(m_review.entry(m_keys[std::size_t(row)]).status);
     case ReviewReasonRole: return qs(m_review.entry(m_keys[std::size_t(row)]).reason);
@@ -185,8 +185,9 @@ void DatasetModel::setCaption(int row, int captionIndex, const QString& text) {
     }
     m_dataset.setCaptions(std::size_t(row), std::move(list));
     const QModelIndex idx = index(row);
-    emit dataChanged(idx, idx, {Qt::DisplayRole, CaptionRole, CaptionsRole, CaptionLengthRole, ProblemsRole,
-                                ProblemTextRole, Qt::ToolTipRole, Qt::AccessibleTextRole});
+    emit dataChanged(idx, idx,
+                     {Qt::DisplayRole, CaptionRole, CaptionsRole, CaptionLengthRole, ProblemsRole, ProblemTextRole,
+                      Qt::ToolTipRole, Qt::AccessibleTextRole});
     emit captionChanged(row);
 }
 
@@ -236,7 +237,9 @@ int DatasetModel::countWithProblem(ProblemFlag flag) const {
     return n;
 }
 
-void DatasetModel::onThumbnailReady(const QString& path) { emitRowsChanged(path, {Qt::DecorationRole, ThumbnailStateRole}); }
+void DatasetModel::onThumbnailReady(const QString& path) {
+    emitRowsChanged(path, {Qt::DecorationRole, ThumbnailStateRole});
+}
 
 void DatasetModel::onThumbnailFailed(const QString& path, const QString& reason) {
     for (int row : m_rowsByPath.value(path)) m_thumbFailures.insert(row, reason);

@@ -55,14 +55,15 @@ QString droppedFolder(const QMimeData* mime) {
 DatasetPage::DatasetPage(QWidget* parent)
     : QWidget(parent), m_empty(new EmptyState(this)), m_content(new QWidget(this)), m_loading(new QWidget(this)),
       m_stack(new QStackedLayout), m_summary(new QLabel(m_content)), m_problems(new QLabel(m_content)),
-      m_counter(new QLabel(m_content)), m_loadingLabel(new QLabel(m_loading)), m_loadingBar(new QProgressBar(m_loading)),
-      m_reportBar(new QProgressBar(m_content)), m_search(new QLineEdit(m_content)),
-      m_wholeWords(new QCheckBox(tr("&Whole words"), m_content)), m_show(new QComboBox(m_content)),
-      m_sort(new QComboBox(m_content)), m_size(new QSlider(Qt::Horizontal, m_content)),
-      m_splitter(new QSplitter(m_content)), m_view(new QListView(m_splitter)), m_model(new DatasetModel(this)),
-      m_filter(new DatasetFilterModel(this)),
-      m_thumbnails(new ThumbnailProvider(
-          QStandardPaths::writableLocation(QStandardPaths::CacheLocation) + QStringLiteral("/thumbnails"), kMaxThumb, this)),
+      m_counter(new QLabel(m_content)), m_loadingLabel(new QLabel(m_loading)),
+      m_loadingBar(new QProgressBar(m_loading)), m_reportBar(new QProgressBar(m_content)),
+      m_search(new QLineEdit(m_content)), m_wholeWords(new QCheckBox(tr("&Whole words"), m_content)),
+      m_show(new QComboBox(m_content)), m_sort(new QComboBox(m_content)),
+      m_size(new QSlider(Qt::Horizontal, m_content)), m_splitter(new QSplitter(m_content)),
+      m_view(new QListView(m_splitter)), m_model(new DatasetModel(this)), m_filter(new DatasetFilterModel(this)),
+      m_thumbnails(new ThumbnailProvider(QStandardPaths::writableLocation(QStandardPaths::CacheLocation) +
+                                             QStringLiteral("/thumbnails"),
+                                         kMaxThumb, this)),
       m_delegate(new ThumbnailDelegate(this)), m_loader(new DatasetLoader(this)), m_undo(new QUndoStack(this)) {
     setAcceptDrops(true);
     m_model->setThumbnailProvider(m_thumbnails);
@@ -105,7 +106,7 @@ DatasetPage::DatasetPage(QWidget* parent)
     m_view->setModel(m_filter);
     m_view->viewport()->installEventFilter(this);
     described(m_view, tr("Dataset images"),
-          tr("Images of the dataset with their captions; arrow keys move, the detail pane shows the selected one"));
+              tr("Images of the dataset with their captions; arrow keys move, the detail pane shows the selected one"));
     connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this, &DatasetPage::onCurrentChanged);
 
     m_undo->setObjectName(QStringLiteral("captionUndoStack"));
@@ -130,7 +131,8 @@ DatasetPage::DatasetPage(QWidget* parent)
     m_problems->setTextFormat(Qt::RichText);
     m_problems->setTextInteractionFlags(Qt::LinksAccessibleByKeyboard | Qt::LinksAccessibleByMouse);
     described(m_problems, tr("Dataset problems"), tr("Problems found in the dataset; activate the link to list them"));
-    connect(m_problems, &QLabel::linkActivated, this, [this] { m_show->setCurrentIndex(int(DatasetFilterModel::Show::Problems)); });
+    connect(m_problems, &QLabel::linkActivated, this,
+            [this] { m_show->setCurrentIndex(int(DatasetFilterModel::Show::Problems)); });
     described(m_reportBar, tr("Image check progress"), tr("Images checked for problems so far"));
     m_reportBar->setObjectName(QStringLiteral("reportProgress"));
     m_reportBar->setMaximumHeight(m_reportBar->sizeHint().height());
@@ -151,7 +153,8 @@ DatasetPage::DatasetPage(QWidget* parent)
 
     connect(m_loader, &DatasetLoader::progress, this, [this](const QString& phase, qint64 done, qint64 total) {
         QProgressBar* bar = m_stack->currentWidget() == m_loading ? m_loadingBar : m_reportBar;
-        if (bar == m_loadingBar) m_loadingLabel->setText(tr("%1 — %2…").arg(QDir::toNativeSeparators(m_pendingFolder), phase));
+        if (bar == m_loadingBar)
+            m_loadingLabel->setText(tr("%1 — %2…").arg(QDir::toNativeSeparators(m_pendingFolder), phase));
         bar->setRange(0, total > 0 ? int(qMin<qint64>(total, INT_MAX)) : 0);
         bar->setValue(int(qMin<qint64>(done, INT_MAX)));
         bar->setFormat(total > 0 ? tr("%1: %2 of %3").arg(phase).arg(done).arg(total) : phase);
@@ -217,7 +220,8 @@ QWidget* DatasetPage::buildToolbar() {
 
     m_show->setObjectName(QStringLiteral("showFilter"));
     m_show->addItems({tr("All images"), tr("Problems"), tr("Unreadable images"), tr("Missing captions"),
-                      tr("Captions over 125 characters"), tr("Not reviewed"), tr("Accepted"), tr("Edited"), tr("Flagged")});
+                      tr("Captions over 125 characters"), tr("Not reviewed"), tr("Accepted"), tr("Edited"),
+                      tr("Flagged")});
     described(m_show, tr("Show"), tr("Which images the grid shows"));
     connect(m_show, &QComboBox::currentIndexChanged, this, &DatasetPage::applyFilter);
     described(m_show->view(), tr("Show choices"), tr("Kinds of images the grid can show"));
@@ -258,9 +262,9 @@ QWidget* DatasetPage::buildToolbar() {
 }
 
 QStringList DatasetPage::imageNameFilters() {
-    return {QStringLiteral("*.jpg"), QStringLiteral("*.jpeg"), QStringLiteral("*.png"), QStringLiteral("*.bmp"),
-            QStringLiteral("*.webp"), QStringLiteral("*.tif"), QStringLiteral("*.tiff"),
-            QStringLiteral("*.JPG"), QStringLiteral("*.JPEG"), QStringLiteral("*.PNG")};
+    return {QStringLiteral("*.jpg"),  QStringLiteral("*.jpeg"), QStringLiteral("*.png"),  QStringLiteral("*.bmp"),
+            QStringLiteral("*.webp"), QStringLiteral("*.tif"),  QStringLiteral("*.tiff"), QStringLiteral("*.JPG"),
+            QStringLiteral("*.JPEG"), QStringLiteral("*.PNG")};
 }
 
 bool DatasetPage::isEmptyStateShown() const { return m_stack->currentWidget() == m_empty; }

@@ -48,8 +48,8 @@ void DatasetPage::createActions() {
     m_saveAction = makeAction(this, tr("&Save Captions"), "actionSave", {QKeySequence::Save},
                               tr("Write the edited captions to the dataset (the previous file is kept as .bak)"));
     connect(m_saveAction, &QAction::triggered, this, &DatasetPage::save);
-    m_focusSearchAction = makeAction(this, tr("&Find…"), "actionFind", {QKeySequence::Find},
-                                     tr("Search the captions and file names"));
+    m_focusSearchAction =
+        makeAction(this, tr("&Find…"), "actionFind", {QKeySequence::Find}, tr("Search the captions and file names"));
     connect(m_focusSearchAction, &QAction::triggered, this, [this] {
         m_search->setFocus(Qt::ShortcutFocusReason);
         m_search->selectAll();
@@ -75,16 +75,16 @@ void DatasetPage::createActions() {
     m_previousAction = makeAction(this, tr("&Previous Image"), "actionPreviousImage",
                                   {QKeySequence(Qt::ALT | Qt::Key_Left)}, tr("Go to the previous image in the grid"));
     connect(m_previousAction, &QAction::triggered, this, &DatasetPage::previousImage);
-    m_usePreviousAction = makeAction(this, tr("&Use Previous Caption"), "actionUsePreviousCaption",
-                                     {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P)},
-                                     tr("Start from the previous image's caption"));
+    m_usePreviousAction =
+        makeAction(this, tr("&Use Previous Caption"), "actionUsePreviousCaption",
+                   {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P)}, tr("Start from the previous image's caption"));
     connect(m_usePreviousAction, &QAction::triggered, this, &DatasetPage::usePreviousCaption);
     m_editAction = makeAction(this, tr("&Edit Caption"), "actionEditCaption", {QKeySequence(Qt::Key_F2)},
                               tr("Move the keyboard focus to the caption editor"));
     connect(m_editAction, &QAction::triggered, this, &DatasetPage::editCaption);
-    m_exportAction = makeAction(this, tr("E&xport Review…"), "actionExportReview",
-                                {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E)},
-                                tr("Save every image's review status as CSV or JSON Lines"));
+    m_exportAction =
+        makeAction(this, tr("E&xport Review…"), "actionExportReview", {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E)},
+                   tr("Save every image's review status as CSV or JSON Lines"));
     connect(m_exportAction, &QAction::triggered, this, &DatasetPage::chooseExport);
 
     // On the page too, so the shortcuts work wherever the page is shown (not only under menus).
@@ -94,11 +94,13 @@ void DatasetPage::createActions() {
     connect(m_review, &ReviewPanel::flagConfirmed, this, &DatasetPage::flagCurrent);
 }
 
-QList<QAction*> DatasetPage::editActions() const { return {m_undoAction, m_redoAction, m_saveAction, m_focusSearchAction}; }
+QList<QAction*> DatasetPage::editActions() const {
+    return {m_undoAction, m_redoAction, m_saveAction, m_focusSearchAction};
+}
 
 QList<QAction*> DatasetPage::reviewActions() const {
-    return {m_reviewModeAction, m_acceptAction, m_flagAction, m_nextAction, m_previousAction,
-            m_usePreviousAction, m_editAction, m_exportAction};
+    return {m_reviewModeAction, m_acceptAction,      m_flagAction, m_nextAction,
+            m_previousAction,   m_usePreviousAction, m_editAction, m_exportAction};
 }
 
 QList<QAction*> DatasetPage::viewActions() const { return {m_focusSearchAction}; }
@@ -108,8 +110,8 @@ void DatasetPage::updateActions() {
     // Parquet datasets are read-only (captions live inside the file): review still works, edits do not.
     const bool editable = has && m_model->dataset().canSave();
     m_saveAction->setEnabled(editable && !m_saving && !m_undo->isClean());
-    for (QAction* a : {m_acceptAction, m_flagAction, m_nextAction, m_previousAction, m_exportAction,
-                       m_reviewModeAction, m_focusSearchAction})
+    for (QAction* a : {m_acceptAction, m_flagAction, m_nextAction, m_previousAction, m_exportAction, m_reviewModeAction,
+                       m_focusSearchAction})
         a->setEnabled(has);
     for (QAction* a : {m_usePreviousAction, m_editAction}) a->setEnabled(editable);
     QPlainTextEdit* editor = m_detail->editor();
@@ -127,7 +129,9 @@ int DatasetPage::currentRow() const {
 int DatasetPage::addModelCaptions(const QStringList& images, const QStringList& captions, QString* summary) {
     QHash<QString, int> rowOf;
     for (int row = 0; row < m_model->rowCount(); ++row)
-        rowOf.insert(QFileInfo(m_model->data(m_model->index(row), DatasetModel::ImagePathRole).toString()).absoluteFilePath(), row);
+        rowOf.insert(
+            QFileInfo(m_model->data(m_model->index(row), DatasetModel::ImagePathRole).toString()).absoluteFilePath(),
+            row);
     int kept = 0;
     QStringList outside;
     QList<QPair<int, QString>> changes;
@@ -147,7 +151,8 @@ int DatasetPage::addModelCaptions(const QStringList& images, const QStringList& 
     const int changed = static_cast<int>(changes.size());
     if (changed > 0) {
         m_undo->beginMacro(tr("Add captions from the model"));
-        for (const auto& change : changes) m_undo->push(new SetCaptionCommand(m_model, change.first, 0, QString(), change.second, -1));
+        for (const auto& change : changes)
+            m_undo->push(new SetCaptionCommand(m_model, change.first, 0, QString(), change.second, -1));
         m_undo->endMacro();
         selectRow(changes.first().first);
     }
@@ -155,7 +160,9 @@ int DatasetPage::addModelCaptions(const QStringList& images, const QStringList& 
         QStringList parts;
         parts << tr("%n image(s) got the model's caption for review (save with Ctrl+S)", nullptr, changed);
         if (kept) parts << tr("%n already had a caption and kept it", nullptr, kept);
-        if (!outside.isEmpty()) parts << tr("%n not in the open dataset: %1", nullptr, static_cast<int>(outside.size())).arg(outside.join(QStringLiteral(", ")));
+        if (!outside.isEmpty())
+            parts << tr("%n not in the open dataset: %1", nullptr, static_cast<int>(outside.size()))
+                         .arg(outside.join(QStringLiteral(", ")));
         *summary = parts.join(QStringLiteral("; ")) + QLatin1Char('.');
     }
     return changed;
@@ -200,8 +207,8 @@ void DatasetPage::acceptCurrent() {
     m_detail->endEditSession();
     captioner::ReviewEntry entry;
     const QString caption = m_model->data(m_model->index(row), DatasetModel::CaptionRole).toString();
-    entry.status = caption == m_model->originalCaption(row) ? captioner::ReviewStatus::Accepted
-                                                            : captioner::ReviewStatus::Edited;
+    entry.status =
+        caption == m_model->originalCaption(row) ? captioner::ReviewStatus::Accepted : captioner::ReviewStatus::Edited;
     entry.caption = caption.toStdString();
     entry.reviewedAt = captioner::utcTimestamp();
     if (m_model->setReview(row, entry)) nextImage();
@@ -286,8 +293,9 @@ bool DatasetPage::exportReview(const QString& path, QString* error) {
 
 void DatasetPage::chooseExport() {
     QString selected;
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export Review"), m_folder + QStringLiteral("/review.csv"),
-                                                      tr("CSV (*.csv);;JSON Lines (*.jsonl)"), &selected);
+    const QString path =
+        QFileDialog::getSaveFileName(this, tr("Export Review"), m_folder + QStringLiteral("/review.csv"),
+                                     tr("CSV (*.csv);;JSON Lines (*.jsonl)"), &selected);
     if (path.isEmpty()) return;
     QString error;
     if (exportReview(path, &error)) emit message(tr("Review exported to %1").arg(path));

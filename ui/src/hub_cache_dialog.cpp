@@ -50,7 +50,8 @@ HubCacheDialog::HubCacheDialog(QWidget* parent) : QDialog(parent) {
     auto* buttons = new QDialogButtonBox(this);
     m_open = buttons->addButton(tr("&Open"), QDialogButtonBox::AcceptRole);
     m_open->setObjectName(QStringLiteral("hubCacheOpen"));
-    m_open->setAccessibleDescription(tr("Open the selected model on the Caption page, or the dataset on the Dataset page"));
+    m_open->setAccessibleDescription(
+        tr("Open the selected model on the Caption page, or the dataset on the Dataset page"));
     m_reveal = buttons->addButton(tr("Show &Folder"), QDialogButtonBox::ActionRole);
     m_reveal->setObjectName(QStringLiteral("hubCacheReveal"));
     m_reveal->setAccessibleDescription(tr("Show the selected snapshot's folder in the file manager"));
@@ -109,21 +110,29 @@ void HubCacheDialog::refresh() {
             auto* item = new QTreeWidgetItem(m_list);
             item->setText(0, QString::fromStdString(r.repoId));
             item->setText(1, r.type == HubRepoType::Dataset ? tr("Dataset") : tr("Model"));
-            item->setText(2, refs.isEmpty() ? (snap ? QString::fromStdString(snap->commit).left(10) : tr("none")) : refs.join(QStringLiteral(", ")));
+            item->setText(2, refs.isEmpty() ? (snap ? QString::fromStdString(snap->commit).left(10) : tr("none"))
+                                            : refs.join(QStringLiteral(", ")));
             item->setText(3, c.formattedDataSize(r.sizeOnDisk, 1, QLocale::DataSizeSIFormat));
             item->setText(4, snap ? QString::number(snap->files.size()) : tr("no snapshot"));
-            item->setText(5, r.lastModified ? QDateTime::fromSecsSinceEpoch(r.lastModified).toString(QStringLiteral("yyyy-MM-dd HH:mm")) : QString());
+            item->setText(
+                5, r.lastModified
+                       ? QDateTime::fromSecsSinceEpoch(r.lastModified).toString(QStringLiteral("yyyy-MM-dd HH:mm"))
+                       : QString());
             item->setData(0, PathRole, snap ? QString::fromStdString(snap->path) : QString());
             item->setData(0, DatasetRole, r.type == HubRepoType::Dataset);
-            item->setToolTip(0, snap ? QDir::toNativeSeparators(QString::fromStdString(snap->path)) : tr("Nothing downloaded yet"));
+            item->setToolTip(0, snap ? QDir::toNativeSeparators(QString::fromStdString(snap->path))
+                                     : tr("Nothing downloaded yet"));
             total += r.sizeOnDisk;
         }
         m_list->setSortingEnabled(true);
-        m_summary->setText(m_list->topLevelItemCount() == 0
-            ? tr("The Hugging Face cache %1 holds no models or datasets yet. Download one, or use Python's huggingface_hub: "
-                 "Captioner shares its cache.").arg(QDir::toNativeSeparators(cache))
-            : tr("%n repositories, %1 in %2 (shared with Python's huggingface_hub).", nullptr, m_list->topLevelItemCount())
-                  .arg(c.formattedDataSize(total, 1, QLocale::DataSizeSIFormat), QDir::toNativeSeparators(cache)));
+        m_summary->setText(
+            m_list->topLevelItemCount() == 0
+                ? tr("The Hugging Face cache %1 holds no models or datasets yet. Download one, or use Python's huggingface_hub: "
+                     "Captioner shares its cache.")
+                      .arg(QDir::toNativeSeparators(cache))
+                : tr("%n repositories, %1 in %2 (shared with Python's huggingface_hub).", nullptr,
+                     m_list->topLevelItemCount())
+                      .arg(c.formattedDataSize(total, 1, QLocale::DataSizeSIFormat), QDir::toNativeSeparators(cache)));
         m_refresh->setEnabled(true);
         if (m_list->topLevelItemCount() > 0) m_list->setCurrentItem(m_list->topLevelItem(0));
     });

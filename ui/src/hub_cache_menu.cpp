@@ -32,7 +32,8 @@ int addHubCacheActions(QMenu* menu, bool wantModels, bool wantDatasets,
             }
             const QString revision = snap->refs.empty() ? QString::fromStdString(snap->commit.substr(0, 8))
                                                         : QString::fromStdString(snap->refs.front());
-            QAction* action = menu->addAction(QStringLiteral("%1 · %2").arg(QString::fromStdString(repo.repoId), revision));
+            QAction* action =
+                menu->addAction(QStringLiteral("%1 · %2").arg(QString::fromStdString(repo.repoId), revision));
             action->setToolTip(QDir::toNativeSeparators(path));
             action->setData(path);
             QObject::connect(action, &QAction::triggered, menu, [open, path, models] { open(path, models); });

@@ -31,11 +31,13 @@ HubDownloadDialog::HubDownloadDialog(QWidget* parent) : QDialog(parent), m_job(n
     auto* form = new QFormLayout;
     m_repo = new QLineEdit(this);
     m_repo->setPlaceholderText(QStringLiteral("microsoft/git-base"));
-    describe(m_repo, QStringLiteral("hubRepoId"), tr("Repository id"), tr("The Hub repository to download, as namespace/name"));
+    describe(m_repo, QStringLiteral("hubRepoId"), tr("Repository id"),
+             tr("The Hub repository to download, as namespace/name"));
     m_type = new QComboBox(this);
     m_type->addItem(tr("Model"));
     m_type->addItem(tr("Dataset"));
-    describe(m_type, QStringLiteral("hubRepoType"), tr("Repository type"), tr("Whether the repository is a model or a dataset"));
+    describe(m_type, QStringLiteral("hubRepoType"), tr("Repository type"),
+             tr("Whether the repository is a model or a dataset"));
     m_revision = new QLineEdit(QStringLiteral("main"), this);
     describe(m_revision, QStringLiteral("hubRevision"), tr("Revision"), tr("Branch, tag or commit hash to download"));
     m_all = new QCheckBox(tr("Download &every file (not only what a GIT checkpoint needs)"), this);
@@ -48,8 +50,12 @@ HubDownloadDialog::HubDownloadDialog(QWidget* parent) : QDialog(parent), m_job(n
     layout->addLayout(form);
 
     const hub::HubSettings settings = hub::HubSettings::fromEnvironment();
-    m_endpoint = new QLabel(tr("From %1 into %2. %3").arg(settings.endpoint, QDir::toNativeSeparators(settings.cacheDir),
-        settings.token.isEmpty() ? tr("No token: private and gated repositories need HF_TOKEN.") : tr("Using your Hugging Face token.")), this);
+    m_endpoint =
+        new QLabel(tr("From %1 into %2. %3")
+                       .arg(settings.endpoint, QDir::toNativeSeparators(settings.cacheDir),
+                            settings.token.isEmpty() ? tr("No token: private and gated repositories need HF_TOKEN.")
+                                                     : tr("Using your Hugging Face token.")),
+                   this);
     m_endpoint->setObjectName(QStringLiteral("hubEndpoint"));
     m_endpoint->setAccessibleName(tr("Download source and cache"));
     m_endpoint->setWordWrap(true);
@@ -57,21 +63,24 @@ HubDownloadDialog::HubDownloadDialog(QWidget* parent) : QDialog(parent), m_job(n
     layout->addWidget(m_endpoint);
 
     m_progress = new QProgressBar(this);
-    describe(m_progress, QStringLiteral("hubProgress"), tr("Download progress"), tr("Bytes downloaded of the files needed"));
+    describe(m_progress, QStringLiteral("hubProgress"), tr("Download progress"),
+             tr("Bytes downloaded of the files needed"));
     m_progress->setRange(0, 1000);
     m_progress->setValue(0);
     m_progress->setTextVisible(true);
     m_progress->setFormat(QString());
     layout->addWidget(m_progress);
     m_log = new QPlainTextEdit(this);
-    describe(m_log, QStringLiteral("hubLog"), tr("Download log"), tr("What the download did, file by file, and any error"));
+    describe(m_log, QStringLiteral("hubLog"), tr("Download log"),
+             tr("What the download did, file by file, and any error"));
     m_log->setReadOnly(true);
     m_log->setMinimumHeight(140);
     layout->addWidget(m_log, 1);
 
     auto* buttons = new QDialogButtonBox(this);
     m_download = buttons->addButton(tr("&Download"), QDialogButtonBox::AcceptRole);
-    describe(m_download, QStringLiteral("hubStartDownload"), tr("Download"), tr("Fetch the repository into the Hugging Face cache"));
+    describe(m_download, QStringLiteral("hubStartDownload"), tr("Download"),
+             tr("Fetch the repository into the Hugging Face cache"));
     m_cancel = buttons->addButton(tr("&Cancel Download"), QDialogButtonBox::ActionRole);
     describe(m_cancel, QStringLiteral("hubCancelDownload"), tr("Cancel download"),
              tr("Stop; what was fetched stays in the cache and the next download resumes it"));
@@ -91,7 +100,8 @@ HubDownloadDialog::HubDownloadDialog(QWidget* parent) : QDialog(parent), m_job(n
         accept();
     });
     connect(close, &QPushButton::clicked, this, &HubDownloadDialog::reject);
-    connect(m_repo, &QLineEdit::textChanged, this, [this] { m_download->setEnabled(!m_job->isRunning() && !m_repo->text().trimmed().isEmpty()); });
+    connect(m_repo, &QLineEdit::textChanged, this,
+            [this] { m_download->setEnabled(!m_job->isRunning() && !m_repo->text().trimmed().isEmpty()); });
     m_download->setEnabled(false);
     resize(620, 420);
 }
@@ -105,7 +115,8 @@ void HubDownloadDialog::setRepo(const QString& id, bool dataset, const QString& 
 bool HubDownloadDialog::isDataset() const { return m_type->currentIndex() == 1; }
 
 void HubDownloadDialog::setRunning(bool running) {
-    for (QWidget* w : {static_cast<QWidget*>(m_repo), static_cast<QWidget*>(m_type), static_cast<QWidget*>(m_revision), static_cast<QWidget*>(m_all)})
+    for (QWidget* w : {static_cast<QWidget*>(m_repo), static_cast<QWidget*>(m_type), static_cast<QWidget*>(m_revision),
+                       static_cast<QWidget*>(m_all)})
         w->setEnabled(!running);
     m_download->setEnabled(!running && !m_repo->text().trimmed().isEmpty());
     m_cancel->setEnabled(running);
@@ -131,20 +142,23 @@ void HubDownloadDialog::startDownload() {
     });
     // Connected before run(): this handler runs before the worker thread is told to quit, so the job
     // is still alive when its results are read.
-    connect(job, &hub::HubDownload::finished, this, [this, job](bool ok) {
-        m_snapshot = job->snapshotPath();
-        m_error = job->errorString();
-        if (ok) {
-            m_progress->setValue(1000);
-            m_progress->setFormat(tr("Done"));
-            m_log->appendPlainText(tr("Ready in %1").arg(QDir::toNativeSeparators(m_snapshot)));
-            m_open->setEnabled(true);
-            m_open->setFocus();
-        } else {
-            m_progress->setFormat(tr("Stopped"));
-            m_log->appendPlainText(tr("Error: %1").arg(m_error));
-        }
-    }, Qt::QueuedConnection);
+    connect(
+        job, &hub::HubDownload::finished, this,
+        [this, job](bool ok) {
+            m_snapshot = job->snapshotPath();
+            m_error = job->errorString();
+            if (ok) {
+                m_progress->setValue(1000);
+                m_progress->setFormat(tr("Done"));
+                m_log->appendPlainText(tr("Ready in %1").arg(QDir::toNativeSeparators(m_snapshot)));
+                m_open->setEnabled(true);
+                m_open->setFocus();
+            } else {
+                m_progress->setFormat(tr("Stopped"));
+                m_log->appendPlainText(tr("Error: %1").arg(m_error));
+            }
+        },
+        Qt::QueuedConnection);
     setRunning(true);
     m_job->run(job);
 }

@@ -26,29 +26,35 @@ namespace captioner::ui {
 
 using hubui::describe;
 
-HubPushDialog::HubPushDialog(const QString& folder, QWidget* parent) : QDialog(parent), m_folder(folder), m_job(new HubJobThread(this)) {
+HubPushDialog::HubPushDialog(const QString& folder, QWidget* parent)
+    : QDialog(parent), m_folder(folder), m_job(new HubJobThread(this)) {
     hub::useProxiesFromEnvironment();
     setWindowTitle(tr("Push to Hugging Face Hub"));
     setObjectName(QStringLiteral("hubPushDialog"));
     auto* layout = new QVBoxLayout(this);
-    auto* intro = new QLabel(tr("Upload the model in %1 to a repository on the Hub, in one commit. Checkpoint folders stay here.")
-                                 .arg(QDir::toNativeSeparators(folder)), this);
+    auto* intro =
+        new QLabel(tr("Upload the model in %1 to a repository on the Hub, in one commit. Checkpoint folders stay here.")
+                       .arg(QDir::toNativeSeparators(folder)),
+                   this);
     intro->setWordWrap(true);
     layout->addWidget(intro);
     auto* form = new QFormLayout;
     m_repo = new QLineEdit(this);
     m_repo->setPlaceholderText(tr("your-name/%1").arg(QFileInfo(folder).fileName()));
-    describe(m_repo, QStringLiteral("hubPushRepo"), tr("Repository id"), tr("namespace/name of the model repository; it is created when missing"));
+    describe(m_repo, QStringLiteral("hubPushRepo"), tr("Repository id"),
+             tr("namespace/name of the model repository; it is created when missing"));
     m_private = new QCheckBox(tr("&Private repository"), this);
     m_private->setChecked(true);
-    describe(m_private, QStringLiteral("hubPushPrivate"), tr("Private"), tr("Create the repository as private (only when it does not exist yet)"));
+    describe(m_private, QStringLiteral("hubPushPrivate"), tr("Private"),
+             tr("Create the repository as private (only when it does not exist yet)"));
     m_branch = new QLineEdit(QStringLiteral("main"), this);
     describe(m_branch, QStringLiteral("hubPushBranch"), tr("Branch"), tr("The branch the commit goes to"));
     m_message = new QLineEdit(tr("Upload model with Captioner"), this);
     describe(m_message, QStringLiteral("hubPushMessage"), tr("Commit message"), tr("Summary of the commit"));
     m_baseModel = new QLineEdit(this);
     m_baseModel->setPlaceholderText(tr("derived from the training recipe"));
-    describe(m_baseModel, QStringLiteral("hubPushBaseModel"), tr("Base model"), tr("Hub id of the model this one was fine-tuned from, for the model card"));
+    describe(m_baseModel, QStringLiteral("hubPushBaseModel"), tr("Base model"),
+             tr("Hub id of the model this one was fine-tuned from, for the model card"));
     form->addRow(tr("&Repository:"), m_repo);
     form->addRow(QString(), m_private);
     form->addRow(tr("&Branch:"), m_branch);
@@ -56,9 +62,11 @@ HubPushDialog::HubPushDialog(const QString& folder, QWidget* parent) : QDialog(p
     form->addRow(tr("Base mo&del:"), m_baseModel);
     layout->addLayout(form);
     const hub::HubSettings settings = hub::HubSettings::fromEnvironment();
-    m_token = new QLabel(settings.token.isEmpty()
-        ? tr("No Hugging Face token found: set HF_TOKEN or run `huggingface-cli login` with a write token, then open this dialog again.")
-        : tr("Pushing to %1 with your Hugging Face token.").arg(settings.endpoint), this);
+    m_token = new QLabel(
+        settings.token.isEmpty()
+            ? tr("No Hugging Face token found: set HF_TOKEN or run `huggingface-cli login` with a write token, then open this dialog again.")
+            : tr("Pushing to %1 with your Hugging Face token.").arg(settings.endpoint),
+        this);
     m_token->setObjectName(QStringLiteral("hubPushToken"));
     m_token->setAccessibleName(tr("Token status"));
     m_token->setWordWrap(true);
@@ -83,7 +91,8 @@ HubPushDialog::HubPushDialog(const QString& folder, QWidget* parent) : QDialog(p
     layout->addWidget(m_log);
     auto* buttons = new QDialogButtonBox(this);
     m_push = buttons->addButton(tr("&Push"), QDialogButtonBox::AcceptRole);
-    describe(m_push, QStringLiteral("hubPushStart"), tr("Push"), tr("Create the repository if needed and upload the folder"));
+    describe(m_push, QStringLiteral("hubPushStart"), tr("Push"),
+             tr("Create the repository if needed and upload the folder"));
     m_cancel = buttons->addButton(tr("&Cancel Push"), QDialogButtonBox::ActionRole);
     describe(m_cancel, QStringLiteral("hubPushCancel"), tr("Cancel push"), tr("Stop the upload; nothing is committed"));
     auto* close = buttons->addButton(QDialogButtonBox::Close);
@@ -108,7 +117,8 @@ void HubPushDialog::updateCard() {
     const QString existing = m_folder + QStringLiteral("/README.md");
     if (QFileInfo::exists(existing)) {
         QFile f(existing);
-        m_card->setPlainText(f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()) : tr("(README.md cannot be read: %1)").arg(f.errorString()));
+        m_card->setPlainText(f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll())
+                                                         : tr("(README.md cannot be read: %1)").arg(f.errorString()));
         return;
     }
     ModelCardOptions o;
@@ -148,19 +158,22 @@ void HubPushDialog::startPush() {
         hubui::showTransferProgress(m_progress, done, total, file);
     });
     // Connected before run(): the job is still alive when this reads its results.
-    connect(job, &hub::HubPush::finished, this, [this, job](bool ok) {
-        m_error = job->errorString();
-        m_commitUrl = job->commitUrl();
-        if (ok) {
-            m_progress->setValue(1000);
-            m_progress->setFormat(tr("Pushed"));
-            m_log->appendPlainText(tr("Committed %1 %2").arg(job->commitOid(), m_commitUrl));
-        } else {
-            m_progress->setFormat(tr("Stopped"));
-            m_log->appendPlainText(tr("Error: %1").arg(m_error));
-        }
-        updateCard();
-    }, Qt::QueuedConnection);
+    connect(
+        job, &hub::HubPush::finished, this,
+        [this, job](bool ok) {
+            m_error = job->errorString();
+            m_commitUrl = job->commitUrl();
+            if (ok) {
+                m_progress->setValue(1000);
+                m_progress->setFormat(tr("Pushed"));
+                m_log->appendPlainText(tr("Committed %1 %2").arg(job->commitOid(), m_commitUrl));
+            } else {
+                m_progress->setFormat(tr("Stopped"));
+                m_log->appendPlainText(tr("Error: %1").arg(m_error));
+            }
+            updateCard();
+        },
+        Qt::QueuedConnection);
     setRunning(true);
     m_job->run(job);
 }

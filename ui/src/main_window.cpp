@@ -68,41 +68,49 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_datasetPage, &DatasetPage::openDemoRequested, this, &MainWindow::openDemoDataset);
     connect(m_datasetPage, &DatasetPage::opened, this, &MainWindow::onDatasetOpened);
     connect(m_datasetPage, &DatasetPage::openFailed, this, &MainWindow::onDatasetFailed);
-    connect(m_datasetPage, &DatasetPage::message, this, [this](const QString& text) { statusBar()->showMessage(text, 8000); });
-    connect(m_datasetPage, &DatasetPage::saved, this, [this](bool, const QString& text) { statusBar()->showMessage(text, 8000); });
-    connect(m_datasetPage->undoStack(), &QUndoStack::cleanChanged, this, [this](bool clean) { setWindowModified(!clean); });
+    connect(m_datasetPage, &DatasetPage::message, this,
+            [this](const QString& text) { statusBar()->showMessage(text, 8000); });
+    connect(m_datasetPage, &DatasetPage::saved, this,
+            [this](bool, const QString& text) { statusBar()->showMessage(text, 8000); });
+    connect(m_datasetPage->undoStack(), &QUndoStack::cleanChanged, this,
+            [this](bool clean) { setWindowModified(!clean); });
     setAcceptDrops(true);
     connect(m_trainPage, &TrainPage::openDatasetRequested, this, &MainWindow::chooseDataset);
     connect(m_trainPage, &TrainPage::openModelRequested, this, &MainWindow::chooseModel);
     connect(m_captionPage, &CaptionPage::openModelRequested, this, &MainWindow::chooseModel);
-    connect(m_captionPage, &CaptionPage::message, this, [this](const QString& text) { statusBar()->showMessage(text, 8000); });
-    connect(m_captionPage, &CaptionPage::addToDatasetRequested, this, [this](const QStringList& images, const QStringList& captions) {
-        // Into the open dataset when it holds any of the images; otherwise the images' folder is
-        // opened as the dataset first (in the background) and they go in once it is open.
-        const QString root = m_datasetPage->hasDataset() ? QDir(m_datasetPage->folder()).absolutePath() + QLatin1Char('/') : QString();
-        const bool inOpen = !root.isEmpty() && std::any_of(images.begin(), images.end(), [&root](const QString& image) {
-            return QFileInfo(image).absoluteFilePath().startsWith(root);
-        });
-        auto apply = [this, images, captions] {
-            QString summary;
-            m_datasetPage->addModelCaptions(images, captions, &summary);
-            showPage(Page::Dataset);
-            statusBar()->showMessage(summary, 10000);
-        };
-        if (inOpen) return apply();
-        auto done = std::make_shared<QMetaObject::Connection>();
-        auto failed = std::make_shared<QMetaObject::Connection>();
-        *done = connect(m_datasetPage, &DatasetPage::opened, this, [apply, done, failed] {
-            disconnect(*done);
-            disconnect(*failed);
-            apply();
-        });
-        *failed = connect(m_datasetPage, &DatasetPage::openFailed, this, [done, failed] {
-            disconnect(*done);
-            disconnect(*failed);
-        });
-        openDataset(QFileInfo(images.first()).absolutePath());
-    });
+    connect(m_captionPage, &CaptionPage::message, this,
+            [this](const QString& text) { statusBar()->showMessage(text, 8000); });
+    connect(m_captionPage, &CaptionPage::addToDatasetRequested, this,
+            [this](const QStringList& images, const QStringList& captions) {
+                // Into the open dataset when it holds any of the images; otherwise the images' folder is
+                // opened as the dataset first (in the background) and they go in once it is open.
+                const QString root = m_datasetPage->hasDataset()
+                                         ? QDir(m_datasetPage->folder()).absolutePath() + QLatin1Char('/')
+                                         : QString();
+                const bool inOpen =
+                    !root.isEmpty() && std::any_of(images.begin(), images.end(), [&root](const QString& image) {
+                        return QFileInfo(image).absoluteFilePath().startsWith(root);
+                    });
+                auto apply = [this, images, captions] {
+                    QString summary;
+                    m_datasetPage->addModelCaptions(images, captions, &summary);
+                    showPage(Page::Dataset);
+                    statusBar()->showMessage(summary, 10000);
+                };
+                if (inOpen) return apply();
+                auto done = std::make_shared<QMetaObject::Connection>();
+                auto failed = std::make_shared<QMetaObject::Connection>();
+                *done = connect(m_datasetPage, &DatasetPage::opened, this, [apply, done, failed] {
+                    disconnect(*done);
+                    disconnect(*failed);
+                    apply();
+                });
+                *failed = connect(m_datasetPage, &DatasetPage::openFailed, this, [done, failed] {
+                    disconnect(*done);
+                    disconnect(*failed);
+                });
+                openDataset(QFileInfo(images.first()).absolutePath());
+            });
     connect(m_trainPage, &TrainPage::useCheckpointRequested, this, &MainWindow::useCheckpointForCaptioning);
     // Progress stays in sight on the other pages.
     connect(m_trainPage, &TrainPage::progressChanged, this, [this](int percent) {
@@ -120,12 +128,12 @@ MainWindow::MainWindow(QWidget* parent)
     m_captionPage->setModelPanel(m_modelPanel);
     connect(m_modelPanel, &ModelPanel::openRequested, this, &MainWindow::chooseModel);
     connect(m_modelManager, &ModelManager::modelReady, m_captionPage, &CaptionPage::setModel);
-    connect(m_modelManager, &ModelManager::modelReady, this, [this](const std::shared_ptr<captioner::GitCheckpoint>&, const QString& folder) {
-        statusBar()->showMessage(tr("Model %1 loaded").arg(QDir::toNativeSeparators(folder)), 5000);
-    });
-    connect(m_modelManager, &ModelManager::loadFailed, this, [this](const QString&, const QString& message) {
-        statusBar()->showMessage(message, 10000);
-    });
+    connect(m_modelManager, &ModelManager::modelReady, this,
+            [this](const std::shared_ptr<captioner::GitCheckpoint>&, const QString& folder) {
+                statusBar()->showMessage(tr("Model %1 loaded").arg(QDir::toNativeSeparators(folder)), 5000);
+            });
+    connect(m_modelManager, &ModelManager::loadFailed, this,
+            [this](const QString&, const QString& message) { statusBar()->showMessage(message, 10000); });
     connect(m_modelManager, &ModelManager::recentChanged, this, [this] { rebuildRecentMenu(); });
     m_datasetPage->setThumbnailSize(AppSettings::thumbnailSize());
 
@@ -147,7 +155,9 @@ void MainWindow::createActions() {
     openDemo->setObjectName(QStringLiteral("actionOpenDemo"));
     openDemo->setStatusTip(tr("Open the built-in dataset of generated shapes with their captions"));
     // Hugging Face Hub: download into the cache shared with Python, or open what it already holds.
-    auto openFromHub = [this](const QString& folder, bool dataset) { dataset ? this->openDataset(folder) : this->openModel(folder); };
+    auto openFromHub = [this](const QString& folder, bool dataset) {
+        dataset ? this->openDataset(folder) : this->openModel(folder);
+    };
     auto showHubDownload = [this, openFromHub] {
         auto* dialog = new HubDownloadDialog(this);
         dialog->setAttribute(Qt::WA_DeleteOnClose);
@@ -269,7 +279,8 @@ void MainWindow::chooseDataset() {
 }
 
 void MainWindow::chooseModel() {
-    const QString folder = QFileDialog::getExistingDirectory(this, tr("Open Model Folder"), m_captionPage->modelFolder());
+    const QString folder =
+        QFileDialog::getExistingDirectory(this, tr("Open Model Folder"), m_captionPage->modelFolder());
     if (!folder.isEmpty()) openModel(folder);
 }
 
@@ -368,7 +379,8 @@ void MainWindow::rebuildRecentMenu() {
         const QString path = entry.mid(colon + 1);
         const bool isModel = kind == QLatin1String("model");
         const QString label = (isModel ? tr("Model: %1") : tr("Dataset: %1")).arg(QDir::toNativeSeparators(path));
-        QAction* action = m_recentMenu->addAction(label, this, [this, isModel, path] { isModel ? openModel(path) : openDataset(path); });
+        QAction* action = m_recentMenu->addAction(
+            label, this, [this, isModel, path] { isModel ? openModel(path) : openDataset(path); });
         if (!QFileInfo::exists(path)) {
             action->setText(tr("%1 (unavailable)").arg(label));
             action->setEnabled(false);
@@ -376,8 +388,9 @@ void MainWindow::rebuildRecentMenu() {
     }
     if (recent.isEmpty()) m_recentMenu->addAction(tr("No recent folders"))->setEnabled(false);
     // What the shared Hugging Face cache holds (downloaded here or by Python tools).
-    addHubCacheActions(m_recentMenu, true, true,
-                       [this](const QString& snapshot, bool isModel) { isModel ? openModel(snapshot) : openDataset(snapshot); });
+    addHubCacheActions(m_recentMenu, true, true, [this](const QString& snapshot, bool isModel) {
+        isModel ? openModel(snapshot) : openDataset(snapshot);
+    });
     if (recent.isEmpty()) return;
     m_recentMenu->addSeparator();
     m_recentMenu->addAction(tr("&Clear Recent"), this, [this] {
@@ -426,10 +439,11 @@ void MainWindow::restoreSettings() {
 
 void MainWindow::closeEvent(QCloseEvent* event) {
     if (m_trainPage->isRunning()) {
-        QMessageBox box(QMessageBox::Question, tr("Training Is Running"),
-                        tr("Fine-tuning is still running. Cancel it (a checkpoint is saved first, so it can be resumed) "
-                           "and close, or keep it running?"),
-                        QMessageBox::NoButton, this);
+        QMessageBox box(
+            QMessageBox::Question, tr("Training Is Running"),
+            tr("Fine-tuning is still running. Cancel it (a checkpoint is saved first, so it can be resumed) "
+               "and close, or keep it running?"),
+            QMessageBox::NoButton, this);
         QPushButton* stop = box.addButton(tr("Cancel Training and Close"), QMessageBox::DestructiveRole);
         QPushButton* keep = box.addButton(tr("Keep Training"), QMessageBox::RejectRole);
         box.setDefaultButton(keep);
@@ -439,12 +453,13 @@ void MainWindow::closeEvent(QCloseEvent* event) {
         showPage(Page::Train);
         m_trainPage->cancel();
         // Close once the checkpoint is saved and the training thread has ended.
-        connect(m_trainPage, &TrainPage::runFinished, this, [this] { close(); }, Qt::SingleShotConnection);
+        connect(
+            m_trainPage, &TrainPage::runFinished, this, [this] { close(); }, Qt::SingleShotConnection);
         return;
     }
     if (m_datasetPage->hasUnsavedChanges()) {
-        const auto answer = QMessageBox::question(this, tr("Unsaved Captions"),
-            tr("Some captions were edited but not saved. Save them before closing?"),
+        const auto answer = QMessageBox::question(
+            this, tr("Unsaved Captions"), tr("Some captions were edited but not saved. Save them before closing?"),
             QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
         if (answer == QMessageBox::Cancel) {
             event->ignore();
@@ -453,7 +468,12 @@ void MainWindow::closeEvent(QCloseEvent* event) {
         if (answer == QMessageBox::Save) {
             m_datasetPage->save();
             // Saving runs in the background: close once it is done (or stay open when it failed).
-            connect(m_datasetPage, &DatasetPage::saved, this, [this](bool ok) { if (ok) close(); }, Qt::SingleShotConnection);
+            connect(
+                m_datasetPage, &DatasetPage::saved, this,
+                [this](bool ok) {
+                    if (ok) close();
+                },
+                Qt::SingleShotConnection);
             event->ignore();
             return;
         }

@@ -25,7 +25,9 @@ namespace {
 
 QString native(const QString& path) { return QDir::toNativeSeparators(path); }
 
-bool isFile(const QString& dir, const char* name) { return QFileInfo(QDir(dir).filePath(QLatin1String(name))).isFile(); }
+bool isFile(const QString& dir, const char* name) {
+    return QFileInfo(QDir(dir).filePath(QLatin1String(name))).isFile();
+}
 
 qint64 folderFileBytes(const QString& folder) {
     qint64 total = 0;
@@ -96,15 +98,15 @@ QString ModelManager::stageName(Stage stage) {
 QString ModelManager::checkFolder(const QString& folder) {
     const QString shown = native(folder);
     if (!QFileInfo(folder).isDir()) return tr("%1 is not a folder.").arg(shown);
-    if (!isFile(folder, "config.json"))
-        return tr("%1 is not a GIT model folder: config.json is missing.").arg(shown);
+    if (!isFile(folder, "config.json")) return tr("%1 is not a GIT model folder: config.json is missing.").arg(shown);
     std::string whyNot;
     if (!isGitCheckpoint(folder.toStdString(), &whyNot))
         return tr("%1 is not a GIT checkpoint: %2").arg(shown, QString::fromStdString(whyNot));
     if (!isFile(folder, "model.safetensors") && !isFile(folder, "model.safetensors.index.json")) {
         if (isFile(folder, "pytorch_model.bin"))
             return tr("%1 has only pytorch_model.bin: model.safetensors is missing (pickle files are not read; save the "
-                      "model with safe_serialization=True).").arg(shown);
+                      "model with safe_serialization=True).")
+                .arg(shown);
         return tr("%1 is not a complete GIT checkpoint: model.safetensors is missing.").arg(shown);
     }
     if (!isFile(folder, "tokenizer.json") && !isFile(folder, "vocab.txt") && !isFile(folder, "tokenizer.model"))
@@ -147,9 +149,12 @@ void ModelManager::open(const QString& folder) {
     const std::string device = deviceForLoading();
     QThread* thread = QThread::create([this, path, generation, result, device] {
         auto stage = [&](Stage s) {
-            QMetaObject::invokeMethod(this, [this, path, generation, s] {
-                if (generation == m_loadingGeneration) emit loadProgress(path, static_cast<int>(s), stageName(s));
-            }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                this,
+                [this, path, generation, s] {
+                    if (generation == m_loadingGeneration) emit loadProgress(path, static_cast<int>(s), stageName(s));
+                },
+                Qt::QueuedConnection);
         };
         QElapsedTimer timer;
         timer.start();
@@ -169,7 +174,8 @@ void ModelManager::open(const QString& folder) {
                 ck->tokenizer = loadTokenizer(dir);
                 if (ck->tokenizer->vocabSize() > ck->config.vocabSize)
                     throw Error(dir, "the tokenizer has " + std::to_string(ck->tokenizer->vocabSize()) +
-                                         " tokens but the model's vocab_size is " + std::to_string(ck->config.vocabSize));
+                                         " tokens but the model's vocab_size is " +
+                                         std::to_string(ck->config.vocabSize));
                 ModelFacts& f = result->facts;
                 f.folder = path;
                 f.parameters = ck->parameterCount();
@@ -187,7 +193,8 @@ void ModelManager::open(const QString& folder) {
         } catch (const std::exception& e) {
             result->message = tr("Could not load the model in %1: %2").arg(native(path), QString::fromUtf8(e.what()));
         }
-        QMetaObject::invokeMethod(this, [this, generation, result] { finishLoad(generation, result); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, generation, result] { finishLoad(generation, result); }, Qt::QueuedConnection);
     });
     thread->setObjectName(QStringLiteral("model-load"));
     m_loadThreads << thread;
@@ -252,8 +259,7 @@ public:
         case TrainingEventType::CheckpointSaved:
             m_progress(QObject::tr("Saving the demo model"), e.step, m_max, -1);
             break;
-        default:
-            break;
+        default: break;
         }
     }
 
@@ -275,8 +281,9 @@ void ModelManager::prepareDemoModel() {
     DemoRecipe recipe = *m_demoRecipe;
     recipe.dir = m_demoFolder.toStdString();
     auto progress = [this](const QString& text, qint64 step, qint64 maxSteps, double eta) {
-        QMetaObject::invokeMethod(this, [this, text, step, maxSteps, eta] { emit demoProgress(text, step, maxSteps, eta); },
-                                  Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, text, step, maxSteps, eta] { emit demoProgress(text, step, maxSteps, eta); },
+            Qt::QueuedConnection);
     };
     m_demoThread = QThread::create([this, job, recipe, progress] {
         bool ok = false;
@@ -300,12 +307,14 @@ void ModelManager::prepareDemoModel() {
                 job->trainer = nullptr;
             }
             ok = summary.status == "completed";
-            message = ok ? QString() : summary.status == "cancelled" ? tr("cancelled")
-                                                                      : QString::fromStdString(summary.message);
+            message = ok                              ? QString()
+                      : summary.status == "cancelled" ? tr("cancelled")
+                                                      : QString::fromStdString(summary.message);
         } catch (const std::exception& e) {
             message = job->cancel ? tr("cancelled") : QString::fromUtf8(e.what());
         }
-        QMetaObject::invokeMethod(this, [this, ok, message] { finishDemo(ok, message); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, ok, message] { finishDemo(ok, message); }, Qt::QueuedConnection);
     });
     m_demoThread->setObjectName(QStringLiteral("demo-model"));
     m_demoThread->start();

@@ -74,8 +74,8 @@ ModelPanel::ModelPanel(ModelManager* manager, QWidget* parent)
     m_facts->setContentsMargins(0, 0, 0, 0);
     m_facts->setLabelAlignment(Qt::AlignLeft);
     m_facts->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
-    const QString names[] = {tr("Parameters"), tr("Vocabulary"), tr("Tokenizer"), tr("Image size"), tr("Weights"),
-                             tr("Device"), tr("Files")};
+    const QString names[] = {tr("Parameters"), tr("Vocabulary"), tr("Tokenizer"), tr("Image size"),
+                             tr("Weights"),    tr("Device"),     tr("Files")};
     for (int i = 0; i < 7; ++i) {
         auto* value = new QLabel(m_factsBox);
         value->setObjectName(QStringLiteral("modelFact_") + QLatin1String(kFactKeys[i]));
@@ -197,7 +197,8 @@ void ModelPanel::rebuildRecentMenu() {
         const QString shown = QDir::toNativeSeparators(r.folder);
         QAction* action = m_recentMenu->addAction(r.available ? shown : tr("%1 (unavailable)").arg(shown));
         action->setEnabled(r.available);
-        action->setToolTip(r.available ? tr("Open this model") : tr("This folder no longer exists or holds no config.json"));
+        action->setToolTip(r.available ? tr("Open this model")
+                                       : tr("This folder no longer exists or holds no config.json"));
         const QString folder = r.folder;
         connect(action, &QAction::triggered, m_manager, [this, folder] { m_manager->open(folder); });
     }
@@ -260,15 +261,16 @@ void ModelPanel::onModelReady(const QString& folder) {
     m_path->setText(QDir::toNativeSeparators(folder));
     m_path->setVisible(true);
     setFact(QStringLiteral("parameters"), formatCount(f.parameters));
-    setFact(QStringLiteral("vocabulary"), f.tokenizerSize == f.vocabularySize
-                                              ? tr("%1 tokens").arg(formatCount(f.vocabularySize))
-                                              : tr("%1 tokens (tokenizer: %2)").arg(formatCount(f.vocabularySize),
-                                                                                    formatCount(f.tokenizerSize)));
+    setFact(QStringLiteral("vocabulary"),
+            f.tokenizerSize == f.vocabularySize
+                ? tr("%1 tokens").arg(formatCount(f.vocabularySize))
+                : tr("%1 tokens (tokenizer: %2)").arg(formatCount(f.vocabularySize), formatCount(f.tokenizerSize)));
     setFact(QStringLiteral("tokenizer"), f.tokenizerKind);
     setFact(QStringLiteral("image"), tr("%1 × %1 px").arg(f.imageSize));
     setFact(QStringLiteral("weights"), f.dtype);
     setFact(QStringLiteral("device"), f.device == QLatin1String("cpu") ? tr("CPU") : f.device);
-    setFact(QStringLiteral("size"), QLocale::c().formattedDataSize(f.folderBytes, 1, QLocale::DataSizeTraditionalFormat));
+    setFact(QStringLiteral("size"),
+            QLocale::c().formattedDataSize(f.folderBytes, 1, QLocale::DataSizeTraditionalFormat));
     m_factsBox->show();
     m_status->setText(tr("Loaded in %1 s.").arg(f.loadSeconds, 0, 'f', 1));
     showBusy(false);
@@ -330,8 +332,9 @@ void ModelPanel::cancel() {
         m_manager->cancelDemo();
         m_status->setText(tr("Cancelling: saving a checkpoint first…"));
         m_cancel->setEnabled(false);
-        connect(m_manager, &ModelManager::demoFinished, m_cancel, [this] { m_cancel->setEnabled(true); },
-                Qt::SingleShotConnection);
+        connect(
+            m_manager, &ModelManager::demoFinished, m_cancel, [this] { m_cancel->setEnabled(true); },
+            Qt::SingleShotConnection);
         return;
     }
     if (m_manager->isLoading()) {

@@ -54,11 +54,11 @@ ReviewPanel::ReviewPanel(DatasetModel* model, QWidget* parent)
     m_reason->setObjectName(QStringLiteral("flagReason"));
     m_reason->setEditable(true);
     m_reason->setInsertPolicy(QComboBox::NoInsert);
-    m_reason->addItems({tr("Caption does not match the image"), tr("Caption is too vague"),
-                        tr("Caption is too long"), tr("Caption has spelling or grammar errors"),
-                        tr("Image is unusable")});
+    m_reason->addItems({tr("Caption does not match the image"), tr("Caption is too vague"), tr("Caption is too long"),
+                        tr("Caption has spelling or grammar errors"), tr("Image is unusable")});
     m_reason->setAccessibleName(tr("Flag reason"));
-    m_reason->setAccessibleDescription(tr("Why the image is flagged: pick a reason or type one, then press Enter to flag"));
+    m_reason->setAccessibleDescription(
+        tr("Why the image is flagged: pick a reason or type one, then press Enter to flag"));
     m_reason->lineEdit()->setAccessibleName(m_reason->accessibleName());
     m_reason->lineEdit()->setAccessibleDescription(m_reason->accessibleDescription());
     auto* returnFilter = new ReturnFilter(this);

@@ -47,7 +47,7 @@ SettingsDialog::SettingsDialog(QWidget* parent)
     m_threads->setRange(0, qMax(256, cores));
     m_threads->setSpecialValueText(tr("All cores (%1)").arg(cores));
     described(m_threads, tr("Threads"),
-             tr("LibTorch threads for captioning and training; 0 uses all %1 cores. Applies at once.").arg(cores));
+              tr("LibTorch threads for captioning and training; 0 uses all %1 cores. Applies at once.").arg(cores));
 
     m_device->setObjectName(QStringLiteral("settingsDevice"));
     m_device->addItem(tr("Automatic (CUDA when available)"), QStringLiteral("auto"));
@@ -63,15 +63,14 @@ SettingsDialog::SettingsDialog(QWidget* parent)
     } else {
         m_deviceNote->setText(tr("The model is loaded again on the new device when it changes."));
     }
-    described(m_device, tr("Device"),
-             tr("Where models run: automatic, CPU or CUDA. %1").arg(m_deviceNote->text()));
+    described(m_device, tr("Device"), tr("Where models run: automatic, CPU or CUDA. %1").arg(m_deviceNote->text()));
 
     // Decoding
     m_decoding->setObjectName(QStringLiteral("settingsDecoding"));
     m_decoding->addItem(tr("Greedy"), false);
     m_decoding->addItem(tr("Beam search"), true);
     described(m_decoding, tr("Decoding"),
-             tr("Greedy picks the likeliest word at each step; beam search keeps several candidate captions"));
+              tr("Greedy picks the likeliest word at each step; beam search keeps several candidate captions"));
     m_beams->setObjectName(QStringLiteral("settingsBeams"));
     m_beams->setRange(2, 16);
     described(m_beams, tr("Beams"), tr("Candidate captions kept by beam search (2 to 16)"));
@@ -84,8 +83,8 @@ SettingsDialog::SettingsDialog(QWidget* parent)
     m_lengthPenalty->setSingleStep(0.1);
     m_lengthPenalty->setDecimals(2);
     described(m_lengthPenalty, tr("Length penalty"),
-             tr("Beam search scores a caption by its log-probability over length to this power: above 1 favours "
-                "longer captions, below 1 shorter ones"));
+              tr("Beam search scores a caption by its log-probability over length to this power: above 1 favours "
+                 "longer captions, below 1 shorter ones"));
     connect(m_decoding, &QComboBox::currentIndexChanged, this, &SettingsDialog::updateDecodingControls);
 
     // Appearance
@@ -93,7 +92,8 @@ SettingsDialog::SettingsDialog(QWidget* parent)
     m_thumbnailSize->setRange(64, 256);
     m_thumbnailSize->setSingleStep(16);
     m_thumbnailSize->setSuffix(tr(" px"));
-    described(m_thumbnailSize, tr("Thumbnail size"), tr("Edge of thumbnails in the dataset grid and on caption cards (64 to 256 pixels)"));
+    described(m_thumbnailSize, tr("Thumbnail size"),
+              tr("Edge of thumbnails in the dataset grid and on caption cards (64 to 256 pixels)"));
     m_theme->setObjectName(QStringLiteral("settingsTheme"));
     for (const QString& name : themeNames()) m_theme->addItem(themeDisplayName(name), name);
     described(m_theme, tr("Theme"), tr("Colours of the app: the system's, light, dark or high contrast"));
@@ -144,7 +144,8 @@ SettingsDialog::SettingsDialog(QWidget* parent)
     layout->addWidget(m_buttons);
 
     // Top to bottom, then the buttons in the order they are shown.
-    QWidget* order[] = {m_threads, m_device, m_decoding, m_beams, m_maxLength, m_lengthPenalty, m_thumbnailSize, m_theme};
+    QWidget* order[] = {m_threads,   m_device,        m_decoding,      m_beams,
+                        m_maxLength, m_lengthPenalty, m_thumbnailSize, m_theme};
     for (size_t i = 0; i + 1 < std::size(order); ++i) setTabOrder(order[i], order[i + 1]);
     QWidget* previous = m_theme;
     for (QAbstractButton* button : m_buttons->buttons()) {

@@ -36,7 +36,8 @@ QString& current() {
 // vanishes on dark and high-contrast grounds.
 class ThemeStyle : public QProxyStyle {
 public:
-    ThemeStyle(int focusWidth) : QProxyStyle(QStyleFactory::create(QStringLiteral("Fusion"))), m_focusWidth(focusWidth) {}
+    ThemeStyle(int focusWidth)
+        : QProxyStyle(QStyleFactory::create(QStringLiteral("Fusion"))), m_focusWidth(focusWidth) {}
 
     void drawPrimitive(PrimitiveElement element, const QStyleOption* option, QPainter* painter,
                        const QWidget* widget) const override {

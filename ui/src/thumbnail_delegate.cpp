@@ -88,9 +88,15 @@ void ThumbnailDelegate::paint(QPainter* p, const QStyleOptionViewItem& option, c
     if (!split.isEmpty()) drawBadge(p, box, split, Qt::AlignLeft | Qt::AlignTop, QColor(20, 20, 20, 210));
     const auto status = static_cast<captioner::ReviewStatus>(index.data(DatasetModel::ReviewStatusRole).toInt());
     switch (status) {
-    case captioner::ReviewStatus::Accepted: drawBadge(p, box, tr("✓ accepted"), Qt::AlignRight, QColor(0, 100, 0, 230)); break;
-    case captioner::ReviewStatus::Edited: drawBadge(p, box, tr("✎ edited"), Qt::AlignRight, QColor(0, 70, 140, 230)); break;
-    case captioner::ReviewStatus::Flagged: drawBadge(p, box, tr("⚑ flagged"), Qt::AlignRight, QColor(150, 0, 0, 230)); break;
+    case captioner::ReviewStatus::Accepted:
+        drawBadge(p, box, tr("✓ accepted"), Qt::AlignRight, QColor(0, 100, 0, 230));
+        break;
+    case captioner::ReviewStatus::Edited:
+        drawBadge(p, box, tr("✎ edited"), Qt::AlignRight, QColor(0, 70, 140, 230));
+        break;
+    case captioner::ReviewStatus::Flagged:
+        drawBadge(p, box, tr("⚑ flagged"), Qt::AlignRight, QColor(150, 0, 0, 230));
+        break;
     case captioner::ReviewStatus::Unreviewed: break;
     }
     const int problems = index.data(DatasetModel::ProblemsRole).toInt();

@@ -37,7 +37,9 @@ ThumbnailProvider::~ThumbnailProvider() {
     m_pool.waitForDone();
 }
 
-void ThumbnailProvider::setMemoryLimitBytes(qint64 bytes) { m_memory.setMaxCost(int(qMax<qint64>(1024, bytes) / 1024)); }
+void ThumbnailProvider::setMemoryLimitBytes(qint64 bytes) {
+    m_memory.setMaxCost(int(qMax<qint64>(1024, bytes) / 1024));
+}
 
 QImage ThumbnailProvider::thumbnail(const QString& imagePath) {
     if (const QImage* image = m_memory.object(imagePath)) return *image;
@@ -83,7 +85,8 @@ void ThumbnailProvider::drain() {
         } catch (const std::exception& e) {
             error = QString::fromLocal8Bit(e.what());
         }
-        QMetaObject::invokeMethod(this, [this, path, image, error] { deliver(path, image, error); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, path, image, error] { deliver(path, image, error); }, Qt::QueuedConnection);
     }
 }
 

@@ -46,9 +46,12 @@ TrainingForm::TrainingForm(QWidget* parent) : QWidget(parent) {
 
     auto* folders = new QGroupBox(tr("Folders"), this);
     auto* folderForm = new QFormLayout(folders);
-    m_model = addFolder(folderForm, tr("&Model:"), QStringLiteral("trainModel"), tr("GIT checkpoint folder to start from"), false);
-    m_data = addFolder(folderForm, tr("D&ataset:"), QStringLiteral("trainDataset"), tr("Dataset folder or caption file to train on"), false);
-    m_output = addFolder(folderForm, tr("O&utput:"), QStringLiteral("trainOutput"), tr("Folder for the checkpoints and the final model"), false);
+    m_model = addFolder(folderForm, tr("&Model:"), QStringLiteral("trainModel"),
+                        tr("GIT checkpoint folder to start from"), false);
+    m_data = addFolder(folderForm, tr("D&ataset:"), QStringLiteral("trainDataset"),
+                       tr("Dataset folder or caption file to train on"), false);
+    m_output = addFolder(folderForm, tr("O&utput:"), QStringLiteral("trainOutput"),
+                         tr("Folder for the checkpoints and the final model"), false);
     m_resume = new QCheckBox(tr("&Resume from the newest checkpoint in the output folder"), folders);
     describe(m_resume, plain(m_resume->text()), QStringLiteral("trainResume"),
              tr("Continue a previous run where its newest checkpoint left off; its charts are rebuilt"));
@@ -74,33 +77,52 @@ TrainingForm::TrainingForm(QWidget* parent) : QWidget(parent) {
     m_precision->addItem(tr("fp32 (full precision)"), QStringLiteral("fp32"));
     m_precision->addItem(tr("bf16 (autocast)"), QStringLiteral("bf16"));
     m_precision->addItem(tr("fp16 (autocast + loss scaling, CUDA)"), QStringLiteral("fp16"));
-    describe(m_precision, tr("Precision"), QStringLiteral("trainPrecision"), tr("Mixed precision as Hugging Face's --bf16 / --fp16"));
+    describe(m_precision, tr("Precision"), QStringLiteral("trainPrecision"),
+             tr("Mixed precision as Hugging Face's --bf16 / --fp16"));
     form->addRow(tr("&Precision:"), m_precision);
-    m_learningRate = addDouble(form, tr("&Learning rate:"), QStringLiteral("trainLearningRate"), tr("AdamW peak learning rate"), 1e-8, 1, 8);
+    m_learningRate = addDouble(form, tr("&Learning rate:"), QStringLiteral("trainLearningRate"),
+                               tr("AdamW peak learning rate"), 1e-8, 1, 8);
     m_scheduler = new QComboBox(recipe);
-    for (const char* kind : {"linear", "cosine", "constant", "constant_with_warmup"}) m_scheduler->addItem(QLatin1String(kind), QLatin1String(kind));
-    describe(m_scheduler, tr("Schedule"), QStringLiteral("trainScheduler"), tr("How the learning rate changes over the run"));
+    for (const char* kind : {"linear", "cosine", "constant", "constant_with_warmup"})
+        m_scheduler->addItem(QLatin1String(kind), QLatin1String(kind));
+    describe(m_scheduler, tr("Schedule"), QStringLiteral("trainScheduler"),
+             tr("How the learning rate changes over the run"));
     form->addRow(tr("Sche&dule:"), m_scheduler);
-    m_warmup = addDouble(form, tr("&Warm-up ratio:"), QStringLiteral("trainWarmup"), tr("Warm-up as a fraction of all steps"), 0, 1, 3);
-    m_weightDecay = addDouble(form, tr("Weight deca&y:"), QStringLiteral("trainWeightDecay"), tr("AdamW weight decay"), 0, 1, 4);
-    m_epochs = addInt(form, tr("&Epochs:"), QStringLiteral("trainEpochs"), tr("Passes over the training images"), 1, 100000);
+    m_warmup = addDouble(form, tr("&Warm-up ratio:"), QStringLiteral("trainWarmup"),
+                         tr("Warm-up as a fraction of all steps"), 0, 1, 3);
+    m_weightDecay =
+        addDouble(form, tr("Weight deca&y:"), QStringLiteral("trainWeightDecay"), tr("AdamW weight decay"), 0, 1, 4);
+    m_epochs =
+        addInt(form, tr("&Epochs:"), QStringLiteral("trainEpochs"), tr("Passes over the training images"), 1, 100000);
     m_batch = addInt(form, tr("&Batch size:"), QStringLiteral("trainBatchSize"), tr("Images per batch"), 1, 4096);
-    m_accumulation = addInt(form, tr("Gradient a&ccumulation:"), QStringLiteral("trainAccumulation"), tr("Batches per optimizer step"), 1, 1024);
-    m_maxSteps = addInt(form, tr("Ma&x steps:"), QStringLiteral("trainMaxSteps"), tr("Stop after this many optimizer steps; 'from epochs' lets the epochs decide"), -1, 100000000);
+    m_accumulation = addInt(form, tr("Gradient a&ccumulation:"), QStringLiteral("trainAccumulation"),
+                            tr("Batches per optimizer step"), 1, 1024);
+    m_maxSteps =
+        addInt(form, tr("Ma&x steps:"), QStringLiteral("trainMaxSteps"),
+               tr("Stop after this many optimizer steps; 'from epochs' lets the epochs decide"), -1, 100000000);
     m_maxSteps->setSpecialValueText(tr("from epochs"));
-    m_loggingSteps = addInt(form, tr("Lo&g every:"), QStringLiteral("trainLoggingSteps"), tr("Steps between training-loss entries in trainer_state.json"), 1, 1000000);
-    m_evalSteps = addInt(form, tr("E&valuate every:"), QStringLiteral("trainEvalSteps"), tr("Steps between evaluations; 0 never evaluates"), 0, 1000000);
-    m_saveSteps = addInt(form, tr("&Save every:"), QStringLiteral("trainSaveSteps"), tr("Steps between checkpoints; 0 saves only at the end"), 0, 1000000);
-    m_saveLimit = addInt(form, tr("&Keep checkpoints:"), QStringLiteral("trainSaveLimit"), tr("Checkpoints kept (the best is always kept); 0 keeps all"), 0, 1000);
-    m_evalGenerate = addInt(form, tr("Captions per e&val:"), QStringLiteral("trainEvalGenerate"), tr("Held-out images captioned at each evaluation for WER; 'all' captions every one"), -1, 1000000);
+    m_loggingSteps = addInt(form, tr("Lo&g every:"), QStringLiteral("trainLoggingSteps"),
+                            tr("Steps between training-loss entries in trainer_state.json"), 1, 1000000);
+    m_evalSteps = addInt(form, tr("E&valuate every:"), QStringLiteral("trainEvalSteps"),
+                         tr("Steps between evaluations; 0 never evaluates"), 0, 1000000);
+    m_saveSteps = addInt(form, tr("&Save every:"), QStringLiteral("trainSaveSteps"),
+                         tr("Steps between checkpoints; 0 saves only at the end"), 0, 1000000);
+    m_saveLimit = addInt(form, tr("&Keep checkpoints:"), QStringLiteral("trainSaveLimit"),
+                         tr("Checkpoints kept (the best is always kept); 0 keeps all"), 0, 1000);
+    m_evalGenerate =
+        addInt(form, tr("Captions per e&val:"), QStringLiteral("trainEvalGenerate"),
+               tr("Held-out images captioned at each evaluation for WER; 'all' captions every one"), -1, 1000000);
     m_evalGenerate->setSpecialValueText(tr("all"));
-    m_seed = addInt(form, tr("See&d:"), QStringLiteral("trainSeed"), tr("Seed of the split, data order and dropout"), 0, 2147483647);
+    m_seed = addInt(form, tr("See&d:"), QStringLiteral("trainSeed"), tr("Seed of the split, data order and dropout"), 0,
+                    2147483647);
     auto* presets = new QHBoxLayout;
     auto* guide = new QPushButton(tr("&Guide Defaults"), recipe);
-    describe(guide, tr("Guide defaults"), QStringLiteral("trainGuideDefaults"), tr("Fill in the recipe of Hugging Face's image captioning guide"));
+    describe(guide, tr("Guide defaults"), QStringLiteral("trainGuideDefaults"),
+             tr("Fill in the recipe of Hugging Face's image captioning guide"));
     connect(guide, &QPushButton::clicked, this, [this] { setRecipe(guideTrainingSettings()); });
     auto* demo = new QPushButton(tr("Demo Reci&pe"), recipe);
-    describe(demo, tr("Demo recipe"), QStringLiteral("trainDemoRecipe"), tr("Fill in the recipe of the tiny demo model (fast on a CPU)"));
+    describe(demo, tr("Demo recipe"), QStringLiteral("trainDemoRecipe"),
+             tr("Fill in the recipe of the tiny demo model (fast on a CPU)"));
     connect(demo, &QPushButton::clicked, this, [this] { setRecipe(demoTrainingSettings()); });
     presets->addWidget(guide);
     presets->addWidget(demo);
@@ -110,14 +132,16 @@ TrainingForm::TrainingForm(QWidget* parent) : QWidget(parent) {
     setSettings(guideTrainingSettings());
 }
 
-QLineEdit* TrainingForm::addFolder(QFormLayout* form, const QString& label, const QString& name, const QString& description, bool) {
+QLineEdit* TrainingForm::addFolder(QFormLayout* form, const QString& label, const QString& name,
+                                   const QString& description, bool) {
     auto* edit = new QLineEdit(this);
     describe(edit, plain(label), name, description);
     edit->setClearButtonEnabled(true);
     connect(edit, &QLineEdit::textChanged, this, &TrainingForm::foldersChanged);
     auto* browse = new QToolButton(this);
     browse->setText(tr("…"));
-    describe(browse, tr("Browse for %1").arg(plain(label).toLower()), name + QStringLiteral("Browse"), tr("Choose the folder in a dialog"));
+    describe(browse, tr("Browse for %1").arg(plain(label).toLower()), name + QStringLiteral("Browse"),
+             tr("Choose the folder in a dialog"));
     connect(browse, &QToolButton::clicked, this, [this, edit, label] {
         const QString folder = QFileDialog::getExistingDirectory(this, plain(label), edit->text());
         if (!folder.isEmpty()) edit->setText(QDir::toNativeSeparators(folder));
@@ -130,7 +154,8 @@ QLineEdit* TrainingForm::addFolder(QFormLayout* form, const QString& label, cons
     return edit;
 }
 
-QSpinBox* TrainingForm::addInt(QFormLayout* form, const QString& label, const QString& name, const QString& description, int min, int max) {
+QSpinBox* TrainingForm::addInt(QFormLayout* form, const QString& label, const QString& name, const QString& description,
+                               int min, int max) {
     auto* box = new QSpinBox(this);
     box->setRange(min, max);
     describe(box, plain(label), name, description);
@@ -138,8 +163,8 @@ QSpinBox* TrainingForm::addInt(QFormLayout* form, const QString& label, const QS
     return box;
 }
 
-QDoubleSpinBox* TrainingForm::addDouble(QFormLayout* form, const QString& label, const QString& name, const QString& description,
-                                        double min, double max, int decimals) {
+QDoubleSpinBox* TrainingForm::addDouble(QFormLayout* form, const QString& label, const QString& name,
+                                        const QString& description, double min, double max, int decimals) {
     auto* box = new QDoubleSpinBox(this);
     box->setDecimals(decimals);
     box->setRange(min, max);

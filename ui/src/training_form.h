@@ -36,8 +36,10 @@ signals:
     void showRunRequested(); // show the charts of the run already in the output folder
 
 private:
-    QLineEdit* addFolder(QFormLayout* form, const QString& label, const QString& name, const QString& description, bool file);
-    QSpinBox* addInt(QFormLayout* form, const QString& label, const QString& name, const QString& description, int min, int max);
+    QLineEdit* addFolder(QFormLayout* form, const QString& label, const QString& name, const QString& description,
+                         bool file);
+    QSpinBox* addInt(QFormLayout* form, const QString& label, const QString& name, const QString& description, int min,
+                     int max);
     QDoubleSpinBox* addDouble(QFormLayout* form, const QString& label, const QString& name, const QString& description,
                               double min, double max, int decimals);
 

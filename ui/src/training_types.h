@@ -38,7 +38,19 @@ struct SampleCaption {
 };
 
 struct TrainingUpdate {
-    enum Type { Started, Step, Epoch, Evaluated, CheckpointSaved, NonFiniteLoss, Paused, Resumed, Log, Finished, Failed };
+    enum Type {
+        Started,
+        Step,
+        Epoch,
+        Evaluated,
+        CheckpointSaved,
+        NonFiniteLoss,
+        Paused,
+        Resumed,
+        Log,
+        Finished,
+        Failed
+    };
     static constexpr double kNone = std::numeric_limits<double>::quiet_NaN();
 
     Type type = Log;
@@ -65,13 +77,14 @@ struct TrainingUpdate {
 struct CheckpointInfo {
     QString path;
     qint64 step = 0;
-    double evalLoss = TrainingUpdate::kNone, evalWer = TrainingUpdate::kNone, evalWerTeacherForced = TrainingUpdate::kNone;
+    double evalLoss = TrainingUpdate::kNone, evalWer = TrainingUpdate::kNone,
+           evalWerTeacherForced = TrainingUpdate::kNone;
     bool isBest = false;
 };
 
 // What a finished or interrupted run left in its output folder, read from trainer_state.json.
 struct TrainingHistory {
-    QList<TrainingUpdate> entries; // Step and Evaluated updates in log order
+    QList<TrainingUpdate> entries;     // Step and Evaluated updates in log order
     QList<CheckpointInfo> checkpoints; // newest first
     QString bestCheckpoint;
     qint64 globalStep = 0, maxSteps = 0;

@@ -16,17 +16,17 @@
 namespace captioner {
 
 struct GitCheckpoint {
-    std::string dir;                          // where it was loaded from ("" for a fresh model)
+    std::string dir; // where it was loaded from ("" for a fresh model)
     GitConfig config;
     GitForCausalLM model{nullptr};
     std::shared_ptr<Tokenizer> tokenizer;
     ClipImageProcessor processor;
-    std::string storedDtype;                  // dtype of the weights on disk ("F32", "F16", "BF16", mixed as "F32+F16")
+    std::string storedDtype; // dtype of the weights on disk ("F32", "F16", "BF16", mixed as "F32+F16")
     int64_t parameterCount() const;
 };
 
 struct CheckpointLoadOptions {
-    std::string device = "cpu";                  // "cpu", "cuda", "cuda:N" or "auto"
+    std::string device = "cpu"; // "cpu", "cuda", "cuda:N" or "auto"
     bool loadTokenizer = true;
 };
 

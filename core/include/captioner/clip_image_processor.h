@@ -17,9 +17,9 @@ namespace captioner {
 
 struct ClipImageProcessorConfig {
     bool doResize = true;
-    int shortestEdge = 224;           // used when size is {"shortest_edge": N}
+    int shortestEdge = 224;            // used when size is {"shortest_edge": N}
     int sizeHeight = 0, sizeWidth = 0; // used instead when size is {"height": H, "width": W}
-    int resample = 3;                 // PIL filter id: 0 nearest, 1 lanczos, 2 bilinear, 3 bicubic, 4 box, 5 hamming
+    int resample = 3;                  // PIL filter id: 0 nearest, 1 lanczos, 2 bilinear, 3 bicubic, 4 box, 5 hamming
     bool doCenterCrop = true;
     int cropHeight = 224, cropWidth = 224;
     bool doRescale = true;

@@ -19,28 +19,28 @@
 namespace captioner {
 
 struct DatasetItem {
-    std::string imagePath;             // absolute path
-    std::string fileName;              // as written in the source (relative to the metadata file / root)
-    std::vector<std::string> captions; // all captions, in source order (never dropped)
-    std::string split;                 // "train", "test", "validation" or "" when the layout has none
+    std::string imagePath;                           // absolute path
+    std::string fileName;                            // as written in the source (relative to the metadata file / root)
+    std::vector<std::string> captions;               // all captions, in source order (never dropped)
+    std::string split;                               // "train", "test", "validation" or "" when the layout has none
     nlohmann::json extra = nlohmann::json::object(); // unknown columns / fields, kept for write-back
-    std::string unreadable;            // why the image cannot be used ("" = fine or not checked)
+    std::string unreadable;                          // why the image cannot be used ("" = fine or not checked)
 };
 
 enum class DatasetFormat { ImageFolder, Sidecar, Flickr, Coco, Parquet };
-std::string formatName(DatasetFormat format); // "imagefolder", "sidecar", "flickr", "coco", "parquet"
+std::string formatName(DatasetFormat format);              // "imagefolder", "sidecar", "flickr", "coco", "parquet"
 DatasetFormat parseDatasetFormat(const std::string& name); // inverse of formatName; throws Error
 
 struct DatasetProblem {
-    std::string file;   // the file the problem is in or about (with ":LINE" where there is one)
+    std::string file; // the file the problem is in or about (with ":LINE" where there is one)
     std::string reason;
 };
 
 struct DatasetOpenOptions {
-    std::string imageRoot;     // where COCO / Flickr images live when not beside the caption file
-    bool checkImages = false;  // decode every image (bounded thread pool); failures become problems
-                               // and set DatasetItem::unreadable
-    int threads = 0;           // for checkImages; 0 = all cores
+    std::string imageRoot;    // where COCO / Flickr images live when not beside the caption file
+    bool checkImages = false; // decode every image (bounded thread pool); failures become problems
+                              // and set DatasetItem::unreadable
+    int threads = 0;          // for checkImages; 0 = all cores
     std::function<void(std::size_t done, std::size_t total)> progress; // checkImages progress
     std::function<bool()> shouldCancel; // checked between images; a cancelled open throws Error
 };
@@ -49,7 +49,8 @@ class CaptionDataset {
 public:
     // `path` is a folder (layout detected) or an explicit metadata.jsonl/.csv, COCO .json, Flickr
     // token file or .parquet file. A folder with *.parquet files at its top or under data/ (a
-    // downloaded Hub dataset repo, possibly in several shards) is one Parquet dataset. Throws Error(path, reason) when no layout is recognised, naming what was looked for.
+    // downloaded Hub dataset repo, possibly in several shards) is one Parquet dataset. Throws Error(path, reason) when
+    // no layout is recognised, naming what was looked for.
     static CaptionDataset open(const std::string& path, const DatasetOpenOptions& options = {});
 
     DatasetFormat format() const { return m_format; }

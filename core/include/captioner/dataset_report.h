@@ -37,17 +37,17 @@ struct DuplicateGroup {
 struct DatasetReport {
     DatasetFormat format = DatasetFormat::ImageFolder;
     std::string source;
-    std::size_t images = 0;   // items whose image file exists
-    std::size_t captions = 0; // captions of those items
-    LengthStats words;        // per caption, words split on white space
-    LengthStats chars;        // per caption, Unicode code points
-    std::vector<DatasetProblem> unreadable;     // {fileName, reason}
-    std::vector<std::string> missingCaptions;   // fileName of images with no caption
-    std::vector<std::string> orphanCaptions;    // fileName of caption rows whose image is missing
+    std::size_t images = 0;                   // items whose image file exists
+    std::size_t captions = 0;                 // captions of those items
+    LengthStats words;                        // per caption, words split on white space
+    LengthStats chars;                        // per caption, Unicode code points
+    std::vector<DatasetProblem> unreadable;   // {fileName, reason}
+    std::vector<std::string> missingCaptions; // fileName of images with no caption
+    std::vector<std::string> orphanCaptions;  // fileName of caption rows whose image is missing
     std::vector<DuplicateGroup> duplicates;
-    std::map<std::string, std::size_t> splits;  // images per split; a layout without splits is all
-                                                // "train", as datasets.load_dataset reports it
-    std::vector<DatasetProblem> problems;       // everything CaptionDataset::problems() held
+    std::map<std::string, std::size_t> splits; // images per split; a layout without splits is all
+                                               // "train", as datasets.load_dataset reports it
+    std::vector<DatasetProblem> problems;      // everything CaptionDataset::problems() held
 
     // Keys: format, source, images, captions, caption_words {min, mean, median, max},
     // caption_chars {...}, unreadable [{file, reason}], missing_captions [file], orphan_captions

@@ -28,9 +28,9 @@ struct DemoObject {
     DemoShape shape = DemoShape::Circle;
     DemoColour colour = DemoColour::Red;
     DemoSize size = DemoSize::Small;
-    double cx = 0.5, cy = 0.5;          // centre (for a triangle: its centroid), 0..1
-    double radius = 0.1;                // half extent, 0..0.5
-    std::array<uint8_t, 3> rgb{};       // the exact fill colour (the named colour, slightly jittered)
+    double cx = 0.5, cy = 0.5;    // centre (for a triangle: its centroid), 0..1
+    double radius = 0.1;          // half extent, 0..0.5
+    std::array<uint8_t, 3> rgb{}; // the exact fill colour (the named colour, slightly jittered)
 };
 
 // A whole scene. With two objects, objects[0] is the left one (LeftOf) or the upper one (Above).
@@ -39,8 +39,8 @@ struct DemoScene {
     DemoRelation relation = DemoRelation::None;
     DemoBackground background = DemoBackground::Plain;
     std::array<uint8_t, 3> backgroundA{}, backgroundB{}; // B is the far end of a gradient
-    double gradientAngle = 0;                              // radians, direction from A to B
-    uint64_t noiseSeed = 0;                                // for DemoBackground::Noise
+    double gradientAngle = 0;                            // radians, direction from A to B
+    uint64_t noiseSeed = 0;                              // for DemoBackground::Noise
 };
 
 std::string toString(DemoShape s);

@@ -17,13 +17,13 @@ struct DistributedConfig {
     int localRank = 0;
     std::string masterAddr = "127.0.0.1";
     int masterPort = 29500;
-    std::string launcher;          // "torchrun", "env" or "slurm"; empty when alone
+    std::string launcher; // "torchrun", "env" or "slurm"; empty when alone
     // torchrun's elastic agent already serves the TCPStore on MASTER_PORT
     // (TORCHELASTIC_USE_AGENT_STORE=True): rank 0 then connects as a client instead of binding it.
     bool agentStore = false;
-    std::string runId;             // separates the keys of restarts that share a store
-    std::string backend = "auto";  // auto (NCCL for CUDA where built in, else Gloo), gloo, nccl
-    double timeoutSeconds = 300;   // a peer silent for this long stops the run, naming it
+    std::string runId;            // separates the keys of restarts that share a store
+    std::string backend = "auto"; // auto (NCCL for CUDA where built in, else Gloo), gloo, nccl
+    double timeoutSeconds = 300;  // a peer silent for this long stops the run, naming it
 
     bool enabled() const { return worldSize > 1; }
     // "rank 1 of 2 (torchrun, 127.0.0.1:29500)"

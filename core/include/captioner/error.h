@@ -9,8 +9,8 @@ namespace captioner {
 class Error : public std::runtime_error {
 public:
     Error(std::string subject, std::string reason)
-        : std::runtime_error(subject.empty() ? reason : subject + ": " + reason),
-          m_subject(std::move(subject)), m_reason(std::move(reason)) {}
+        : std::runtime_error(subject.empty() ? reason : subject + ": " + reason), m_subject(std::move(subject)),
+          m_reason(std::move(reason)) {}
     const std::string& subject() const noexcept { return m_subject; }
     const std::string& reason() const noexcept { return m_reason; }
 

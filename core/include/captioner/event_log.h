@@ -69,8 +69,8 @@ struct EventLogChunk {
     bool restarted = false;
     // Lines that are not training events, as "PATH line N: reason"; they are skipped.
     std::vector<std::string> problems;
-    bool exists = false;     // the file exists now
-    bool atEnd = false;      // everything the file held was read (false when maxBytes stopped it)
+    bool exists = false; // the file exists now
+    bool atEnd = false;  // everything the file held was read (false when maxBytes stopped it)
 };
 
 class EventLogFollower {
@@ -87,7 +87,7 @@ public:
     const std::string& path() const { return m_path; }
     // Bytes of the current file consumed as complete lines.
     int64_t offset() const { return m_readPos - static_cast<int64_t>(m_partial.size()); }
-    int64_t linesRead() const { return m_line; }  // complete lines of the current file
+    int64_t linesRead() const { return m_line; } // complete lines of the current file
 
 private:
     void closeFile();
@@ -95,9 +95,9 @@ private:
     std::string m_path;
     int m_fd = -1;
     uint64_t m_device = 0, m_inode = 0;
-    int64_t m_readPos = 0;  // of the next byte to read (m_partial holds those before it not yet in a line)
+    int64_t m_readPos = 0; // of the next byte to read (m_partial holds those before it not yet in a line)
     int64_t m_line = 0;
-    std::string m_partial;  // a last line still waiting for its newline
+    std::string m_partial;   // a last line still waiting for its newline
     bool m_seenFile = false; // a file was followed before (so a new one is a restart)
 };
 

@@ -21,15 +21,15 @@ struct GenerationOptions {
     static constexpr int64_t kUnsetTokenId = std::numeric_limits<int64_t>::min();
     static constexpr int64_t kNoEndToken = -1; // as eosTokenId: no end token (fixed-length runs, benchmarks)
 
-    int maxLength = 50;          // total length including the start token, as transformers' max_length
-    int numBeams = 1;            // 1 = greedy search
-    double lengthPenalty = 1.0;  // beam score = sum of log-probs / generated_length ** lengthPenalty
+    int maxLength = 50;         // total length including the start token, as transformers' max_length
+    int numBeams = 1;           // 1 = greedy search
+    double lengthPenalty = 1.0; // beam score = sum of log-probs / generated_length ** lengthPenalty
     // transformers' GenerationConfig default (False): a beam finishes when no running beam can still beat
     // the worst kept hypothesis by its heuristic bound; true: as soon as numBeams hypotheses are finished.
     bool earlyStopping = false;
     int64_t bosTokenId = kUnsetTokenId, eosTokenId = kUnsetTokenId, padTokenId = kUnsetTokenId;
-    int numReturnSequences = 1;  // beam search only; at most numBeams; results are image-major
-    bool useCache = true;        // false re-runs the full model every step, as transformers does (for tests)
+    int numReturnSequences = 1; // beam search only; at most numBeams; results are image-major
+    bool useCache = true;       // false re-runs the full model every step, as transformers does (for tests)
     // Polled before every step; when it returns true generate() stops and returns an empty vector
     // (captionImages() polls CaptionOptions::shouldCancel here as well; see caption_pipeline.h).
     std::function<bool()> shouldCancel;

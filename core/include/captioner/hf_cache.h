@@ -40,20 +40,20 @@ bool isCommitHash(const std::string& revision); // 40 lower-case hex digits
 
 struct HfCachedSnapshot {
     std::string commit;
-    std::string path;                 // <repo folder>/snapshots/<commit>
-    std::vector<std::string> refs;    // revisions that point here ("main", …)
-    std::vector<std::string> files;   // relative paths whose blob is present, sorted
-    int64_t bytes = 0;                // size of those files
+    std::string path;               // <repo folder>/snapshots/<commit>
+    std::vector<std::string> refs;  // revisions that point here ("main", …)
+    std::vector<std::string> files; // relative paths whose blob is present, sorted
+    int64_t bytes = 0;              // size of those files
 };
 
 struct HfCachedRepo {
     HubRepoType type = HubRepoType::Model;
-    std::string repoId;                          // "org/name"
-    std::string folder;                          // <cache>/models--org--name
-    std::map<std::string, std::string> refs;     // revision -> commit
-    std::vector<HfCachedSnapshot> snapshots;     // newest first
-    int64_t sizeOnDisk = 0;                      // blobs/ (complete blobs only)
-    int64_t lastModified = 0;                    // newest snapshot, seconds since the epoch
+    std::string repoId;                      // "org/name"
+    std::string folder;                      // <cache>/models--org--name
+    std::map<std::string, std::string> refs; // revision -> commit
+    std::vector<HfCachedSnapshot> snapshots; // newest first
+    int64_t sizeOnDisk = 0;                  // blobs/ (complete blobs only)
+    int64_t lastModified = 0;                // newest snapshot, seconds since the epoch
     // The snapshot of "main" when that ref exists, else the newest; nullptr when there is none.
     const HfCachedSnapshot* preferredSnapshot() const;
 };

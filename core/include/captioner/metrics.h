@@ -62,8 +62,7 @@ BleuStatistics cocoBleu(const std::vector<std::string>& predictions,
 // LCS/|ref|; the maxima of each over the references (taken separately) are combined with beta = 1.2,
 // F = (1 + b^2) P R / (R + b^2 P), 0 when either is 0; averaged over images. An empty tokenised caption
 // counts as one empty word, as Python's "".split(" ") makes it.
-double cocoRougeL(const std::vector<std::string>& predictions,
-                  const std::vector<std::vector<std::string>>& references);
+double cocoRougeL(const std::vector<std::string>& predictions, const std::vector<std::vector<std::string>>& references);
 
 double ciderD(const std::vector<std::string>& predictions, const std::vector<std::vector<std::string>>& references);
 // CIDEr-D of each image (IDF still from the whole set), as pycocoevalcap's per-image "CIDEr"; ciderD is

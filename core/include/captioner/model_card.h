@@ -9,10 +9,10 @@
 namespace captioner {
 
 struct ModelCardOptions {
-    std::string repoId;                 // the Hub repository it goes to ("" = the folder's name)
-    std::string baseModel;              // Hub id; "" = derived from training_args.json's model path
-    std::vector<std::string> datasets;  // Hub ids; empty = derived from training_args.json's data path
-    std::string license;                // "" = none stated
+    std::string repoId;                // the Hub repository it goes to ("" = the folder's name)
+    std::string baseModel;             // Hub id; "" = derived from training_args.json's model path
+    std::vector<std::string> datasets; // Hub ids; empty = derived from training_args.json's data path
+    std::string license;               // "" = none stated
 };
 
 // The card's text. Reads <dir>/trainer_state.json and training_args.json (from dir, else its best or

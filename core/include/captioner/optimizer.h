@@ -17,17 +17,17 @@ namespace captioner {
 std::vector<std::string> decayParameterNames(const torch::nn::Module& model);
 
 struct AdamWOptions {
-    double lr = 5e-5;          // replaced at every step by the schedule in training
+    double lr = 5e-5; // replaced at every step by the schedule in training
     double beta1 = 0.9;
     double beta2 = 0.999;
     double eps = 1e-8;
-    double weightDecay = 0.0;  // HF TrainingArguments default
+    double weightDecay = 0.0; // HF TrainingArguments default
 };
 
 struct NamedParameter {
     std::string name;
     torch::Tensor tensor;
-    bool decay = true;         // false: the no-decay group (weight decay 0)
+    bool decay = true; // false: the no-decay group (weight decay 0)
 };
 
 // AdamW with the exact operation order of torch 1.13's single-tensor AdamW (decoupled decay first,
@@ -44,7 +44,7 @@ public:
     static AdamW forModule(torch::nn::Module& model, AdamWOptions options = {});
 
     void step();
-    void zeroGrad();               // sets grads to undefined (PyTorch's set_to_none default)
+    void zeroGrad(); // sets grads to undefined (PyTorch's set_to_none default)
 
     double learningRate() const { return m_options.lr; }
     void setLearningRate(double lr);
@@ -73,7 +73,7 @@ private:
 // Outcome of clipGradNorm. A non-finite norm means some gradient holds NaN or Inf: the gradients
 // are then left untouched and the trainer should skip the optimizer step and report it.
 struct GradNorm {
-    double norm = 0.0;   // total 2-norm before clipping, as the float32 value PyTorch returns
+    double norm = 0.0; // total 2-norm before clipping, as the float32 value PyTorch returns
     bool finite = true;
 };
 

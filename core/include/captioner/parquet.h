@@ -23,11 +23,11 @@ struct ParquetColumnInfo {
     std::string path;               // leaf path joined with '.', e.g. "image.bytes"
     std::vector<std::string> parts; // the same path, one name per level
     ParquetType type = ParquetType::ByteArray;
-    int typeLength = 0;             // FIXED_LEN_BYTE_ARRAY width
-    bool isString = false;          // BYTE_ARRAY annotated as UTF-8 text (STRING/UTF8/JSON/ENUM)
+    int typeLength = 0;    // FIXED_LEN_BYTE_ARRAY width
+    bool isString = false; // BYTE_ARRAY annotated as UTF-8 text (STRING/UTF8/JSON/ENUM)
     int maxDefinitionLevel = 0;
     int maxRepetitionLevel = 0;
-    std::string unsupported;        // why this column cannot be read; "" when it can
+    std::string unsupported; // why this column cannot be read; "" when it can
 };
 
 // One column of one row group, one entry per row. Integers (BOOLEAN, INT32, INT64) are in `ints`,

@@ -17,7 +17,7 @@
 namespace captioner {
 
 enum class ReviewStatus { Unreviewed, Accepted, Edited, Flagged };
-std::string toString(ReviewStatus status); // "unreviewed", "accepted", "edited", "flagged"
+std::string toString(ReviewStatus status);               // "unreviewed", "accepted", "edited", "flagged"
 ReviewStatus parseReviewStatus(const std::string& name); // throws Error on an unknown name
 
 struct ReviewEntry {

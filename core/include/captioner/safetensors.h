@@ -15,7 +15,7 @@ namespace captioner {
 
 struct SafetensorsEntry {
     std::string name;
-    std::string dtype;          // as written in the file: "F32", "F16", "BF16", "I64", ...
+    std::string dtype; // as written in the file: "F32", "F16", "BF16", "I64", ...
     std::vector<int64_t> shape;
     uint64_t begin = 0, end = 0; // byte offsets in the data section, end exclusive
 };
@@ -31,7 +31,7 @@ public:
     static std::shared_ptr<SafetensorsFile> open(const std::string& path); // throws Error(path, reason)
 
     const std::string& path() const { return m_path; }
-    const std::vector<SafetensorsEntry>& entries() const { return m_entries; } // file-header order
+    const std::vector<SafetensorsEntry>& entries() const { return m_entries; }        // file-header order
     const std::map<std::string, std::string>& metadata() const { return m_metadata; } // "__metadata__"
     bool contains(const std::string& name) const { return m_index.count(name) != 0; }
     const SafetensorsEntry& entry(const std::string& name) const; // throws Error naming file and tensor

@@ -40,9 +40,9 @@ class WordPieceTokenizer : public Tokenizer {
 public:
     struct Options {
         bool doLowerCase = true;
-        bool stripAccents = true;        // BERT: follows doLowerCase when the config leaves it unset
+        bool stripAccents = true; // BERT: follows doLowerCase when the config leaves it unset
         bool tokenizeChineseChars = true;
-        int maxInputCharsPerWord = 100;  // longer words become [UNK]
+        int maxInputCharsPerWord = 100; // longer words become [UNK]
     };
 
     // vocab.txt: one token per line, the line number is the id.

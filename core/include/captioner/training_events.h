@@ -13,17 +13,17 @@
 namespace captioner {
 
 enum class TrainingEventType {
-    Started,       // plan known: maxSteps, stepsPerEpoch, numEpochs, trainCount, testCount, device, resumed step
-    Step,          // one optimizer step done: loss, learningRate, gradNorm, samplesPerSecond, etaSeconds
-    Epoch,         // an epoch finished: epoch (1-based count of finished epochs)
-    Evaluated,     // eval metrics at step (eval) and sample captions (samples)
+    Started,         // plan known: maxSteps, stepsPerEpoch, numEpochs, trainCount, testCount, device, resumed step
+    Step,            // one optimizer step done: loss, learningRate, gradNorm, samplesPerSecond, etaSeconds
+    Epoch,           // an epoch finished: epoch (1-based count of finished epochs)
+    Evaluated,       // eval metrics at step (eval) and sample captions (samples)
     CheckpointSaved, // path, isBest
-    NonFiniteLoss, // a NaN/Inf loss or gradient: the step was skipped (message says which)
+    NonFiniteLoss,   // a NaN/Inf loss or gradient: the step was skipped (message says which)
     Paused,
     Resumed,
-    Log,           // free text worth showing (resume source, skipped images, scale changes)
-    Finished,      // status "completed" or "cancelled"; bestCheckpoint, bestMetric, outputDir
-    Failed,        // message: why the run stopped; lastCheckpoint: the newest complete checkpoint
+    Log,      // free text worth showing (resume source, skipped images, scale changes)
+    Finished, // status "completed" or "cancelled"; bestCheckpoint, bestMetric, outputDir
+    Failed,   // message: why the run stopped; lastCheckpoint: the newest complete checkpoint
 };
 
 std::string eventTypeName(TrainingEventType type); // "started", "step", ... as in the JSON "event" key
@@ -31,29 +31,29 @@ bool parseEventTypeName(const std::string& name, TrainingEventType* type); // fa
 
 struct TrainingEvent {
     TrainingEventType type = TrainingEventType::Log;
-    int64_t step = 0;         // optimizer steps done so far (global_step)
+    int64_t step = 0; // optimizer steps done so far (global_step)
     int64_t maxSteps = 0;
-    double epoch = 0;         // fractional epoch, step / stepsPerEpoch (finished epochs for Epoch)
+    double epoch = 0; // fractional epoch, step / stepsPerEpoch (finished epochs for Epoch)
 
     // Step
-    double loss = 0;          // mean loss of the step's micro-batches
-    double learningRate = 0;  // the rate the next step will use (what HF logs)
-    double gradNorm = 0;      // before clipping
+    double loss = 0;             // mean loss of the step's micro-batches
+    double learningRate = 0;     // the rate the next step will use (what HF logs)
+    double gradNorm = 0;         // before clipping
     double samplesPerSecond = 0; // training throughput over the run so far (evals excluded)
-    double etaSeconds = 0;    // remaining time at the recent pace (evals and saves included)
-    double lossScale = 1;     // fp16 dynamic loss scale (1 otherwise)
+    double etaSeconds = 0;       // remaining time at the recent pace (evals and saves included)
+    double lossScale = 1;        // fp16 dynamic loss scale (1 otherwise)
 
     // Evaluated
     EvalResult eval;
 
     // CheckpointSaved / Finished / Failed
-    std::string path;         // checkpoint folder saved; output folder when finished
+    std::string path; // checkpoint folder saved; output folder when finished
     bool isBest = false;
     std::string bestCheckpoint;
     double bestMetric = 0;
-    std::string metricForBest; // e.g. "eval_loss"
-    std::string status;        // Finished: "completed" or "cancelled"
-    std::string message;       // Log / NonFiniteLoss / Failed text
+    std::string metricForBest;  // e.g. "eval_loss"
+    std::string status;         // Finished: "completed" or "cancelled"
+    std::string message;        // Log / NonFiniteLoss / Failed text
     std::string lastCheckpoint; // Failed: newest complete checkpoint ("" if none)
 
     // Started

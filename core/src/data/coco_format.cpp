@@ -66,7 +66,8 @@ void DatasetAccess::readCoco(CaptionDataset& d, const std::string& jsonFile, con
     const std::string setName = stem.rfind("captions_", 0) == 0 ? stem.substr(9) : stem;
     std::vector<std::string> candidates;
     if (!imageRoot.empty()) candidates.push_back(imageRoot);
-    for (const std::string& c : {base, base + "/images", base + "/" + setName, base + "/../" + setName, base + "/../images", base + "/.."})
+    for (const std::string& c :
+         {base, base + "/images", base + "/" + setName, base + "/../" + setName, base + "/../images", base + "/.."})
         candidates.push_back(c);
     d.m_root = imageRoot.empty() ? detail::pickImageRoot(candidates, names) : detail::absoluteNormal(imageRoot);
 
@@ -126,7 +127,8 @@ void DatasetAccess::readCoco(CaptionDataset& d, const std::string& jsonFile, con
         DatasetItem orphan;
         orphan.extra["id"] = json::parse(key);
         orphan.extra["coco_image_missing"] = true;
-        for (const auto& a : annotations[key]) orphan.captions.push_back(a["caption"].is_string() ? a["caption"].get<std::string>() : a["caption"].dump());
+        for (const auto& a : annotations[key])
+            orphan.captions.push_back(a["caption"].is_string() ? a["caption"].get<std::string>() : a["caption"].dump());
         d.m_orphans.push_back(std::move(orphan));
     }
     // Everything but the two lists is written back as read; annotation objects keep their ids.
@@ -141,13 +143,15 @@ void DatasetAccess::readCoco(CaptionDataset& d, const std::string& jsonFile, con
 void DatasetAccess::saveCoco(const CaptionDataset& d) {
     const json& state = d.m_state;
     nlohmann::ordered_json out;
-    for (auto it = state.at("coco_document").begin(); it != state.at("coco_document").end(); ++it) out[it.key()] = it.value();
+    for (auto it = state.at("coco_document").begin(); it != state.at("coco_document").end(); ++it)
+        out[it.key()] = it.value();
     json images = json::array(), annotations = json::array();
     const json& byId = state.at("coco_annotations");
     long long nextId = 0;
     for (const auto& [key, list] : byId.items())
         for (const auto& a : list)
-            if (a.contains("id") && a["id"].is_number_integer()) nextId = std::max(nextId, a["id"].get<long long>() + 1);
+            if (a.contains("id") && a["id"].is_number_integer())
+                nextId = std::max(nextId, a["id"].get<long long>() + 1);
     auto add = [&](const DatasetItem& item) {
         if (!item.extra.value("coco_image_missing", false)) {
             json im = item.extra;

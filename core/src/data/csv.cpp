@@ -48,8 +48,7 @@ std::vector<CsvRecord> parseCsv(const std::string& input, const std::string& nam
                 field += q;
                 ++i;
             }
-            if (!closed)
-                throw Error(nameForErrors + ":" + std::to_string(startLine), "unterminated quoted field");
+            if (!closed) throw Error(nameForErrors + ":" + std::to_string(startLine), "unterminated quoted field");
             fieldStarted = true;
             continue;
         }
@@ -77,8 +76,8 @@ std::string formatCsvRecord(const std::vector<std::string>& fields) {
     for (size_t k = 0; k < fields.size(); ++k) {
         if (k) out += ',';
         const std::string& f = fields[k];
-        const bool quote = f.find_first_of(",\"\r\n") != std::string::npos ||
-                           (!f.empty() && (f.front() == ' ' || f.back() == ' '));
+        const bool quote =
+            f.find_first_of(",\"\r\n") != std::string::npos || (!f.empty() && (f.front() == ' ' || f.back() == ' '));
         if (!quote) {
             out += f;
             continue;

@@ -15,7 +15,8 @@ struct DatasetAccess {
     };
 
     // Detection: what a folder holds, without reading it all. Empty when the layout is absent.
-    static std::vector<MetadataFile> findImageFolderMetadata(const std::string& dir, std::vector<DatasetProblem>& problems);
+    static std::vector<MetadataFile> findImageFolderMetadata(const std::string& dir,
+                                                             std::vector<DatasetProblem>& problems);
     static std::vector<std::string> findCocoFiles(const std::string& dir);
     static std::vector<std::string> findFlickrFiles(const std::string& dir);
     // *.parquet at the top of dir or anywhere under dir/data/; with `anywhere`, at any depth.

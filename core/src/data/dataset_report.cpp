@@ -80,8 +80,8 @@ std::string checkImageFile(const std::string& path, bool decode) {
         if (info.width <= 0 || info.height <= 0) return "image header gives no size";
         const std::uint64_t pixels = std::uint64_t(info.width) * std::uint64_t(info.height);
         if (pixels > kMaxImagePixels)
-            return "image is " + std::to_string(info.width) + "x" + std::to_string(info.height) + " pixels, over the limit of " +
-                   std::to_string(kMaxImagePixels) + "; not decoded";
+            return "image is " + std::to_string(info.width) + "x" + std::to_string(info.height) +
+                   " pixels, over the limit of " + std::to_string(kMaxImagePixels) + "; not decoded";
         if (decode) decodeImageRgb(path);
         return "";
     } catch (const Error& e) {
@@ -121,9 +121,10 @@ DatasetReport buildReport(const CaptionDataset& dataset, const ReportOptions& op
     for (const auto& o : dataset.orphans()) r.orphanCaptions.push_back(o.fileName);
 
     std::vector<std::string> reasons(items.size());
-    if (!detail::parallelFor(items.size(), options.threads,
-                             [&](std::size_t i) { reasons[i] = checkImageFile(items[i].imagePath, options.decodeImages); },
-                             options.progress, options.shouldCancel))
+    if (!detail::parallelFor(
+            items.size(), options.threads,
+            [&](std::size_t i) { reasons[i] = checkImageFile(items[i].imagePath, options.decodeImages); },
+            options.progress, options.shouldCancel))
         throw Error(dataset.source(), "report cancelled");
     for (std::size_t i = 0; i < items.size(); ++i)
         if (!reasons[i].empty()) r.unreadable.push_back({items[i].fileName, reasons[i]});
@@ -202,8 +203,10 @@ std::string DatasetReport::toText() const {
     for (const auto& [k, v] : splits) s << ' ' << k << '=' << v;
     s << "\n";
     if (captions) {
-        s << "Caption words: min " << words.min << ", mean " << words.mean << ", median " << words.median << ", max " << words.max << "\n";
-        s << "Caption characters: min " << chars.min << ", mean " << chars.mean << ", median " << chars.median << ", max " << chars.max << "\n";
+        s << "Caption words: min " << words.min << ", mean " << words.mean << ", median " << words.median << ", max "
+          << words.max << "\n";
+        s << "Caption characters: min " << chars.min << ", mean " << chars.mean << ", median " << chars.median
+          << ", max " << chars.max << "\n";
     }
     auto list = [&](const char* title, const std::vector<std::string>& v) {
         s << title << ": " << v.size() << "\n";

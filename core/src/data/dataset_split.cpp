@@ -52,8 +52,7 @@ DatasetSplit splitDataset(const CaptionDataset& dataset, double testSize, std::u
         throw Error(dataset.source(), s.str());
     }
     const std::vector<std::size_t> perm = numpyPermutation(n, seed);
-    for (std::size_t k = 0; k < n; ++k)
-        (k < nTest ? split.test : split.train).push_back(candidates[perm[k]]);
+    for (std::size_t k = 0; k < n; ++k) (k < nTest ? split.test : split.train).push_back(candidates[perm[k]]);
     return split;
 }
 

@@ -41,15 +41,13 @@ void writeBytes(const fs::path& path, const std::vector<uchar>& bytes) {
     std::ofstream f(path, std::ios::binary);
     f.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
     f.close();
-    if (!f)
-        throw Error(path.string(), "cannot write file");
+    if (!f) throw Error(path.string(), "cannot write file");
 }
 
 } // namespace
 
 void writeDemoDataset(const std::string& outDir, const DemoDatasetOptions& options) {
-    if (outDir.empty())
-        throw Error(outDir, "no output folder given");
+    if (outDir.empty()) throw Error(outDir, "no output folder given");
     if (options.count < 1)
         throw Error(outDir, "image count must be at least 1 (got " + std::to_string(options.count) + ")");
     if (options.imageSize < 16 || options.imageSize > 4096)
@@ -58,15 +56,12 @@ void writeDemoDataset(const std::string& outDir, const DemoDatasetOptions& optio
     const fs::path out = fs::path(outDir).lexically_normal();
     std::error_code ec;
     if (fs::exists(out, ec)) {
-        if (!fs::is_directory(out, ec))
-            throw Error(outDir, "exists and is not a folder");
-        if (!fs::is_empty(out, ec))
-            throw Error(outDir, "folder exists and is not empty");
+        if (!fs::is_directory(out, ec)) throw Error(outDir, "exists and is not a folder");
+        if (!fs::is_empty(out, ec)) throw Error(outDir, "folder exists and is not empty");
     }
     const fs::path parent = out.has_parent_path() ? out.parent_path() : fs::path(".");
     fs::create_directories(parent, ec);
-    if (ec)
-        throw Error(parent.string(), "cannot create folder: " + ec.message());
+    if (ec) throw Error(parent.string(), "cannot create folder: " + ec.message());
     const fs::path tmp = parent / ("." + out.filename().string() + ".tmp-" + std::to_string(::getpid()));
     fs::remove_all(tmp, ec);
     if (!fs::create_directory(tmp, ec) || ec)
@@ -89,8 +84,7 @@ void writeDemoDataset(const std::string& outDir, const DemoDatasetOptions& optio
                 cv::Mat bgr;
                 cv::cvtColor(renderScene(scene, options.imageSize), bgr, cv::COLOR_RGB2BGR);
                 std::vector<uchar> png;
-                if (!cv::imencode(".png", bgr, png))
-                    throw Error(fileNameFor(i, total), "PNG encoding failed");
+                if (!cv::imencode(".png", bgr, png)) throw Error(fileNameFor(i, total), "PNG encoding failed");
                 writeBytes(tmp / fileNameFor(i, total), png);
                 ++done;
                 cv.notify_one();
@@ -138,8 +132,7 @@ void writeDemoDataset(const std::string& outDir, const DemoDatasetOptions& optio
         for (int i = 0; i < total; ++i)
             jsonl += nlohmann::json{{"file_name", fileNameFor(i, total)}, {"text", captions[size_t(i)]}}.dump() + "\n";
         writeFileAtomically((tmp / "metadata.jsonl").string(), jsonl);
-        if (fs::exists(out))
-            fs::remove(out); // empty, checked above
+        if (fs::exists(out)) fs::remove(out); // empty, checked above
         fs::rename(tmp, out);
     } catch (const fs::filesystem_error& e) {
         fs::remove_all(tmp, ec);

@@ -53,11 +53,18 @@ void placePair(DemoObject& a, DemoObject& b, bool horizontal, std::mt19937_64& r
     const double mainB = mainA + a.radius + kGap + s2 + b.radius;
     const double crossA = uniform(rng, kMargin + a.radius, 1 - kMargin - a.radius);
     const double spread = 0.5 * (mainB - mainA);
-    const double crossB = std::clamp(crossA + uniform(rng, -spread, spread), kMargin + b.radius, 1 - kMargin - b.radius);
+    const double crossB =
+        std::clamp(crossA + uniform(rng, -spread, spread), kMargin + b.radius, 1 - kMargin - b.radius);
     if (horizontal) {
-        a.cx = mainA; b.cx = mainB; a.cy = crossA; b.cy = crossB;
+        a.cx = mainA;
+        b.cx = mainB;
+        a.cy = crossA;
+        b.cy = crossB;
     } else {
-        a.cy = mainA; b.cy = mainB; a.cx = crossA; b.cx = crossB;
+        a.cy = mainA;
+        b.cy = mainB;
+        a.cx = crossA;
+        b.cx = crossB;
     }
 }
 
@@ -72,9 +79,7 @@ std::vector<cv::Point> polygon(const DemoObject& o, double scale, int shiftBits)
         pts = {{cx - h, cy - h}, {cx + h, cy - h}, {cx + h, cy + h}, {cx - h, cy + h}};
         break;
     }
-    case DemoShape::Diamond:
-        pts = {{cx, cy - r}, {cx + r, cy}, {cx, cy + r}, {cx - r, cy}};
-        break;
+    case DemoShape::Diamond: pts = {{cx, cy - r}, {cx + r, cy}, {cx, cy + r}, {cx - r, cy}}; break;
     case DemoShape::Triangle: // centroid at the centre, apex up
         for (int i = 0; i < 3; ++i) {
             const double t = -pi / 2 + i * 2 * pi / 3;
@@ -88,8 +93,7 @@ std::vector<cv::Point> polygon(const DemoObject& o, double scale, int shiftBits)
             pts.emplace_back(cx + rr * std::cos(t), cy + rr * std::sin(t));
         }
         break;
-    case DemoShape::Circle:
-        break;
+    case DemoShape::Circle: break;
     }
     std::vector<cv::Point> fixed;
     for (const auto& p : pts) fixed.emplace_back(int(std::lround(p.x * one)), int(std::lround(p.y * one)));
@@ -207,10 +211,8 @@ cv::Mat renderScene(const DemoScene& scene, int size) {
         }
     }
     cv::Mat out;
-    if (factor > 1)
-        cv::resize(img, out, cv::Size(size, size), 0, 0, cv::INTER_AREA);
-    else
-        out = img;
+    if (factor > 1) cv::resize(img, out, cv::Size(size, size), 0, 0, cv::INTER_AREA);
+    else out = img;
     if (scene.background == DemoBackground::Noise) {
         cv::RNG rng(scene.noiseSeed);
         cv::Mat noise(size, size, CV_16SC3), wide;

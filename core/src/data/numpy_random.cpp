@@ -39,8 +39,7 @@ std::vector<std::uint32_t> seedSequenceState(std::uint64_t seed, int words) {
 
     std::uint32_t pool[kPoolSize];
     std::uint32_t hashConst = kInitA;
-    for (int i = 0; i < kPoolSize; ++i)
-        pool[i] = hashmix(i < int(entropy.size()) ? entropy[i] : 0u, hashConst);
+    for (int i = 0; i < kPoolSize; ++i) pool[i] = hashmix(i < int(entropy.size()) ? entropy[i] : 0u, hashConst);
     for (int src = 0; src < kPoolSize; ++src)
         for (int dst = 0; dst < kPoolSize; ++dst)
             if (src != dst) pool[dst] = mix(pool[dst], hashmix(pool[src], hashConst));

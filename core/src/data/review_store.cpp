@@ -42,7 +42,8 @@ std::string toString(ReviewStatus status) {
 }
 
 ReviewStatus parseReviewStatus(const std::string& name) {
-    for (ReviewStatus s : {ReviewStatus::Unreviewed, ReviewStatus::Accepted, ReviewStatus::Edited, ReviewStatus::Flagged})
+    for (ReviewStatus s :
+         {ReviewStatus::Unreviewed, ReviewStatus::Accepted, ReviewStatus::Edited, ReviewStatus::Flagged})
         if (toString(s) == name) return s;
     throw Error(name, "unknown review status (expected unreviewed, accepted, edited or flagged)");
 }

@@ -57,8 +57,8 @@ int64_t mtimeSeconds(const fs::path& p) {
     const auto t = fs::last_write_time(p, ec);
     if (ec) return 0;
     // file_time_type's clock is not system_clock in C++17: convert through the two clocks' "now".
-    const auto sys = std::chrono::system_clock::now() +
-                     std::chrono::duration_cast<std::chrono::system_clock::duration>(t - fs::file_time_type::clock::now());
+    const auto sys = std::chrono::system_clock::now() + std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                                                            t - fs::file_time_type::clock::now());
     return std::chrono::duration_cast<std::chrono::seconds>(sys.time_since_epoch()).count();
 }
 
@@ -220,10 +220,11 @@ std::vector<HfCachedRepo> scanHfCache(const std::string& cacheDir, bool listFile
                 repo.snapshots.push_back(std::move(snap));
             }
         ec.clear();
-        std::sort(repo.snapshots.begin(), repo.snapshots.end(), [](const HfCachedSnapshot& a, const HfCachedSnapshot& b) {
-            const int64_t ta = mtimeSeconds(a.path), tb = mtimeSeconds(b.path);
-            return ta != tb ? ta > tb : a.commit < b.commit;
-        });
+        std::sort(repo.snapshots.begin(), repo.snapshots.end(),
+                  [](const HfCachedSnapshot& a, const HfCachedSnapshot& b) {
+                      const int64_t ta = mtimeSeconds(a.path), tb = mtimeSeconds(b.path);
+                      return ta != tb ? ta > tb : a.commit < b.commit;
+                  });
         repos.push_back(std::move(repo));
     }
     std::sort(repos.begin(), repos.end(), [](const HfCachedRepo& a, const HfCachedRepo& b) {

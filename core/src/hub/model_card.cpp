@@ -41,8 +41,7 @@ json trainingArgs(const fs::path& dir, const json& state) {
         try {
             const long step = std::stol(name.substr(11));
             if (step > newest && fs::exists(it->path() / "training_args.json")) newest = step;
-        } catch (const std::exception&) {
-        }
+        } catch (const std::exception&) {}
     }
     if (newest >= 0) return readJsonIfPresent(dir / ("checkpoint-" + std::to_string(newest)) / "training_args.json");
     return json();
@@ -105,7 +104,8 @@ std::string modelCardMarkdown(const std::string& modelDir, const ModelCardOption
     const json state = readJsonIfPresent(dir / "trainer_state.json");
     const json args = trainingArgs(dir, state);
 
-    const std::string baseModel = !options.baseModel.empty() ? options.baseModel : hubIdFromPath(args, "model", HubRepoType::Model);
+    const std::string baseModel =
+        !options.baseModel.empty() ? options.baseModel : hubIdFromPath(args, "model", HubRepoType::Model);
     std::vector<std::string> datasets = options.datasets;
     if (datasets.empty()) {
         const std::string d = hubIdFromPath(args, "data", HubRepoType::Dataset);
@@ -152,9 +152,11 @@ std::string modelCardMarkdown(const std::string& modelDir, const ModelCardOption
         md << "Final evaluation";
         std::vector<std::string> facts;
         if (finalEval.contains("step")) facts.push_back("step " + scalar(finalEval["step"]));
-        if (finalEval.contains("epoch") && finalEval["epoch"].is_number()) facts.push_back("epoch " + fixed(finalEval["epoch"].get<double>(), 2));
+        if (finalEval.contains("epoch") && finalEval["epoch"].is_number())
+            facts.push_back("epoch " + fixed(finalEval["epoch"].get<double>(), 2));
         if (finalEval.contains("eval_count")) facts.push_back(scalar(finalEval["eval_count"]) + " held-out images");
-        for (size_t i = 0; i < facts.size(); ++i) md << (i ? ", " : " (") << facts[i] << (i + 1 == facts.size() ? ")" : "");
+        for (size_t i = 0; i < facts.size(); ++i)
+            md << (i ? ", " : " (") << facts[i] << (i + 1 == facts.size() ? ")" : "");
         md << ":\n\n| Metric | Value |\n| --- | --- |\n";
         for (const auto& m : kMetrics)
             if (finalEval.contains(m.key) && finalEval[m.key].is_number())
@@ -165,8 +167,9 @@ std::string modelCardMarkdown(const std::string& modelDir, const ModelCardOption
             std::string metric = "eval_loss";
             if (state.contains("captioner") && state["captioner"].is_object())
                 metric = state["captioner"].value("metric_for_best_model", metric);
-            md << "Best checkpoint: `" << fs::path(state["best_model_checkpoint"].get<std::string>()).filename().string()
-               << "` (" << metric << " " << fixed(state["best_metric"].get<double>()) << ").\n\n";
+            md << "Best checkpoint: `"
+               << fs::path(state["best_model_checkpoint"].get<std::string>()).filename().string() << "` (" << metric
+               << " " << fixed(state["best_metric"].get<double>()) << ").\n\n";
         }
     } else {
         md << "No evaluation results were recorded for this model.\n\n";
@@ -175,12 +178,27 @@ std::string modelCardMarkdown(const std::string& modelDir, const ModelCardOption
     md << "## Training procedure\n\n";
     if (args.is_object()) {
         md << "| Hyperparameter | Value |\n| --- | --- |\n";
-        static const char* kArgs[] = {"learning_rate", "lr_scheduler_type", "warmup_ratio", "warmup_steps",
-                                      "per_device_train_batch_size", "per_device_eval_batch_size",
-                                      "gradient_accumulation_steps", "num_train_epochs", "max_steps",
-                                      "weight_decay", "adam_beta1", "adam_beta2", "adam_epsilon", "max_grad_norm",
-                                      "precision", "seed", "test_size", "eval_steps", "save_steps",
-                                      "metric_for_best_model", "generation_max_length"};
+        static const char* kArgs[] = {"learning_rate",
+                                      "lr_scheduler_type",
+                                      "warmup_ratio",
+                                      "warmup_steps",
+                                      "per_device_train_batch_size",
+                                      "per_device_eval_batch_size",
+                                      "gradient_accumulation_steps",
+                                      "num_train_epochs",
+                                      "max_steps",
+                                      "weight_decay",
+                                      "adam_beta1",
+                                      "adam_beta2",
+                                      "adam_epsilon",
+                                      "max_grad_norm",
+                                      "precision",
+                                      "seed",
+                                      "test_size",
+                                      "eval_steps",
+                                      "save_steps",
+                                      "metric_for_best_model",
+                                      "generation_max_length"};
         for (const char* key : kArgs)
             if (args.contains(key) && !args[key].is_null()) md << "| " << key << " | " << scalar(args[key]) << " |\n";
         md << "\n";
@@ -189,7 +207,9 @@ std::string modelCardMarkdown(const std::string& modelDir, const ModelCardOption
     }
     if (state.is_object() && state.contains("global_step"))
         md << "Trained for " << scalar(state["global_step"]) << " optimizer steps"
-           << (state.contains("epoch") && state["epoch"].is_number() ? " (" + fixed(state["epoch"].get<double>(), 2) + " epochs)" : std::string())
+           << (state.contains("epoch") && state["epoch"].is_number()
+                   ? " (" + fixed(state["epoch"].get<double>(), 2) + " epochs)"
+                   : std::string())
            << ". The full log is in `trainer_state.json`.\n\n";
 
     const std::string id = options.repoId.empty() ? "path/to/" + name : options.repoId;

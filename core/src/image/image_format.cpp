@@ -18,12 +18,10 @@ bool startsWith(const uint8_t* p, size_t n, const char* magic, size_t m) {
 
 // Visits the JPEG marker segments before the first scan; f(marker, payload, length) returns false
 // to stop. Returns the offset just past the first SOS header, or 0 if none was reached.
-template <typename F>
-size_t walkJpegSegments(const uint8_t* p, size_t n, F&& f) {
+template <typename F> size_t walkJpegSegments(const uint8_t* p, size_t n, F&& f) {
     size_t i = 2;
     while (i + 4 <= n) {
-        if (p[i] != 0xFF)
-            return 0;
+        if (p[i] != 0xFF) return 0;
         const uint8_t marker = p[i + 1];
         if (marker == 0xFF) { // fill byte
             ++i;
@@ -34,34 +32,27 @@ size_t walkJpegSegments(const uint8_t* p, size_t n, F&& f) {
             continue;
         }
         const size_t len = be16(p + i + 2);
-        if (len < 2 || i + 2 + len > n)
-            return 0;
-        if (!f(marker, p + i + 4, len - 2))
-            return 0;
+        if (len < 2 || i + 2 + len > n) return 0;
+        if (!f(marker, p + i + 4, len - 2)) return 0;
         i += 2 + len;
-        if (marker == 0xDA)
-            return i;
+        if (marker == 0xDA) return i;
     }
     return 0;
 }
 
 // Orientation (tag 0x0112) in IFD0 of a TIFF structure.
 int tiffOrientation(const uint8_t* t, size_t n) {
-    if (n < 8)
-        return 1;
+    if (n < 8) return 1;
     const bool le = t[0] == 'I' && t[1] == 'I';
-    if (!le && !(t[0] == 'M' && t[1] == 'M'))
-        return 1;
+    if (!le && !(t[0] == 'M' && t[1] == 'M')) return 1;
     const auto u16 = [&](size_t o) { return le ? le16(t + o) : be16(t + o); };
     const auto u32 = [&](size_t o) { return le ? le32(t + o) : be32(t + o); };
     const size_t ifd = u32(4);
-    if (ifd + 2 > n)
-        return 1;
+    if (ifd + 2 > n) return 1;
     const size_t count = u16(ifd);
     for (size_t k = 0; k < count; ++k) {
         const size_t e = ifd + 2 + 12 * k;
-        if (e + 12 > n)
-            return 1;
+        if (e + 12 > n) return 1;
         if (u16(e) == 0x0112) {
             const int v = int(u16(e + 8));
             return v >= 1 && v <= 8 ? v : 1;
@@ -75,23 +66,20 @@ bool tiffHeader(const uint8_t* t, size_t n, ImageInfo& info) {
     const auto u16 = [&](size_t o) { return le ? le16(t + o) : be16(t + o); };
     const auto u32 = [&](size_t o) { return le ? le32(t + o) : be32(t + o); };
     const size_t ifd = u32(4);
-    if (ifd + 2 > n)
-        return false;
+    if (ifd + 2 > n) return false;
     const size_t count = u16(ifd);
     info.channels = 1;
     info.bitDepth = 1;
     for (size_t k = 0; k < count; ++k) {
         const size_t e = ifd + 2 + 12 * k;
-        if (e + 12 > n)
-            return false;
+        if (e + 12 > n) return false;
         const uint32_t tag = u16(e), type = u16(e + 2), cnt = u32(e + 4);
         const uint32_t value = type == 3 ? u16(e + 8) : u32(e + 8);
         if (tag == 256) info.width = int(value);
         else if (tag == 257) info.height = int(value);
         else if (tag == 277) info.channels = int(value);
         else if (tag == 258) {
-            if (cnt == 1 || (type == 3 && cnt == 2))
-                info.bitDepth = int(u16(e + 8));
+            if (cnt == 1 || (type == 3 && cnt == 2)) info.bitDepth = int(u16(e + 8));
             else if (type == 3 && u32(e + 8) + 2 <= n) // values stored elsewhere; all samples alike
                 info.bitDepth = int(u16(u32(e + 8)));
         }
@@ -108,7 +96,8 @@ ImageFormat sniffFormat(const uint8_t* p, size_t n) {
     if (startsWith(p, n, "BM", 2) && n >= 26) return ImageFormat::Bmp;
     if (startsWith(p, n, "II*\0", 4) || startsWith(p, n, "MM\0*", 4)) return ImageFormat::Tiff;
     if (startsWith(p, n, "GIF87a", 6) || startsWith(p, n, "GIF89a", 6)) return ImageFormat::Gif;
-    if (n >= 3 && p[0] == 'P' && p[1] >= '1' && p[1] <= '6' && (p[2] == '\n' || p[2] == ' ' || p[2] == '\r' || p[2] == '\t'))
+    if (n >= 3 && p[0] == 'P' && p[1] >= '1' && p[1] <= '6' &&
+        (p[2] == '\n' || p[2] == ' ' || p[2] == '\r' || p[2] == '\t'))
         return ImageFormat::Pnm;
     return ImageFormat::Unknown;
 }
@@ -131,25 +120,20 @@ void checkComplete(ImageFormat f, const uint8_t* p, size_t n, const std::string&
     if (f == ImageFormat::Png) {
         size_t i = 8;
         while (true) {
-            if (i + 12 > n)
-                throw Error(name, "truncated PNG (data ends before the IEND chunk)");
+            if (i + 12 > n) throw Error(name, "truncated PNG (data ends before the IEND chunk)");
             const size_t len = be32(p + i);
-            if (len > n - i - 12)
-                throw Error(name, "truncated PNG (chunk runs past the end of the file)");
-            if (std::memcmp(p + i + 4, "IEND", 4) == 0)
-                return;
+            if (len > n - i - 12) throw Error(name, "truncated PNG (chunk runs past the end of the file)");
+            if (std::memcmp(p + i + 4, "IEND", 4) == 0) return;
             i += 12 + len;
         }
     }
     if (f == ImageFormat::Jpeg) {
         const size_t scan = walkJpegSegments(p, n, [](uint8_t, const uint8_t*, size_t) { return true; });
-        if (scan == 0)
-            throw Error(name, "truncated or corrupt JPEG (no image data found)");
+        if (scan == 0) throw Error(name, "truncated or corrupt JPEG (no image data found)");
         // In entropy-coded data 0xFF is always followed by 0x00, a restart marker or a real marker,
         // so an end-of-image marker after the first scan is the one that closes the image.
         for (size_t i = scan; i + 1 < n; ++i)
-            if (p[i] == 0xFF && p[i + 1] == 0xD9)
-                return;
+            if (p[i] == 0xFF && p[i + 1] == 0xD9) return;
         throw Error(name, "truncated JPEG (no end-of-image marker)");
     }
     if (f == ImageFormat::WebP && size_t(le32(p + 4)) + 8 > n)
@@ -181,10 +165,8 @@ int exifOrientation(ImageFormat f, const uint8_t* p, size_t n) {
     } else if (f == ImageFormat::Png) {
         for (size_t i = 8; i + 12 <= n;) {
             const size_t len = be32(p + i);
-            if (len > n - i - 12)
-                break;
-            if (std::memcmp(p + i + 4, "eXIf", 4) == 0)
-                return tiffOrientation(p + i + 8, len);
+            if (len > n - i - 12) break;
+            if (std::memcmp(p + i + 4, "eXIf", 4) == 0) return tiffOrientation(p + i + 8, len);
             if (std::memcmp(p + i + 4, "IDAT", 4) == 0) // PIL only sees eXIf before the image data
                 break;
             i += 12 + len;
@@ -192,13 +174,11 @@ int exifOrientation(ImageFormat f, const uint8_t* p, size_t n) {
     } else if (f == ImageFormat::WebP) {
         for (size_t i = 12; i + 8 <= n;) {
             const size_t len = le32(p + i + 4);
-            if (len > n - i - 8)
-                break;
+            if (len > n - i - 8) break;
             if (std::memcmp(p + i, "EXIF", 4) == 0) {
                 const uint8_t* d = p + i + 8;
                 // Some writers keep JPEG's "Exif\0\0" prefix inside the chunk.
-                if (len > 6 && std::memcmp(d, "Exif\0\0", 6) == 0)
-                    return tiffOrientation(d + 6, len - 6);
+                if (len > 6 && std::memcmp(d, "Exif\0\0", 6) == 0) return tiffOrientation(d + 6, len - 6);
                 return tiffOrientation(d, len);
             }
             i += 8 + len + (len & 1);
@@ -213,8 +193,7 @@ bool readHeader(ImageFormat f, const uint8_t* p, size_t n, ImageInfo& info) {
     info.format = formatName(f);
     switch (f) {
     case ImageFormat::Png: {
-        if (n < 33 || std::memcmp(p + 12, "IHDR", 4) != 0)
-            return false;
+        if (n < 33 || std::memcmp(p + 12, "IHDR", 4) != 0) return false;
         info.width = int(be32(p + 16));
         info.height = int(be32(p + 20));
         info.bitDepth = p[24];
@@ -239,8 +218,7 @@ bool readHeader(ImageFormat f, const uint8_t* p, size_t n, ImageInfo& info) {
         return found;
     }
     case ImageFormat::WebP: {
-        if (n < 30)
-            return false;
+        if (n < 30) return false;
         const uint8_t* c = p + 12;
         info.bitDepth = 8;
         if (std::memcmp(c, "VP8X", 4) == 0) {
@@ -265,8 +243,7 @@ bool readHeader(ImageFormat f, const uint8_t* p, size_t n, ImageInfo& info) {
         return false;
     }
     case ImageFormat::Bmp: {
-        if (n < 30 || le32(p + 14) < 40)
-            return false;
+        if (n < 30 || le32(p + 14) < 40) return false;
         info.width = int(int32_t(le32(p + 18)));
         const int32_t h = int32_t(le32(p + 22));
         info.height = h < 0 ? -h : h;
@@ -275,19 +252,16 @@ bool readHeader(ImageFormat f, const uint8_t* p, size_t n, ImageInfo& info) {
         info.bitDepth = 8;
         return info.width > 0;
     }
-    case ImageFormat::Tiff:
-        return tiffHeader(p, n, info);
+    case ImageFormat::Tiff: return tiffHeader(p, n, info);
     case ImageFormat::Gif:
-        if (n < 10)
-            return false;
+        if (n < 10) return false;
         info.width = int(le16(p + 6));
         info.height = int(le16(p + 8));
         info.channels = 1;
         info.bitDepth = 8;
         return true;
     case ImageFormat::Pnm:
-    case ImageFormat::Unknown:
-        break;
+    case ImageFormat::Unknown: break;
     }
     return false;
 }

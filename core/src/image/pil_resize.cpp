@@ -22,10 +22,8 @@ double bilinearKernel(double x) {
 
 double hammingKernel(double x) {
     x = std::fabs(x);
-    if (x == 0.0)
-        return 1.0;
-    if (x >= 1.0)
-        return 0.0;
+    if (x == 0.0) return 1.0;
+    if (x >= 1.0) return 0.0;
     x *= M_PI;
     // Pillow multiplies by float constants here; keep them float so the weights agree.
     return std::sin(x) / x * (0.54f + 0.46f * std::cos(x));
@@ -34,16 +32,13 @@ double hammingKernel(double x) {
 double bicubicKernel(double x) {
     constexpr double a = -0.5;
     x = std::fabs(x);
-    if (x < 1.0)
-        return ((a + 2.0) * x - (a + 3.0)) * x * x + 1;
-    if (x < 2.0)
-        return (((x - 5) * x + 8) * x - 4) * a;
+    if (x < 1.0) return ((a + 2.0) * x - (a + 3.0)) * x * x + 1;
+    if (x < 2.0) return (((x - 5) * x + 8) * x - 4) * a;
     return 0.0;
 }
 
 double sinc(double x) {
-    if (x == 0.0)
-        return 1.0;
+    if (x == 0.0) return 1.0;
     x *= M_PI;
     return std::sin(x) / x;
 }
@@ -89,11 +84,9 @@ Taps computeTaps(int inSize, int outSize, const Kernel& kernel) {
         const double center = 0.0 + (xx + 0.5) * scale;
         const double ss = 1.0 / filterScale;
         int xmin = int(center - support + 0.5); // truncation toward zero, as Pillow's cast
-        if (xmin < 0)
-            xmin = 0;
+        if (xmin < 0) xmin = 0;
         int xmax = int(center + support + 0.5);
-        if (xmax > inSize)
-            xmax = inSize;
+        if (xmax > inSize) xmax = inSize;
         xmax -= xmin;
         double total = 0.0;
         for (int x = 0; x < xmax; ++x) {
@@ -141,8 +134,7 @@ void horizontalPass(const cv::Mat& src, int rowBegin, cv::Mat& out, const Taps& 
             }
             for (int c = 0; c < cn; ++c) {
                 int32_t acc = half;
-                for (int x = 0; x < t.count[xx]; ++x)
-                    acc += int32_t(p[x * cn + c]) * k[x];
+                for (int x = 0; x < t.count[xx]; ++x) acc += int32_t(p[x * cn + c]) * k[x];
                 o[xx * cn + c] = clip8(acc);
             }
         }
@@ -159,12 +151,10 @@ void verticalPass(const cv::Mat& src, cv::Mat& out, const Taps& t, int rowOffset
         for (int y = 0; y < t.count[yy]; ++y) {
             const uint8_t* in = src.ptr<uint8_t>(t.first[yy] - rowOffset + y);
             const int32_t w = k[y];
-            for (int i = 0; i < rowLen; ++i)
-                acc[i] += int32_t(in[i]) * w;
+            for (int i = 0; i < rowLen; ++i) acc[i] += int32_t(in[i]) * w;
         }
         uint8_t* o = out.ptr<uint8_t>(yy);
-        for (int i = 0; i < rowLen; ++i)
-            o[i] = clip8(acc[i]);
+        for (int i = 0; i < rowLen; ++i) o[i] = clip8(acc[i]);
     }
 }
 
@@ -189,12 +179,9 @@ cv::Mat pilResize(const cv::Mat& src, int width, int height, PilFilter filter) {
     if (src.depth() != CV_8U || src.channels() < 1 || src.channels() > 4)
         throw Error("resize", "expects an 8-bit image with 1 to 4 channels");
     if (width <= 0 || height <= 0 || src.empty())
-        throw Error("resize", "empty image or target size " + std::to_string(width) + "x" +
-                                  std::to_string(height));
-    if (width == src.cols && height == src.rows)
-        return src.clone();
-    if (filter == PilFilter::Nearest)
-        return nearestResize(src, width, height);
+        throw Error("resize", "empty image or target size " + std::to_string(width) + "x" + std::to_string(height));
+    if (width == src.cols && height == src.rows) return src.clone();
+    if (filter == PilFilter::Nearest) return nearestResize(src, width, height);
 
     const Kernel kernel = kernelFor(filter);
     const Taps vert = computeTaps(src.rows, height, kernel);
@@ -213,8 +200,7 @@ cv::Mat pilResize(const cv::Mat& src, int width, int height, PilFilter filter) {
         current = tmp;
         rowOffset = firstRow;
     }
-    if (!needVertical)
-        return current.isContinuous() && current.data != src.data ? current : current.clone();
+    if (!needVertical) return current.isContinuous() && current.data != src.data ? current : current.clone();
     cv::Mat out(height, current.cols, src.type());
     verticalPass(current, out, vert, rowOffset);
     return out;

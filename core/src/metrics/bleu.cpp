@@ -19,17 +19,14 @@ constexpr double kSmall = 1e-9, kTiny = 1e-15;
 }
 
 BleuStatistics cocoBleu(const std::vector<std::string>& predictions,
-                        const std::vector<std::vector<std::string>>& references)
-{
+                        const std::vector<std::vector<std::string>>& references) {
     if (predictions.size() != references.size())
         throw Error("BLEU", std::to_string(predictions.size()) + " predictions but " +
                                 std::to_string(references.size()) + " reference sets");
     BleuStatistics stats;
-    if (predictions.empty())
-        return stats;
+    if (predictions.empty()) return stats;
     for (size_t img = 0; img < predictions.size(); ++img) {
-        if (references[img].empty())
-            throw Error("BLEU", "image " + std::to_string(img) + " has no reference caption");
+        if (references[img].empty()) throw Error("BLEU", "image " + std::to_string(img) + " has no reference caption");
         const auto hyp = cocoTokenize(predictions[img]);
         const auto hypCounts = countNgrams(hyp);
         const auto testLen = static_cast<int64_t>(hyp.size());
@@ -40,8 +37,7 @@ BleuStatistics cocoBleu(const std::vector<std::string>& predictions,
             const auto refLen = static_cast<int64_t>(ref.size());
             // Closest length; ties go to the shorter reference (Python's tuple min).
             const int64_t distance = std::abs(refLen - testLen), best = std::abs(closest - testLen);
-            if (closest < 0 || distance < best || (distance == best && refLen < closest))
-                closest = refLen;
+            if (closest < 0 || distance < best || (distance == best && refLen < closest)) closest = refLen;
             const auto refCounts = countNgrams(ref);
             for (size_t k = 0; k < kMaxOrder; ++k)
                 for (const auto& [ngram, count] : refCounts[k]) {
@@ -55,8 +51,7 @@ BleuStatistics cocoBleu(const std::vector<std::string>& predictions,
             stats.guess[k] += std::max<int64_t>(0, testLen - static_cast<int64_t>(k));
             for (const auto& [ngram, count] : hypCounts[k]) {
                 const auto it = maxCounts[k].find(ngram);
-                if (it != maxCounts[k].end())
-                    stats.correct[k] += std::min(it->second, count);
+                if (it != maxCounts[k].end()) stats.correct[k] += std::min(it->second, count);
             }
         }
     }
@@ -71,13 +66,11 @@ BleuStatistics cocoBleu(const std::vector<std::string>& predictions,
     return stats;
 }
 
-double BleuStatistics::ratio() const
-{
+double BleuStatistics::ratio() const {
     return (static_cast<double>(testLength) + kTiny) / (static_cast<double>(referenceLength) + kSmall);
 }
 
-double bleu4(const std::vector<std::string>& predictions, const std::vector<std::vector<std::string>>& references)
-{
+double bleu4(const std::vector<std::string>& predictions, const std::vector<std::vector<std::string>>& references) {
     return cocoBleu(predictions, references).bleu[kMaxOrder - 1];
 }
 

@@ -5,8 +5,7 @@
 namespace captioner {
 
 CaptionMetrics computeCaptionMetrics(const std::vector<std::string>& predictions,
-                                     const std::vector<std::vector<std::string>>& references)
-{
+                                     const std::vector<std::vector<std::string>>& references) {
     if (predictions.size() != references.size())
         throw Error("caption metrics", std::to_string(predictions.size()) + " predictions but " +
                                            std::to_string(references.size()) + " reference sets");

@@ -23,8 +23,7 @@ struct TfIdfVector {
 };
 
 TfIdfVector toVector(const NgramCounts& counts, const std::unordered_map<std::string, double>& documentFrequency,
-                     double logImageCount)
-{
+                     double logImageCount) {
     TfIdfVector v;
     for (size_t k = 0; k < kMaxOrder; ++k) {
         for (const auto& [ngram, tf] : counts[k]) {
@@ -35,16 +34,14 @@ TfIdfVector toVector(const NgramCounts& counts, const std::unordered_map<std::st
             v.norm[k] += w * w;
             // The reference code counts the length on bigrams (its index 1), not on words; the
             // difference only shows when one side is empty, where the score is 0 anyway.
-            if (k == 1)
-                v.length += tf;
+            if (k == 1) v.length += tf;
         }
         v.norm[k] = std::sqrt(v.norm[k]);
     }
     return v;
 }
 
-std::array<double, kMaxOrder> similarity(const TfIdfVector& hyp, const TfIdfVector& ref)
-{
+std::array<double, kMaxOrder> similarity(const TfIdfVector& hyp, const TfIdfVector& ref) {
     const double delta = hyp.length - ref.length;
     std::array<double, kMaxOrder> val{};
     for (size_t k = 0; k < kMaxOrder; ++k) {
@@ -53,8 +50,7 @@ std::array<double, kMaxOrder> similarity(const TfIdfVector& hyp, const TfIdfVect
             const double r = it == ref.weights[k].end() ? 0.0 : it->second;
             val[k] += std::min(w, r) * r;
         }
-        if (hyp.norm[k] != 0 && ref.norm[k] != 0)
-            val[k] /= hyp.norm[k] * ref.norm[k];
+        if (hyp.norm[k] != 0 && ref.norm[k] != 0) val[k] /= hyp.norm[k] * ref.norm[k];
         val[k] *= std::exp(-(delta * delta) / (2 * kSigma * kSigma));
     }
     return val;
@@ -63,13 +59,11 @@ std::array<double, kMaxOrder> similarity(const TfIdfVector& hyp, const TfIdfVect
 } // namespace
 
 std::vector<double> ciderDScores(const std::vector<std::string>& predictions,
-                                 const std::vector<std::vector<std::string>>& references)
-{
+                                 const std::vector<std::vector<std::string>>& references) {
     if (predictions.size() != references.size())
         throw Error("CIDEr-D", std::to_string(predictions.size()) + " predictions but " +
                                    std::to_string(references.size()) + " reference sets");
-    if (predictions.empty())
-        return {};
+    if (predictions.empty()) return {};
     std::vector<NgramCounts> hypCounts;
     std::vector<std::vector<NgramCounts>> refCounts(predictions.size());
     std::unordered_map<std::string, double> documentFrequency;
@@ -81,11 +75,9 @@ std::vector<double> ciderDScores(const std::vector<std::string>& predictions,
         for (const auto& reference : references[img]) {
             refCounts[img].push_back(countNgrams(cocoTokenize(reference)));
             for (const auto& orderCounts : refCounts[img].back())
-                for (const auto& entry : orderCounts)
-                    seen.insert(entry.first);
+                for (const auto& entry : orderCounts) seen.insert(entry.first);
         }
-        for (const auto& ngram : seen)
-            documentFrequency[ngram] += 1;
+        for (const auto& ngram : seen) documentFrequency[ngram] += 1;
     }
     const double logImageCount = std::log(static_cast<double>(predictions.size()));
     std::vector<double> scores;
@@ -95,24 +87,20 @@ std::vector<double> ciderDScores(const std::vector<std::string>& predictions,
         std::array<double, kMaxOrder> score{};
         for (const auto& ref : refCounts[img]) {
             const auto val = similarity(hyp, toVector(ref, documentFrequency, logImageCount));
-            for (size_t k = 0; k < kMaxOrder; ++k)
-                score[k] += val[k];
+            for (size_t k = 0; k < kMaxOrder; ++k) score[k] += val[k];
         }
         double mean = 0;
-        for (double s : score)
-            mean += s;
+        for (double s : score) mean += s;
         mean /= kMaxOrder;
         scores.push_back(mean / static_cast<double>(refCounts[img].size()) * 10.0);
     }
     return scores;
 }
 
-double ciderD(const std::vector<std::string>& predictions, const std::vector<std::vector<std::string>>& references)
-{
+double ciderD(const std::vector<std::string>& predictions, const std::vector<std::vector<std::string>>& references) {
     const auto scores = ciderDScores(predictions, references);
     double total = 0;
-    for (double score : scores)
-        total += score;
+    for (double score : scores) total += score;
     return scores.empty() ? 0.0 : total / static_cast<double>(scores.size());
 }
 

@@ -10,29 +10,23 @@
 namespace captioner {
 namespace {
 
-bool isSeparatorPunctuation(char c)
-{
+bool isSeparatorPunctuation(char c) {
     static constexpr std::string_view kChars = ",;:!?()[]{}\"`";
     return kChars.find(c) != std::string_view::npos;
 }
 
-bool endsWith(const std::string& s, std::string_view suffix)
-{
+bool endsWith(const std::string& s, std::string_view suffix) {
     return s.size() >= suffix.size() && std::string_view(s).substr(s.size() - suffix.size()) == suffix;
 }
 
 // Splits one whitespace/punctuation-delimited chunk into PTB-like tokens, dropping the punctuation
 // tokens coco-caption removes (periods, stray quotes, dashes).
-void appendWordTokens(std::string word, std::vector<std::string>& out)
-{
-    while (!word.empty() && (word.back() == '.' || word.back() == '\''))
-        word.pop_back();
+void appendWordTokens(std::string word, std::vector<std::string>& out) {
+    while (!word.empty() && (word.back() == '.' || word.back() == '\'')) word.pop_back();
     size_t start = 0;
-    while (start < word.size() && word[start] == '\'')
-        ++start;
+    while (start < word.size() && word[start] == '\'') ++start;
     word.erase(0, start);
-    if (word.empty() || word.find_first_not_of('-') == std::string::npos)
-        return;
+    if (word.empty() || word.find_first_not_of('-') == std::string::npos) return;
 
     if (word.size() > 3 && endsWith(word, "n't")) {
         out.push_back(word.substr(0, word.size() - 3));
@@ -52,13 +46,11 @@ void appendWordTokens(std::string word, std::vector<std::string>& out)
 
 } // namespace
 
-std::vector<std::string> cocoTokenize(const std::string& caption)
-{
+std::vector<std::string> cocoTokenize(const std::string& caption) {
     std::vector<std::string> tokens;
     std::string word;
     auto flush = [&] {
-        if (!word.empty())
-            appendWordTokens(std::move(word), tokens);
+        if (!word.empty()) appendWordTokens(std::move(word), tokens);
         word.clear();
     };
     for (size_t i = 0; i < caption.size(); ++i) {
@@ -68,8 +60,7 @@ std::vector<std::string> cocoTokenize(const std::string& caption)
             flush();
         } else if (c == '.' && i + 1 < caption.size() && caption[i + 1] == '.') {
             // An ellipsis separates words and is itself dropped.
-            while (i + 1 < caption.size() && caption[i + 1] == '.')
-                ++i;
+            while (i + 1 < caption.size() && caption[i + 1] == '.') ++i;
             flush();
         } else {
             word.push_back(u < 128 ? static_cast<char>(std::tolower(u)) : c);

@@ -29,7 +29,8 @@ GitForCausalLMImpl::GitForCausalLMImpl(const GitConfig& config) : m_config(confi
     auto encoder = addNode(*git, "encoder");
     auto layerList = addNode(*encoder, "layer");
     for (int64_t i = 0; i < config.numHiddenLayers; ++i)
-        m_layers.push_back(layerList->register_module(std::to_string(i), std::make_shared<detail::GitTextLayerImpl>(config)));
+        m_layers.push_back(
+            layerList->register_module(std::to_string(i), std::make_shared<detail::GitTextLayerImpl>(config)));
 
     // GitProjection: Linear then LayerNorm with the *vision* config's epsilon (modeling_git.py).
     auto projection = addNode(*addNode(*git, "visual_projection"), "visual_projection");
@@ -76,8 +77,9 @@ GitOutput GitForCausalLMImpl::forward(const torch::Tensor& pixelValues, const to
     const float inf = std::numeric_limits<float>::infinity();
     auto mask = torch::zeros({total, total}, opts);
     mask.narrow(0, 0, numImage).narrow(1, numImage, length).fill_(-inf);
-    mask.narrow(0, numImage, length).narrow(1, numImage, length).copy_(
-        torch::full({length, length}, -inf, opts).triu(1));
+    mask.narrow(0, numImage, length)
+        .narrow(1, numImage, length)
+        .copy_(torch::full({length, length}, -inf, opts).triu(1));
     mask = mask.unsqueeze(0).unsqueeze(0); // [1,1,T,T]
     if (attentionMask.defined()) {
         if (attentionMask.sizes() != inputIds.sizes()) throw Error("attention_mask", "shape differs from input_ids");
@@ -100,8 +102,7 @@ GitOutput GitForCausalLMImpl::forward(const torch::Tensor& pixelValues, const to
         auto shifted = out.logits.narrow(1, numImageTokens, length - 1).reshape({-1, m_config.vocabSize});
         auto target = labels.narrow(1, 1, length - 1).reshape({-1}).to(shifted.device(), torch::kLong);
         out.loss = torch::nn::functional::cross_entropy(
-            shifted.to(torch::kFloat32),
-            target, torch::nn::functional::CrossEntropyFuncOptions().ignore_index(-100));
+            shifted.to(torch::kFloat32), target, torch::nn::functional::CrossEntropyFuncOptions().ignore_index(-100));
     }
     return out;
 }

@@ -8,14 +8,25 @@
 namespace captioner::detail {
 
 Activation activationFromName(const std::string& name) {
-    static const std::map<std::string, Activation> table = {
-        {"gelu", Activation::Gelu}, {"gelu_python", Activation::Gelu}, {"gelu_10", Activation::Gelu10},
-        {"gelu_fast", Activation::GeluFast}, {"gelu_new", Activation::GeluNew},
-        {"gelu_pytorch_tanh", Activation::GeluPytorchTanh}, {"gelu_accurate", Activation::GeluAccurate},
-        {"laplace", Activation::Laplace}, {"leaky_relu", Activation::LeakyRelu}, {"linear", Activation::Linear},
-        {"mish", Activation::Mish}, {"quick_gelu", Activation::QuickGelu}, {"relu", Activation::Relu},
-        {"relu2", Activation::Relu2}, {"relu6", Activation::Relu6}, {"sigmoid", Activation::Sigmoid},
-        {"silu", Activation::Silu}, {"swish", Activation::Silu}, {"tanh", Activation::Tanh}};
+    static const std::map<std::string, Activation> table = {{"gelu", Activation::Gelu},
+                                                            {"gelu_python", Activation::Gelu},
+                                                            {"gelu_10", Activation::Gelu10},
+                                                            {"gelu_fast", Activation::GeluFast},
+                                                            {"gelu_new", Activation::GeluNew},
+                                                            {"gelu_pytorch_tanh", Activation::GeluPytorchTanh},
+                                                            {"gelu_accurate", Activation::GeluAccurate},
+                                                            {"laplace", Activation::Laplace},
+                                                            {"leaky_relu", Activation::LeakyRelu},
+                                                            {"linear", Activation::Linear},
+                                                            {"mish", Activation::Mish},
+                                                            {"quick_gelu", Activation::QuickGelu},
+                                                            {"relu", Activation::Relu},
+                                                            {"relu2", Activation::Relu2},
+                                                            {"relu6", Activation::Relu6},
+                                                            {"sigmoid", Activation::Sigmoid},
+                                                            {"silu", Activation::Silu},
+                                                            {"swish", Activation::Silu},
+                                                            {"tanh", Activation::Tanh}};
     auto it = table.find(name);
     if (it == table.end()) throw Error("hidden_act", "unknown activation '" + name + "'");
     return it->second;
@@ -41,7 +52,10 @@ torch::Tensor applyActivation(Activation act, const torch::Tensor& x) {
     case Activation::Mish: return torch::mish(x);
     case Activation::QuickGelu: return x * torch::sigmoid(1.702 * x);
     case Activation::Relu: return torch::relu(x);
-    case Activation::Relu2: { auto r = torch::relu(x); return r * r; }
+    case Activation::Relu2: {
+        auto r = torch::relu(x);
+        return r * r;
+    }
     case Activation::Relu6: return torch::clamp(x, 0.0, 6.0);
     case Activation::Sigmoid: return torch::sigmoid(x);
     case Activation::Silu: return torch::silu(x);
@@ -110,9 +124,9 @@ torch::Tensor ClipVisionImpl::forward(const torch::Tensor& pixelValues) {
         pixelValues.size(2) != m_config.imageSize || pixelValues.size(3) != m_config.imageSize) {
         std::string shape;
         for (auto s : pixelValues.sizes()) shape += (shape.empty() ? "" : ", ") + std::to_string(s);
-        throw Error("pixel_values", "shape [" + shape + "] does not match the model's [B, " +
-                                        std::to_string(m_config.numChannels) + ", " + std::to_string(m_config.imageSize) +
-                                        ", " + std::to_string(m_config.imageSize) + "]");
+        throw Error("pixel_values",
+                    "shape [" + shape + "] does not match the model's [B, " + std::to_string(m_config.numChannels) +
+                        ", " + std::to_string(m_config.imageSize) + ", " + std::to_string(m_config.imageSize) + "]");
     }
     const auto& w = patchEmbedding->weight;
     auto patches = torch::conv2d(pixelValues.to(w.dtype()), w, {}, m_config.patchSize).flatten(2).transpose(1, 2);
@@ -162,8 +176,8 @@ torch::Tensor GitTextLayerImpl::forward(const torch::Tensor& x, const torch::Ten
 }
 
 torch::Tensor GitTextLayerImpl::afterAttention(const torch::Tensor& context, const torch::Tensor& residual) {
-    auto attn = layerNorm(torch::dropout(linear(context, attnDense), m_hiddenDropout, is_training()) + residual,
-                          attnLayerNorm);
+    auto attn =
+        layerNorm(torch::dropout(linear(context, attnDense), m_hiddenDropout, is_training()) + residual, attnLayerNorm);
     auto inter = applyActivation(m_act, linear(attn, intermediate));
     return layerNorm(torch::dropout(linear(inter, outDense), m_hiddenDropout, is_training()) + attn, outLayerNorm);
 }

@@ -16,8 +16,23 @@
 namespace captioner::detail {
 
 enum class Activation {
-    Gelu, Gelu10, GeluFast, GeluNew, GeluPytorchTanh, GeluAccurate, Laplace, LeakyRelu, Linear, Mish,
-    QuickGelu, Relu, Relu2, Relu6, Sigmoid, Silu, Tanh
+    Gelu,
+    Gelu10,
+    GeluFast,
+    GeluNew,
+    GeluPytorchTanh,
+    GeluAccurate,
+    Laplace,
+    LeakyRelu,
+    Linear,
+    Mish,
+    QuickGelu,
+    Relu,
+    Relu2,
+    Relu6,
+    Sigmoid,
+    Silu,
+    Tanh
 };
 Activation activationFromName(const std::string& name); // names as in transformers' ACT2FN
 torch::Tensor applyActivation(Activation act, const torch::Tensor& x);

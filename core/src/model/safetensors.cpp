@@ -23,8 +23,8 @@
 
 namespace captioner {
 
-using safetensors_detail::DtypeInfo;
 using safetensors_detail::dtypeByName;
+using safetensors_detail::DtypeInfo;
 
 struct SafetensorsFile::Mapping {
     void* address = MAP_FAILED;
@@ -39,7 +39,7 @@ namespace {
 using Json = nlohmann::ordered_json;
 
 constexpr uint64_t kMaxHeaderSize = 100000000; // the Rust library's MAX_HEADER_SIZE
-constexpr int kMaxJsonDepth = 128;              // serde_json's recursion limit
+constexpr int kMaxJsonDepth = 128;             // serde_json's recursion limit
 
 struct Fd {
     int fd = -1;
@@ -75,8 +75,7 @@ bool elementCount(const std::vector<int64_t>& shape, uint64_t& numel) {
     uint64_t product = 1, nonZeroProduct = 1;
     for (int64_t d : shape) {
         const auto u = static_cast<uint64_t>(d);
-        if (u != 0 && nonZeroProduct > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) / u)
-            return false;
+        if (u != 0 && nonZeroProduct > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) / u) return false;
         if (u != 0) nonZeroProduct *= u;
         product = (u == 0) ? 0 : product * u;
     }
@@ -108,8 +107,8 @@ std::shared_ptr<SafetensorsFile> SafetensorsFile::open(const std::string& path) 
     uint64_t headerSize = 0;
     for (int i = 7; i >= 0; --i) headerSize = (headerSize << 8) | bytes[i];
     if (headerSize > fileSize - 8)
-        throw Error(path, "header length " + std::to_string(headerSize) + " exceeds file size " +
-                              std::to_string(fileSize));
+        throw Error(path,
+                    "header length " + std::to_string(headerSize) + " exceeds file size " + std::to_string(fileSize));
     if (headerSize > kMaxHeaderSize)
         throw Error(path, "header length " + std::to_string(headerSize) + " exceeds the limit of " +
                               std::to_string(kMaxHeaderSize) + " bytes");
@@ -118,8 +117,7 @@ std::shared_ptr<SafetensorsFile> SafetensorsFile::open(const std::string& path) 
     file->m_path = path;
     file->m_data = bytes + 8 + headerSize;
     file->m_dataSize = fileSize - 8 - headerSize;
-    file->parseHeader(reinterpret_cast<const char*>(bytes + 8),
-                      reinterpret_cast<const char*>(bytes + 8 + headerSize));
+    file->parseHeader(reinterpret_cast<const char*>(bytes + 8), reinterpret_cast<const char*>(bytes + 8 + headerSize));
     file->m_mapping = std::move(mapping);
     return file;
 }
@@ -152,8 +150,7 @@ void SafetensorsFile::parseHeader(const char* begin, const char* end) {
                                       (keysPerObject.size() == 1 ? "" : " in one object"));
             break;
         }
-        default:
-            break;
+        default: break;
         }
         return true;
     };
@@ -196,7 +193,8 @@ void SafetensorsFile::parseHeader(const char* begin, const char* end) {
         if (!shape.is_array()) throw Error(path, where + ": \"shape\" is not an array");
         for (const Json& d : shape) {
             uint64_t u = 0;
-            if (!readUnsigned(d, u)) throw Error(path, where + ": shape has an entry that is not a non-negative integer");
+            if (!readUnsigned(d, u))
+                throw Error(path, where + ": shape has an entry that is not a non-negative integer");
             if (u > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
                 throw Error(path, where + ": shape dimension " + std::to_string(u) + " is too large");
             e.shape.push_back(static_cast<int64_t>(u));
@@ -213,11 +211,13 @@ void SafetensorsFile::parseHeader(const char* begin, const char* end) {
                                   std::to_string(m_dataSize) + " bytes");
 
         uint64_t numel = 0;
-        if (!elementCount(e.shape, numel) || numel > std::numeric_limits<uint64_t>::max() / static_cast<uint64_t>(info->bits))
+        if (!elementCount(e.shape, numel) ||
+            numel > std::numeric_limits<uint64_t>::max() / static_cast<uint64_t>(info->bits))
             throw Error(path, where + ": shape " + shapeText(e.shape) + " overflows");
         const uint64_t bits = numel * static_cast<uint64_t>(info->bits);
         if (bits % 8 != 0)
-            throw Error(path, where + ": shape " + shapeText(e.shape) + " of " + e.dtype + " is not a whole number of bytes");
+            throw Error(path,
+                        where + ": shape " + shapeText(e.shape) + " of " + e.dtype + " is not a whole number of bytes");
         if (e.end - e.begin != bits / 8)
             throw Error(path, where + ": data offsets " + range + " hold " + std::to_string(e.end - e.begin) +
                                   " bytes but shape " + shapeText(e.shape) + " of " + e.dtype + " needs " +
@@ -237,7 +237,8 @@ void SafetensorsFile::parseHeader(const char* begin, const char* end) {
     for (const SafetensorsEntry* e : byOffset) {
         if (e->begin < covered)
             throw Error(path, "tensor '" + e->name + "' starts at byte " + std::to_string(e->begin) +
-                                  " of the data section, overlapping data that ends at byte " + std::to_string(covered));
+                                  " of the data section, overlapping data that ends at byte " +
+                                  std::to_string(covered));
         if (e->begin > covered)
             throw Error(path, "data section has a gap: bytes " + std::to_string(covered) + " to " +
                                   std::to_string(e->begin) + " before tensor '" + e->name + "' belong to no tensor");
@@ -276,8 +277,8 @@ torch::Tensor SafetensorsFile::tensor(const std::string& name) const {
             return copy;
         }
         std::shared_ptr<const Mapping> keepAlive = m_mapping;
-        return torch::from_blob(const_cast<unsigned char*>(src), e.shape,
-                                [keepAlive](void*) mutable { keepAlive.reset(); }, options);
+        return torch::from_blob(
+            const_cast<unsigned char*>(src), e.shape, [keepAlive](void*) mutable { keepAlive.reset(); }, options);
     } catch (const c10::Error& err) {
         throw Error(m_path, "tensor '" + name + "': " + err.what_without_backtrace());
     }

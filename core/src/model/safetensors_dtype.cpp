@@ -1,6 +1,5 @@
 #include "model/safetensors_dtype.h"
 
-
 namespace captioner::safetensors_detail {
 namespace {
 

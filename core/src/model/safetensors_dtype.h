@@ -10,7 +10,7 @@ namespace captioner::safetensors_detail {
 
 struct DtypeInfo {
     const char* name;
-    int bits;                              // element size in bits (F4 and F6 pack below a byte)
+    int bits; // element size in bits (F4 and F6 pack below a byte)
     int rank;
     std::optional<c10::ScalarType> scalar; // empty where LibTorch has no matching type
 };

@@ -12,8 +12,8 @@
 
 namespace captioner {
 
-using safetensors_detail::DtypeInfo;
 using safetensors_detail::dtypeByScalar;
+using safetensors_detail::DtypeInfo;
 
 namespace {
 
@@ -29,11 +29,20 @@ bool isValidUtf8(const std::string& s) {
         const auto c = static_cast<unsigned char>(s[i]);
         std::size_t extra = 0;
         uint32_t cp = 0;
-        if (c < 0x80) { ++i; continue; }
-        if ((c & 0xE0) == 0xC0) { extra = 1; cp = c & 0x1F; }
-        else if ((c & 0xF0) == 0xE0) { extra = 2; cp = c & 0x0F; }
-        else if ((c & 0xF8) == 0xF0) { extra = 3; cp = c & 0x07; }
-        else return false;
+        if (c < 0x80) {
+            ++i;
+            continue;
+        }
+        if ((c & 0xE0) == 0xC0) {
+            extra = 1;
+            cp = c & 0x1F;
+        } else if ((c & 0xF0) == 0xE0) {
+            extra = 2;
+            cp = c & 0x0F;
+        } else if ((c & 0xF8) == 0xF0) {
+            extra = 3;
+            cp = c & 0x07;
+        } else return false;
         if (i + extra >= s.size()) return false;
         for (std::size_t k = 1; k <= extra; ++k) {
             const auto cc = static_cast<unsigned char>(s[i + k]);
@@ -63,8 +72,9 @@ void saveSafetensors(const std::string& path, const std::vector<std::pair<std::s
         if (!tensor.defined()) throw Error(path, where + " is undefined");
         if (tensor.layout() != torch::kStrided) throw Error(path, where + " is not a dense tensor");
         const DtypeInfo* dtype = dtypeByScalar(tensor.scalar_type());
-        if (!dtype) throw Error(path, where + std::string(" has dtype ") + c10::toString(tensor.scalar_type()) +
-                                         ", which safetensors cannot store");
+        if (!dtype)
+            throw Error(path, where + std::string(" has dtype ") + c10::toString(tensor.scalar_type()) +
+                                  ", which safetensors cannot store");
         items.push_back({name, dtype, tensor.detach().to(torch::kCPU).contiguous()});
     }
     for (const auto& [key, value] : metadata)
@@ -92,14 +102,14 @@ void saveSafetensors(const std::string& path, const std::vector<std::pair<std::s
         const uint64_t bytes = item.data.nbytes();
         if (header.size() > 1) header += ",";
         header += jsonString(item.name) + ":{\"dtype\":\"" + item.dtype->name + "\",\"shape\":[";
-        for (int64_t d = 0; d < item.data.dim(); ++d)
-            header += (d ? "," : "") + std::to_string(item.data.size(d));
+        for (int64_t d = 0; d < item.data.dim(); ++d) header += (d ? "," : "") + std::to_string(item.data.size(d));
         header += "],\"data_offsets\":[" + std::to_string(offset) + "," + std::to_string(offset + bytes) + "]}";
         offset += bytes;
     }
     header += "}";
     header.resize((header.size() + 7) / 8 * 8, ' ');
-    if (header.size() > 100000000) throw Error(path, "header of " + std::to_string(header.size()) + " bytes is too large");
+    if (header.size() > 100000000)
+        throw Error(path, "header of " + std::to_string(header.size()) + " bytes is too large");
 
     unsigned char length[8];
     for (int i = 0; i < 8; ++i) length[i] = static_cast<unsigned char>(static_cast<uint64_t>(header.size()) >> (8 * i));

@@ -54,7 +54,8 @@ void GitForCausalLMImpl::loadStateDict(const std::map<std::string, torch::Tensor
             badType.push_back(item.key() + " (" + std::string(c10::toString(t.scalar_type())) + ")");
     }
     for (const auto& [name, tensor] : tensors)
-        if (!params.contains(name) && !isIgnoredBuffer(name)) unexpected.push_back(name + " " + shapeText(tensor.sizes()));
+        if (!params.contains(name) && !isIgnoredBuffer(name))
+            unexpected.push_back(name + " " + shapeText(tensor.sizes()));
 
     if (!missing.empty() || !unexpected.empty() || !misshaped.empty() || !badType.empty()) {
         std::string reason = "weights do not match the GIT model built from its config";
@@ -65,7 +66,8 @@ void GitForCausalLMImpl::loadStateDict(const std::map<std::string, torch::Tensor
         throw Error(sourcePath, reason);
     }
     torch::NoGradGuard noGrad;
-    for (auto& item : params) item.value().copy_(tensors.at(item.key()).to(item.value().device(), item.value().scalar_type()));
+    for (auto& item : params)
+        item.value().copy_(tensors.at(item.key()).to(item.value().device(), item.value().scalar_type()));
 }
 
 void initializeWeights(GitForCausalLM& model, uint64_t seed) {
@@ -83,16 +85,14 @@ void initializeWeights(GitForCausalLM& model, uint64_t seed) {
         torch::Tensor& t = item.value();
         const bool vision = name.rfind("git.image_encoder.", 0) == 0;
         const double range = vision ? c.vision.initializerRange : c.initializerRange;
-        const bool isNorm = name.find("LayerNorm") != std::string::npos || name.find("layer_norm") != std::string::npos ||
-                            name.find("layrnorm") != std::string::npos || name.find("post_layernorm") != std::string::npos ||
-                            name.rfind("git.visual_projection.visual_projection.1.", 0) == 0;
+        const bool isNorm =
+            name.find("LayerNorm") != std::string::npos || name.find("layer_norm") != std::string::npos ||
+            name.find("layrnorm") != std::string::npos || name.find("post_layernorm") != std::string::npos ||
+            name.rfind("git.visual_projection.visual_projection.1.", 0) == 0;
         const bool isBias = name.size() >= 5 && name.compare(name.size() - 5, 5, ".bias") == 0;
-        if (isNorm)
-            isBias ? t.zero_() : t.fill_(1.0);
-        else if (isBias)
-            t.zero_();
-        else
-            normal(t, range);
+        if (isNorm) isBias ? t.zero_() : t.fill_(1.0);
+        else if (isBias) t.zero_();
+        else normal(t, range);
     }
     // nn.Embedding(padding_idx=pad) rows are zeroed by transformers' init.
     for (auto& item : model->named_parameters(true))

@@ -55,13 +55,14 @@ public:
             auto q = linear(x, layer.query).view({rows, heads, hd});
             m_textKeys[l].select(2, t).copy_(linear(x, layer.key).view({rows, heads, hd}));
             m_textValues[l].select(2, t).copy_(linear(x, layer.value).view({rows, heads, hd}));
-            auto keys = m_textKeys[l].narrow(2, 0, t + 1);     // [N,H,t+1,d]
+            auto keys = m_textKeys[l].narrow(2, 0, t + 1); // [N,H,t+1,d]
             auto values = m_textValues[l].narrow(2, 0, t + 1);
 
             // Image part batched per image: the image's beams are the rows of one [beams x d] matrix.
-            auto qImage = q.view({images, r, heads, hd}).permute({0, 2, 1, 3}); // [B,H,R,d]
+            auto qImage = q.view({images, r, heads, hd}).permute({0, 2, 1, 3});   // [B,H,R,d]
             auto sImage = torch::matmul(qImage, m_imageKeys[l].transpose(-1, -2)) // [B,H,R,I]
-                              .permute({0, 2, 1, 3}).reshape({rows, heads, numImage});
+                              .permute({0, 2, 1, 3})
+                              .reshape({rows, heads, numImage});
             auto sText = torch::matmul(q.unsqueeze(2), keys.transpose(-1, -2)).squeeze(2); // [N,H,t+1]
             auto probs = torch::softmax(torch::cat({sImage, sText}, -1) / std::sqrt(static_cast<double>(hd)), -1);
             auto pImage = probs.narrow(-1, 0, numImage).reshape({images, r, heads, numImage}).permute({0, 2, 1, 3});

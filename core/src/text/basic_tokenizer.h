@@ -13,7 +13,8 @@ public:
         : m_lowerCase(lowerCase), m_stripAccents(stripAccents), m_tokenizeChineseChars(tokenizeChineseChars) {}
 
     // neverSplit tokens are kept whole and untouched (HF passes the special tokens).
-    std::vector<std::u32string> tokenize(const std::u32string& text, const std::vector<std::u32string>& neverSplit) const;
+    std::vector<std::u32string> tokenize(const std::u32string& text,
+                                         const std::vector<std::u32string>& neverSplit) const;
 
 private:
     bool m_lowerCase;

@@ -30,15 +30,13 @@ std::string executableDir() {
 
 std::string coreLibraryDir() {
     Dl_info info{};
-    if (dladdr(reinterpret_cast<const void*>(&sentencePiecePluginSearchPath), &info) == 0 || !info.dli_fname)
-        return {};
+    if (dladdr(reinterpret_cast<const void*>(&sentencePiecePluginSearchPath), &info) == 0 || !info.dli_fname) return {};
     std::error_code ec;
     const auto path = std::filesystem::canonical(info.dli_fname, ec);
     return ec ? std::string() : path.parent_path().string();
 }
 
-template <typename Fn>
-void resolve(void* lib, const std::string& path, const char* name, Fn& fn) {
+template <typename Fn> void resolve(void* lib, const std::string& path, const char* name, Fn& fn) {
     void* symbol = dlsym(lib, name);
     if (!symbol) throw Error(path, std::string("not a captioner sentencepiece plugin: it lacks ") + name);
     fn = reinterpret_cast<Fn>(symbol);
@@ -71,9 +69,9 @@ std::string findSentencePiecePlugin(const std::vector<std::string>& dirs) {
         if (fileExists(candidate)) return candidate;
         tried += (tried.empty() ? "" : ", ") + dir;
     }
-    throw Error(kSentencePiecePluginName,
-                "SentencePiece plugin not found (looked in: " + (tried.empty() ? std::string("no directories") : tried) +
-                    "); build or install it, or point CAPTIONER_PLUGIN_DIR at its directory");
+    throw Error(kSentencePiecePluginName, "SentencePiece plugin not found (looked in: " +
+                                              (tried.empty() ? std::string("no directories") : tried) +
+                                              "); build or install it, or point CAPTIONER_PLUGIN_DIR at its directory");
 }
 
 SentencePieceApi loadSentencePiecePlugin(const std::string& path) {
@@ -82,13 +80,15 @@ SentencePieceApi loadSentencePiecePlugin(const std::string& path) {
     void* lib = dlmopen(LM_ID_NEWLM, path.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (!lib) {
         const char* why = dlerror();
-        throw Error(path, std::string("cannot load the SentencePiece plugin: ") + (why ? why : "unknown dlmopen error"));
+        throw Error(path,
+                    std::string("cannot load the SentencePiece plugin: ") + (why ? why : "unknown dlmopen error"));
     }
     SentencePieceApi api{};
     try {
         resolve(lib, path, "captioner_sp_abi_version", api.abiVersion);
         if (api.abiVersion() != 1)
-            throw Error(path, "SentencePiece plugin has ABI version " + std::to_string(api.abiVersion()) + ", expected 1");
+            throw Error(path,
+                        "SentencePiece plugin has ABI version " + std::to_string(api.abiVersion()) + ", expected 1");
         resolve(lib, path, "captioner_sp_train", api.train);
         resolve(lib, path, "captioner_sp_load", api.load);
         resolve(lib, path, "captioner_sp_free", api.free);

@@ -142,10 +142,24 @@ std::u32string utf8ToUtf32(const std::string& text) {
         const unsigned char b = s[i];
         int len = 0;
         char32_t cp = 0, min = 0;
-        if (b < 0x80) { out.push_back(b); ++i; continue; }
-        if ((b & 0xE0) == 0xC0) { len = 2; cp = b & 0x1F; min = 0x80; }
-        else if ((b & 0xF0) == 0xE0) { len = 3; cp = b & 0x0F; min = 0x800; }
-        else if ((b & 0xF8) == 0xF0) { len = 4; cp = b & 0x07; min = 0x10000; }
+        if (b < 0x80) {
+            out.push_back(b);
+            ++i;
+            continue;
+        }
+        if ((b & 0xE0) == 0xC0) {
+            len = 2;
+            cp = b & 0x1F;
+            min = 0x80;
+        } else if ((b & 0xF0) == 0xE0) {
+            len = 3;
+            cp = b & 0x0F;
+            min = 0x800;
+        } else if ((b & 0xF8) == 0xF0) {
+            len = 4;
+            cp = b & 0x07;
+            min = 0x10000;
+        }
         bool ok = len != 0 && i + static_cast<std::size_t>(len) <= n;
         for (int k = 1; ok && k < len; ++k) {
             if ((s[i + static_cast<std::size_t>(k)] & 0xC0) != 0x80) ok = false;

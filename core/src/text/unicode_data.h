@@ -13,7 +13,7 @@ namespace captioner::text {
 enum class CharClass : std::uint8_t { Other = 0, NonspacingMark = 1, Punctuation = 2, Control = 3, SpaceSeparator = 4 };
 
 CharClass charClass(char32_t cp);
-bool isPythonSpace(char32_t cp);                   // str.isspace()
+bool isPythonSpace(char32_t cp);                    // str.isspace()
 void appendLower(char32_t cp, std::u32string& out); // chr(cp).lower()
 std::u32string nfd(const std::u32string& text);
 std::u32string nfc(const std::u32string& text);
@@ -23,11 +23,30 @@ std::u32string utf8ToUtf32(const std::string& text);
 std::string utf32ToUtf8(const std::u32string& text);
 
 namespace tables {
-struct ClassRun { char32_t start; std::uint8_t cls; };
-struct CaseMapping { char32_t cp; std::uint32_t offset; std::uint32_t length; };
-struct Decomposition { char32_t cp; char32_t first; char32_t second; }; // second 0: singleton
-struct Composition { char32_t first; char32_t second; char32_t composite; };
-struct CombiningRun { char32_t first; char32_t last; std::uint8_t ccc; };
+struct ClassRun {
+    char32_t start;
+    std::uint8_t cls;
+};
+struct CaseMapping {
+    char32_t cp;
+    std::uint32_t offset;
+    std::uint32_t length;
+};
+struct Decomposition {
+    char32_t cp;
+    char32_t first;
+    char32_t second;
+}; // second 0: singleton
+struct Composition {
+    char32_t first;
+    char32_t second;
+    char32_t composite;
+};
+struct CombiningRun {
+    char32_t first;
+    char32_t last;
+    std::uint8_t ccc;
+};
 
 extern const char* const kUnicodeVersion;
 extern const ClassRun kClassRuns[];

@@ -18,15 +18,12 @@ const std::string kSubject = "AdamW";
 
 // HF's get_parameter_names: a child's parameters count unless the child itself is a LayerNorm
 // (recursion still descends into it, then drops the whole subtree's names).
-void collectParameterNames(const torch::nn::Module& module, const std::string& prefix,
-                           std::vector<std::string>& out) {
+void collectParameterNames(const torch::nn::Module& module, const std::string& prefix, std::vector<std::string>& out) {
     for (const auto& child : module.named_children()) {
-        if (dynamic_cast<const torch::nn::LayerNormImpl*>(child.value().get()))
-            continue;
+        if (dynamic_cast<const torch::nn::LayerNormImpl*>(child.value().get())) continue;
         collectParameterNames(*child.value(), prefix + child.key() + ".", out);
     }
-    for (const auto& p : module.named_parameters(/*recurse=*/false))
-        out.push_back(prefix + p.key());
+    for (const auto& p : module.named_parameters(/*recurse=*/false)) out.push_back(prefix + p.key());
 }
 
 // Locale-independent and round-trip exact (Qt applications switch LC_NUMERIC to the user's locale).
@@ -38,8 +35,7 @@ std::string formatDouble(double v) {
 
 std::string shapeText(at::IntArrayRef shape) {
     std::string s = "[";
-    for (size_t i = 0; i < shape.size(); ++i)
-        s += (i ? ", " : "") + std::to_string(shape[i]);
+    for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
     return s + "]";
 }
 
@@ -50,8 +46,7 @@ std::vector<std::string> decayParameterNames(const torch::nn::Module& model) {
     collectParameterNames(model, "", names);
     std::vector<std::string> decay;
     for (auto& n : names)
-        if (n.find("bias") == std::string::npos)
-            decay.push_back(std::move(n));
+        if (n.find("bias") == std::string::npos) decay.push_back(std::move(n));
     return decay;
 }
 
@@ -65,10 +60,8 @@ AdamW::AdamW(std::vector<NamedParameter> params, AdamWOptions options)
     torch::NoGradGuard noGrad;
     m_states.reserve(m_params.size());
     for (const auto& p : m_params) {
-        if (!p.tensor.defined())
-            throw Error(kSubject, "parameter " + p.name + " is undefined");
-        if (!seen.insert(p.name).second)
-            throw Error(kSubject, "parameter " + p.name + " is listed twice");
+        if (!p.tensor.defined()) throw Error(kSubject, "parameter " + p.name + " is undefined");
+        if (!seen.insert(p.name).second) throw Error(kSubject, "parameter " + p.name + " is listed twice");
         // Eager zero state equals PyTorch's lazy initialisation and makes every state file complete.
         m_states.push_back({torch::zeros_like(p.tensor), torch::zeros_like(p.tensor), 0});
     }
@@ -79,21 +72,18 @@ AdamW AdamW::forModule(torch::nn::Module& model, AdamWOptions options) {
     const std::set<std::string> decay(decayNames.begin(), decayNames.end());
     std::vector<NamedParameter> params;
     for (const auto& p : model.named_parameters())
-        if (p.value().requires_grad())
-            params.push_back({p.key(), p.value(), decay.count(p.key()) != 0});
+        if (p.value().requires_grad()) params.push_back({p.key(), p.value(), decay.count(p.key()) != 0});
     return AdamW(std::move(params), options);
 }
 
 void AdamW::setLearningRate(double lr) {
-    if (!(lr >= 0.0))
-        throw Error(kSubject, "learning rate must be non-negative, got " + formatDouble(lr));
+    if (!(lr >= 0.0)) throw Error(kSubject, "learning rate must be non-negative, got " + formatDouble(lr));
     m_options.lr = lr;
 }
 
 void AdamW::zeroGrad() {
     for (auto& p : m_params)
-        if (p.tensor.grad().defined())
-            p.tensor.mutable_grad() = torch::Tensor();
+        if (p.tensor.grad().defined()) p.tensor.mutable_grad() = torch::Tensor();
 }
 
 void AdamW::step() {
@@ -102,8 +92,7 @@ void AdamW::step() {
     for (size_t i = 0; i < m_params.size(); ++i) {
         torch::Tensor param = m_params[i].tensor;
         const torch::Tensor& grad = param.grad();
-        if (!grad.defined())
-            continue;
+        if (!grad.defined()) continue;
         State& s = m_states[i];
         s.step += 1;
         // Same operations, same order and the same double-precision scalars as torch 1.13's
@@ -123,8 +112,7 @@ void AdamW::step() {
 
 const AdamW::State& AdamW::state(const std::string& name) const {
     for (size_t i = 0; i < m_params.size(); ++i)
-        if (m_params[i].name == name)
-            return m_states[i];
+        if (m_params[i].name == name) return m_states[i];
     throw Error(kSubject, "no parameter named " + name);
 }
 
@@ -137,8 +125,7 @@ void AdamW::saveState(const std::string& path) const {
         tensors.emplace_back(n + ".exp_avg_sq", m_states[i].expAvgSq);
         tensors.emplace_back(n + ".step", torch::tensor(m_states[i].step, torch::kInt64));
     }
-    saveSafetensors(path, tensors,
-                    {{"format", "pt"}, {"optimizer", "adamw"}, {"lr", formatDouble(m_options.lr)}});
+    saveSafetensors(path, tensors, {{"format", "pt"}, {"optimizer", "adamw"}, {"lr", formatDouble(m_options.lr)}});
 }
 
 void AdamW::loadState(const std::string& path) {
@@ -148,21 +135,18 @@ void AdamW::loadState(const std::string& path) {
     std::set<std::string> expected;
     auto require = [&](const std::string& name, const torch::Tensor& like, bool scalarStep) {
         expected.insert(name);
-        if (!file->contains(name))
-            throw Error(path, "optimizer state has no tensor " + name);
+        if (!file->contains(name)) throw Error(path, "optimizer state has no tensor " + name);
         torch::Tensor t = file->tensor(name);
         if (scalarStep) {
             if (t.dim() != 0 || t.scalar_type() != torch::kInt64)
                 throw Error(path, "tensor " + name + " must be an I64 scalar");
-            if (t.item<int64_t>() < 0)
-                throw Error(path, "tensor " + name + " holds a negative step count");
+            if (t.item<int64_t>() < 0) throw Error(path, "tensor " + name + " holds a negative step count");
             return t;
         }
         if (t.sizes() != like.sizes())
             throw Error(path, "tensor " + name + " has shape " + shapeText(t.sizes()) + ", the parameter has " +
                                   shapeText(like.sizes()));
-        if (!t.is_floating_point())
-            throw Error(path, "tensor " + name + " is not floating point");
+        if (!t.is_floating_point()) throw Error(path, "tensor " + name + " is not floating point");
         return t.to(like.options(), /*non_blocking=*/false, /*copy=*/true).contiguous();
     };
     for (const auto& p : m_params) {
@@ -173,8 +157,7 @@ void AdamW::loadState(const std::string& path) {
         states.push_back(std::move(s));
     }
     for (const auto& e : file->entries())
-        if (!expected.count(e.name))
-            throw Error(path, "optimizer state has unexpected tensor " + e.name);
+        if (!expected.count(e.name)) throw Error(path, "optimizer state has unexpected tensor " + e.name);
     double lr = m_options.lr;
     const auto it = file->metadata().find("lr");
     if (it != file->metadata().end()) {
@@ -182,8 +165,7 @@ void AdamW::loadState(const std::string& path) {
         const auto r = std::from_chars(text.data(), text.data() + text.size(), lr);
         if (r.ec != std::errc() || r.ptr != text.data() + text.size())
             throw Error(path, "metadata lr is not a number: " + text);
-        if (!(lr >= 0.0))
-            throw Error(path, "metadata lr is negative: " + it->second);
+        if (!(lr >= 0.0)) throw Error(path, "metadata lr is negative: " + it->second);
     }
     m_states = std::move(states);
     m_options.lr = lr;

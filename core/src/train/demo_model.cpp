@@ -83,7 +83,9 @@ DemoPaths prepareDemo(const DemoRecipe& r, const std::function<void(const std::s
         writeDemoDataset(paths.data, o);
     }
     if (!isGitCheckpoint(paths.baseModel)) {
-        if (log) log("training a SentencePiece tokenizer on the training captions and creating the tiny model in " + paths.baseModel);
+        if (log)
+            log("training a SentencePiece tokenizer on the training captions and creating the tiny model in " +
+                paths.baseModel);
         // The tokenizer sees only the training split's captions, so held-out captions stay unseen.
         const auto dataset = CaptionDataset::open(paths.data);
         const auto split = splitDataset(dataset, 0.1, r.seed);
@@ -91,7 +93,8 @@ DemoPaths prepareDemo(const DemoRecipe& r, const std::function<void(const std::s
         for (size_t i : split.train)
             for (const auto& c : dataset.items()[i].captions) captions.push_back(c);
         const fs::path tmp = fs::path(r.dir) / (".tokenizer-" + std::to_string(::getpid()));
-        std::shared_ptr<Tokenizer> tokenizer = SentencePieceTokenizer::train(captions, r.tokenizerVocab, tmp.string(), "bpe");
+        std::shared_ptr<Tokenizer> tokenizer =
+            SentencePieceTokenizer::train(captions, r.tokenizerVocab, tmp.string(), "bpe");
         fs::remove_all(tmp, ec);
         GitConfig config = presetConfig("tiny");
         config.vision.imageSize = r.imageSize;

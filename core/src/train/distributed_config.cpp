@@ -22,7 +22,8 @@ long parseInt(const std::string& name, const std::string& value, long min, long 
     char* end = nullptr;
     const long v = std::strtol(value.c_str(), &end, 10);
     if (errno != 0 || end == value.c_str() || *end != '\0' || v < min || v > max)
-        throw Error(name, "'" + value + "' is not a whole number from " + std::to_string(min) + " to " + std::to_string(max));
+        throw Error(name,
+                    "'" + value + "' is not a whole number from " + std::to_string(min) + " to " + std::to_string(max));
     return v;
 }
 
@@ -72,7 +73,8 @@ DistributedConfig distributedConfigFromEnvironment(const EnvironmentLookup& gete
         throw Error("MASTER_ADDR", "is not set, but " + worldVar + " is " + std::to_string(c.worldSize));
     }
     if (auto port = get("MASTER_PORT")) c.masterPort = static_cast<int>(parseInt("MASTER_PORT", *port, 1, 65535));
-    if (auto agent = get("TORCHELASTIC_USE_AGENT_STORE")) c.agentStore = *agent == "True" || *agent == "true" || *agent == "1";
+    if (auto agent = get("TORCHELASTIC_USE_AGENT_STORE"))
+        c.agentStore = *agent == "True" || *agent == "true" || *agent == "1";
     std::string run = get("TORCHELASTIC_RUN_ID").value_or(get("SLURM_JOB_ID").value_or("run"));
     if (auto restart = get("TORCHELASTIC_RESTART_COUNT")) run += "." + *restart;
     c.runId = run;

@@ -12,7 +12,7 @@
 namespace captioner::detail {
 
 struct EvalPart {
-    double lossSum = 0;  // batch-mean loss x rows, summed
+    double lossSum = 0; // batch-mean loss x rows, summed
     int64_t count = 0;
     std::vector<std::string> tfPredictions, tfReferences; // teacher-forced, per image
     std::vector<std::string> predictions, firstRefs;      // generated, per image generated

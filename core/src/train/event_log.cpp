@@ -34,10 +34,8 @@ bool syncsAtOnce(TrainingEventType t) {
     case TrainingEventType::Evaluated:
     case TrainingEventType::CheckpointSaved:
     case TrainingEventType::Finished:
-    case TrainingEventType::Failed:
-        return true;
-    default:
-        return false;
+    case TrainingEventType::Failed: return true;
+    default: return false;
     }
 }
 

@@ -35,8 +35,7 @@ struct Collectives {
     virtual c10::intrusive_ptr<c10d::Work> barrier() = 0;
 };
 
-template <class Backend>
-struct CollectivesOf : Collectives {
+template <class Backend> struct CollectivesOf : Collectives {
     explicit CollectivesOf(c10::intrusive_ptr<Backend> b) : backend(std::move(b)) {}
     c10::intrusive_ptr<c10d::Work> allreduce(std::vector<at::Tensor>& t) override {
         return backend->allreduce(t, c10d::AllreduceOptions());
@@ -100,7 +99,8 @@ ProcessGroup::ProcessGroup(const DistributedConfig& config, const torch::Device&
         m->heartbeatStore = c10::make_intrusive<c10d::PrefixStore>(prefix, connectStore(config, false));
     } catch (const std::exception& e) {
         throw Error("rendezvous store at " + where,
-                    (config.rank == 0 && !config.agentStore ? "cannot serve it: " : "cannot reach it: ") + firstLine(e));
+                    (config.rank == 0 && !config.agentStore ? "cannot serve it: " : "cannot reach it: ") +
+                        firstLine(e));
     }
     std::string backend = config.backend;
     if (backend == "auto") backend = device.is_cuda() ? "nccl" : "gloo";
@@ -109,8 +109,7 @@ ProcessGroup::ProcessGroup(const DistributedConfig& config, const torch::Device&
             auto o = c10d::ProcessGroupGloo::Options::create(timeout);
             if (const char* ifname = std::getenv("GLOO_SOCKET_IFNAME"); ifname && *ifname)
                 o->devices.push_back(c10d::ProcessGroupGloo::createDeviceForInterface(ifname));
-            else
-                o->devices.push_back(c10d::ProcessGroupGloo::createDefaultDevice());
+            else o->devices.push_back(c10d::ProcessGroupGloo::createDefaultDevice());
             o->threads = 2;
             m->collectives = std::make_unique<CollectivesOf<c10d::ProcessGroupGloo>>(
                 c10::make_intrusive<c10d::ProcessGroupGloo>(m->store, config.rank, config.worldSize, o));
@@ -196,8 +195,8 @@ std::string ProcessGroup::diagnose() {
         if (m_config.agentStore)
             return "lost the rendezvous store of torchrun's agent at " + m_config.masterAddr + ":" +
                    std::to_string(m_config.masterPort) + " (" + firstLine(e) + ")";
-        return "rank 0 (of " + std::to_string(n) + "), which hosts the rendezvous store at " + m_config.masterAddr + ":" +
-               std::to_string(m_config.masterPort) + ", is gone: its process died or lost its connection";
+        return "rank 0 (of " + std::to_string(n) + "), which hosts the rendezvous store at " + m_config.masterAddr +
+               ":" + std::to_string(m_config.masterPort) + ", is gone: its process died or lost its connection";
     }
     std::vector<int> dead, behind;
     for (int r = 0; r < n; ++r) {
@@ -209,7 +208,8 @@ std::string ProcessGroup::diagnose() {
     if (!dead.empty()) return rankList(dead) + of + " is gone: its process died or lost its connection";
     if (!behind.empty()) {
         std::string s = rankList(behind) + of + " stopped responding";
-        for (int r : behind) s += "; rank " + std::to_string(r) + " is at step " + std::to_string(steps[static_cast<size_t>(r)]);
+        for (int r : behind)
+            s += "; rank " + std::to_string(r) + " is at step " + std::to_string(steps[static_cast<size_t>(r)]);
         return s + ", this rank at step " + std::to_string(m->progress) + " (a hang, or far slower)";
     }
     return "a peer failed (every rank's heartbeat is still running)";
@@ -230,7 +230,8 @@ void ProcessGroup::wait(const std::string& what, const std::function<void()>& op
     }
 }
 
-void ProcessGroup::allReduceSum(const std::vector<torch::Tensor>& tensors, const std::string& what, int64_t bucketBytes) {
+void ProcessGroup::allReduceSum(const std::vector<torch::Tensor>& tensors, const std::string& what,
+                                int64_t bucketBytes) {
     struct Bucket {
         std::vector<torch::Tensor> members;
         at::Tensor flat;

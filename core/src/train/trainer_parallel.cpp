@@ -14,9 +14,10 @@ namespace captioner {
 Trainer::Run::MicroStats Trainer::Run::shareMicroBatch(double localLoss, int64_t localTokens, int64_t localRows,
                                                        bool localNonFinite) {
     // [loss x tokens, tokens, rows, non-finite]; sums of whole numbers stay exact in double.
-    auto t = torch::tensor({localNonFinite ? 0.0 : localLoss * static_cast<double>(localTokens),
-                            static_cast<double>(localTokens), static_cast<double>(localRows), localNonFinite ? 1.0 : 0.0},
-                           torch::kDouble);
+    auto t =
+        torch::tensor({localNonFinite ? 0.0 : localLoss * static_cast<double>(localTokens),
+                       static_cast<double>(localTokens), static_cast<double>(localRows), localNonFinite ? 1.0 : 0.0},
+                      torch::kDouble);
     group->allReduceSum({t}, "sharing the loss of step " + std::to_string(state.globalStep + 1));
     const auto v = t.accessor<double, 1>();
     MicroStats s;
@@ -83,10 +84,10 @@ void Trainer::Run::verifyIdenticalWeights() {
         same = same && all[r] == all.front();
     }
     if (!same)
-        throw Error("distributed training", "the weights differ between ranks at step " + std::to_string(state.globalStep) +
-                                                " (" + list + ")");
-    log("weights identical on all " + std::to_string(all.size()) + " ranks at step " + std::to_string(state.globalStep) +
-        " (digest " + all.front() + ")");
+        throw Error("distributed training",
+                    "the weights differ between ranks at step " + std::to_string(state.globalStep) + " (" + list + ")");
+    log("weights identical on all " + std::to_string(all.size()) + " ranks at step " +
+        std::to_string(state.globalStep) + " (digest " + all.front() + ")");
 }
 
 } // namespace captioner

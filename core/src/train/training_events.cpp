@@ -113,13 +113,10 @@ nlohmann::json TrainingEvent::toJson() const {
         j["last_checkpoint"] = lastCheckpoint;
         break;
     case TrainingEventType::NonFiniteLoss:
-    case TrainingEventType::Log:
-        j["message"] = message;
-        break;
+    case TrainingEventType::Log: j["message"] = message; break;
     case TrainingEventType::Epoch:
     case TrainingEventType::Paused:
-    case TrainingEventType::Resumed:
-        break;
+    case TrainingEventType::Resumed: break;
     }
     return j;
 }
@@ -241,13 +238,10 @@ TrainingEvent TrainingEvent::fromJson(const nlohmann::json& j) {
         e.lastCheckpoint = f.text("last_checkpoint");
         break;
     case TrainingEventType::NonFiniteLoss:
-    case TrainingEventType::Log:
-        e.message = f.text("message");
-        break;
+    case TrainingEventType::Log: e.message = f.text("message"); break;
     case TrainingEventType::Epoch:
     case TrainingEventType::Paused:
-    case TrainingEventType::Resumed:
-        break;
+    case TrainingEventType::Resumed: break;
     }
     return e;
 }

@@ -20,18 +20,18 @@ namespace captioner::hub {
 
 struct HubSettings {
     QString endpoint = QStringLiteral("https://huggingface.co"); // no trailing slash
-    QString token;                                                // "" = anonymous
-    QString cacheDir;                                             // the hub cache (models--…, datasets--…)
-    bool offline = false;                                         // HF_HUB_OFFLINE: the cache only
+    QString token;                                               // "" = anonymous
+    QString cacheDir;                                            // the hub cache (models--…, datasets--…)
+    bool offline = false;                                        // HF_HUB_OFFLINE: the cache only
     // HF_ENDPOINT, HF_TOKEN / token file, HF_HUB_CACHE / HF_HOME, HF_HUB_OFFLINE.
     static HubSettings fromEnvironment();
 };
 
 struct RepoRef {
     HubRepoType type = HubRepoType::Model;
-    QString id;                          // "org/name"
+    QString id; // "org/name"
     QString revision = QStringLiteral("main");
-    QString describe() const;            // "model microsoft/git-base"
+    QString describe() const; // "model microsoft/git-base"
 };
 
 // "" for models, "datasets/" and "spaces/" otherwise (the prefix of resolve and .git URLs).
@@ -47,9 +47,9 @@ QUrl listingUrl(const HubSettings& settings, const RepoRef& repo);
 
 struct RemoteFile {
     QString path;
-    qint64 size = -1;      // -1 = unknown
-    QString blobId;        // git blob SHA-1
-    QString lfsSha256;     // "" for a regular (non-LFS) file
+    qint64 size = -1;  // -1 = unknown
+    QString blobId;    // git blob SHA-1
+    QString lfsSha256; // "" for a regular (non-LFS) file
 };
 
 struct RepoListing {
@@ -69,8 +69,8 @@ QVector<RemoteFile> selectFilesToDownload(HubRepoType type, const QVector<Remote
 
 // One sentence for an HTTP failure: 401/403 say to set HF_TOKEN (or that the token was refused),
 // 404 names the repository, revision or file (using the Hub's X-Error-Code when sent).
-QString describeHttpError(int status, const QByteArray& errorCode, const QByteArray& errorMessage,
-                          const RepoRef& repo, const QString& file, bool hadToken);
+QString describeHttpError(int status, const QByteArray& errorCode, const QByteArray& errorMessage, const RepoRef& repo,
+                          const QString& file, bool hadToken);
 // One sentence for a failed connection (refused, host not found, timeout, TLS), naming the endpoint.
 QString describeNetworkError(const QString& qtError, const QString& endpoint);
 

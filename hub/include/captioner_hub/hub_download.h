@@ -37,7 +37,7 @@ public:
     QString snapshotPath() const { return m_snapshotPath; }
     QString commit() const { return m_commit; }
     QString errorString() const { return m_error; }
-    QStringList files() const { return m_fileNames; }  // relative paths fetched or found in the cache
+    QStringList files() const { return m_fileNames; }      // relative paths fetched or found in the cache
     bool fromCacheOnly() const { return m_fromCacheOnly; } // offline, or the Hub unreachable
 
 public slots:
@@ -45,8 +45,8 @@ public slots:
     void cancel(); // thread-safe; finished(false) follows with "cancelled"
 
 signals:
-    void status(const QString& text);                                 // one line of what happens
-    void progress(qint64 done, qint64 total, const QString& file);    // bytes over the whole download
+    void status(const QString& text);                              // one line of what happens
+    void progress(qint64 done, qint64 total, const QString& file); // bytes over the whole download
     void finished(bool ok);
 
 private:
@@ -87,8 +87,8 @@ private:
     std::unique_ptr<QCryptographicHash> m_hash;
     enum class Check { None, Sha256, GitSha1 } m_check = Check::None;
     qint64 m_resumeFrom = 0;
-    bool m_restarted = false;  // the partial file was thrown away once already
-    bool m_writing = false;    // the GET's body goes to the file
+    bool m_restarted = false; // the partial file was thrown away once already
+    bool m_writing = false;   // the GET's body goes to the file
     QByteArray m_errorBody;
     qint64 m_lastProgressMs = 0;
 };

@@ -32,14 +32,14 @@ class HubPush : public QObject {
 public:
     struct Options {
         QString folder;
-        RepoRef repo;                          // revision = the branch committed to
-        bool isPrivate = false;                // for a repository created by this push
-        QString message;                       // commit summary; "" = "Upload model with Captioner"
-        bool writeModelCard = true;            // models: README.md when absent
-        ModelCardOptions card;                 // repoId filled in from repo when empty
+        RepoRef repo;               // revision = the branch committed to
+        bool isPrivate = false;     // for a repository created by this push
+        QString message;            // commit summary; "" = "Upload model with Captioner"
+        bool writeModelCard = true; // models: README.md when absent
+        ModelCardOptions card;      // repoId filled in from repo when empty
     };
     struct LocalFile {
-        QString path;      // relative, with '/'
+        QString path; // relative, with '/'
         QString absolute;
         qint64 size = 0;
         QByteArray sha256; // hex

@@ -16,10 +16,10 @@
 namespace captioner::ui {
 
 struct CaptionRecord {
-    QString image;   // absolute path
+    QString image; // absolute path
     QString caption;
     double seconds = 0;
-    QString error;   // empty: captioned
+    QString error; // empty: captioned
 };
 
 QByteArray captionsToCsv(const QVector<CaptionRecord>& records);

@@ -166,7 +166,7 @@ private:
 
     QList<CaptionCard*> m_cards;
     QHash<QString, FolderRun> m_folderRuns; // by folder
-    QHash<qint64, QString> m_cardFolder;      // card id → folder it came from
+    QHash<qint64, QString> m_cardFolder;    // card id → folder it came from
     QPointer<CaptionCard> m_lastFocused;
 
     int m_batchTotal = 0;

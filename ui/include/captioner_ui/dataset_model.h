@@ -28,10 +28,10 @@ public:
         SplitRole,                       // "train", "test", ... or ""
         ReviewStatusRole,                // int(captioner::ReviewStatus)
         ReviewReasonRole,
-        ProblemsRole,                    // int, ProblemFlags
-        ProblemTextRole,                 // why, for people ("" when fine)
-        ImagePathRole,                   // absolute path
-        ThumbnailStateRole,              // ThumbnailState
+        ProblemsRole,       // int, ProblemFlags
+        ProblemTextRole,    // why, for people ("" when fine)
+        ImagePathRole,      // absolute path
+        ThumbnailStateRole, // ThumbnailState
     };
     enum ProblemFlag { NoProblem = 0, Unreadable = 1, MissingCaption = 2 };
     enum ThumbnailState { ThumbnailLoading, ThumbnailReady, ThumbnailFailed };
@@ -85,11 +85,11 @@ private:
     captioner::CaptionDataset m_dataset;
     captioner::ReviewStore m_review;
     bool m_loaded = false;
-    std::vector<std::string> m_keys;      // review key per row
-    QStringList m_paths;                   // image path per row (QString, for the thumbnail lookups)
-    QStringList m_original;                // first caption as read
+    std::vector<std::string> m_keys; // review key per row
+    QStringList m_paths;             // image path per row (QString, for the thumbnail lookups)
+    QStringList m_original;          // first caption as read
     QHash<QString, QVector<int>> m_rowsByPath;
-    QHash<int, QString> m_thumbFailures;   // row -> decode error met while making its preview
+    QHash<int, QString> m_thumbFailures; // row -> decode error met while making its preview
     ThumbnailProvider* m_thumbnails = nullptr;
 };
 

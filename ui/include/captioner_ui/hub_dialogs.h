@@ -36,10 +36,10 @@ class HubJobThread : public QObject {
 public:
     explicit HubJobThread(QObject* parent = nullptr);
     ~HubJobThread() override;
-    template <class Job>
-    void run(Job* job) { // takes ownership
+    template <class Job> void run(Job* job) { // takes ownership
         startThread(job, [job] { job->cancel(); });
-        connect(job, &Job::finished, this, [this](bool ok) { jobFinished(ok); }, Qt::QueuedConnection);
+        connect(
+            job, &Job::finished, this, [this](bool ok) { jobFinished(ok); }, Qt::QueuedConnection);
         QMetaObject::invokeMethod(job, &Job::start, Qt::QueuedConnection);
     }
     void cancel();

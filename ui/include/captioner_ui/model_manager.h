@@ -26,13 +26,13 @@ namespace captioner::ui {
 struct ModelFacts {
     QString folder;
     qint64 parameters = 0;
-    qint64 vocabularySize = 0;  // the model's vocab_size (config.json)
-    qint64 tokenizerSize = 0;   // tokens the tokenizer defines (<= vocabularySize)
-    QString tokenizerKind;      // "WordPiece" or "SentencePiece"
-    int imageSize = 0;          // the vision tower's input edge in pixels
-    QString dtype;              // weights on disk: "F32", "F16", "BF16" or a mix such as "F32+F16"
-    QString device;             // where it runs: "cpu", "cuda:0"
-    qint64 folderBytes = 0;     // the files of the model folder itself (not sub-folders)
+    qint64 vocabularySize = 0; // the model's vocab_size (config.json)
+    qint64 tokenizerSize = 0;  // tokens the tokenizer defines (<= vocabularySize)
+    QString tokenizerKind;     // "WordPiece" or "SentencePiece"
+    int imageSize = 0;         // the vision tower's input edge in pixels
+    QString dtype;             // weights on disk: "F32", "F16", "BF16" or a mix such as "F32+F16"
+    QString device;            // where it runs: "cpu", "cuda:0"
+    qint64 folderBytes = 0;    // the files of the model folder itself (not sub-folders)
     double loadSeconds = 0;
 };
 

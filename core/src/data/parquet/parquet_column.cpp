@@ -32,7 +32,9 @@ public:
 
     void plain(const uint8_t* p, std::size_t n, std::size_t count, Values& out) const {
         auto need = [&](std::size_t bytes) {
-            if (bytes > n) fail("PLAIN values end early (" + std::to_string(count) + " values need more than " + std::to_string(n) + " bytes)");
+            if (bytes > n)
+                fail("PLAIN values end early (" + std::to_string(count) + " values need more than " +
+                     std::to_string(n) + " bytes)");
         };
         switch (m_info.type) {
         case ParquetType::Boolean:
@@ -41,19 +43,35 @@ public:
             return;
         case ParquetType::Int32:
             need(count * 4);
-            for (std::size_t i = 0; i < count; ++i) { int32_t v; std::memcpy(&v, p + 4 * i, 4); out.ints.push_back(v); }
+            for (std::size_t i = 0; i < count; ++i) {
+                int32_t v;
+                std::memcpy(&v, p + 4 * i, 4);
+                out.ints.push_back(v);
+            }
             return;
         case ParquetType::Int64:
             need(count * 8);
-            for (std::size_t i = 0; i < count; ++i) { int64_t v; std::memcpy(&v, p + 8 * i, 8); out.ints.push_back(v); }
+            for (std::size_t i = 0; i < count; ++i) {
+                int64_t v;
+                std::memcpy(&v, p + 8 * i, 8);
+                out.ints.push_back(v);
+            }
             return;
         case ParquetType::Float:
             need(count * 4);
-            for (std::size_t i = 0; i < count; ++i) { float v; std::memcpy(&v, p + 4 * i, 4); out.reals.push_back(v); }
+            for (std::size_t i = 0; i < count; ++i) {
+                float v;
+                std::memcpy(&v, p + 4 * i, 4);
+                out.reals.push_back(v);
+            }
             return;
         case ParquetType::Double:
             need(count * 8);
-            for (std::size_t i = 0; i < count; ++i) { double v; std::memcpy(&v, p + 8 * i, 8); out.reals.push_back(v); }
+            for (std::size_t i = 0; i < count; ++i) {
+                double v;
+                std::memcpy(&v, p + 8 * i, 8);
+                out.reals.push_back(v);
+            }
             return;
         case ParquetType::FixedLenByteArray: {
             const std::size_t w = std::size_t(m_info.typeLength);
@@ -64,7 +82,8 @@ public:
         case ParquetType::ByteArray: {
             std::size_t pos = 0;
             for (std::size_t i = 0; i < count; ++i) {
-                if (n - pos < 4) fail("PLAIN byte array " + std::to_string(i) + " of " + std::to_string(count) + " is truncated");
+                if (n - pos < 4)
+                    fail("PLAIN byte array " + std::to_string(i) + " of " + std::to_string(count) + " is truncated");
                 uint32_t len;
                 std::memcpy(&len, p + pos, 4);
                 pos += 4;
@@ -88,14 +107,16 @@ public:
             fail("definition levels are truncated");
         std::size_t present = 0;
         for (std::size_t i = 0; i < count; ++i) {
-            if (defs[i] > uint32_t(m_info.maxDefinitionLevel)) fail("definition level " + std::to_string(defs[i]) + " is out of range");
+            if (defs[i] > uint32_t(m_info.maxDefinitionLevel))
+                fail("definition level " + std::to_string(defs[i]) + " is out of range");
             valid[i] = defs[i] == uint32_t(m_info.maxDefinitionLevel);
             present += valid[i];
         }
         return present;
     }
 
-    void values(int encoding, const uint8_t* p, std::size_t n, std::size_t count, const Values* dict, std::size_t dictSize, Values& out) const {
+    void values(int encoding, const uint8_t* p, std::size_t n, std::size_t count, const Values* dict,
+                std::size_t dictSize, Values& out) const {
         if (encoding == Plain) return plain(p, n, count, out);
         if (encoding == PlainDictionary || encoding == RleDictionary) {
             if (!dict) fail(encodingName(encoding) + " page without a dictionary page");
@@ -106,7 +127,9 @@ public:
             std::vector<uint32_t> idx;
             if (!decodeHybrid(p + 1, n - 1, width, count, idx)) fail("dictionary indices are truncated");
             for (uint32_t i : idx) {
-                if (i >= dictSize) fail("dictionary index " + std::to_string(i) + " is out of range (" + std::to_string(dictSize) + " entries)");
+                if (i >= dictSize)
+                    fail("dictionary index " + std::to_string(i) + " is out of range (" + std::to_string(dictSize) +
+                         " entries)");
                 if (!dict->ints.empty()) out.ints.push_back(dict->ints[i]);
                 else if (!dict->reals.empty()) out.reals.push_back(dict->reals[i]);
                 else out.bytes.push_back(dict->bytes[i]);
@@ -188,8 +211,10 @@ ParquetColumnData ParquetFile::readColumn(std::size_t rowGroup, std::size_t colu
             if (h.numValues < 0) dec.fail("dictionary page without a value count");
             if (h.encoding != Plain && h.encoding != PlainDictionary)
                 dec.fail("dictionary page in the " + encodingName(h.encoding) + " encoding is not supported");
-            const auto plainBytes = decompress(chunk.codec, page, pageSize, std::size_t(h.uncompressedSize), m_path, what);
-            if (uint64_t(h.numValues) > uint64_t(plainBytes.size()) * 8 + 8) dec.fail("dictionary claims more values than its page holds");
+            const auto plainBytes =
+                decompress(chunk.codec, page, pageSize, std::size_t(h.uncompressedSize), m_path, what);
+            if (uint64_t(h.numValues) > uint64_t(plainBytes.size()) * 8 + 8)
+                dec.fail("dictionary claims more values than its page holds");
             dec.plain(plainBytes.data(), plainBytes.size(), std::size_t(h.numValues), dict);
             haveDict = true;
             ++out.dictionaryPages;
@@ -197,7 +222,8 @@ ParquetColumnData ParquetFile::readColumn(std::size_t rowGroup, std::size_t colu
         }
         if (h.type != DataPage && h.type != DataPageV2) continue; // index pages and unknown kinds carry no values
         if (h.numValues < 0 || uint64_t(h.numValues) > rows - done)
-            dec.fail("page holds " + std::to_string(h.numValues) + " values where " + std::to_string(rows - done) + " remain");
+            dec.fail("page holds " + std::to_string(h.numValues) + " values where " + std::to_string(rows - done) +
+                     " remain");
         const std::size_t count = std::size_t(h.numValues);
         std::size_t present = 0;
         ++(h.type == DataPage ? out.dataPagesV1 : out.dataPagesV2);
@@ -210,7 +236,8 @@ ParquetColumnData ParquetFile::readColumn(std::size_t rowGroup, std::size_t colu
             std::size_t n = bytes.size();
             if (info.maxDefinitionLevel > 0) {
                 if (h.defLevelEncoding != Rle)
-                    dec.fail("definition levels in the " + encodingName(h.defLevelEncoding) + " encoding are not supported");
+                    dec.fail("definition levels in the " + encodingName(h.defLevelEncoding) +
+                             " encoding are not supported");
                 if (n < 4) dec.fail("definition levels are truncated");
                 uint32_t len;
                 std::memcpy(&len, p, 4);
@@ -223,20 +250,25 @@ ParquetColumnData ParquetFile::readColumn(std::size_t rowGroup, std::size_t colu
             }
             dec.values(h.encoding, p, n, present, haveDict ? &dict : nullptr, dictionarySize(dict), vals);
         } else {
-            if (h.repLevelsLength < 0 || h.defLevelsLength < 0 || uint64_t(h.repLevelsLength) + uint64_t(h.defLevelsLength) > pageSize ||
+            if (h.repLevelsLength < 0 || h.defLevelsLength < 0 ||
+                uint64_t(h.repLevelsLength) + uint64_t(h.defLevelsLength) > pageSize ||
                 uint64_t(h.repLevelsLength) + uint64_t(h.defLevelsLength) > uint64_t(h.uncompressedSize))
                 dec.fail("level lengths do not fit in the page");
             const std::size_t levelBytes = std::size_t(h.repLevelsLength + h.defLevelsLength);
             present = dec.levels(page + h.repLevelsLength, std::size_t(h.defLevelsLength), count, valid);
             const std::size_t valueSize = std::size_t(h.uncompressedSize) - levelBytes;
             std::vector<uint8_t> bytes;
-            if (h.isCompressed) bytes = decompress(chunk.codec, page + levelBytes, pageSize - levelBytes, valueSize, m_path, what);
-            else if (pageSize - levelBytes != valueSize) dec.fail("uncompressed values differ in size from the page header");
+            if (h.isCompressed)
+                bytes = decompress(chunk.codec, page + levelBytes, pageSize - levelBytes, valueSize, m_path, what);
+            else if (pageSize - levelBytes != valueSize)
+                dec.fail("uncompressed values differ in size from the page header");
             else bytes.assign(page + levelBytes, page + pageSize);
-            dec.values(h.encoding, bytes.data(), bytes.size(), present, haveDict ? &dict : nullptr, dictionarySize(dict), vals);
+            dec.values(h.encoding, bytes.data(), bytes.size(), present, haveDict ? &dict : nullptr,
+                       dictionarySize(dict), vals);
         }
         if (dictionarySize(vals) != present && present > 0)
-            dec.fail("page holds " + std::to_string(dictionarySize(vals)) + " values for " + std::to_string(present) + " non-null rows");
+            dec.fail("page holds " + std::to_string(dictionarySize(vals)) + " values for " + std::to_string(present) +
+                     " non-null rows");
 
         std::size_t k = 0;
         for (std::size_t i = 0; i < count; ++i) {

@@ -75,12 +75,15 @@ void DatasetAccess::readParquet(CaptionDataset& d, const std::string& root, cons
         const ParquetFile file = ParquetFile::open(path);
         const parquet::ImageColumns image = parquet::findImageColumns(file);
         if (image.bytes < 0)
-            throw Error(path, "no image column: expected a struct column image {bytes, path} or a binary column of image "
-                              "bytes (columns: " + parquet::fieldList(file) + ")");
+            throw Error(path,
+                        "no image column: expected a struct column image {bytes, path} or a binary column of image "
+                        "bytes (columns: " +
+                            parquet::fieldList(file) + ")");
         const int caption = parquet::findCaptionColumn(file);
         if (caption < 0)
-            throw Error(path, "no caption column: expected text, caption, captions, description or sentence (columns: " +
-                                  parquet::fieldList(file) + ")");
+            throw Error(path,
+                        "no caption column: expected text, caption, captions, description or sentence (columns: " +
+                            parquet::fieldList(file) + ")");
         const ParquetColumnInfo& captionInfo = file.columns()[std::size_t(caption)];
         if (!captionInfo.unsupported.empty()) throw Error(path, "cannot read the captions: " + captionInfo.unsupported);
         if (captionInfo.type != ParquetType::ByteArray || captionInfo.parts.size() != 1)
@@ -88,7 +91,8 @@ void DatasetAccess::readParquet(CaptionDataset& d, const std::string& root, cons
                                   ", not text");
         if (d.m_captionColumn.empty()) d.m_captionColumn = captionInfo.path;
         else if (d.m_captionColumn != captionInfo.path)
-            DatasetAccess::addProblem(d, path, "captions read from column " + captionInfo.path + ", other files use " + d.m_captionColumn);
+            DatasetAccess::addProblem(
+                d, path, "captions read from column " + captionInfo.path + ", other files use " + d.m_captionColumn);
 
         // Flat scalar columns beside image and caption are kept as extra fields; others are noted once.
         std::vector<std::size_t> extras;
@@ -96,15 +100,17 @@ void DatasetAccess::readParquet(CaptionDataset& d, const std::string& root, cons
             const ParquetColumnInfo& info = file.columns()[c];
             if (int(c) == image.bytes || int(c) == image.path || int(c) == caption) continue;
             if (!info.unsupported.empty()) DatasetAccess::addProblem(d, path, info.unsupported + "; column skipped");
-            else if (info.parts.size() != 1) DatasetAccess::addProblem(d, path, "nested column " + info.path + " skipped");
-            else if (info.type == ParquetType::FixedLenByteArray || (info.type == ParquetType::ByteArray && !info.isString))
+            else if (info.parts.size() != 1)
+                DatasetAccess::addProblem(d, path, "nested column " + info.path + " skipped");
+            else if (info.type == ParquetType::FixedLenByteArray ||
+                     (info.type == ParquetType::ByteArray && !info.isString))
                 DatasetAccess::addProblem(d, path, "binary column " + info.path + " skipped");
             else extras.push_back(c);
         }
 
         const std::string split = splitOf(path);
         const std::string rel = detail::relativeInside(path, root).empty() ? fs::path(path).filename().string()
-                                                                          : detail::relativeInside(path, root);
+                                                                           : detail::relativeInside(path, root);
         for (std::size_t g = 0; g < file.numRowGroups(); ++g) {
             const ParquetColumnData captions = file.readColumn(g, std::size_t(caption));
             ParquetColumnData names;
@@ -120,7 +126,8 @@ void DatasetAccess::readParquet(CaptionDataset& d, const std::string& root, cons
                 if (!captions.isNull(i)) {
                     bool latin1 = false;
                     item.captions.push_back(detail::decodeText(captions.bytes[i], latin1));
-                    if (latin1) DatasetAccess::addProblem(d, item.fileName, "caption is not valid UTF-8; read as Latin-1");
+                    if (latin1)
+                        DatasetAccess::addProblem(d, item.fileName, "caption is not valid UTF-8; read as Latin-1");
                 }
                 item.split = split;
                 if (names.size() > i && !names.isNull(i)) {
@@ -132,8 +139,11 @@ void DatasetAccess::readParquet(CaptionDataset& d, const std::string& root, cons
                 d.m_items.push_back(std::move(item));
             }
         }
-        fileList.push_back({{"file", rel}, {"rows", file.numRows()}, {"row_groups", file.numRowGroups()},
-                            {"image_column", image.name}, {"caption_column", captionInfo.path}});
+        fileList.push_back({{"file", rel},
+                            {"rows", file.numRows()},
+                            {"row_groups", file.numRowGroups()},
+                            {"image_column", image.name},
+                            {"caption_column", captionInfo.path}});
     }
     if (d.m_captionColumn.empty()) d.m_captionColumn = "text";
     d.m_state["parquet_files"] = fileList;

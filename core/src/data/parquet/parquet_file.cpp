@@ -79,8 +79,10 @@ RawChunk readColumnChunk(ThriftReader& r) {
     r.beginStruct();
     while (r.nextField(id, t)) {
         if (id == 1 && t == ThriftType::Binary) c.external = !r.readBinary().empty();
-        else if ((id == 8 || id == 9) && t != ThriftType::Stop) { c.encrypted = true; r.skip(t); }
-        else if (id == 3 && t == ThriftType::Struct) {
+        else if ((id == 8 || id == 9) && t != ThriftType::Stop) {
+            c.encrypted = true;
+            r.skip(t);
+        } else if (id == 3 && t == ThriftType::Struct) {
             c.hasMeta = true;
             r.beginStruct();
             int16_t f;
@@ -118,7 +120,10 @@ struct Flattener {
         if (next >= elements.size()) r.fail("schema lists fewer elements than its groups claim");
         const SchemaElement& e = elements[next++];
         if (e.repetition == 1) ++def;
-        if (e.repetition == 2) { ++def; ++rep; }
+        if (e.repetition == 2) {
+            ++def;
+            ++rep;
+        }
         path.push_back(e.name);
         if (e.numChildren > 0) {
             for (int i = 0; i < e.numChildren; ++i) walk(path, def, rep, depth + 1);
@@ -134,8 +139,10 @@ struct Flattener {
                           e.logicalType == 4 || e.logicalType == 12);
             c.maxDefinitionLevel = def;
             c.maxRepetitionLevel = rep;
-            if (rep > 0) c.unsupported = "column " + c.path + " is a repeated field (list or map), which is not supported";
-            else if (c.type == ParquetType::Int96) c.unsupported = "column " + c.path + " has type INT96, which is not supported";
+            if (rep > 0)
+                c.unsupported = "column " + c.path + " is a repeated field (list or map), which is not supported";
+            else if (c.type == ParquetType::Int96)
+                c.unsupported = "column " + c.path + " has type INT96, which is not supported";
             else if (c.type == ParquetType::FixedLenByteArray && (e.typeLength <= 0 || e.typeLength > (1 << 20)))
                 r.fail("column " + c.path + " has an invalid fixed length " + std::to_string(e.typeLength));
             columns.push_back(std::move(c));
@@ -147,13 +154,15 @@ struct Flattener {
 } // namespace
 
 std::string parquetTypeName(ParquetType type) {
-    static const char* const names[] = {"BOOLEAN", "INT32", "INT64", "INT96", "FLOAT", "DOUBLE", "BYTE_ARRAY", "FIXED_LEN_BYTE_ARRAY"};
+    static const char* const names[] = {"BOOLEAN", "INT32",  "INT64",      "INT96",
+                                        "FLOAT",   "DOUBLE", "BYTE_ARRAY", "FIXED_LEN_BYTE_ARRAY"};
     return names[int(type)];
 }
 
 ParquetFile ParquetFile::open(const std::string& path) {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) throw Error(path, errno == ENOENT ? "file not found" : std::string("cannot open: ") + std::strerror(errno));
+    if (fd < 0)
+        throw Error(path, errno == ENOENT ? "file not found" : std::string("cannot open: ") + std::strerror(errno));
     struct stat st {};
     std::vector<uint8_t> footer;
     uint8_t head[4] = {}, tail[8] = {};
@@ -174,11 +183,15 @@ ParquetFile ParquetFile::open(const std::string& path) {
     else if (!readAt(head, 4, 0) || !readAt(tail, 8, size - 8)) problem = "read error";
     else if (std::memcmp(tail + 4, "PARE", 4) == 0) problem = "encrypted Parquet files are not supported";
     else if (std::memcmp(head, "PAR1", 4) != 0) problem = "not a Parquet file (no PAR1 magic at the start)";
-    else if (std::memcmp(tail + 4, "PAR1", 4) != 0) problem = "no PAR1 magic at the end: the file is truncated or not Parquet";
+    else if (std::memcmp(tail + 4, "PAR1", 4) != 0)
+        problem = "no PAR1 magic at the end: the file is truncated or not Parquet";
     if (problem.empty()) {
-        const uint32_t len = uint32_t(tail[0]) | uint32_t(tail[1]) << 8 | uint32_t(tail[2]) << 16 | uint32_t(tail[3]) << 24;
-        if (int64_t(len) > size - 12) problem = "footer length " + std::to_string(len) + " is larger than the file (truncated?)";
-        else if (len > kParquetMaxFooterBytes) problem = "footer of " + std::to_string(len) + " bytes is implausibly large";
+        const uint32_t len =
+            uint32_t(tail[0]) | uint32_t(tail[1]) << 8 | uint32_t(tail[2]) << 16 | uint32_t(tail[3]) << 24;
+        if (int64_t(len) > size - 12)
+            problem = "footer length " + std::to_string(len) + " is larger than the file (truncated?)";
+        else if (len > kParquetMaxFooterBytes)
+            problem = "footer of " + std::to_string(len) + " bytes is implausibly large";
         else {
             footer.resize(len);
             if (!readAt(footer.data(), len, size - 8 - int64_t(len))) problem = "read error";
@@ -255,7 +268,8 @@ ParquetFile ParquetFile::open(const std::string& path) {
         const int64_t rows = groupRows[g];
         if (rows < 0) throw Error(path, "corrupt Parquet footer: " + where + " has no valid row count");
         if (rows > kParquetMaxRowsPerGroup)
-            throw Error(path, where + " claims " + std::to_string(rows) + " rows, over the limit of " + std::to_string(kParquetMaxRowsPerGroup));
+            throw Error(path, where + " claims " + std::to_string(rows) + " rows, over the limit of " +
+                                  std::to_string(kParquetMaxRowsPerGroup));
         if (groups[g].size() != f.m_columns.size())
             throw Error(path, "corrupt Parquet footer: " + where + " has " + std::to_string(groups[g].size()) +
                                   " column chunks for " + std::to_string(f.m_columns.size()) + " columns");
@@ -272,27 +286,34 @@ ParquetFile ParquetFile::open(const std::string& path) {
             else if (raw.external) chunk.unsupported = col + " is stored in another file, which is not supported";
             else if (!raw.hasMeta) throw Error(path, "corrupt Parquet footer: " + col + " has no metadata");
             if (chunk.unsupported.empty()) {
-                if (raw.path != info.parts) throw Error(path, "corrupt Parquet footer: " + col + " names another column path");
-                if (raw.type != int(info.type)) throw Error(path, "corrupt Parquet footer: " + col + " has another type than its schema");
+                if (raw.path != info.parts)
+                    throw Error(path, "corrupt Parquet footer: " + col + " names another column path");
+                if (raw.type != int(info.type))
+                    throw Error(path, "corrupt Parquet footer: " + col + " has another type than its schema");
                 chunk.codec = raw.codec;
                 chunk.numValues = raw.numValues;
                 chunk.encodings = raw.encodings;
                 chunk.start = raw.dataPageOffset;
-                if (raw.dictionaryPageOffset > 0 && raw.dictionaryPageOffset < raw.dataPageOffset) chunk.start = raw.dictionaryPageOffset;
+                if (raw.dictionaryPageOffset > 0 && raw.dictionaryPageOffset < raw.dataPageOffset)
+                    chunk.start = raw.dictionaryPageOffset;
                 chunk.length = raw.compressedSize;
-                if (chunk.start < 4 || chunk.length < 0 || chunk.start > dataEnd || chunk.length > dataEnd - chunk.start)
+                if (chunk.start < 4 || chunk.length < 0 || chunk.start > dataEnd ||
+                    chunk.length > dataEnd - chunk.start)
                     throw Error(path, col + " lies outside the file (offset " + std::to_string(chunk.start) + ", " +
-                                          std::to_string(chunk.length) + " bytes; data ends at " + std::to_string(dataEnd) + ")");
+                                          std::to_string(chunk.length) + " bytes; data ends at " +
+                                          std::to_string(dataEnd) + ")");
                 if (info.maxRepetitionLevel == 0 && raw.numValues != rows)
-                    throw Error(path, "corrupt Parquet footer: " + col + " has " + std::to_string(raw.numValues) + " values for " +
-                                          std::to_string(rows) + " rows");
+                    throw Error(path, "corrupt Parquet footer: " + col + " has " + std::to_string(raw.numValues) +
+                                          " values for " + std::to_string(rows) + " rows");
                 if (!parquet::codecSupported(raw.codec))
-                    chunk.unsupported = col + " uses " + parquet::codecName(raw.codec) +
-                                        " compression, which is not supported (supported: UNCOMPRESSED, SNAPPY, GZIP, ZSTD)";
+                    chunk.unsupported =
+                        col + " uses " + parquet::codecName(raw.codec) +
+                        " compression, which is not supported (supported: UNCOMPRESSED, SNAPPY, GZIP, ZSTD)";
                 for (int e : raw.encodings)
-                    if (chunk.unsupported.empty() && e != parquet::Plain && e != parquet::PlainDictionary && e != parquet::Rle &&
-                        e != parquet::RleDictionary && e != parquet::BitPacked)
-                        chunk.unsupported = col + " uses the " + parquet::encodingName(e) + " encoding, which is not supported";
+                    if (chunk.unsupported.empty() && e != parquet::Plain && e != parquet::PlainDictionary &&
+                        e != parquet::Rle && e != parquet::RleDictionary && e != parquet::BitPacked)
+                        chunk.unsupported =
+                            col + " uses the " + parquet::encodingName(e) + " encoding, which is not supported";
             }
             if (info.unsupported.empty() && !chunk.unsupported.empty()) info.unsupported = chunk.unsupported;
             rg.chunks.push_back(std::move(chunk));
@@ -300,8 +321,8 @@ ParquetFile ParquetFile::open(const std::string& path) {
         f.m_rowGroups.push_back(std::move(rg));
     }
     if (firstRow != f.m_numRows)
-        throw Error(path, "corrupt Parquet footer: the row groups hold " + std::to_string(firstRow) + " rows, the file claims " +
-                              std::to_string(f.m_numRows));
+        throw Error(path, "corrupt Parquet footer: the row groups hold " + std::to_string(firstRow) +
+                              " rows, the file claims " + std::to_string(f.m_numRows));
     return f;
 }
 
@@ -311,7 +332,8 @@ std::size_t ParquetFile::rowGroupOf(std::int64_t row) const {
     std::size_t lo = 0, hi = m_rowGroups.size();
     while (hi - lo > 1) {
         const std::size_t mid = (lo + hi) / 2;
-        if (m_rowGroups[mid].firstRow <= row) lo = mid; else hi = mid;
+        if (m_rowGroups[mid].firstRow <= row) lo = mid;
+        else hi = mid;
     }
     while (lo + 1 < m_rowGroups.size() && m_rowGroups[lo].numRows == 0) ++lo;
     return lo;

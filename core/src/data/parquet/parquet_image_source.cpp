@@ -68,7 +68,8 @@ struct Stamp {
 Stamp stampOf(const std::string& path) {
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) return {};
-    return {static_cast<long long>(st.st_size), static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec};
+    return {static_cast<long long>(st.st_size),
+            static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec};
 }
 
 class EmbeddedImageCache {
@@ -96,7 +97,8 @@ public:
         if (entry.columns.bytes < 0)
             throw Error(ref, "the Parquet file has no image column (columns: " + parquet::fieldList(file) + ")");
         if (row < 0 || row >= file.numRows())
-            throw Error(ref, "row " + std::to_string(row) + " does not exist (the file has " + std::to_string(file.numRows()) + " rows)");
+            throw Error(ref, "row " + std::to_string(row) + " does not exist (the file has " +
+                                 std::to_string(file.numRows()) + " rows)");
         const std::size_t group = file.rowGroupOf(row);
         std::shared_ptr<const ParquetColumnData> data;
         for (auto it = m_groups.begin(); it != m_groups.end(); ++it) {
@@ -123,7 +125,8 @@ public:
         }
         const std::size_t i = std::size_t(row - file.rowGroupFirstRow(group));
         if (data->isNull(i))
-            throw Error(ref, "row " + std::to_string(row) + " has no image (the " + entry.columns.name + " column is null)");
+            throw Error(ref,
+                        "row " + std::to_string(row) + " has no image (the " + entry.columns.name + " column is null)");
         const std::string& b = data->bytes[i];
         return std::vector<uint8_t>(b.begin(), b.end());
     }
@@ -198,7 +201,8 @@ bool isEmbeddedImageRef(const std::string& path) {
 std::vector<uint8_t> readEmbeddedImage(const std::string& ref) {
     std::string file;
     std::int64_t row = 0;
-    if (!parseEmbeddedImageRef(ref, file, row)) throw Error(ref, "not a Parquet row reference (expected FILE.parquet#row=N)");
+    if (!parseEmbeddedImageRef(ref, file, row))
+        throw Error(ref, "not a Parquet row reference (expected FILE.parquet#row=N)");
     return EmbeddedImageCache::instance().bytes(ref, file, row);
 }
 

@@ -129,8 +129,10 @@ void ThriftReader::skip(ThriftType type) {
         if (m_depth >= 63) fail("structures nested too deeply");
         ++m_depth;
         for (uint64_t i = 0; i < n; ++i) {
-            if (k == ThriftType::BoolTrue || k == ThriftType::BoolFalse) byte(); else skip(k);
-            if (v == ThriftType::BoolTrue || v == ThriftType::BoolFalse) byte(); else skip(v);
+            if (k == ThriftType::BoolTrue || k == ThriftType::BoolFalse) byte();
+            else skip(k);
+            if (v == ThriftType::BoolTrue || v == ThriftType::BoolFalse) byte();
+            else skip(v);
         }
         --m_depth;
         return;
