@@ -8,7 +8,7 @@
 
 namespace captioner {
 
-// Writes `bytes` to `path` atomically (temp file <path>.tmp-<pid>-<n>, write, fsync, rename, fsync of
+// Writes `bytes` to `path` atomically (temp file <path>.tmp-<pid>-<n>-<random>, write, fsync, rename, fsync of
 // the folder). Throws Error(path, reason) on any failure, after removing the temp file.
 void writeFileAtomically(const std::string& path, const std::string& bytes);
 

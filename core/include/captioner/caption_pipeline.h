@@ -61,9 +61,10 @@ GenerationOptions generationOptionsFor(const GitCheckpoint& checkpoint, int maxL
 std::vector<CaptionResult> captionImages(GitCheckpoint& checkpoint, const std::vector<std::string>& paths,
                                          const CaptionOptions& options);
 
-// Image files in a folder (recursively, sorted by path) with the extensions we decode.
+// Image files in a folder (recursively, sorted by path, hidden files and folders skipped) with the
+// extensions we decode: the same files the dataset layouts take for images (image_io.h's list).
 std::vector<std::string> listImageFiles(const std::string& folder);
-bool hasImageExtension(const std::string& path);
+bool hasImageExtension(const std::string& path); // = isImageFileName (captioner/image_io.h)
 
 // The loss GitForCausalLM returns for labels = input_ids for one image and text.
 struct ScoreResult { double loss = 0; std::vector<int64_t> inputIds; };

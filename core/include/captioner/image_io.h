@@ -31,6 +31,14 @@ struct ImageInfo {
 };
 ImageInfo probeImage(const std::string& path);
 
+// File name extensions (lower case, with the dot) of the formats decodeImageRgb reads: PNG, JPEG,
+// WebP, BMP, TIFF and Netpbm (PBM, PGM, PPM, PNM). Every folder listing of images uses this one list
+// (listImageFiles, the dataset layouts). GIF is not in it: Debian's OpenCV 4.6 has no GIF decoder
+// (imdecode returns nothing for one), so decodeImageRgb refuses GIF files with a clear error.
+const std::vector<std::string>& imageExtensions();
+// Whether a file name (or path) ends in one of imageExtensions(), ignoring case (".JPG" counts).
+bool isImageFileName(const std::string& name);
+
 // RGB image whose longer side is at most maxSide (never enlarged), for previews. Large JPEGs are
 // decoded at 1/2, 1/4 or 1/8 scale by libjpeg, which is several times faster than a full decode.
 cv::Mat decodeThumbnailRgb(const std::string& path, int maxSide);

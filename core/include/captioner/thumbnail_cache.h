@@ -49,7 +49,6 @@ private:
     int m_maxSide;
     ThumbnailFormat m_format;
     std::atomic<uint64_t> m_hits{0}, m_misses{0}, m_decodeFailures{0}, m_corrupt{0};
-    std::atomic<uint64_t> m_tempCounter{0};
 };
 
 // $XDG_CACHE_HOME/captioner/thumbnails when XDG_CACHE_HOME is an absolute path, else

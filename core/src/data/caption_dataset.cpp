@@ -2,6 +2,7 @@
 
 #include "captioner/dataset_report.h"
 #include "captioner/error.h"
+#include "captioner/image_io.h"
 #include "captioner/image_source.h"
 #include "data/dataset_access.h"
 #include "data/dataset_files.h"
@@ -22,7 +23,7 @@ const char* const kLookedFor =
 
 bool folderHasImages(const std::string& dir) {
     for (const auto& p : detail::listFilesRecursive(dir))
-        if (detail::isImageFileName(p)) return true;
+        if (isImageFileName(p)) return true;
     return false;
 }
 

@@ -1,13 +1,11 @@
 #include "data/dataset_files.h"
 
-#include "captioner/atomic_file.h"
 #include "captioner/error.h"
 #include "captioner/image_source.h"
+#include "util/file_io.h"
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <system_error>
 
 namespace fs = std::filesystem;
@@ -18,13 +16,6 @@ std::string lowerAscii(std::string s) {
     for (char& c : s)
         if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
     return s;
-}
-
-bool isImageFileName(const std::string& name) {
-    static const char* kExtensions[] = {".png", ".jpg", ".jpeg", ".jpe", ".webp", ".bmp", ".tif", ".tiff",
-                                        ".gif", ".pbm", ".pgm", ".ppm", ".pnm"};
-    const std::string ext = lowerAscii(fs::path(name).extension().string());
-    return std::any_of(std::begin(kExtensions), std::end(kExtensions), [&](const char* e) { return ext == e; });
 }
 
 std::vector<std::string> listFilesRecursive(const std::string& dir) {
@@ -43,15 +34,6 @@ std::vector<std::string> listFilesRecursive(const std::string& dir) {
     }
     std::sort(out.begin(), out.end());
     return out;
-}
-
-std::string readWholeFile(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(path, "cannot open for reading");
-    std::ostringstream s;
-    s << in.rdbuf();
-    if (in.bad()) throw Error(path, "read error");
-    return s.str();
 }
 
 void writeIfChanged(const std::string& path, const std::string& bytes) {

@@ -1,16 +1,18 @@
 #pragma once
 // File-system and text helpers shared by the dataset layouts. Every failure is a captioner::Error
 // naming the path.
+#include "util/file_io.h"
+
 #include <cstddef>
 #include <string>
 #include <vector>
 
 namespace captioner::detail {
 
-bool isImageFileName(const std::string& name); // by extension, case-insensitive
+// Image files are told by captioner::isImageFileName (captioner/image_io.h): one list for the app.
 // Regular files under dir (recursively), sorted, skipping hidden (dot) files and folders.
 std::vector<std::string> listFilesRecursive(const std::string& dir);
-std::string readWholeFile(const std::string& path);
+// readWholeFile (util/file_io.h, included here for the layouts) reads whole files.
 // Writes atomically; when the target exists its previous bytes are first saved atomically as
 // "<path>.bak". Skips the write (and the backup) when the content is already identical.
 void replaceWithBackup(const std::string& path, const std::string& bytes);

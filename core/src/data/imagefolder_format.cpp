@@ -7,6 +7,7 @@
 #include "data/dataset_files.h"
 
 #include "captioner/error.h"
+#include "captioner/image_io.h"
 
 #include <filesystem>
 #include <map>
@@ -203,7 +204,7 @@ void DatasetAccess::readImageFolder(CaptionDataset& d, const std::string& root, 
     for (const auto& f : files) {
         const std::string dir = detail::absoluteNormal(detail::parentOf(f.path));
         for (const auto& p : detail::listFilesRecursive(dir)) {
-            if (!detail::isImageFileName(p)) continue;
+            if (!isImageFileName(p)) continue;
             const std::string abs = detail::absoluteNormal(p);
             if (listed.count(abs)) continue;
             // A split folder with its own metadata file owns its images.

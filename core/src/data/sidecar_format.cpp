@@ -6,6 +6,7 @@
 #include "data/dataset_files.h"
 
 #include "captioner/error.h"
+#include "captioner/image_io.h"
 
 #include <filesystem>
 #include <map>
@@ -66,7 +67,7 @@ void DatasetAccess::readSidecar(CaptionDataset& d, const std::string& root) {
     consumed.insert(columnsPath);
 
     for (const auto& p : files) {
-        if (!detail::isImageFileName(p)) continue;
+        if (!isImageFileName(p)) continue;
         DatasetItem item;
         item.imagePath = detail::absoluteNormal(p);
         item.fileName = detail::relativeInside(item.imagePath, root);

@@ -4,6 +4,7 @@
 #include "captioner/error.h"
 #include "captioner/image_io.h"
 #include "captioner/image_source.h"
+#include "util/file_io.h"
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -138,7 +139,9 @@ cv::Mat ThumbnailCache::thumbnail(const std::string& imagePath) {
     if (cv::imencode(jpeg ? ".jpg" : ".png", bgr, encoded, params)) {
         std::error_code ec;
         fs::create_directories(fs::path(entry).parent_path(), ec);
-        const std::string temp = entry + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(m_tempCounter++);
+        // A cache entry may be lost, so no fsync; the unique temp name still keeps two caches (or
+        // processes) on one folder from writing into each other's file.
+        const std::string temp = detail::uniqueTempPath(entry);
         std::ofstream f(temp, std::ios::binary);
         f.write(reinterpret_cast<const char*>(encoded.data()), std::streamsize(encoded.size()));
         f.close();

@@ -2,12 +2,12 @@
 #include <captioner/error.h>
 
 #include "image/pil_resize.h"
+#include "util/file_io.h"
 
 #include <opencv2/imgproc.hpp>
 #include <torch/torch.h>
 
 #include <cmath>
-#include <fstream>
 
 namespace captioner {
 namespace {
@@ -84,12 +84,10 @@ ClipImageProcessor::ClipImageProcessor(ClipImageProcessorConfig c) : m_config(st
 }
 
 ClipImageProcessor ClipImageProcessor::fromJsonFile(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw Error(path, "cannot open preprocessor config");
+    const std::string text = detail::readWholeFile(path, "cannot open preprocessor config");
     nlohmann::json j;
     try {
-        j = nlohmann::json::parse(in);
+        j = nlohmann::json::parse(text);
     } catch (const nlohmann::json::exception& e) {
         throw Error(path, std::string("invalid JSON: ") + e.what());
     }

@@ -1,5 +1,5 @@
 #pragma once
-// Whole-file reads for the image module, with errors that name the file.
+// The bytes of an image: a file (util/file_io.h's checked read) or a Parquet row reference.
 #include <cstdint>
 #include <string>
 #include <vector>

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 
 namespace captioner {
 namespace {
@@ -176,6 +177,20 @@ cv::Mat decodeThumbnailRgb(const std::string& path, int maxSide) {
     cv::Mat out;
     cv::resize(rgb, out, cv::Size(std::min(w, maxSide), std::min(h, maxSide)), 0, 0, cv::INTER_AREA);
     return out;
+}
+
+const std::vector<std::string>& imageExtensions() {
+    static const std::vector<std::string> extensions = {".png", ".jpg", ".jpeg", ".jpe", ".webp", ".bmp",
+                                                        ".tif", ".tiff", ".pbm", ".pgm", ".ppm", ".pnm"};
+    return extensions;
+}
+
+bool isImageFileName(const std::string& name) {
+    std::string ext = std::filesystem::path(name).extension().string(); // ".png" alone has none
+    for (char& c : ext)
+        if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
+    const auto& known = imageExtensions();
+    return std::find(known.begin(), known.end(), ext) != known.end();
 }
 
 } // namespace captioner

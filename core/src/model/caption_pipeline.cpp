@@ -2,13 +2,10 @@
 
 #include "captioner/error.h"
 #include "captioner/image_io.h"
+#include "data/dataset_files.h"
 
 #include <algorithm>
-#include <cctype>
 #include <chrono>
-#include <filesystem>
-
-namespace fs = std::filesystem;
 
 namespace captioner {
 
@@ -17,23 +14,13 @@ using Clock = std::chrono::steady_clock;
 double secondsSince(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 } // namespace
 
-bool hasImageExtension(const std::string& path) {
-    std::string ext = fs::path(path).extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-    static const char* known[] = {".png", ".jpg", ".jpeg", ".jpe", ".webp", ".bmp", ".tif", ".tiff", ".pgm", ".ppm", ".pnm"};
-    return std::any_of(std::begin(known), std::end(known), [&](const char* k) { return ext == k; });
-}
+bool hasImageExtension(const std::string& path) { return isImageFileName(path); }
 
 std::vector<std::string> listImageFiles(const std::string& folder) {
+    // The dataset layouts' listing (hidden files and folders skipped), so both see the same images.
     std::vector<std::string> out;
-    std::error_code ec;
-    fs::recursive_directory_iterator it(folder, fs::directory_options::skip_permission_denied, ec), end;
-    if (ec) throw Error(folder, "cannot list folder: " + ec.message());
-    for (; it != end; it.increment(ec)) {
-        if (ec) throw Error(folder, "cannot list folder: " + ec.message());
-        if (it->is_regular_file() && hasImageExtension(it->path().string())) out.push_back(it->path().string());
-    }
-    std::sort(out.begin(), out.end());
+    for (std::string& path : detail::listFilesRecursive(folder))
+        if (isImageFileName(path)) out.push_back(std::move(path));
     return out;
 }
 

@@ -3,13 +3,13 @@
 #include "captioner/error.h"
 #include "captioner/atomic_file.h"
 #include "captioner/safetensors.h"
+#include "util/file_io.h"
 
 #include <nlohmann/json.hpp>
 #include <torch/cuda.h>
 
 #include <atomic>
 #include <filesystem>
-#include <fstream>
 #include <set>
 #include <unistd.h>
 
@@ -22,10 +22,9 @@ namespace {
 std::string joinPath(const std::string& dir, const std::string& name) { return (fs::path(dir) / name).string(); }
 
 nlohmann::json readJsonFile(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(path, "cannot open file");
+    const std::string text = detail::readWholeFile(path, "cannot open file");
     try {
-        return nlohmann::json::parse(in);
+        return nlohmann::json::parse(text);
     } catch (const nlohmann::json::exception& e) {
         throw Error(path, std::string("invalid JSON: ") + e.what());
     }

@@ -1,8 +1,8 @@
 #include "captioner/git_config.h"
 
 #include "captioner/error.h"
+#include "util/file_io.h"
 
-#include <fstream>
 #include <set>
 #include <sstream>
 
@@ -219,11 +219,10 @@ GitConfig gitConfigFromJson(const nlohmann::json& j, const std::string& source) 
 }
 
 GitConfig loadGitConfig(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(path, "cannot open the model configuration file");
+    const std::string text = detail::readWholeFile(path, "cannot open the model configuration file");
     nlohmann::json j;
     try {
-        j = nlohmann::json::parse(in);
+        j = nlohmann::json::parse(text);
     } catch (const nlohmann::json::exception& e) {
         throw Error(path, std::string("is not valid JSON: ") + e.what());
     }

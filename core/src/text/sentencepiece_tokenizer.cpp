@@ -3,6 +3,7 @@
 #include "captioner/error.h"
 #include "text/sentencepiece_plugin.h"
 #include "text/text_files.h"
+#include "util/file_io.h"
 
 #include <nlohmann/json.hpp>
 
@@ -44,7 +45,7 @@ SentencePieceTokenizer::~SentencePieceTokenizer() {
 }
 
 std::unique_ptr<SentencePieceTokenizer> SentencePieceTokenizer::fromModelFile(const std::string& tokenizerModel) {
-    std::string bytes = text::readFileBytes(tokenizerModel); // names the file when it is missing
+    std::string bytes = detail::readWholeFile(tokenizerModel); // names the file when it is missing
     const auto& api = text::sentencePiecePlugin();
     char err[kErrLen] = {0};
     void* handle = api.load(tokenizerModel.c_str(), err, sizeof err);
@@ -73,7 +74,7 @@ std::unique_ptr<SentencePieceTokenizer> SentencePieceTokenizer::train(const std:
     const std::string tag = std::to_string(::getpid());
     const std::string input = text::joinPath(outDir, ".captions-" + tag + ".txt");
     const std::string prefix = text::joinPath(outDir, ".tokenizer-" + tag);
-    text::writeFileAtomically(input, corpus);
+    writeFileAtomically(input, corpus);
     char err[kErrLen] = {0};
     const std::string args = "--model_type=" + modelType + " " + kTrainArgs;
     const int rc = api.train(input.c_str(), prefix.c_str(), vocabSize, args.c_str(), err, sizeof err);
@@ -190,15 +191,15 @@ std::string SentencePieceTokenizer::idToPiece(int64_t id) const {
 
 void SentencePieceTokenizer::save(const std::string& dir) const {
     text::ensureDirectory(dir);
-    text::writeFileAtomically(text::joinPath(dir, "tokenizer.model"), m_modelBytes);
+    writeFileAtomically(text::joinPath(dir, "tokenizer.model"), m_modelBytes);
     const nlohmann::json specials = {{"cls_token", idToPiece(m_clsId)}, {"sep_token", idToPiece(m_sepId)},
                                      {"pad_token", idToPiece(m_padId)}, {"unk_token", idToPiece(m_unkId)}};
     nlohmann::json config = specials;
     config["tokenizer_class"] = "SentencePieceTokenizer"; // captioner's own; HF has no direct equivalent
     config["model_max_length"] = 512;
     config["clean_up_tokenization_spaces"] = false;
-    text::writeFileAtomically(text::joinPath(dir, "tokenizer_config.json"), config.dump(2) + "\n");
-    text::writeFileAtomically(text::joinPath(dir, "special_tokens_map.json"), specials.dump(2) + "\n");
+    writeFileAtomically(text::joinPath(dir, "tokenizer_config.json"), config.dump(2) + "\n");
+    writeFileAtomically(text::joinPath(dir, "special_tokens_map.json"), specials.dump(2) + "\n");
 }
 
 } // namespace captioner

@@ -2,6 +2,7 @@
 
 #include "captioner/error.h"
 #include "text/text_files.h"
+#include "util/file_io.h"
 
 #include <nlohmann/json.hpp>
 
@@ -16,7 +17,7 @@ WordPieceTokenizer::Options bertOptions(const std::string& configPath) {
     if (!text::fileExists(configPath)) return options;
     nlohmann::json config;
     try {
-        config = nlohmann::json::parse(text::readFileBytes(configPath));
+        config = nlohmann::json::parse(detail::readWholeFile(configPath));
     } catch (const nlohmann::json::exception& e) {
         throw Error(configPath, std::string("not valid JSON: ") + e.what());
     }

@@ -4,6 +4,7 @@
 #include "text/basic_tokenizer.h"
 #include "text/text_files.h"
 #include "text/unicode_data.h"
+#include "util/file_io.h"
 
 #include <nlohmann/json.hpp>
 
@@ -62,7 +63,7 @@ int64_t WordPieceTokenizer::requireToken(const std::string& token) const {
 }
 
 std::unique_ptr<WordPieceTokenizer> WordPieceTokenizer::fromVocabFile(const std::string& vocabTxt, Options options) {
-    const std::string bytes = text::readFileBytes(vocabTxt);
+    const std::string bytes = detail::readWholeFile(vocabTxt);
     // Python's text mode reads "\r\n" and "\r" as line ends too.
     std::vector<std::string> vocab;
     std::string line;
@@ -87,7 +88,7 @@ std::unique_ptr<WordPieceTokenizer> WordPieceTokenizer::fromVocabFile(const std:
 std::unique_ptr<WordPieceTokenizer> WordPieceTokenizer::fromTokenizerJson(const std::string& tokenizerJson) {
     nlohmann::json j;
     try {
-        j = nlohmann::json::parse(text::readFileBytes(tokenizerJson));
+        j = nlohmann::json::parse(detail::readWholeFile(tokenizerJson));
     } catch (const nlohmann::json::exception& e) {
         throw Error(tokenizerJson, std::string("not valid JSON: ") + e.what());
     }
@@ -255,7 +256,7 @@ void WordPieceTokenizer::save(const std::string& dir) const {
     text::ensureDirectory(dir);
     std::string vocab;
     for (const auto& token : m_vocab) vocab.append(token).push_back('\n');
-    text::writeFileAtomically(text::joinPath(dir, "vocab.txt"), vocab);
+    writeFileAtomically(text::joinPath(dir, "vocab.txt"), vocab);
 
     nlohmann::json added = nlohmann::json::object();
     for (const char* s : kSpecialTokens) {
@@ -281,10 +282,10 @@ void WordPieceTokenizer::save(const std::string& dir) const {
     // null means "follow do_lower_case", which is how BERT configs usually leave it.
     config["strip_accents"] = m_options.stripAccents == m_options.doLowerCase ? nlohmann::json()
                                                                                 : nlohmann::json(m_options.stripAccents);
-    text::writeFileAtomically(text::joinPath(dir, "tokenizer_config.json"), config.dump(2) + "\n");
+    writeFileAtomically(text::joinPath(dir, "tokenizer_config.json"), config.dump(2) + "\n");
     nlohmann::json specialMap = {{"cls_token", "[CLS]"}, {"mask_token", "[MASK]"}, {"pad_token", "[PAD]"},
                                  {"sep_token", "[SEP]"}, {"unk_token", "[UNK]"}};
-    text::writeFileAtomically(text::joinPath(dir, "special_tokens_map.json"), specialMap.dump(2) + "\n");
+    writeFileAtomically(text::joinPath(dir, "special_tokens_map.json"), specialMap.dump(2) + "\n");
 }
 
 } // namespace captioner

@@ -1,19 +1,14 @@
 #include "json_file.h"
 
 #include "captioner/error.h"
-
-#include <fstream>
-#include <sstream>
+#include "util/file_io.h"
 
 namespace captioner::detail {
 
 nlohmann::json readJsonFile(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(path, "missing or unreadable");
-    std::stringstream ss;
-    ss << in.rdbuf();
+    const std::string text = readWholeFile(path, "missing or unreadable");
     try {
-        return nlohmann::json::parse(ss.str());
+        return nlohmann::json::parse(text);
     } catch (const std::exception& e) {
         throw Error(path, std::string("not valid JSON (") + e.what() + ")");
     }

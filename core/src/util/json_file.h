@@ -1,5 +1,5 @@
 #pragma once
-// A whole JSON file, with errors naming it: Error(path, "missing or unreadable") or
+// A whole JSON file, with errors naming it: Error(path, "missing or unreadable: <why>") or
 // Error(path, "not valid JSON (…)").
 #include <nlohmann/json.hpp>
 

@@ -1,15 +1,89 @@
-#include "captioner/atomic_file.h"
+#include "util/file_io.h"
 
 #include "captioner/error.h"
 
 #include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fcntl.h>
+#include <random>
 #include <sys/stat.h>
 #include <unistd.h>
 
 namespace captioner {
+
+namespace detail {
+
+std::string uniqueTempPath(const std::string& path) {
+    // The counter separates threads of this process, the pid other processes; the random part keeps a
+    // leftover of a crashed run with a recycled pid from ever being taken for ours.
+    static std::atomic<unsigned long> counter{0};
+    static const unsigned long long salt = [] {
+        std::random_device rd;
+        return (static_cast<unsigned long long>(rd()) << 32) ^ rd();
+    }();
+    const unsigned long n = counter++;
+    char random[17];
+    std::snprintf(random, sizeof random, "%08llx", (salt ^ (n * 0x9E3779B97F4A7C15ULL)) & 0xffffffffULL);
+    return path + ".tmp-" + std::to_string(static_cast<long>(::getpid())) + "-" + std::to_string(n) + "-" + random;
+}
+
+namespace {
+
+template <typename Bytes>
+Bytes readWhole(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        const int err = errno;
+        struct stat st {};
+        if (err == ENOENT) throw Error(path, "file not found");
+        if (::stat(path.c_str(), &st) != 0) throw Error(path, std::string("cannot access: ") + std::strerror(errno));
+        throw Error(path, std::string("cannot open: ") + std::strerror(err));
+    }
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) {
+        const int err = errno;
+        ::close(fd);
+        throw Error(path, std::string("cannot access: ") + std::strerror(err));
+    }
+    if (S_ISDIR(st.st_mode)) {
+        ::close(fd);
+        throw Error(path, "is a directory, expected a file");
+    }
+    Bytes bytes;
+    if (S_ISREG(st.st_mode)) bytes.reserve(static_cast<size_t>(st.st_size));
+    char buf[1 << 16];
+    for (;;) {
+        const ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n == 0) break;
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            const int err = errno;
+            ::close(fd);
+            throw Error(path, std::string("cannot read: ") + std::strerror(err));
+        }
+        bytes.insert(bytes.end(), buf, buf + n);
+    }
+    ::close(fd);
+    return bytes;
+}
+
+} // namespace
+
+std::string readWholeFile(const std::string& path) { return readWhole<std::string>(path); }
+std::vector<uint8_t> readWholeFileBytes(const std::string& path) { return readWhole<std::vector<uint8_t>>(path); }
+
+std::string readWholeFile(const std::string& path, const std::string& what) {
+    try {
+        return readWhole<std::string>(path);
+    } catch (const Error& e) {
+        throw Error(path, what + ": " + e.reason());
+    }
+}
+
+} // namespace detail
+
 namespace {
 
 constexpr std::size_t kBufferSize = 1 << 16;
@@ -21,16 +95,11 @@ std::string folderOf(const std::string& path) {
     return path.substr(0, slash);
 }
 
-std::string nextTempPath(const std::string& path) {
-    static std::atomic<unsigned long> counter{0};
-    return path + ".tmp-" + std::to_string(static_cast<long>(::getpid())) + "-" + std::to_string(counter++);
-}
-
 } // namespace
 
 AtomicFileWriter::AtomicFileWriter(std::string path) : m_path(std::move(path)) {
     if (m_path.empty()) throw Error("", "cannot write a file with an empty path");
-    m_tempPath = nextTempPath(m_path);
+    m_tempPath = detail::uniqueTempPath(m_path);
     m_fd = ::open(m_tempPath.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
     if (m_fd < 0) {
         const int err = errno;
