@@ -1,6 +1,7 @@
 // `captioner train`: fine-tune a GIT checkpoint on a caption dataset (the guide's recipe by default).
 #include "command.h"
 #include "training_output.h"
+#include "training_watch.h"
 
 #include "captioner/error.h"
 #include "captioner/trainer.h"
@@ -105,9 +106,16 @@ CommandRegistrar reg({"train", "Fine-tune a GIT checkpoint on a caption dataset 
         p.addOption("out", "DIR", "Output folder: checkpoint-N/ folders and, at the end, the best model");
         p.addFlag("resume", "Continue from the newest complete checkpoint in --out");
         p.addFlag("json", "Print every event as a JSON line on stdout");
+        p.addOption("watch", "DIR", "Follow the run writing DIR/events.jsonl (started anywhere) and print its progress; "
+                                    "ends with the run (exit 0 completed, 1 failed, 130 cancelled)");
         defineTrainingOptions(p);
     },
     [](const ArgParser& p) {
+        if (p.isSet("watch")) {
+            for (const char* other : {"model", "data", "out", "resume"})
+                if (p.isSet(other)) throw UsageError(std::string("--watch follows a run; it takes no --") + other);
+            return watchTraining(p.value("watch"), p.flag("json"), p.intValue("logging-steps"));
+        }
         for (const char* required : {"model", "data", "out"})
             if (!p.isSet(required)) throw UsageError(std::string("--") + required + " is required");
         auto o = trainingOptionsFrom(p);
