@@ -1,5 +1,5 @@
 #include "captioner/error.h"
-#include "model/search.h"
+#include "model/decoding_strategies.h"
 
 #include <algorithm>
 #include <cmath>

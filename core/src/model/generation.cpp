@@ -1,7 +1,7 @@
 #include "captioner/generation.h"
 
 #include "captioner/error.h"
-#include "model/search.h"
+#include "model/decoding_strategies.h"
 
 #include <c10/core/InferenceMode.h>
 

@@ -4,6 +4,8 @@
 #include "captioner/optimizer.h"
 #include "captioner/trainer.h"
 
+#include "checkpoint_folders.h" // checkpointStep, rotateCheckpoints (the trainer rotates after each save)
+
 #include <nlohmann/json.hpp>
 
 #include <cmath>
@@ -43,13 +45,6 @@ void writeTrainingFiles(const std::string& folder, const TrainerState& state, co
 // is missing or damaged. The model is only changed when the weights loaded completely.
 TrainerState restoreTrainingCheckpoint(const std::string& folder, GitForCausalLM& model, AdamW& optimizer,
                                        const torch::Device& device);
-
-// Step number of a "checkpoint-<step>" folder name, or -1.
-int64_t checkpointStep(const std::string& folderName);
-
-// HF's _rotate_checkpoints: keeps the `limit` newest checkpoint folders, never deleting the best one
-// (it is ranked as the second newest). Returns the folders removed.
-std::vector<std::string> rotateCheckpoints(const std::string& outputDir, int limit, const std::string& bestCheckpoint);
 
 // HF rounds logged numbers: loss to 4 digits, epoch to 2.
 inline double round4(double v) { return std::round(v * 1e4) / 1e4; }

@@ -1,6 +1,7 @@
 #pragma once
 // Internals of the Parquet reader shared by its source files: the Thrift structures we read (only
-// the fields we use), codec names and decompression, and the RLE/bit-packed hybrid decoder.
+// the fields we use; parquet_page_header.cpp), codec names and decompression, and the RLE/bit-packed
+// hybrid decoder (parquet_decoding.cpp).
 #include "captioner/parquet.h"
 
 #include <cstddef>
