@@ -15,6 +15,7 @@
 #include "captioner/demo_dataset.h"
 #include "captioner/evaluation.h"
 #include "captioner/git_model.h"
+#include "captioner/mixed_precision.h"
 #include "captioner/model_presets.h"
 #include "captioner/optimizer.h"
 #include "captioner/precision.h"

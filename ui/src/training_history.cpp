@@ -1,6 +1,9 @@
-// Reading a training output folder back with Qt's JSON classes (no core/torch headers needed): the
-// charts of a resumed or finished run and the checkpoints list are rebuilt from trainer_state.json.
+// Reading a training output folder back with Qt's JSON classes: the charts of a resumed or finished
+// run and the checkpoints list are rebuilt from trainer_state.json; which checkpoint folders exist is
+// the core's listCheckpoints (captioner/trainer.h needs no torch header).
 #include "training_types.h"
+
+#include "captioner/trainer.h"
 
 #include <QDir>
 #include <QFile>
@@ -8,9 +11,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QRegularExpression>
-
-#include <algorithm>
 
 namespace captioner::ui {
 
@@ -27,18 +27,15 @@ double numberOr(const QJsonObject& o, const char* key) {
     return v.isDouble() ? v.toDouble() : TrainingUpdate::kNone;
 }
 
-// Complete checkpoint folders, newest first. Saves are built under a temporary name and renamed, so
-// every checkpoint-N folder with a trainer_state.json is complete.
+// Complete checkpoint folders (the core's listing: checkpoint-N with a trainer_state.json), newest
+// first, as (step, absolute path).
 QList<QPair<qint64, QString>> checkpointFolders(const QString& outputDir) {
-    static const QRegularExpression name(QStringLiteral("^checkpoint-(\\d+)$"));
     QList<QPair<qint64, QString>> found;
-    const QFileInfoList dirs = QDir(outputDir).entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot);
-    for (const QFileInfo& info : dirs) {
-        const auto match = name.match(info.fileName());
-        if (match.hasMatch() && QFileInfo::exists(info.filePath() + QStringLiteral("/trainer_state.json")))
-            found.append({match.captured(1).toLongLong(), info.absoluteFilePath()});
+    for (const std::string& path : captioner::listCheckpoints(outputDir.toStdString())) {
+        const QFileInfo info(QString::fromStdString(path));
+        const qint64 step = info.fileName().mid(int(qstrlen("checkpoint-"))).toLongLong();
+        found.append({step, info.absoluteFilePath()});
     }
-    std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
     return found;
 }
 

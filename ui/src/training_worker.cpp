@@ -1,6 +1,7 @@
 // Core (torch) headers first: Qt's `slots` keyword macro breaks ATen's headers that come after it.
 #include "captioner/checkpoint.h"
 #include "captioner/demo_model.h"
+#include "captioner/mixed_precision.h"
 #include "captioner/trainer.h"
 
 #include "training_worker.h"

@@ -5,6 +5,7 @@
 // it headless and the desktop app uses it so that captioning works on a fresh install.
 // Layout of the demo folder: data/ (the dataset), base-model/ (untrained), model/ (the training
 // output: checkpoint-N/ folders, the best model at its root).
+#include "captioner/checkpoint.h"
 #include "captioner/evaluation.h"
 #include "captioner/trainer.h"
 

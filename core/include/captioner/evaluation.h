@@ -11,7 +11,7 @@
 //   (first reference), BLEU-4 and CIDEr-D (all references). WER compares against the references as
 //   the tokenizer gives them back (encode then decode, as the guide's decoded labels), since an uncased
 //   tokenizer can never produce capitals.
-#include "captioner/checkpoint.h"
+// Free of LibTorch (TrainingEvent carries an EvalResult); running it needs captioner/checkpoint.h.
 #include "captioner/metrics.h"
 #include "captioner/precision.h"
 
@@ -23,6 +23,7 @@
 namespace captioner {
 
 class CaptionDataset;
+struct GitCheckpoint;
 
 struct EvalExample {
     std::string imagePath;
@@ -64,9 +65,5 @@ struct EvalResult {
 // when no example can be evaluated; unreadable images are skipped and listed.
 EvalResult evaluateCheckpoint(GitCheckpoint& checkpoint, const std::vector<EvalExample>& examples,
                               const EvalOptions& options);
-
-// Loss labels for a padded batch: the input ids with padding (attention mask 0) set to -100 so it is
-// ignored, as the model's loss expects.
-torch::Tensor labelsFor(const torch::Tensor& inputIds, const torch::Tensor& attentionMask);
 
 } // namespace captioner

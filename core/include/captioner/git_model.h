@@ -74,6 +74,10 @@ private:
 };
 TORCH_MODULE(GitForCausalLM);
 
+// Loss labels for a padded batch: the input ids with padding (attention mask 0) set to -100 so it is
+// ignored, as the model's loss expects (defined with the evaluation, train/evaluation.cpp).
+torch::Tensor labelsFor(const torch::Tensor& inputIds, const torch::Tensor& attentionMask);
+
 // transformers' _init_weights, seeded: Linear/Embedding weights normal(0, initializer_range) with zero biases
 // and a zero padding row in the word embeddings, LayerNorm 1/0, vision embeddings normal(0, range). As in
 // transformers, the vision tower uses vision_config.initializer_range (it is initialised as its own

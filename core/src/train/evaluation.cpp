@@ -5,6 +5,7 @@
 #include "captioner/dataset.h"
 #include "captioner/error.h"
 #include "captioner/generation.h"
+#include "captioner/mixed_precision.h"
 
 #include <torch/torch.h>
 

@@ -1,4 +1,5 @@
 #include "captioner/precision.h"
+#include "captioner/mixed_precision.h"
 
 #include "captioner/error.h"
 

@@ -3,6 +3,7 @@
 // trainer_checkpoints.cpp (evaluation, saving, resuming, finishing). Internal to the trainer.
 #include "captioner/batch_loader.h"
 #include "captioner/checkpoint.h"
+#include "captioner/mixed_precision.h"
 #include "captioner/optimizer.h"
 #include "captioner/trainer.h"
 
