@@ -46,23 +46,21 @@ def imported_symbols(path):
     return {line.split()[-1].split("@")[0] for line in out.splitlines() if line.strip()}
 
 
-def defined_functions(path):
+def defined_symbols(path):
+    """Name -> nm type letter of every symbol `path` exports."""
     out = subprocess.run(["nm", "-D", "--defined-only", path], capture_output=True, text=True, check=True).stdout
-    funcs = set()
-    for line in out.splitlines():
-        parts = line.split()
-        if len(parts) == 3 and parts[1] in ("T", "W", "i"):
-            funcs.add(parts[2].split("@")[0])
-        elif len(parts) == 3:
-            raise SystemExit(f"gpu_bundle: {path} exports data symbol {parts[2]}; a function stub cannot stand in for it")
-    return funcs
+    return {p[2].split("@")[0]: p[1] for p in (line.split() for line in out.splitlines()) if len(p) == 3}
 
 
 def build_stub(soname, real_path, users, outdir):
     wanted = set()
     for u in users:
         wanted |= imported_symbols(u)
-    funcs = sorted(wanted & defined_functions(real_path))
+    exported = defined_symbols(real_path)
+    funcs = sorted(n for n in wanted if n in exported)
+    data = [n for n in funcs if exported[n] not in ("T", "W", "i")]
+    if data:
+        raise SystemExit(f"gpu_bundle: {real_path} provides data symbols {data}; a function stub cannot stand in for them")
     src = ["#include <stdio.h>", "#include <stdlib.h>"]
     for i, f in enumerate(funcs):
         src.append(f'void stub_{i}(void) __asm__("{f}");')
@@ -76,22 +74,28 @@ def build_stub(soname, real_path, users, outdir):
 
 def main():
     build_dir, tests = sys.argv[1], sys.argv[2:]
-    binaries = [os.path.join(build_dir, "bin", n) for n in ["captioner", *tests]]
+    binaries = [os.path.join(build_dir, "bin", n) for n in ["captioner", *tests]]  # the CLI links the Hub client when Qt Network was there
     plugin = os.path.join(build_dir, "lib", "captioner_sentencepiece.so")
     env = dict(os.environ)
     roots = binaries + [plugin]
 
-    carried, stubbed = {}, {}
+    carried, stubbed, ours = {}, {}, {}
     for root in roots:
         for name, path in resolved(root, env).items():
-            if SYSTEM.match(name) or TORCH.match(name) or os.path.realpath(path).startswith(os.path.realpath(build_dir)):
+            if SYSTEM.match(name) or TORCH.match(name):
+                continue
+            if os.path.realpath(path).startswith(os.path.realpath(build_dir)):
+                ours[name] = path  # libcaptioner_core: packed as lib/, its dependencies followed below
                 continue
             (stubbed if STUB.match(name) else carried)[name] = path
     # Libraries reachable only through a stubbed one are not needed.
-    reachable, todo = set(), [r for r in roots]
+    reachable, todo = set(), list(roots)
     while todo:
         f = todo.pop()
         for n in needed(f):
+            if n in ours and n not in reachable:
+                reachable.add(n)
+                todo.append(ours[n])
             if n in carried and n not in reachable:
                 reachable.add(n)
                 todo.append(carried[n])
@@ -104,7 +108,7 @@ def main():
             shutil.copy2(b, os.path.join(tmp, "bin"))
         for f in os.listdir(os.path.join(build_dir, "lib")):
             src = os.path.join(build_dir, "lib", f)
-            if f.startswith(("libcaptioner_core.so", "captioner_sentencepiece.so")) and os.path.isfile(src):
+            if f.startswith(("libcaptioner_", "captioner_sentencepiece.so")) and ".so" in f:
                 shutil.copy2(src, os.path.join(tmp, "lib"), follow_symlinks=False)
         for name, path in sorted(carried.items()):
             shutil.copy2(path, os.path.join(tmp, "bundle-lib", name))
