@@ -22,10 +22,10 @@
 namespace captioner::ui {
 
 namespace {
-
 QString qs(const std::string& s) { return QString::fromStdString(s); }
+} // namespace
 
-TrainingUpdate toUpdate(const TrainingEvent& e) {
+TrainingUpdate toTrainingUpdate(const TrainingEvent& e) {
     TrainingUpdate u;
     u.type = static_cast<TrainingUpdate::Type>(static_cast<int>(e.type));
     u.step = e.step;
@@ -63,6 +63,8 @@ TrainingUpdate toUpdate(const TrainingEvent& e) {
     u.precision = qs(e.precision);
     return u;
 }
+
+namespace {
 
 TrainingSettings fromOptions(const TrainingOptions& o) {
     TrainingSettings s;
@@ -120,7 +122,7 @@ struct TrainingWorker::Private : TrainingObserver {
     Trainer* trainer = nullptr;           // set while run() is inside Trainer::run
     bool pauseRequested = false, cancelRequested = false;
 
-    void onEvent(const TrainingEvent& event) override { emit q->update(toUpdate(event)); }
+    void onEvent(const TrainingEvent& event) override { emit q->update(toTrainingUpdate(event)); }
 };
 
 TrainingWorker::TrainingWorker(QObject* parent) : QObject(parent), d(std::make_unique<Private>()) { d->q = this; }
