@@ -3,16 +3,16 @@
 
 #include "captioner/error.h"
 
+#include "util/torch_compat.h"
+
 #include <ATen/autocast_mode.h>
-#include <torch/version.h>
 
 namespace captioner {
 
 namespace {
 
-// LibTorch 2.4 replaced the per-device autocast setters with ones taking the device type; Debian's
-// 1.13 only has the old ones. Both builds must compile without deprecation warnings.
-#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+// Both builds must compile without deprecation warnings (see util/torch_compat.h).
+#if CAPTIONER_TORCH_AUTOCAST_BY_DEVICE
 bool autocastEnabled(bool cuda) { return at::autocast::is_autocast_enabled(cuda ? at::kCUDA : at::kCPU); }
 void setAutocastEnabled(bool cuda, bool on) { at::autocast::set_autocast_enabled(cuda ? at::kCUDA : at::kCPU, on); }
 at::ScalarType autocastType(bool cuda) { return at::autocast::get_autocast_dtype(cuda ? at::kCUDA : at::kCPU); }
