@@ -184,7 +184,8 @@ int main(int argc, char** argv) {
         }
     }
     threads = captioner::configureThreads(threads);
-    std::printf("train_bench: %d threads, %s, text length %d tokens\n", threads, captioner::torchDescription().c_str(), textLength);
+    std::printf("train_bench: %d threads, %s, text length %d tokens\n", threads, captioner::torchDescription().c_str(),
+                textLength);
     std::printf("%-9s %5s %-5s %9s %9s %8s %8s %8s | %9s %9s %8s\n", "preset", "batch", "prec", "samples/s", "ms/step",
                 "fwd ms", "bwd ms", "opt ms", "ref smp/s", "ref opt", "peak MiB");
     for (const auto& preset : splitList(presets))

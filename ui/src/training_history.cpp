@@ -48,11 +48,13 @@ TrainingHistory loadTrainingHistory(const QString& outputDir) {
     const auto folders = checkpointFolders(outputDir);
     if (!folders.isEmpty()) {
         const QJsonObject newest = readState(folders.first().second);
-        if (state.isEmpty() || newest.value(QStringLiteral("global_step")).toInteger() > state.value(QStringLiteral("global_step")).toInteger())
+        if (state.isEmpty() || newest.value(QStringLiteral("global_step")).toInteger() >
+                                   state.value(QStringLiteral("global_step")).toInteger())
             state = newest;
     }
     if (state.isEmpty()) {
-        history.error = QObject::tr("No trainer_state.json in %1 or its checkpoints.").arg(QDir::toNativeSeparators(outputDir));
+        history.error =
+            QObject::tr("No trainer_state.json in %1 or its checkpoints.").arg(QDir::toNativeSeparators(outputDir));
         return history;
     }
     history.globalStep = state.value(QStringLiteral("global_step")).toInteger();
@@ -96,11 +98,13 @@ QList<CheckpointInfo> listCheckpointInfos(const QString& outputDir) {
         info.path = path;
         info.step = step;
         const QJsonObject state = readState(path);
-        if (best.isEmpty()) best = state.value(QStringLiteral("best_model_checkpoint")).toString(); // the newest knows best
+        if (best.isEmpty())
+            best = state.value(QStringLiteral("best_model_checkpoint")).toString(); // the newest knows best
         const QJsonArray log = state.value(QStringLiteral("log_history")).toArray();
         for (const QJsonValue& value : log) {
             const QJsonObject entry = value.toObject();
-            if (entry.value(QStringLiteral("step")).toInteger() != step || !entry.contains(QStringLiteral("eval_loss"))) continue;
+            if (entry.value(QStringLiteral("step")).toInteger() != step || !entry.contains(QStringLiteral("eval_loss")))
+                continue;
             info.evalLoss = numberOr(entry, "eval_loss");
             info.evalWer = numberOr(entry, "eval_wer");
             info.evalWerTeacherForced = numberOr(entry, "eval_wer_teacher_forced");

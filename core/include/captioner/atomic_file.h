@@ -24,8 +24,8 @@ public:
 
     void write(const void* data, std::size_t size); // throws Error; the temp file is discarded then
     void write(const std::string& bytes) { write(bytes.data(), bytes.size()); }
-    void commit();                                   // flush, fsync, rename, fsync folder; throws Error
-    void discard() noexcept;                         // removes the temp file; the writer is then spent
+    void commit();           // flush, fsync, rename, fsync folder; throws Error
+    void discard() noexcept; // removes the temp file; the writer is then spent
 
     const std::string& path() const { return m_path; }
     const std::string& tempPath() const { return m_tempPath; }

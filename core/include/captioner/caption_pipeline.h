@@ -29,11 +29,11 @@
 namespace captioner {
 
 struct CaptionResult {
-    std::string image;                 // the path as given
+    std::string image; // the path as given
     std::string caption;
-    std::vector<int64_t> tokenIds;     // as HF generate returns them, start token included
-    double seconds = 0;                // decode + preprocess + this image's share of its batch's generation
-    std::string error;                 // non-empty when the image could not be captioned
+    std::vector<int64_t> tokenIds; // as HF generate returns them, start token included
+    double seconds = 0;            // decode + preprocess + this image's share of its batch's generation
+    std::string error;             // non-empty when the image could not be captioned
     bool ok() const { return error.empty(); }
 };
 
@@ -53,7 +53,8 @@ struct CaptionOptions {
 // (greedy, max length 50).
 CaptionOptions captionOptionsFor(const GitCheckpoint& checkpoint);
 // Generation options from a checkpoint's config (bos/eos/pad ids) with the caller's decoding settings.
-GenerationOptions generationOptionsFor(const GitCheckpoint& checkpoint, int maxLength, int numBeams, double lengthPenalty);
+GenerationOptions generationOptionsFor(const GitCheckpoint& checkpoint, int maxLength, int numBeams,
+                                       double lengthPenalty);
 
 // One result per path, in order. Throws Error for a checkpoint without tokenizer or invalid decoding
 // options. When cancelled, returns the results of the batches finished before the cancel (a prefix
@@ -67,7 +68,10 @@ std::vector<std::string> listImageFiles(const std::string& folder);
 bool hasImageExtension(const std::string& path); // = isImageFileName (captioner/image_io.h)
 
 // The loss GitForCausalLM returns for labels = input_ids for one image and text.
-struct ScoreResult { double loss = 0; std::vector<int64_t> inputIds; };
+struct ScoreResult {
+    double loss = 0;
+    std::vector<int64_t> inputIds;
+};
 ScoreResult scoreCaption(GitCheckpoint& checkpoint, const std::string& imagePath, const std::string& text);
 
 } // namespace captioner

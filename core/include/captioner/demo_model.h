@@ -17,12 +17,12 @@
 namespace captioner {
 
 struct DemoRecipe {
-    std::string dir;            // the demo folder
-    int imageCount = 5000;      // 600 images overfit (held-out WER ~0.3); 5,000 generalise
+    std::string dir;       // the demo folder
+    int imageCount = 5000; // 600 images overfit (held-out WER ~0.3); 5,000 generalise
     uint64_t dataSeed = 1;
     int imageSize = 64;
-    int tokenizerVocab = 100;   // BPE: letters, merges and the 19 caption words, each one piece
-    int64_t maxSteps = 5000;    // ~4.5 minutes of steps on 2 cores (3,000: WER 0.20-0.32 by seed)
+    int tokenizerVocab = 100; // BPE: letters, merges and the 19 caption words, each one piece
+    int64_t maxSteps = 5000;  // ~4.5 minutes of steps on 2 cores (3,000: WER 0.20-0.32 by seed)
     int batchSize = 16;
     double learningRate = 1e-3; // 2e-3 learns slower, 5e-4 too
     // How the tiny model starts. HF's initializer_range 0.02 is sized for 768-wide layers: at width 64
@@ -30,10 +30,10 @@ struct DemoRecipe {
     // shapes, binding and relations stay at chance for thousands of steps. 0.07 (0.02 * sqrt(768/64))
     // plus sine-cosine vision positions (std 1) takes held-out WER from 0.50 to 0.20 at 3,000 steps.
     double initializerRange = 0.07;
-    double positionStd = 1.0;   // 0: HF's random position embeddings
+    double positionStd = 1.0; // 0: HF's random position embeddings
     double warmupRatio = 0.05;
     int64_t evalSteps = 500;
-    int evalGenerate = 200;     // held-out images captioned at each eval
+    int evalGenerate = 200; // held-out images captioned at each eval
     uint64_t seed = 42;
     int workers = 2;
 };

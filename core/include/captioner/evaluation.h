@@ -35,12 +35,12 @@ std::vector<EvalExample> evalExamplesFor(const CaptionDataset& dataset, const st
 
 struct EvalOptions {
     int batchSize = 32;
-    int maxLength = 50;        // generation max_length (counts the start token)
-    int generateLimit = -1;    // how many images get generated captions: -1 all, 0 none (loss only)
-    int sampleCount = 4;       // sample captions returned (the first images)
+    int maxLength = 50;     // generation max_length (counts the start token)
+    int generateLimit = -1; // how many images get generated captions: -1 all, 0 none (loss only)
+    int sampleCount = 4;    // sample captions returned (the first images)
     Precision precision = Precision::Fp32;
-    int workers = 2;           // image decoding threads
-    std::function<bool()> shouldCancel;                     // polled between batches
+    int workers = 2;                                           // image decoding threads
+    std::function<bool()> shouldCancel;                        // polled between batches
     std::function<void(int64_t done, int64_t total)> progress; // images done, per batch
 };
 
@@ -53,8 +53,8 @@ struct EvalSample {
 struct EvalResult {
     double loss = 0;
     WerResult werTeacherForced;
-    CaptionMetrics generated;       // count 0 when nothing was generated
-    int64_t count = 0;              // images evaluated (loss and teacher-forced WER)
+    CaptionMetrics generated; // count 0 when nothing was generated
+    int64_t count = 0;        // images evaluated (loss and teacher-forced WER)
     double runtimeSeconds = 0;
     std::vector<EvalSample> samples;
     std::vector<std::string> skipped; // "path: reason" of images that could not be read

@@ -25,7 +25,7 @@ namespace captioner {
 namespace detail {
 class ClipVisionImpl;
 class GitTextLayerImpl;
-}
+} // namespace detail
 
 struct GitOutput {
     torch::Tensor logits; // [B, numImageTokens + L, vocab]: image positions first, as transformers returns them

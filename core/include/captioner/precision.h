@@ -11,7 +11,7 @@ namespace captioner {
 
 enum class Precision { Fp32, Bf16, Fp16 };
 
-std::string precisionName(Precision precision);        // "fp32", "bf16", "fp16"
-Precision parsePrecision(const std::string& name);     // inverse; throws Error naming the value
+std::string precisionName(Precision precision);    // "fp32", "bf16", "fp16"
+Precision parsePrecision(const std::string& name); // inverse; throws Error naming the value
 
 } // namespace captioner

@@ -30,8 +30,9 @@ bool folderHasImages(const std::string& dir) {
 void checkAllImages(CaptionDataset& d, std::vector<DatasetItem>& items, const DatasetOpenOptions& o,
                     std::vector<DatasetProblem>& problems) {
     std::vector<std::string> reasons(items.size());
-    const bool finished = detail::parallelFor(items.size(), o.threads,
-        [&](size_t i) { reasons[i] = checkImageFile(items[i].imagePath, true); }, o.progress, o.shouldCancel);
+    const bool finished = detail::parallelFor(
+        items.size(), o.threads, [&](size_t i) { reasons[i] = checkImageFile(items[i].imagePath, true); }, o.progress,
+        o.shouldCancel);
     if (!finished) throw Error(d.source(), "opening cancelled");
     for (size_t i = 0; i < items.size(); ++i) {
         items[i].unreadable = reasons[i];
@@ -53,8 +54,8 @@ std::string formatName(DatasetFormat format) {
 }
 
 DatasetFormat parseDatasetFormat(const std::string& name) {
-    for (DatasetFormat f : {DatasetFormat::ImageFolder, DatasetFormat::Sidecar, DatasetFormat::Flickr, DatasetFormat::Coco,
-                            DatasetFormat::Parquet})
+    for (DatasetFormat f : {DatasetFormat::ImageFolder, DatasetFormat::Sidecar, DatasetFormat::Flickr,
+                            DatasetFormat::Coco, DatasetFormat::Parquet})
         if (formatName(f) == detail::lowerAscii(name)) return f;
     throw Error(name, "unknown dataset format (expected imagefolder, sidecar, flickr, coco or parquet)");
 }
@@ -79,7 +80,8 @@ CaptionDataset CaptionDataset::open(const std::string& pathIn, const DatasetOpen
                 DatasetAccess::readCoco(d, coco.front(), options.imageRoot);
             } else if (auto flickr = DatasetAccess::findFlickrFiles(path); !flickr.empty()) {
                 if (flickr.size() > 1)
-                    throw Error(pathIn, "several Flickr token files (" + flickr[0] + ", " + flickr[1] + "); open one of them");
+                    throw Error(pathIn,
+                                "several Flickr token files (" + flickr[0] + ", " + flickr[1] + "); open one of them");
                 DatasetAccess::readFlickr(d, flickr.front(), options.imageRoot);
             } else if (folderHasImages(path)) {
                 DatasetAccess::readSidecar(d, path);
@@ -119,9 +121,10 @@ void CaptionDataset::save() {
     case DatasetFormat::Flickr: DatasetAccess::saveFlickr(*this); break;
     case DatasetFormat::Coco: DatasetAccess::saveCoco(*this); break;
     case DatasetFormat::Parquet:
-        throw Error(m_source, "Parquet datasets are read-only: captions cannot be written back into .parquet files; "
-                              "convert the dataset to imagefolder (captioner dataset convert SRC --to imagefolder --out DIR) "
-                              "to edit its captions");
+        throw Error(m_source,
+                    "Parquet datasets are read-only: captions cannot be written back into .parquet files; "
+                    "convert the dataset to imagefolder (captioner dataset convert SRC --to imagefolder --out DIR) "
+                    "to edit its captions");
     }
 }
 
@@ -132,13 +135,15 @@ void CaptionDataset::saveAs(const std::string& dirIn, DatasetFormat format) cons
     switch (format) {
     case DatasetFormat::ImageFolder: DatasetAccess::writeImageFolderCopy(*this, dir); break;
     case DatasetFormat::Sidecar: DatasetAccess::saveSidecar(*this, dir, true); break;
-    default: throw Error(dirIn, "converting to " + formatName(format) + " is not supported (use imagefolder or sidecar)");
+    default:
+        throw Error(dirIn, "converting to " + formatName(format) + " is not supported (use imagefolder or sidecar)");
     }
 }
 
 void CaptionDataset::setCaptions(std::size_t index, std::vector<std::string> captions) {
     if (index >= m_items.size())
-        throw Error(m_source, "item " + std::to_string(index) + " does not exist (" + std::to_string(m_items.size()) + " items)");
+        throw Error(m_source,
+                    "item " + std::to_string(index) + " does not exist (" + std::to_string(m_items.size()) + " items)");
     m_items[index].captions = std::move(captions);
 }
 

@@ -56,7 +56,8 @@ void replaceWithBackup(const std::string& path, const std::string& bytes) {
 void ensureFolder(const std::string& dir) {
     std::error_code ec;
     fs::create_directories(dir, ec);
-    if (ec || !fs::is_directory(dir)) throw Error(dir, "cannot create folder" + (ec ? ": " + ec.message() : std::string()));
+    if (ec || !fs::is_directory(dir))
+        throw Error(dir, "cannot create folder" + (ec ? ": " + ec.message() : std::string()));
 }
 
 void copyFileCreatingFolders(const std::string& from, const std::string& to) {
@@ -116,11 +117,20 @@ bool isValidUtf8(const std::string& s) {
         const unsigned c = p[i];
         size_t len;
         unsigned cp;
-        if (c < 0x80) { ++i; continue; }
-        if (c >= 0xc2 && c <= 0xdf) { len = 2; cp = c & 0x1f; }
-        else if (c >= 0xe0 && c <= 0xef) { len = 3; cp = c & 0x0f; }
-        else if (c >= 0xf0 && c <= 0xf4) { len = 4; cp = c & 0x07; }
-        else return false;
+        if (c < 0x80) {
+            ++i;
+            continue;
+        }
+        if (c >= 0xc2 && c <= 0xdf) {
+            len = 2;
+            cp = c & 0x1f;
+        } else if (c >= 0xe0 && c <= 0xef) {
+            len = 3;
+            cp = c & 0x0f;
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            len = 4;
+            cp = c & 0x07;
+        } else return false;
         if (i + len > n) return false;
         for (size_t k = 1; k < len; ++k) {
             if ((p[i + k] & 0xc0) != 0x80) return false;

@@ -48,8 +48,9 @@ std::vector<Row> readRows(CaptionDataset& d, const std::string& path, json& stat
             const auto& rec = records[r];
             const std::string where = path + ":" + std::to_string(rec.line);
             if (rec.fields.size() != header.size()) {
-                DatasetAccess::addProblem(d, where, "has " + std::to_string(rec.fields.size()) + " fields, the header has " +
-                                                        std::to_string(header.size()));
+                DatasetAccess::addProblem(d, where,
+                                          "has " + std::to_string(rec.fields.size()) + " fields, the header has " +
+                                              std::to_string(header.size()));
             }
             json obj = json::object();
             for (size_t c = 0; c < header.size() && c < rec.fields.size(); ++c) {
@@ -80,8 +81,9 @@ std::vector<Row> readRows(CaptionDataset& d, const std::string& path, json& stat
         const std::string where = path + ":" + std::to_string(lineNo);
         json obj = json::parse(line, nullptr, false);
         if (obj.is_discarded() || !obj.is_object()) {
-            DatasetAccess::addProblem(d, where, obj.is_discarded() ? "not valid JSON; line kept unchanged"
-                                                                   : "not a JSON object; line kept unchanged");
+            DatasetAccess::addProblem(d, where,
+                                      obj.is_discarded() ? "not valid JSON; line kept unchanged"
+                                                         : "not a JSON object; line kept unchanged");
             if (!line.empty() && line.back() == '\r') line.pop_back();
             state["bad_lines"][path].push_back(line);
             continue;
@@ -103,7 +105,8 @@ std::vector<std::string> captionsFrom(CaptionDataset& d, const json& v, const st
             if (e.is_string()) {
                 out.push_back(e.get<std::string>());
             } else {
-                DatasetAccess::addProblem(d, where, "caption list holds a non-string value " + e.dump() + "; kept as text");
+                DatasetAccess::addProblem(d, where,
+                                          "caption list holds a non-string value " + e.dump() + "; kept as text");
                 out.push_back(e.dump());
             }
         }
@@ -132,13 +135,15 @@ std::vector<DatasetAccess::MetadataFile> DatasetAccess::findImageFolderMetadata(
     std::error_code ec;
     std::vector<fs::path> subdirs;
     for (const auto& e : fs::directory_iterator(dir, ec))
-        if (e.is_directory(ec) && !detail::splitForFolderName(e.path().filename().string()).empty()) subdirs.push_back(e.path());
+        if (e.is_directory(ec) && !detail::splitForFolderName(e.path().filename().string()).empty())
+            subdirs.push_back(e.path());
     std::sort(subdirs.begin(), subdirs.end());
     for (const auto& s : subdirs) look(s, detail::splitForFolderName(s.filename().string()));
     return found;
 }
 
-void DatasetAccess::readImageFolder(CaptionDataset& d, const std::string& root, const std::vector<MetadataFile>& files) {
+void DatasetAccess::readImageFolder(CaptionDataset& d, const std::string& root,
+                                    const std::vector<MetadataFile>& files) {
     d.m_format = DatasetFormat::ImageFolder;
     d.m_root = root;
     d.m_source = files.empty() ? root : files.front().path;
@@ -285,7 +290,8 @@ void DatasetAccess::saveImageFolder(CaptionDataset& d) {
         const std::string meta = metadataFor(item);
         std::string fileName = item.fileName;
         if (!item.imagePath.empty()) {
-            const std::string rel = detail::relativeInside(item.imagePath, detail::absoluteNormal(detail::parentOf(meta)));
+            const std::string rel =
+                detail::relativeInside(item.imagePath, detail::absoluteNormal(detail::parentOf(meta)));
             if (!rel.empty()) fileName = rel;
         }
         auto row = rowFor(d, item, fileName);
@@ -300,14 +306,17 @@ void DatasetAccess::saveImageFolder(CaptionDataset& d) {
 
     for (const auto& [path, rows] : rowsByFile) {
         if (auto u = state.find("unsaveable"); u != state.end() && u->contains(path))
-            throw Error(path, "not saved: the file could not be read completely (" + (*u)[path].get<std::string>() + ")");
+            throw Error(path,
+                        "not saved: the file could not be read completely (" + (*u)[path].get<std::string>() + ")");
         std::string bytes;
         if (detail::lowerAscii(fs::path(path).extension().string()) == ".csv") {
             std::vector<std::string> columns;
             if (auto c = state.find("csv_columns"); c != state.end() && c->contains(path))
                 columns = (*c)[path].get<std::vector<std::string>>();
-            if (std::find(columns.begin(), columns.end(), "file_name") == columns.end()) columns.insert(columns.begin(), "file_name");
-            if (std::find(columns.begin(), columns.end(), d.m_captionColumn) == columns.end()) columns.push_back(d.m_captionColumn);
+            if (std::find(columns.begin(), columns.end(), "file_name") == columns.end())
+                columns.insert(columns.begin(), "file_name");
+            if (std::find(columns.begin(), columns.end(), d.m_captionColumn) == columns.end())
+                columns.push_back(d.m_captionColumn);
             bytes = csvText(rows, columns);
         } else {
             json bad;

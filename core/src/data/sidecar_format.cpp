@@ -152,9 +152,11 @@ void DatasetAccess::saveSidecar(const CaptionDataset& d, const std::string& dir,
         }
         const std::string stem = withoutExtension(imagePath);
         std::error_code ec;
-        const bool useCaption = !copyImages && fs::is_regular_file(stem + ".caption", ec) && !fs::is_regular_file(stem + ".txt", ec);
+        const bool useCaption =
+            !copyImages && fs::is_regular_file(stem + ".caption", ec) && !fs::is_regular_file(stem + ".txt", ec);
         const std::string capPath = stem + (useCaption ? ".caption" : ".txt");
-        if (!item.captions.empty() || fs::is_regular_file(capPath, ec)) detail::writeIfChanged(capPath, captionFileText(item.captions));
+        if (!item.captions.empty() || fs::is_regular_file(capPath, ec))
+            detail::writeIfChanged(capPath, captionFileText(item.captions));
         if (!item.extra.empty()) {
             columnRows.push_back({{"file_name", rel}, {"columns", item.extra}});
             needColumns = true;
@@ -170,11 +172,15 @@ void DatasetAccess::saveSidecar(const CaptionDataset& d, const std::string& dir,
             }
             continue;
         }
-        columnRows.push_back({{"file_name", orphan.fileName}, {"columns", orphan.extra}, {"captions_without_image", orphan.captions}});
+        columnRows.push_back(
+            {{"file_name", orphan.fileName}, {"columns", orphan.extra}, {"captions_without_image", orphan.captions}});
         needColumns = true;
     }
     if (!needColumns) return;
-    std::string text = json{{"captioner_columns", 1}, {"caption_column", d.m_captionColumn}, {"caption_list", d.m_captionIsList}}.dump() + "\n";
+    std::string text =
+        json{{"captioner_columns", 1}, {"caption_column", d.m_captionColumn}, {"caption_list", d.m_captionIsList}}
+            .dump() +
+        "\n";
     for (const auto& r : columnRows) text += r.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
     detail::writeIfChanged(detail::joinPaths(copyImages ? dir : d.m_root, kSidecarColumnsFile), text);
 }

@@ -60,8 +60,7 @@ bool hasCompleteTrailer(const std::vector<uchar>& b, ThumbnailFormat format) {
 
 ThumbnailCache::ThumbnailCache(std::string cacheDir, int maxSide, ThumbnailFormat format)
     : m_cacheDir(std::move(cacheDir)), m_maxSide(maxSide), m_format(format) {
-    if (m_cacheDir.empty())
-        throw Error(m_cacheDir, "no thumbnail cache folder given");
+    if (m_cacheDir.empty()) throw Error(m_cacheDir, "no thumbnail cache folder given");
     if (maxSide < 1 || maxSide > 8192)
         throw Error(m_cacheDir, "thumbnail size must be between 1 and 8192 (got " + std::to_string(maxSide) + ")");
 }
@@ -69,16 +68,13 @@ ThumbnailCache::ThumbnailCache(std::string cacheDir, int maxSide, ThumbnailForma
 std::string ThumbnailCache::cachePathFor(const std::string& imagePath) const {
     std::error_code ec;
     const fs::path abs = fs::absolute(fs::path(imagePath), ec).lexically_normal();
-    if (ec)
-        throw Error(imagePath, "cannot resolve path: " + ec.message());
+    if (ec) throw Error(imagePath, "cannot resolve path: " + ec.message());
     // A Parquet row's image changes with its file: that file's size and time key the entry.
     const fs::path backing = fs::path(imageBackingFile(abs.string()));
     const auto size = fs::file_size(backing, ec);
-    if (ec)
-        throw Error(imagePath, "cannot read file: " + ec.message());
+    if (ec) throw Error(imagePath, "cannot read file: " + ec.message());
     const auto mtime = fs::last_write_time(backing, ec);
-    if (ec)
-        throw Error(imagePath, "cannot read modification time: " + ec.message());
+    if (ec) throw Error(imagePath, "cannot read modification time: " + ec.message());
     const long long ns = std::chrono::duration_cast<std::chrono::nanoseconds>(mtime.time_since_epoch()).count();
     std::string key = abs.string();
     key.push_back('\0');
@@ -134,8 +130,8 @@ cv::Mat ThumbnailCache::thumbnail(const std::string& imagePath) {
     cv::cvtColor(rgb, bgr, cv::COLOR_RGB2BGR);
     std::vector<uchar> encoded;
     const bool jpeg = m_format == ThumbnailFormat::Jpeg;
-    const std::vector<int> params = jpeg ? std::vector<int>{cv::IMWRITE_JPEG_QUALITY, 90}
-                                         : std::vector<int>{cv::IMWRITE_PNG_COMPRESSION, 1};
+    const std::vector<int> params =
+        jpeg ? std::vector<int>{cv::IMWRITE_JPEG_QUALITY, 90} : std::vector<int>{cv::IMWRITE_PNG_COMPRESSION, 1};
     if (cv::imencode(jpeg ? ".jpg" : ".png", bgr, encoded, params)) {
         std::error_code ec;
         fs::create_directories(fs::path(entry).parent_path(), ec);
@@ -145,23 +141,19 @@ cv::Mat ThumbnailCache::thumbnail(const std::string& imagePath) {
         std::ofstream f(temp, std::ios::binary);
         f.write(reinterpret_cast<const char*>(encoded.data()), std::streamsize(encoded.size()));
         f.close();
-        if (!f || std::rename(temp.c_str(), entry.c_str()) != 0)
-            fs::remove(temp, ec);
+        if (!f || std::rename(temp.c_str(), entry.c_str()) != 0) fs::remove(temp, ec);
     }
     return rgb;
 }
 
 void ThumbnailCache::clear() {
     std::error_code ec;
-    if (!fs::exists(m_cacheDir, ec))
-        return;
+    if (!fs::exists(m_cacheDir, ec)) return;
     for (const auto& e : fs::directory_iterator(m_cacheDir, ec)) {
         fs::remove_all(e.path(), ec);
-        if (ec)
-            throw Error(e.path().string(), "cannot remove cache entry: " + ec.message());
+        if (ec) throw Error(e.path().string(), "cannot remove cache entry: " + ec.message());
     }
-    if (ec)
-        throw Error(m_cacheDir, "cannot list thumbnail cache: " + ec.message());
+    if (ec) throw Error(m_cacheDir, "cannot list thumbnail cache: " + ec.message());
 }
 
 CacheStats ThumbnailCache::stats() const {

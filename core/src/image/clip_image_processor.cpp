@@ -17,27 +17,21 @@ namespace {
 nlohmann::json sizeDict(const nlohmann::json& v, bool defaultToSquare, const std::string& key,
                         const std::string& source) {
     if (v.is_number_integer())
-        return defaultToSquare ? nlohmann::json{{"height", v}, {"width", v}}
-                               : nlohmann::json{{"shortest_edge", v}};
-    if (v.is_array() && v.size() == 2)
-        return {{"height", v[0]}, {"width", v[1]}};
-    if (v.is_object())
-        return v;
+        return defaultToSquare ? nlohmann::json{{"height", v}, {"width", v}} : nlohmann::json{{"shortest_edge", v}};
+    if (v.is_array() && v.size() == 2) return {{"height", v[0]}, {"width", v[1]}};
+    if (v.is_object()) return v;
     throw Error(source, "\"" + key + "\" must be an integer, [height, width] or an object");
 }
 
-int positiveInt(const nlohmann::json& obj, const char* key, const std::string& what,
-                const std::string& source) {
+int positiveInt(const nlohmann::json& obj, const char* key, const std::string& what, const std::string& source) {
     const auto it = obj.find(key);
-    if (it == obj.end() || !it->is_number_integer() || it->get<long long>() <= 0 ||
-        it->get<long long>() > 1 << 20)
+    if (it == obj.end() || !it->is_number_integer() || it->get<long long>() <= 0 || it->get<long long>() > 1 << 20)
         throw Error(source, what + "." + key + " must be a positive integer");
     return it->get<int>();
 }
 
 std::array<double, 3> triple(const nlohmann::json& v, const char* key, const std::string& source) {
-    if (v.is_number())
-        return {v.get<double>(), v.get<double>(), v.get<double>()};
+    if (v.is_number()) return {v.get<double>(), v.get<double>(), v.get<double>()};
     if (v.is_array() && v.size() == 3 && v[0].is_number() && v[1].is_number() && v[2].is_number())
         return {v[0].get<double>(), v[1].get<double>(), v[2].get<double>()};
     throw Error(source, std::string("\"") + key + "\" must be a number or a list of 3 numbers");
@@ -46,12 +40,9 @@ std::array<double, 3> triple(const nlohmann::json& v, const char* key, const std
 void validate(const ClipImageProcessorConfig& c, const std::string& source) {
     if (c.resample < 0 || c.resample > 5)
         throw Error(source, "resample must be a PIL filter id 0..5, got " + std::to_string(c.resample));
-    if (c.shortestEdge <= 0 && (c.sizeHeight <= 0 || c.sizeWidth <= 0))
-        throw Error(source, "size must be positive");
-    if (c.cropHeight <= 0 || c.cropWidth <= 0)
-        throw Error(source, "crop_size must be positive");
-    if (!std::isfinite(c.rescaleFactor))
-        throw Error(source, "rescale_factor must be a finite number");
+    if (c.shortestEdge <= 0 && (c.sizeHeight <= 0 || c.sizeWidth <= 0)) throw Error(source, "size must be positive");
+    if (c.cropHeight <= 0 || c.cropWidth <= 0) throw Error(source, "crop_size must be positive");
+    if (!std::isfinite(c.rescaleFactor)) throw Error(source, "rescale_factor must be a finite number");
     for (int i = 0; i < 3; ++i)
         if (!std::isfinite(c.imageMean[i]) || !std::isfinite(c.imageStd[i]) || c.imageStd[i] == 0.0)
             throw Error(source, "image_mean/image_std must be finite and image_std non-zero");
@@ -64,8 +55,7 @@ bool useHeightWidth(const ClipImageProcessorConfig& c) { return c.sizeHeight > 0
 cv::Mat centerCrop(const cv::Mat& img, int cropH, int cropW) {
     const auto floorDiv2 = [](int v) { return v >= 0 ? v / 2 : -((-v + 1) / 2); };
     const int top = floorDiv2(img.rows - cropH), left = floorDiv2(img.cols - cropW);
-    if (top >= 0 && left >= 0)
-        return img(cv::Rect(left, top, cropW, cropH)).clone();
+    if (top >= 0 && left >= 0) return img(cv::Rect(left, top, cropW, cropH)).clone();
     const int newH = std::max(cropH, img.rows), newW = std::max(cropW, img.cols);
     const int padTop = (newH - img.rows + 1) / 2, padLeft = (newW - img.cols + 1) / 2;
     cv::Mat padded = cv::Mat::zeros(newH, newW, img.type());
@@ -79,8 +69,7 @@ cv::Mat centerCrop(const cv::Mat& img, int cropH, int cropW) {
 
 ClipImageProcessor::ClipImageProcessor(ClipImageProcessorConfig c) : m_config(std::move(c)) {
     validate(m_config, "image processor config");
-    if (!m_config.extra.is_object())
-        m_config.extra = nlohmann::json::object();
+    if (!m_config.extra.is_object()) m_config.extra = nlohmann::json::object();
 }
 
 ClipImageProcessor ClipImageProcessor::fromJsonFile(const std::string& path) {
@@ -95,13 +84,11 @@ ClipImageProcessor ClipImageProcessor::fromJsonFile(const std::string& path) {
 }
 
 ClipImageProcessor ClipImageProcessor::fromJson(const nlohmann::json& j, const std::string& source) {
-    if (!j.is_object())
-        throw Error(source, "preprocessor config must be a JSON object");
+    if (!j.is_object()) throw Error(source, "preprocessor config must be a JSON object");
     ClipImageProcessorConfig c;
     c.extra = nlohmann::json::object();
     const auto boolean = [&](const std::string& key, const nlohmann::json& v) {
-        if (!v.is_boolean())
-            throw Error(source, "\"" + key + "\" must be true or false");
+        if (!v.is_boolean()) throw Error(source, "\"" + key + "\" must be true or false");
         return v.get<bool>();
     };
     for (const auto& [key, v] : j.items()) {
@@ -114,12 +101,10 @@ ClipImageProcessor ClipImageProcessor::fromJson(const nlohmann::json& j, const s
             else if (key == "image_mean") c.imageMean = triple(v, "image_mean", source);
             else if (key == "image_std") c.imageStd = triple(v, "image_std", source);
             else if (key == "resample") {
-                if (!v.is_number_integer())
-                    throw Error(source, "\"resample\" must be an integer PIL filter id");
+                if (!v.is_number_integer()) throw Error(source, "\"resample\" must be an integer PIL filter id");
                 c.resample = v.get<int>();
             } else if (key == "rescale_factor") {
-                if (!v.is_number())
-                    throw Error(source, "\"rescale_factor\" must be a number");
+                if (!v.is_number()) throw Error(source, "\"rescale_factor\" must be a number");
                 c.rescaleFactor = v.get<double>();
             } else if (key == "size") {
                 const nlohmann::json s = sizeDict(v, false, key, source);
@@ -154,8 +139,7 @@ ClipImageProcessor ClipImageProcessor::fromJson(const nlohmann::json& j, const s
 nlohmann::json ClipImageProcessor::toJson() const {
     const auto& c = m_config;
     nlohmann::json j = c.extra;
-    if (!j.contains("processor_class"))
-        j["processor_class"] = "GitProcessor";
+    if (!j.contains("processor_class")) j["processor_class"] = "GitProcessor";
     j["image_processor_type"] = "CLIPImageProcessor";
     j["do_resize"] = c.doResize;
     j["size"] = useHeightWidth(c) ? nlohmann::json{{"height", c.sizeHeight}, {"width", c.sizeWidth}}
@@ -173,30 +157,24 @@ nlohmann::json ClipImageProcessor::toJson() const {
 }
 
 int ClipImageProcessor::outputHeight() const {
-    if (m_config.doCenterCrop)
-        return m_config.cropHeight;
+    if (m_config.doCenterCrop) return m_config.cropHeight;
     return m_config.doResize && useHeightWidth(m_config) ? m_config.sizeHeight : 0;
 }
 
 int ClipImageProcessor::outputWidth() const {
-    if (m_config.doCenterCrop)
-        return m_config.cropWidth;
+    if (m_config.doCenterCrop) return m_config.cropWidth;
     return m_config.doResize && useHeightWidth(m_config) ? m_config.sizeWidth : 0;
 }
 
 cv::Mat ClipImageProcessor::resized(const cv::Mat& rgbIn) const {
-    if (rgbIn.empty() || rgbIn.depth() != CV_8U)
-        throw Error("preprocess", "expects a non-empty 8-bit image");
+    if (rgbIn.empty() || rgbIn.depth() != CV_8U) throw Error("preprocess", "expects a non-empty 8-bit image");
     cv::Mat rgb = rgbIn;
     // Decoders already give RGB; accept grey or RGBA from other callers the way PIL converts them.
-    if (m_config.doConvertRgb && rgb.channels() == 1)
-        cv::cvtColor(rgbIn, rgb, cv::COLOR_GRAY2RGB);
-    else if (m_config.doConvertRgb && rgb.channels() == 4)
-        cv::cvtColor(rgbIn, rgb, cv::COLOR_RGBA2RGB);
+    if (m_config.doConvertRgb && rgb.channels() == 1) cv::cvtColor(rgbIn, rgb, cv::COLOR_GRAY2RGB);
+    else if (m_config.doConvertRgb && rgb.channels() == 4) cv::cvtColor(rgbIn, rgb, cv::COLOR_RGBA2RGB);
     if (rgb.channels() != 3)
         throw Error("preprocess", "expects a 3-channel RGB image, got " + std::to_string(rgb.channels()) + " channels");
-    if (!m_config.doResize)
-        return rgb.clone();
+    if (!m_config.doResize) return rgb.clone();
     int outH = m_config.sizeHeight, outW = m_config.sizeWidth;
     if (!useHeightWidth(m_config)) {
         // get_resize_output_image_size with default_to_square=False: long = int(S * long / short).
@@ -232,15 +210,13 @@ torch::Tensor ClipImageProcessor::preprocess(const cv::Mat& rgb) const {
     for (int y = 0; y < h; ++y) {
         const uint8_t* row = img.ptr<uint8_t>(y);
         for (int x = 0; x < w; ++x)
-            for (int c = 0; c < 3; ++c)
-                dst[(size_t(c) * h + y) * w + x] = table[c][row[x * 3 + c]];
+            for (int c = 0; c < 3; ++c) dst[(size_t(c) * h + y) * w + x] = table[c][row[x * 3 + c]];
     }
     return out;
 }
 
 torch::Tensor ClipImageProcessor::preprocessBatch(const std::vector<cv::Mat>& rgb) const {
-    if (rgb.empty())
-        throw Error("preprocess", "empty batch");
+    if (rgb.empty()) throw Error("preprocess", "empty batch");
     std::vector<torch::Tensor> items;
     items.reserve(rgb.size());
     for (const auto& m : rgb) {

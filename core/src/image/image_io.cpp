@@ -25,7 +25,10 @@ cv::Mat applyOrientation(const cv::Mat& img, int orientation) {
     case 4: cv::flip(img, out, 0); break;
     case 5: cv::transpose(img, out); break;
     case 6: cv::rotate(img, out, cv::ROTATE_90_CLOCKWISE); break;
-    case 7: cv::transpose(img, out); cv::flip(out, out, -1); break;
+    case 7:
+        cv::transpose(img, out);
+        cv::flip(out, out, -1);
+        break;
     case 8: cv::rotate(img, out, cv::ROTATE_90_COUNTERCLOCKWISE); break;
     default: return img;
     }
@@ -46,8 +49,7 @@ cv::Mat toRgb8(const cv::Mat& raw, const std::string& name) {
             for (int y = 0; y < raw.rows; ++y) {
                 const uint16_t* s = raw.ptr<uint16_t>(y);
                 uint8_t* d = high.ptr<uint8_t>(y);
-                for (int i = 0; i < raw.cols * raw.channels(); ++i)
-                    d[i] = uint8_t(s[i] >> 8);
+                for (int i = 0; i < raw.cols * raw.channels(); ++i) d[i] = uint8_t(s[i] >> 8);
             }
             img = high;
         }
@@ -71,13 +73,10 @@ cv::Mat toRgb8(const cv::Mat& raw, const std::string& name) {
 }
 
 ImageFormat checkedFormat(const std::vector<uint8_t>& bytes, const std::string& name) {
-    if (bytes.empty())
-        throw Error(name, "empty file (0 bytes)");
+    if (bytes.empty()) throw Error(name, "empty file (0 bytes)");
     const ImageFormat f = detail::sniffFormat(bytes.data(), bytes.size());
-    if (f == ImageFormat::Unknown)
-        throw Error(name, "not an image (unrecognised file format)");
-    if (f == ImageFormat::Gif)
-        throw Error(name, "GIF images are not supported by this build's decoder");
+    if (f == ImageFormat::Unknown) throw Error(name, "not an image (unrecognised file format)");
+    if (f == ImageFormat::Gif) throw Error(name, "GIF images are not supported by this build's decoder");
     detail::checkComplete(f, bytes.data(), bytes.size(), name);
     // Refuse decompression bombs from the header, before the decoder allocates anything.
     ImageInfo info;
@@ -104,8 +103,7 @@ cv::Mat decodeRaw(const std::vector<uint8_t>& bytes, int flags, ImageFormat f, c
 std::vector<uint8_t> readPrefix(const std::string& path, size_t limit) {
     std::vector<uint8_t> all;
     std::FILE* f = std::fopen(path.c_str(), "rb");
-    if (!f)
-        return detail::readFileBytes(path); // produces the right error message
+    if (!f) return detail::readFileBytes(path); // produces the right error message
     all.resize(limit);
     const size_t n = std::fread(all.data(), 1, limit, f);
     std::fclose(f);
@@ -118,21 +116,16 @@ std::vector<uint8_t> readPrefix(const std::string& path, size_t limit) {
 cv::Mat decodeImageRgbFromMemory(const std::vector<uint8_t>& bytes, const std::string& nameForErrors) {
     const ImageFormat f = checkedFormat(bytes, nameForErrors);
     const cv::Mat raw = decodeRaw(bytes, cv::IMREAD_UNCHANGED, f, nameForErrors);
-    return applyOrientation(toRgb8(raw, nameForErrors),
-                            detail::exifOrientation(f, bytes.data(), bytes.size()));
+    return applyOrientation(toRgb8(raw, nameForErrors), detail::exifOrientation(f, bytes.data(), bytes.size()));
 }
 
-cv::Mat decodeImageRgb(const std::string& path) {
-    return decodeImageRgbFromMemory(detail::readFileBytes(path), path);
-}
+cv::Mat decodeImageRgb(const std::string& path) { return decodeImageRgbFromMemory(detail::readFileBytes(path), path); }
 
 ImageInfo probeImage(const std::string& path) {
     std::vector<uint8_t> head = readPrefix(path, 1 << 20);
-    if (head.empty())
-        throw Error(path, "empty file (0 bytes)");
+    if (head.empty()) throw Error(path, "empty file (0 bytes)");
     const ImageFormat f = detail::sniffFormat(head.data(), head.size());
-    if (f == ImageFormat::Unknown)
-        throw Error(path, "not an image (unrecognised file format)");
+    if (f == ImageFormat::Unknown) throw Error(path, "not an image (unrecognised file format)");
     ImageInfo info;
     if (!detail::readHeader(f, head.data(), head.size(), info)) {
         // Formats without a parsed header (PNM) or odd layouts: fall back to a full decode.
@@ -144,14 +137,12 @@ ImageInfo probeImage(const std::string& path) {
         info.format = detail::formatName(f);
         return info;
     }
-    if (detail::exifOrientation(f, head.data(), head.size()) >= 5)
-        std::swap(info.width, info.height);
+    if (detail::exifOrientation(f, head.data(), head.size()) >= 5) std::swap(info.width, info.height);
     return info;
 }
 
 cv::Mat decodeThumbnailRgb(const std::string& path, int maxSide) {
-    if (maxSide <= 0)
-        throw Error(path, "thumbnail size must be positive");
+    if (maxSide <= 0) throw Error(path, "thumbnail size must be positive");
     const std::vector<uint8_t> bytes = detail::readFileBytes(path);
     const ImageFormat f = checkedFormat(bytes, path);
     cv::Mat rgb;
@@ -170,8 +161,7 @@ cv::Mat decodeThumbnailRgb(const std::string& path, int maxSide) {
         rgb = decodeImageRgbFromMemory(bytes, path);
     }
     const int longSide = std::max(rgb.cols, rgb.rows);
-    if (longSide <= maxSide)
-        return rgb;
+    if (longSide <= maxSide) return rgb;
     const double s = double(maxSide) / longSide;
     const int w = std::max(1, int(rgb.cols * s + 0.5)), h = std::max(1, int(rgb.rows * s + 0.5));
     cv::Mat out;
@@ -180,8 +170,8 @@ cv::Mat decodeThumbnailRgb(const std::string& path, int maxSide) {
 }
 
 const std::vector<std::string>& imageExtensions() {
-    static const std::vector<std::string> extensions = {".png", ".jpg", ".jpeg", ".jpe", ".webp", ".bmp",
-                                                        ".tif", ".tiff", ".pbm", ".pgm", ".ppm", ".pnm"};
+    static const std::vector<std::string> extensions = {".png", ".jpg",  ".jpeg", ".jpe", ".webp", ".bmp",
+                                                        ".tif", ".tiff", ".pbm",  ".pgm", ".ppm",  ".pnm"};
     return extensions;
 }
 

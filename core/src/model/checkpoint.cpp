@@ -39,8 +39,7 @@ std::map<std::string, torch::Tensor> readWeights(const std::string& dir, std::st
         files.push_back(single);
     } else if (fs::exists(index)) {
         const auto j = readJsonFile(index);
-        if (!j.contains("weight_map") || !j["weight_map"].is_object())
-            throw Error(index, "no \"weight_map\" object");
+        if (!j.contains("weight_map") || !j["weight_map"].is_object()) throw Error(index, "no \"weight_map\" object");
         std::set<std::string> shards;
         for (const auto& [name, file] : j["weight_map"].items()) {
             if (!file.is_string()) throw Error(index, "weight_map entry for " + name + " is not a file name");
@@ -116,7 +115,8 @@ int64_t GitCheckpoint::parameterCount() const {
 }
 
 torch::Device resolveDevice(const std::string& name) {
-    if (name == "auto") return torch::cuda::is_available() ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
+    if (name == "auto")
+        return torch::cuda::is_available() ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
     if (name == "cpu") return torch::Device(torch::kCPU);
     if (name == "cuda" || name.rfind("cuda:", 0) == 0) {
         if (!torch::cuda::is_available())

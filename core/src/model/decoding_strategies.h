@@ -1,6 +1,6 @@
 #pragma once
-// The decoding strategies of generate(): greedy and beam search over a TextStepper, following transformers 4.46's _sample (greedy) and
-// _beam_search + BeamSearchScorer + BeamHypotheses step for step. Images whose search is over are
+// The decoding strategies of generate(): greedy and beam search over a TextStepper, following transformers 4.46's
+// _sample (greedy) and _beam_search + BeamSearchScorer + BeamHypotheses step for step. Images whose search is over are
 // dropped from the batch (transformers keeps feeding them padding), which changes no other row.
 #include "captioner/generation.h"
 #include "model/text_stepper.h"

@@ -64,7 +64,8 @@ void validate(const GitConfig& c, const torch::Tensor& pixelValues, const Genera
     const std::string subject = "generation options";
     if (o.maxLength < 2) throw Error(subject, "maxLength must be at least 2 (it counts the start token)");
     if (o.maxLength > c.maxPositionEmbeddings)
-        throw Error(subject, "maxLength " + std::to_string(o.maxLength) + " exceeds the model's max_position_embeddings (" +
+        throw Error(subject, "maxLength " + std::to_string(o.maxLength) +
+                                 " exceeds the model's max_position_embeddings (" +
                                  std::to_string(c.maxPositionEmbeddings) + ")");
     if (o.numBeams < 1) throw Error(subject, "numBeams must be at least 1");
     if (2 * static_cast<int64_t>(o.numBeams) > c.vocabSize) // beam search ranks 2 * numBeams candidates

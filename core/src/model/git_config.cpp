@@ -12,9 +12,10 @@ namespace {
 // Names transformers' ACT2FN maps (activations.py, 4.46).
 const std::set<std::string>& activationNames() {
     static const std::set<std::string> names = {
-        "gelu", "gelu_10", "gelu_fast", "gelu_new", "gelu_python", "gelu_pytorch_tanh", "gelu_accurate",
-        "laplace", "leaky_relu", "linear", "mish", "quick_gelu", "relu", "relu2", "relu6", "sigmoid",
-        "silu", "swish", "tanh"};
+        "gelu",          "gelu_10", "gelu_fast",  "gelu_new", "gelu_python", "gelu_pytorch_tanh",
+        "gelu_accurate", "laplace", "leaky_relu", "linear",   "mish",        "quick_gelu",
+        "relu",          "relu2",   "relu6",      "sigmoid",  "silu",        "swish",
+        "tanh"};
     return names;
 }
 
@@ -36,7 +37,8 @@ public:
         const auto& v = m_obj.at(key);
         if (v.is_number_integer() || v.is_number_unsigned()) {
             out = v.get<int64_t>();
-        } else if (v.is_number_float() && v.get<double>() == static_cast<double>(static_cast<int64_t>(v.get<double>()))) {
+        } else if (v.is_number_float() &&
+                   v.get<double>() == static_cast<double>(static_cast<int64_t>(v.get<double>()))) {
             out = static_cast<int64_t>(v.get<double>());
         } else {
             fail(key, "must be an integer, got " + v.dump());
@@ -158,9 +160,9 @@ bool GitConfig::operator==(const GitConfig& o) const {
            attentionProbsDropoutProb == o.attentionProbsDropoutProb &&
            maxPositionEmbeddings == o.maxPositionEmbeddings && initializerRange == o.initializerRange &&
            layerNormEps == o.layerNormEps && padTokenId == o.padTokenId && bosTokenId == o.bosTokenId &&
-           eosTokenId == o.eosTokenId && positionEmbeddingType == o.positionEmbeddingType &&
-           useCache == o.useCache && tieWordEmbeddings == o.tieWordEmbeddings &&
-           numImageWithEmbedding == o.numImageWithEmbedding && vision == o.vision && extra == o.extra;
+           eosTokenId == o.eosTokenId && positionEmbeddingType == o.positionEmbeddingType && useCache == o.useCache &&
+           tieWordEmbeddings == o.tieWordEmbeddings && numImageWithEmbedding == o.numImageWithEmbedding &&
+           vision == o.vision && extra == o.extra;
 }
 
 GitConfig gitConfigFromJson(const nlohmann::json& j, const std::string& source) {
@@ -168,8 +170,7 @@ GitConfig gitConfigFromJson(const nlohmann::json& j, const std::string& source) 
     if (!j.contains("model_type") || !j.at("model_type").is_string())
         throw Error(source, "config has no model_type; a GIT config.json has model_type \"git\"");
     const std::string modelType = j.at("model_type").get<std::string>();
-    if (modelType != "git")
-        throw Error(source, "model_type '" + modelType + "' is not a GIT model (expected \"git\")");
+    if (modelType != "git") throw Error(source, "model_type '" + modelType + "' is not a GIT model (expected \"git\")");
 
     GitConfig c;
     FieldReader r(j, source, "");
@@ -201,19 +202,23 @@ GitConfig gitConfigFromJson(const nlohmann::json& j, const std::string& source) 
     if (r.has("vision_config")) c.vision = visionFromJson(j.at("vision_config"), source);
 
     for (const auto& [key, value] : {std::pair<const char*, int64_t>{"pad_token_id", c.padTokenId},
-                                     {"bos_token_id", c.bosTokenId}, {"eos_token_id", c.eosTokenId}})
+                                     {"bos_token_id", c.bosTokenId},
+                                     {"eos_token_id", c.eosTokenId}})
         if (value >= c.vocabSize)
-            r.fail(key, "(" + std::to_string(value) + ") must be below vocab_size (" + std::to_string(c.vocabSize) + ")");
+            r.fail(key,
+                   "(" + std::to_string(value) + ") must be below vocab_size (" + std::to_string(c.vocabSize) + ")");
     if (c.hiddenSize % c.numAttentionHeads != 0)
         r.fail("hidden_size", "(" + std::to_string(c.hiddenSize) + ") must be a multiple of num_attention_heads (" +
                                   std::to_string(c.numAttentionHeads) + ")");
     if (c.positionEmbeddingType != "absolute")
-        r.fail("position_embedding_type", "'" + c.positionEmbeddingType +
-                                              "' is not supported (only \"absolute\", as every released GIT model uses)");
+        r.fail("position_embedding_type",
+               "'" + c.positionEmbeddingType +
+                   "' is not supported (only \"absolute\", as every released GIT model uses)");
     if (c.numImageWithEmbedding)
         r.fail("num_image_with_embedding", "is set: video GIT models (several frames per input) are not supported");
     if (c.tieWordEmbeddings)
-        r.fail("tie_word_embeddings", "is true: GIT models with output weights tied to the word embeddings are not supported");
+        r.fail("tie_word_embeddings",
+               "is true: GIT models with output weights tied to the word embeddings are not supported");
     c.extra = r.unused();
     return c;
 }
@@ -252,7 +257,8 @@ nlohmann::json gitConfigToJson(const GitConfig& c) {
     j["position_embedding_type"] = c.positionEmbeddingType;
     j["use_cache"] = c.useCache;
     j["tie_word_embeddings"] = c.tieWordEmbeddings;
-    j["num_image_with_embedding"] = c.numImageWithEmbedding ? nlohmann::json(*c.numImageWithEmbedding) : nlohmann::json();
+    j["num_image_with_embedding"] =
+        c.numImageWithEmbedding ? nlohmann::json(*c.numImageWithEmbedding) : nlohmann::json();
     j["vision_config"] = visionToJson(c.vision);
     return j;
 }

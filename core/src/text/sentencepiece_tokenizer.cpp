@@ -16,10 +16,9 @@ namespace {
 constexpr std::size_t kErrLen = 1024;
 
 // Pieces of models trained here; ids 0..3 in this order (see train()).
-const char* const kTrainArgs =
-    "--character_coverage=1.0 --hard_vocab_limit=false --num_threads=2 "
-    "--pad_id=0 --unk_id=1 --bos_id=2 --eos_id=3 "
-    "--pad_piece=[PAD] --unk_piece=[UNK] --bos_piece=[CLS] --eos_piece=[SEP]";
+const char* const kTrainArgs = "--character_coverage=1.0 --hard_vocab_limit=false --num_threads=2 "
+                               "--pad_id=0 --unk_id=1 --bos_id=2 --eos_id=3 "
+                               "--pad_piece=[PAD] --unk_piece=[UNK] --bos_piece=[CLS] --eos_piece=[SEP]";
 
 } // namespace
 
@@ -59,7 +58,8 @@ std::unique_ptr<SentencePieceTokenizer> SentencePieceTokenizer::train(const std:
                                                                       const std::string& modelType) {
     if (modelType != "unigram" && modelType != "bpe")
         throw Error(outDir, "unknown SentencePiece model type '" + modelType + "' (valid: unigram, bpe)");
-    if (vocabSize < 8) throw Error(outDir, "SentencePiece vocabulary size must be at least 8, got " + std::to_string(vocabSize));
+    if (vocabSize < 8)
+        throw Error(outDir, "SentencePiece vocabulary size must be at least 8, got " + std::to_string(vocabSize));
     std::string corpus;
     for (const std::string& caption : captions) {
         std::string line = caption;
@@ -112,7 +112,8 @@ std::string SentencePieceTokenizer::decodeRaw(const std::vector<int32_t>& ids) c
     std::string out(ids.size() * 8 + 16, '\0');
     char err[kErrLen] = {0};
     for (;;) {
-        const std::ptrdiff_t n = api.decode(m_handle, ids.data(), ids.size(), out.data(), out.size() + 1, err, sizeof err);
+        const std::ptrdiff_t n =
+            api.decode(m_handle, ids.data(), ids.size(), out.data(), out.size() + 1, err, sizeof err);
         if (n < 0) throw Error(m_source, std::string("SentencePiece decode failed: ") + err);
         if (static_cast<std::size_t>(n) <= out.size()) {
             out.resize(static_cast<std::size_t>(n));
@@ -192,8 +193,10 @@ std::string SentencePieceTokenizer::idToPiece(int64_t id) const {
 void SentencePieceTokenizer::save(const std::string& dir) const {
     text::ensureDirectory(dir);
     writeFileAtomically(text::joinPath(dir, "tokenizer.model"), m_modelBytes);
-    const nlohmann::json specials = {{"cls_token", idToPiece(m_clsId)}, {"sep_token", idToPiece(m_sepId)},
-                                     {"pad_token", idToPiece(m_padId)}, {"unk_token", idToPiece(m_unkId)}};
+    const nlohmann::json specials = {{"cls_token", idToPiece(m_clsId)},
+                                     {"sep_token", idToPiece(m_sepId)},
+                                     {"pad_token", idToPiece(m_padId)},
+                                     {"unk_token", idToPiece(m_unkId)}};
     nlohmann::json config = specials;
     config["tokenizer_class"] = "SentencePieceTokenizer"; // captioner's own; HF has no direct equivalent
     config["model_max_length"] = 512;

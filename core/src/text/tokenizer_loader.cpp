@@ -24,7 +24,8 @@ WordPieceTokenizer::Options bertOptions(const std::string& configPath) {
     if (!config.is_object()) throw Error(configPath, "expected a JSON object");
     const auto flag = [&](const char* key, bool fallback) {
         if (!config.contains(key) || config[key].is_null()) return fallback;
-        if (!config[key].is_boolean()) throw Error(configPath, std::string("\"") + key + "\" must be true, false or null");
+        if (!config[key].is_boolean())
+            throw Error(configPath, std::string("\"") + key + "\" must be true, false or null");
         return config[key].get<bool>();
     };
     if (config.contains("tokenizer_class") && config["tokenizer_class"].is_string()) {

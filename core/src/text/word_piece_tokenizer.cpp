@@ -18,7 +18,7 @@ const char* const kSpecialTokens[] = {"[UNK]", "[SEP]", "[PAD]", "[CLS]", "[MASK
 // HF's clean_up_tokenization, in its order.
 std::string cleanUpTokenization(std::string s) {
     static const std::pair<const char*, const char*> kReplacements[] = {
-        {" .", "."}, {" ?", "?"}, {" !", "!"}, {" ,", ","}, {" ' ", "'"},
+        {" .", "."},     {" ?", "?"},   {" !", "!"},   {" ,", ","},     {" ' ", "'"},
         {" n't", "n't"}, {" 'm", "'m"}, {" 's", "'s"}, {" 've", "'ve"}, {" 're", "'re"}};
     for (const auto& [from, to] : kReplacements) {
         const std::string f(from), t(to);
@@ -96,7 +96,8 @@ std::unique_ptr<WordPieceTokenizer> WordPieceTokenizer::fromTokenizerJson(const 
         const auto& model = j.at("model");
         const std::string type = model.value("type", std::string("(none)"));
         if (type != "WordPiece")
-            throw Error(tokenizerJson, "unsupported tokenizer model type \"" + type + "\" (only WordPiece is supported)");
+            throw Error(tokenizerJson,
+                        "unsupported tokenizer model type \"" + type + "\" (only WordPiece is supported)");
         if (model.value("continuing_subword_prefix", std::string("##")) != "##")
             throw Error(tokenizerJson, "unsupported continuing_subword_prefix (only \"##\" is supported)");
         const auto& vocabJson = model.at("vocab");
@@ -118,7 +119,8 @@ std::unique_ptr<WordPieceTokenizer> WordPieceTokenizer::fromTokenizerJson(const 
         } else {
             const std::string ntype = normalizer.value("type", std::string("(none)"));
             if (ntype != "BertNormalizer")
-                throw Error(tokenizerJson, "unsupported normalizer \"" + ntype + "\" (only BertNormalizer is supported)");
+                throw Error(tokenizerJson,
+                            "unsupported normalizer \"" + ntype + "\" (only BertNormalizer is supported)");
             options.doLowerCase = normalizer.value("lowercase", true);
             options.tokenizeChineseChars = normalizer.value("handle_chinese_chars", true);
             const auto strip = normalizer.contains("strip_accents") ? normalizer["strip_accents"] : nlohmann::json();
@@ -184,8 +186,7 @@ std::vector<std::string> WordPieceTokenizer::tokenize(const std::string& textUtf
         for (const auto& word : basic.tokenize(chunk, specials)) {
             if (std::find(specials.begin(), specials.end(), word) != specials.end())
                 out.push_back(text::utf32ToUtf8(word));
-            else
-                splitIntoWordPieces(word, out);
+            else splitIntoWordPieces(word, out);
         }
         chunk.clear();
     };
@@ -196,10 +197,8 @@ std::vector<std::string> WordPieceTokenizer::tokenize(const std::string& textUtf
             pos += special->size();
             continue;
         }
-        if (m_options.doLowerCase)
-            text::appendLower(input[pos], chunk);
-        else
-            chunk.push_back(input[pos]);
+        if (m_options.doLowerCase) text::appendLower(input[pos], chunk);
+        else chunk.push_back(input[pos]);
         ++pos;
     }
     flush();
@@ -262,29 +261,31 @@ void WordPieceTokenizer::save(const std::string& dir) const {
     for (const char* s : kSpecialTokens) {
         auto it = m_ids.find(s);
         if (it == m_ids.end()) continue;
-        added[std::to_string(it->second)] = {{"content", s},      {"lstrip", false}, {"normalized", false},
-                                             {"rstrip", false},   {"single_word", false}, {"special", true}};
+        added[std::to_string(it->second)] = {{"content", s},    {"lstrip", false},      {"normalized", false},
+                                             {"rstrip", false}, {"single_word", false}, {"special", true}};
     }
-    nlohmann::json config = {
-        {"added_tokens_decoder", added},
-        {"clean_up_tokenization_spaces", true},
-        {"cls_token", "[CLS]"},
-        {"do_basic_tokenize", true},
-        {"do_lower_case", m_options.doLowerCase},
-        {"mask_token", "[MASK]"},
-        {"model_max_length", 512},
-        {"never_split", nullptr},
-        {"pad_token", "[PAD]"},
-        {"sep_token", "[SEP]"},
-        {"tokenize_chinese_chars", m_options.tokenizeChineseChars},
-        {"tokenizer_class", "BertTokenizer"},
-        {"unk_token", "[UNK]"}};
+    nlohmann::json config = {{"added_tokens_decoder", added},
+                             {"clean_up_tokenization_spaces", true},
+                             {"cls_token", "[CLS]"},
+                             {"do_basic_tokenize", true},
+                             {"do_lower_case", m_options.doLowerCase},
+                             {"mask_token", "[MASK]"},
+                             {"model_max_length", 512},
+                             {"never_split", nullptr},
+                             {"pad_token", "[PAD]"},
+                             {"sep_token", "[SEP]"},
+                             {"tokenize_chinese_chars", m_options.tokenizeChineseChars},
+                             {"tokenizer_class", "BertTokenizer"},
+                             {"unk_token", "[UNK]"}};
     // null means "follow do_lower_case", which is how BERT configs usually leave it.
-    config["strip_accents"] = m_options.stripAccents == m_options.doLowerCase ? nlohmann::json()
-                                                                                : nlohmann::json(m_options.stripAccents);
+    config["strip_accents"] =
+        m_options.stripAccents == m_options.doLowerCase ? nlohmann::json() : nlohmann::json(m_options.stripAccents);
     writeFileAtomically(text::joinPath(dir, "tokenizer_config.json"), config.dump(2) + "\n");
-    nlohmann::json specialMap = {{"cls_token", "[CLS]"}, {"mask_token", "[MASK]"}, {"pad_token", "[PAD]"},
-                                 {"sep_token", "[SEP]"}, {"unk_token", "[UNK]"}};
+    nlohmann::json specialMap = {{"cls_token", "[CLS]"},
+                                 {"mask_token", "[MASK]"},
+                                 {"pad_token", "[PAD]"},
+                                 {"sep_token", "[SEP]"},
+                                 {"unk_token", "[UNK]"}};
     writeFileAtomically(text::joinPath(dir, "special_tokens_map.json"), specialMap.dump(2) + "\n");
 }
 

@@ -170,7 +170,8 @@ TrainerState restoreTrainingCheckpoint(const std::string& folder, GitForCausalLM
         try {
             g.set_state(rngFile->tensor(name).clone());
         } catch (const c10::Error& e) {
-            throw Error(rngPath, "generator state '" + name + "' does not fit this LibTorch: " + e.what_without_backtrace());
+            throw Error(rngPath,
+                        "generator state '" + name + "' does not fit this LibTorch: " + e.what_without_backtrace());
         }
     }
     return state;

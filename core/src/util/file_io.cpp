@@ -31,8 +31,7 @@ std::string uniqueTempPath(const std::string& path) {
 
 namespace {
 
-template <typename Bytes>
-Bytes readWhole(const std::string& path) {
+template <typename Bytes> Bytes readWhole(const std::string& path) {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         const int err = errno;

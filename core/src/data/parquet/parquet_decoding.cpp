@@ -70,9 +70,11 @@ std::vector<uint8_t> decompress(int codec, const uint8_t* in, std::size_t size, 
     case Snappy: {
         std::size_t n = 0;
         if (snappy_uncompressed_length(reinterpret_cast<const char*>(in), size, &n) != SNAPPY_OK) fail("bad header");
-        if (n != expected) fail("holds " + std::to_string(n) + " bytes, the page header says " + std::to_string(expected));
+        if (n != expected)
+            fail("holds " + std::to_string(n) + " bytes, the page header says " + std::to_string(expected));
         out.resize(n);
-        if (snappy_uncompress(reinterpret_cast<const char*>(in), size, reinterpret_cast<char*>(out.data()), &n) != SNAPPY_OK ||
+        if (snappy_uncompress(reinterpret_cast<const char*>(in), size, reinterpret_cast<char*>(out.data()), &n) !=
+                SNAPPY_OK ||
             n != expected)
             fail("decompression failed");
         return out;
@@ -97,24 +99,30 @@ std::vector<uint8_t> decompress(int codec, const uint8_t* in, std::size_t size, 
         inflateEnd(&z);
         if (extra) fail("holds more than the page header's " + std::to_string(expected) + " bytes");
         if (rc != Z_STREAM_END) fail(z.msg ? z.msg : "truncated");
-        if (produced != expected) fail("holds " + std::to_string(produced) + " bytes, the page header says " + std::to_string(expected));
+        if (produced != expected)
+            fail("holds " + std::to_string(produced) + " bytes, the page header says " + std::to_string(expected));
         return out;
     }
     case Zstd: {
         out.resize(expected);
         const std::size_t n = ZSTD_decompress(out.data(), expected, in, size);
         if (ZSTD_isError(n)) fail(ZSTD_getErrorName(n));
-        if (n != expected) fail("holds " + std::to_string(n) + " bytes, the page header says " + std::to_string(expected));
+        if (n != expected)
+            fail("holds " + std::to_string(n) + " bytes, the page header says " + std::to_string(expected));
         return out;
     }
     default:
-        throw Error(file, what + ": " + codecName(codec) + " compression is not supported (supported: UNCOMPRESSED, SNAPPY, GZIP, ZSTD)");
+        throw Error(file, what + ": " + codecName(codec) +
+                              " compression is not supported (supported: UNCOMPRESSED, SNAPPY, GZIP, ZSTD)");
     }
 }
 
 int bitWidthFor(int64_t maxValue) {
     int w = 0;
-    while (maxValue > 0) { ++w; maxValue >>= 1; }
+    while (maxValue > 0) {
+        ++w;
+        maxValue >>= 1;
+    }
     return w;
 }
 

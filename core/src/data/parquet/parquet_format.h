@@ -13,8 +13,17 @@ namespace captioner::parquet {
 
 // Parquet's enums, by their numbers in parquet.thrift.
 enum Codec { Uncompressed = 0, Snappy = 1, Gzip = 2, Lzo = 3, Brotli = 4, Lz4 = 5, Zstd = 6, Lz4Raw = 7 };
-enum Encoding { Plain = 0, PlainDictionary = 2, Rle = 3, BitPacked = 4, DeltaBinaryPacked = 5,
-                DeltaLengthByteArray = 6, DeltaByteArray = 7, RleDictionary = 8, ByteStreamSplit = 9 };
+enum Encoding {
+    Plain = 0,
+    PlainDictionary = 2,
+    Rle = 3,
+    BitPacked = 4,
+    DeltaBinaryPacked = 5,
+    DeltaLengthByteArray = 6,
+    DeltaByteArray = 7,
+    RleDictionary = 8,
+    ByteStreamSplit = 9
+};
 enum PageType { DataPage = 0, IndexPage = 1, DictionaryPage = 2, DataPageV2 = 3 };
 
 std::string codecName(int codec);
@@ -24,11 +33,11 @@ bool codecSupported(int codec);
 struct PageHeader {
     int type = -1;
     int64_t uncompressedSize = -1, compressedSize = -1;
-    int64_t numValues = -1;   // data page v1/v2 or dictionary page
-    int encoding = -1;        // of the values
+    int64_t numValues = -1; // data page v1/v2 or dictionary page
+    int encoding = -1;      // of the values
     int defLevelEncoding = Rle;
     int64_t defLevelsLength = 0, repLevelsLength = 0; // v2: bytes of levels before the values
-    bool isCompressed = true;                          // v2
+    bool isCompressed = true;                         // v2
 };
 // Parses one page header; `r` must be positioned at its first byte.
 class ThriftReader;

@@ -27,7 +27,8 @@ PageHeader readPageHeader(ThriftReader& r) {
                 else if (id == 8 && f == 4 && ft == ThriftType::I32) h.encoding = r.readI32();
                 else if (id == 8 && f == 5 && ft == ThriftType::I32) h.defLevelsLength = r.readI32();
                 else if (id == 8 && f == 6 && ft == ThriftType::I32) h.repLevelsLength = r.readI32();
-                else if (id == 8 && f == 7 && (ft == ThriftType::BoolTrue || ft == ThriftType::BoolFalse)) h.isCompressed = r.readBool(ft);
+                else if (id == 8 && f == 7 && (ft == ThriftType::BoolTrue || ft == ThriftType::BoolFalse))
+                    h.isCompressed = r.readBool(ft);
                 else r.skip(ft);
             }
             r.endStruct();
