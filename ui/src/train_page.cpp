@@ -4,8 +4,10 @@
 #include "captioner_ui/hub_dialogs.h"
 #include "training_charts.h"
 #include "training_form.h"
+#include "training_watcher.h"
 #include "training_worker.h"
 
+#include <QAction>
 #include <QDesktopServices>
 #include <QDir>
 #include <QUrl>
@@ -83,6 +85,25 @@ TrainPage::TrainPage(QWidget* parent) : QWidget(parent) {
     m_cancel = button(left, tr("Ca&ncel"), QStringLiteral("trainCancel"), tr("Stop after the current step and save a checkpoint"));
     for (QPushButton* b : {m_start, m_pause, m_resume, m_cancel}) buttons->addWidget(b);
     leftLayout->addLayout(buttons);
+    auto* watchRow = new QHBoxLayout;
+    m_watch = button(left, tr("Wa&tch Run Folder…"), QStringLiteral("trainWatch"),
+                     tr("Follow a run started elsewhere (the command line, a cluster job, another window) from its "
+                        "output folder, read-only (Ctrl+Shift+W)"));
+    m_stopWatch = button(left, tr("Stop Watch&ing"), QStringLiteral("trainStopWatch"),
+                         tr("Stop following the watched run; its charts stay and the form is usable again"));
+    watchRow->addWidget(m_watch);
+    watchRow->addWidget(m_stopWatch);
+    leftLayout->addLayout(watchRow);
+    connect(m_watch, &QPushButton::clicked, this, &TrainPage::chooseWatchFolder);
+    connect(m_stopWatch, &QPushButton::clicked, this, &TrainPage::stopWatching);
+    auto* watchAction = new QAction(tr("Watch Run Folder…"), this);
+    watchAction->setObjectName(QStringLiteral("actionTrainWatch"));
+    watchAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_W));
+    watchAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(watchAction, &QAction::triggered, this, [this] {
+        if (m_watch->isEnabled()) chooseWatchFolder();
+    });
+    addAction(watchAction);
     connect(m_start, &QPushButton::clicked, this, &TrainPage::start);
     connect(m_pause, &QPushButton::clicked, this, &TrainPage::pause);
     connect(m_resume, &QPushButton::clicked, this, &TrainPage::resume);
@@ -183,6 +204,7 @@ TrainPage::TrainPage(QWidget* parent) : QWidget(parent) {
 }
 
 TrainPage::~TrainPage() {
+    delete m_watcher;
     if (!m_thread) return;
     // As Qt's mandelbrot example: abort the work, then wait for the thread before the page goes away.
     disconnect(m_worker, nullptr, this, nullptr);
@@ -195,7 +217,7 @@ TrainPage::~TrainPage() {
 }
 
 void TrainPage::setDatasetFolder(const QString& folder) {
-    if (m_thread) { // the form shows the running run's settings; take the new folder when it ends
+    if (m_thread || m_watcher) { // the form shows the running (or watched) run; take the new folder when it ends
         m_pendingDataset = folder;
         return;
     }
@@ -208,17 +230,26 @@ void TrainPage::setDatasetFolder(const QString& folder) {
 }
 
 void TrainPage::setModelFolder(const QString& folder) {
-    if (m_thread) m_pendingModel = folder;
+    if (m_thread || m_watcher) m_pendingModel = folder;
     else m_form->setModelFolder(folder);
 }
 
 void TrainPage::setOutputFolder(const QString& folder) { m_form->setOutputFolder(folder); }
+
+void TrainPage::applyPendingFolders() {
+    if (!m_pendingDataset.isEmpty()) setDatasetFolder(std::exchange(m_pendingDataset, QString()));
+    if (!m_pendingModel.isEmpty()) setModelFolder(std::exchange(m_pendingModel, QString()));
+}
 
 QString TrainPage::statusText() const { return m_readiness->text(); }
 
 void TrainPage::updateReadiness() {
     if (m_thread) {
         m_readiness->setText(tr("Training is running: pause or cancel it below. The window stays usable."));
+        return;
+    }
+    if (m_watcher) {
+        m_readiness->setText(watchingText());
         return;
     }
     const bool data = !m_form->datasetPath().isEmpty(), model = !m_form->modelFolder().isEmpty();
@@ -250,7 +281,7 @@ void TrainPage::showProblem(const QString& text) {
 }
 
 bool TrainPage::start() {
-    if (m_thread) return false;
+    if (m_thread || m_watcher) return false;
     TrainingSettings settings = m_form->settings();
     const QStringList problems = validateTrainingSettings(settings);
     if (!problems.isEmpty()) {
@@ -322,9 +353,11 @@ void TrainPage::cancel() {
 }
 
 void TrainPage::updateButtons() {
-    const bool running = m_thread != nullptr;
-    m_start->setEnabled(!running);
-    m_form->setEnabled(!running);
+    const bool running = m_thread != nullptr, watching = m_watcher != nullptr;
+    m_start->setEnabled(!running && !watching);
+    m_form->setEnabled(!running && !watching);
+    m_watch->setEnabled(!running);
+    m_stopWatch->setEnabled(watching);
     m_pause->setEnabled(running && !m_paused && !m_cancelling);
     m_resume->setEnabled(running && m_paused && !m_cancelling);
     m_cancel->setEnabled(running && !m_cancelling);
@@ -343,8 +376,7 @@ void TrainPage::onThreadFinished() {
     m_cancelling = false;
     updateButtons();
     refreshCheckpoints();
-    if (!m_pendingDataset.isEmpty()) setDatasetFolder(std::exchange(m_pendingDataset, QString()));
-    if (!m_pendingModel.isEmpty()) setModelFolder(std::exchange(m_pendingModel, QString()));
+    applyPendingFolders();
     emit runningChanged(false);
     emit progressChanged(-1);
     emit runFinished(m_lastStatus);

@@ -151,6 +151,10 @@ void TrainPage::addSamples(const TrainingUpdate& u) {
 }
 
 void TrainPage::refreshCheckpoints() {
+    if (m_batching) { // a watched history may hold hundreds of saves: list the folder once at its end
+        m_checkpointsStale = true;
+        return;
+    }
     const QString selected = m_checkpoints->currentItem() ? m_checkpoints->currentItem()->data(0, Qt::UserRole).toString() : QString();
     m_checkpoints->clear();
     if (m_runOutput.isEmpty()) return;
@@ -183,7 +187,7 @@ void TrainPage::applyHistory(const TrainingHistory& history) {
 }
 
 bool TrainPage::loadRun(const QString& outputFolder) {
-    if (isRunning()) return false;
+    if (isRunning() || isWatching()) return false;
     const TrainingHistory history = loadTrainingHistory(outputFolder);
     if (!history.error.isEmpty()) {
         showProblem(history.error);

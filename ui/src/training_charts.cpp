@@ -274,6 +274,21 @@ void TrainingCharts::recomputeSmoothed() {
     rescale(m_chartOf[QStringLiteral("loss")]);
 }
 
+void TrainingCharts::truncateAfter(qint64 step) {
+    flush();
+    bool changed = false;
+    for (QLineSeries* s : std::as_const(m_series)) {
+        int keep = s->count();
+        while (keep > 0 && s->at(keep - 1).x() > double(step)) --keep;
+        if (keep == s->count()) continue;
+        s->removePoints(keep, s->count() - keep);
+        changed = true;
+    }
+    if (!changed) return;
+    recomputeSmoothed(); // the running average must restart from the points that stay
+    for (Chart* c : std::as_const(m_charts)) rescale(c);
+}
+
 void TrainingCharts::clear() {
     m_pending.clear();
     m_flushTimer->stop();

@@ -22,6 +22,8 @@ public:
     ~TrainingCharts() override;
 
     void clear();
+    // Drops the points after `step`: a run resumed from an earlier checkpoint redoes those steps.
+    void truncateAfter(qint64 step);
     void addStep(qint64 step, double loss, double learningRate);
     // NaN values are left out (WER of generated captions when none were generated).
     void addEval(qint64 step, double loss, double wer, double werTeacherForced);

@@ -9,7 +9,14 @@
 
 #include <memory>
 
+namespace captioner {
+struct TrainingEvent;
+}
+
 namespace captioner::ui {
+
+// One core event in Qt types (the worker's `update`, and TrainingWatcher's events read from a file).
+TrainingUpdate toTrainingUpdate(const captioner::TrainingEvent& event);
 
 class TrainingWorker : public QObject {
     Q_OBJECT

@@ -4,6 +4,10 @@
 // sample captions next to their images at each eval, and the run's checkpoints with their metrics.
 // Training runs in a worker object on its own QThread; its events arrive as queued signals, so the
 // window stays responsive. A failed run keeps its charts and shows why it stopped.
+// Watch Run Folder… (Ctrl+Shift+W) follows a run this window does not own through its output
+// folder's events.jsonl — started by the CLI, a cluster job or another window — on the same charts,
+// progress, samples and checkpoints, read-only (no pause or cancel; the form is locked while watching).
+#include <QStringList>
 #include <QWidget>
 
 class QLabel;
@@ -17,6 +21,7 @@ namespace captioner::ui {
 
 class TrainingCharts;
 class TrainingForm;
+class TrainingWatcher;
 class TrainingWorker;
 struct TrainingUpdate;
 struct TrainingHistory;
@@ -36,6 +41,7 @@ public:
     QStringList validate() const;
 
     bool isRunning() const;
+    bool isWatching() const { return m_watcher != nullptr; }
     bool isPaused() const { return m_paused; }
     qint64 currentStep() const { return m_step; }
     QString lastStatus() const { return m_lastStatus; } // "completed", "cancelled", "failed" or ""
@@ -50,6 +56,11 @@ public slots:
     void cancel();
     // Rebuilds charts and checkpoints from the trainer_state.json of a previous run's output folder.
     bool loadRun(const QString& outputFolder);
+    // Follows outputFolder/events.jsonl from its start (waiting for it if it is not there yet); false
+    // while this window trains. Watching another folder stops watching the first.
+    bool watchRun(const QString& outputFolder);
+    void chooseWatchFolder(); // asks for the folder, then watchRun
+    void stopWatching();      // the charts stay as they are
 
 signals:
     void openDatasetRequested();
@@ -63,6 +74,9 @@ private:
     void onUpdate(const TrainingUpdate& update);
     void onDone(const QString& status, const QString& message);
     void onThreadFinished();
+    void onWatchedBatch(const QList<TrainingUpdate>& updates, bool exists, bool restarted, const QStringList& problems);
+    void applyPendingFolders();
+    QString watchingText() const;
     void applyHistory(const TrainingHistory& history);
     void refreshCheckpoints();
     void addSamples(const TrainingUpdate& update);
@@ -79,6 +93,8 @@ private:
     QPushButton* m_resume;
     QPushButton* m_cancel;
     QPushButton* m_useCheckpoint;
+    QPushButton* m_watch;
+    QPushButton* m_stopWatch;
     QLabel* m_readiness;
     QLabel* m_problem;
     QLabel* m_stats;
@@ -88,6 +104,9 @@ private:
     QTreeWidget* m_checkpoints;
     QThread* m_thread = nullptr;
     TrainingWorker* m_worker = nullptr;
+    TrainingWatcher* m_watcher = nullptr;
+    int m_watchGeneration = 0; // batches queued by a watcher that was stopped are dropped
+    bool m_batching = false, m_checkpointsStale = false; // one checkpoint refresh per watched batch
     QString m_runOutput;
     QString m_autoOutput;
     QString m_pendingDataset, m_pendingModel; // chosen while a run was using the form

@@ -1,0 +1,39 @@
+#pragma once
+// TrainingWatcher follows the event log (OUTPUT/events.jsonl, see captioner/event_log.h) of a run
+// this window does not own — started by the CLI, a cluster job on a shared file system, or another
+// window — and delivers its events as the training worker delivers its own, so the Train page draws
+// them on the same path. The file is polled (every 250 ms; network file systems send no change
+// notifications) and read and parsed on the watcher's own thread, in pieces of at most 1 MiB, so a
+// long run's history of many megabytes arrives as a few batches without blocking the window.
+#include "training_types.h"
+
+#include <QList>
+#include <QObject>
+#include <QStringList>
+
+class QThread;
+
+namespace captioner::ui {
+
+class TrainingWatcher : public QObject {
+    Q_OBJECT
+public:
+    // Starts following outputFolder/events.jsonl at once (from its beginning).
+    explicit TrainingWatcher(const QString& outputFolder, QObject* parent = nullptr);
+    ~TrainingWatcher() override; // stops the polling thread and waits for it
+
+    QString outputFolder() const { return m_folder; }
+    QString logPath() const;
+
+signals:
+    // Queued to the owner's thread, in file order. `exists`: the file exists now; `restarted`: it was
+    // truncated or replaced since the last batch; `problems`: lines that are not events, unreadable file.
+    void batch(const QList<captioner::ui::TrainingUpdate>& updates, bool exists, bool restarted,
+               const QStringList& problems);
+
+private:
+    QString m_folder;
+    QThread* m_thread;
+};
+
+} // namespace captioner::ui
