@@ -46,10 +46,12 @@ private slots:
         QCOMPARE(errorOf([&] { WordPieceTokenizer::fromVocabFile(missing); }), missing + ": file not found");
         const std::string folder = tmp("a-folder");
         fs::create_directories(folder);
-        QCOMPARE(errorOf([&] { WordPieceTokenizer::fromVocabFile(folder); }), folder + ": is a directory, expected a file");
+        QCOMPARE(errorOf([&] { WordPieceTokenizer::fromVocabFile(folder); }),
+                 folder + ": is a directory, expected a file");
         QCOMPARE(errorOf([&] { decodeImageRgb(folder); }), folder + ": is a directory, expected a file");
         // Readers whose message says which file it is keep it and add the reason.
-        QCOMPARE(errorOf([&] { loadGitConfig(missing); }), missing + ": cannot open the model configuration file: file not found");
+        QCOMPARE(errorOf([&] { loadGitConfig(missing); }),
+                 missing + ": cannot open the model configuration file: file not found");
         QCOMPARE(errorOf([&] { ClipImageProcessor::fromJsonFile(folder); }),
                  folder + ": cannot open preprocessor config: is a directory, expected a file");
     }
@@ -71,7 +73,8 @@ private slots:
             });
         for (auto& t : threads) t.join();
         for (const auto& e : errors) QVERIFY2(e.empty(), e.c_str());
-        QCOMPARE(testsupport::readFile(dir + "/vocab.txt"), testsupport::readFile(testsupport::fixture("tokenizer/vocab.txt")));
+        QCOMPARE(testsupport::readFile(dir + "/vocab.txt"),
+                 testsupport::readFile(testsupport::fixture("tokenizer/vocab.txt")));
         QStringList names = QDir(QString::fromStdString(dir)).entryList(QDir::Files);
         names.sort();
         QCOMPARE(names, (QStringList{"special_tokens_map.json", "tokenizer_config.json", "vocab.txt"}));
@@ -79,16 +82,16 @@ private slots:
 
     // Every listed extension is one decodeImageRgb reads (written here by OpenCV in that format).
     void everyImageExtensionDecodes() {
-        const std::vector<std::string> expected = {".png", ".jpg", ".jpeg", ".jpe", ".webp", ".bmp",
-                                                   ".tif", ".tiff", ".pbm", ".pgm", ".ppm", ".pnm"};
+        const std::vector<std::string> expected = {".png", ".jpg",  ".jpeg", ".jpe", ".webp", ".bmp",
+                                                   ".tif", ".tiff", ".pbm",  ".pgm", ".ppm",  ".pnm"};
         QCOMPARE(imageExtensions(), expected);
         cv::Mat bgr(6, 8, CV_8UC3, cv::Scalar(0, 0, 0));
         bgr(cv::Rect(0, 0, 4, 6)).setTo(cv::Scalar(255, 255, 255)); // black and white, so PBM keeps it
         cv::Mat grey;
-        cv::extractChannel(bgr, grey, 0); // OpenCV writes PBM from one channel only
+        cv::extractChannel(bgr, grey, 0); // OpenCV writes PBM and PGM from one channel only
         for (const std::string& ext : imageExtensions()) {
             const std::string path = tmp("sample" + ext);
-            QVERIFY2(cv::imwrite(path, ext == ".pbm" ? grey : bgr), path.c_str());
+            QVERIFY2(cv::imwrite(path, ext == ".pbm" || ext == ".pgm" ? grey : bgr), path.c_str());
             const cv::Mat rgb = decodeImageRgb(path);
             QCOMPARE(rgb.cols, 8);
             QCOMPARE(rgb.rows, 6);
