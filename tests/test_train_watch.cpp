@@ -74,13 +74,37 @@ private slots:
         // It says that it waits, before the run exists.
         while (!watch.canReadLine()) QVERIFY(watch.waitForReadyRead(kLong));
         const QString waiting = QString::fromUtf8(watch.readLine());
-        QCOMPARE(waiting, QStringLiteral("waiting for %1/events.jsonl: no run has written events there yet\n").arg(out));
+        QCOMPARE(waiting,
+                 QStringLiteral("waiting for %1/events.jsonl: no run has written events there yet\n").arg(out));
 
         QProcess train;
-        train.start(cli(), {"--threads", "1", "train", "--model", QString::fromStdString(m_demo.baseModel), "--data",
-                            QString::fromStdString(m_demo.data), "--out", out, "--batch-size", "8",
-                            "--gradient-accumulation", "1", "--max-steps", "6", "--logging-steps", "1", "--eval-steps", "3",
-                            "--save-steps", "3", "--eval-generate", "2", "--samples", "1", "--workers", "1"});
+        train.start(cli(), {"--threads",
+                            "1",
+                            "train",
+                            "--model",
+                            QString::fromStdString(m_demo.baseModel),
+                            "--data",
+                            QString::fromStdString(m_demo.data),
+                            "--out",
+                            out,
+                            "--batch-size",
+                            "8",
+                            "--gradient-accumulation",
+                            "1",
+                            "--max-steps",
+                            "6",
+                            "--logging-steps",
+                            "1",
+                            "--eval-steps",
+                            "3",
+                            "--save-steps",
+                            "3",
+                            "--eval-generate",
+                            "2",
+                            "--samples",
+                            "1",
+                            "--workers",
+                            "1"});
         const Result trained = finish(train);
         QCOMPARE(trained.exitCode, 0);
         const Result watched = finish(watch);
@@ -130,7 +154,8 @@ private slots:
         captioner::EventLogWriter writer(captioner::eventLogPath(out.toStdString()));
         writer.append(makeEvent(captioner::TrainingEventType::Started, 0));
         auto end = makeEvent(status == QLatin1String("failed") ? captioner::TrainingEventType::Failed
-                                                           : captioner::TrainingEventType::Finished, 4);
+                                                               : captioner::TrainingEventType::Finished,
+                             4);
         end.status = status.toStdString();
         end.message = "out of memory";
         writer.append(end);
@@ -167,7 +192,8 @@ private slots:
         const Result r = finish(watch);
         QCOMPARE(r.exitCode, 0);
         QVERIFY2((seen + r.err).contains(QStringLiteral("training cancelled at step 2\n")), qPrintable(seen + r.err));
-        QCOMPARE((seen + r.err).trimmed().split(QLatin1Char('\n')).last(), QStringLiteral("training completed at step 4"));
+        QCOMPARE((seen + r.err).trimmed().split(QLatin1Char('\n')).last(),
+                 QStringLiteral("training completed at step 4"));
     }
 
     void watchTakesNoRunOptions() {

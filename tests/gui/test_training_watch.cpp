@@ -81,10 +81,33 @@ class TestTrainingWatch : public QObject {
     captioner::DemoPaths m_demo;
 
     QStringList trainArgs(const QString& out, int maxSteps) const {
-        return {"--threads", "1", "train", "--model", QString::fromStdString(m_demo.baseModel), "--data",
-                QString::fromStdString(m_demo.data), "--out", out, "--batch-size", "8", "--gradient-accumulation", "1",
-                "--max-steps", QString::number(maxSteps), "--logging-steps", "1", "--eval-steps", "2", "--save-steps", "2",
-                "--eval-generate", "2", "--samples", "1", "--workers", "1"};
+        return {"--threads",
+                "1",
+                "train",
+                "--model",
+                QString::fromStdString(m_demo.baseModel),
+                "--data",
+                QString::fromStdString(m_demo.data),
+                "--out",
+                out,
+                "--batch-size",
+                "8",
+                "--gradient-accumulation",
+                "1",
+                "--max-steps",
+                QString::number(maxSteps),
+                "--logging-steps",
+                "1",
+                "--eval-steps",
+                "2",
+                "--save-steps",
+                "2",
+                "--eval-generate",
+                "2",
+                "--samples",
+                "1",
+                "--workers",
+                "1"};
     }
 
     static int runCli(const QStringList& args) {
@@ -115,8 +138,10 @@ private slots:
         QVERIFY(page.watchRun(out));
         QVERIFY(page.isWatching());
         QTRY_COMPARE(stats->text(), QStringLiteral("Waiting for %1: no run has written events there yet.").arg(log));
-        QCOMPARE(page.statusText(), QStringLiteral("Watching %1, read-only: the run is controlled where it was started. "
-                                                   "Stop Watching to use the form.").arg(QDir::toNativeSeparators(out)));
+        QCOMPARE(page.statusText(),
+                 QStringLiteral("Watching %1, read-only: the run is controlled where it was started. "
+                                "Stop Watching to use the form.")
+                     .arg(QDir::toNativeSeparators(out)));
         // Read-only: nothing here can start, pause or cancel the run it watches.
         for (const char* name : {"trainStart", "trainPause", "trainResumeRun", "trainCancel"})
             QVERIFY2(!child<QPushButton>(&page, name)->isEnabled(), name);
@@ -148,9 +173,11 @@ private slots:
         QCOMPARE(page.chartPointCount(QStringLiteral("eval_wer")), first.evals);
         QCOMPARE(page.chartPointCount(QStringLiteral("eval_wer_teacher_forced")), first.evals);
         QCOMPARE(page.currentStep(), qint64{6});
-        QCOMPARE(stats->text(), QStringLiteral("Completed at step 6. The best model is in %1.").arg(QDir::toNativeSeparators(out)));
-        QCOMPARE(page.statusText(), QStringLiteral("Watching %1: the run completed at step 6. A resumed run would show here too.")
-                                        .arg(QDir::toNativeSeparators(out)));
+        QCOMPARE(stats->text(),
+                 QStringLiteral("Completed at step 6. The best model is in %1.").arg(QDir::toNativeSeparators(out)));
+        QCOMPARE(page.statusText(),
+                 QStringLiteral("Watching %1: the run completed at step 6. A resumed run would show here too.")
+                     .arg(QDir::toNativeSeparators(out)));
         QCOMPARE(child<QProgressBar>(&page, "trainProgress")->value(), 6);
         QCOMPARE(child<QProgressBar>(&page, "trainProgress")->maximum(), 6);
         QCOMPARE(child<QTreeWidget>(&page, "trainSamples")->topLevelItemCount(), first.evalsWithSamples);
@@ -168,7 +195,8 @@ private slots:
         QCOMPARE(second.evals, 4);
         QCOMPARE(page.chartPointCount(QStringLiteral("loss")), second.steps);
         QCOMPARE(page.chartPointCount(QStringLiteral("eval_loss")), second.evals);
-        QCOMPARE(stats->text(), QStringLiteral("Completed at step 8. The best model is in %1.").arg(QDir::toNativeSeparators(out)));
+        QCOMPARE(stats->text(),
+                 QStringLiteral("Completed at step 8. The best model is in %1.").arg(QDir::toNativeSeparators(out)));
 
         // A run resumed from an earlier checkpoint (say the newest was damaged) redoes the later steps:
         // their old points go.
@@ -180,18 +208,24 @@ private slots:
         QTRY_COMPARE(page.chartPointCount(QStringLiteral("loss")), 5);
         QCOMPARE(page.chartPointCount(QStringLiteral("eval_loss")), 2); // evals at 2 and 4 stay
         QCOMPARE(page.lastStatus(), QString());
-        QCOMPARE(page.statusText(), QStringLiteral("Watching %1, read-only: the run is controlled where it was started. "
-                                                   "Stop Watching to use the form.").arg(QDir::toNativeSeparators(out)));
+        QCOMPARE(page.statusText(),
+                 QStringLiteral("Watching %1, read-only: the run is controlled where it was started. "
+                                "Stop Watching to use the form.")
+                     .arg(QDir::toNativeSeparators(out)));
 
         // Rotated: renamed away and a new file begun; the page follows the new one.
-        std::filesystem::rename(captioner::eventLogPath(out.toStdString()), captioner::eventLogPath(out.toStdString()) + ".1");
+        std::filesystem::rename(captioner::eventLogPath(out.toStdString()),
+                                captioner::eventLogPath(out.toStdString()) + ".1");
         {
             captioner::EventLogWriter writer(captioner::eventLogPath(out.toStdString()));
             writer.append(stepEvent(6));
         }
         QTRY_COMPARE(page.chartPointCount(QStringLiteral("loss")), 6);
-        QTRY_VERIFY(child<QPlainTextEdit>(&page, "trainLog")->toPlainText().contains(
-            QStringLiteral("%1 was truncated or replaced: reading the new file from its start.").arg(log)));
+        QTRY_VERIFY(
+            child<QPlainTextEdit>(&page, "trainLog")
+                ->toPlainText()
+                .contains(
+                    QStringLiteral("%1 was truncated or replaced: reading the new file from its start.").arg(log)));
 
         page.stopWatching();
         QVERIFY(!page.isWatching());

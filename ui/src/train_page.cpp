@@ -65,7 +65,8 @@ TrainPage::TrainPage(QWidget* parent) : QWidget(parent) {
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
     scroll->setMinimumWidth(300); // narrower windows scroll the form sideways
-    name(scroll, QStringLiteral("trainFormScroll"), tr("Training recipe"), tr("Folders and hyper-parameters of the fine-tuning run"));
+    name(scroll, QStringLiteral("trainFormScroll"), tr("Training recipe"),
+         tr("Folders and hyper-parameters of the fine-tuning run"));
     leftLayout->addWidget(scroll, 1);
     m_readiness = new QLabel(left);
     m_readiness->setObjectName(QStringLiteral("trainReadiness"));
@@ -82,7 +83,8 @@ TrainPage::TrainPage(QWidget* parent) : QWidget(parent) {
     m_start = button(left, tr("&Start"), QStringLiteral("trainStart"), tr("Check the settings and start fine-tuning"));
     m_pause = button(left, tr("Pa&use"), QStringLiteral("trainPause"), tr("Pause after the current step"));
     m_resume = button(left, tr("Resu&me"), QStringLiteral("trainResumeRun"), tr("Continue the paused training"));
-    m_cancel = button(left, tr("Ca&ncel"), QStringLiteral("trainCancel"), tr("Stop after the current step and save a checkpoint"));
+    m_cancel = button(left, tr("Ca&ncel"), QStringLiteral("trainCancel"),
+                      tr("Stop after the current step and save a checkpoint"));
     for (QPushButton* b : {m_start, m_pause, m_resume, m_cancel}) buttons->addWidget(b);
     leftLayout->addLayout(buttons);
     auto* watchRow = new QHBoxLayout;
@@ -116,7 +118,8 @@ TrainPage::TrainPage(QWidget* parent) : QWidget(parent) {
     auto* topLayout = new QVBoxLayout(top);
     topLayout->setContentsMargins(0, 0, 0, 0);
     m_progress = new QProgressBar(top);
-    name(m_progress, QStringLiteral("trainProgress"), tr("Training progress"), tr("Optimizer steps done of the run's total"));
+    name(m_progress, QStringLiteral("trainProgress"), tr("Training progress"),
+         tr("Optimizer steps done of the run's total"));
     m_progress->setRange(0, 1);
     m_progress->setValue(0);
     m_progress->setFormat(tr("Step %v of %m"));
@@ -129,13 +132,15 @@ TrainPage::TrainPage(QWidget* parent) : QWidget(parent) {
     topLayout->addWidget(m_charts, 1);
 
     auto* tabs = new QTabWidget(right);
-    name(tabs, QStringLiteral("trainTabs"), tr("Run details"), tr("Sample captions, checkpoints and the log of the run"));
+    name(tabs, QStringLiteral("trainTabs"), tr("Run details"),
+         tr("Sample captions, checkpoints and the log of the run"));
     tabs->tabBar()->setAccessibleName(tr("Run details"));
     tabs->tabBar()->setAccessibleDescription(tabs->accessibleDescription());
     for (QToolButton* arrow : tabs->tabBar()->findChildren<QToolButton*>())
         arrow->setAccessibleDescription(tr("Scroll the run detail tabs"));
     m_samples = new QTreeWidget(tabs);
-    name(m_samples, QStringLiteral("trainSamples"), tr("Sample captions"), tr("Generated captions of held-out images at each evaluation, against their reference"));
+    name(m_samples, QStringLiteral("trainSamples"), tr("Sample captions"),
+         tr("Generated captions of held-out images at each evaluation, against their reference"));
     m_samples->setHeaderLabels({tr("Image"), tr("Prediction"), tr("Reference")});
     m_samples->setIconSize(QSize(64, 64));
     m_samples->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
@@ -145,8 +150,10 @@ TrainPage::TrainPage(QWidget* parent) : QWidget(parent) {
     auto* checkpointsLayout = new QVBoxLayout(checkpointsPane);
     checkpointsLayout->setContentsMargins(0, 0, 0, 0);
     m_checkpoints = new QTreeWidget(checkpointsPane);
-    name(m_checkpoints, QStringLiteral("trainCheckpoints"), tr("Checkpoints"), tr("Saved checkpoints with their eval metrics; the best is marked"));
-    m_checkpoints->setHeaderLabels({tr("Checkpoint"), tr("Step"), tr("Eval loss"), tr("WER (generated)"), tr("WER (teacher-forced)"), tr("Best")});
+    name(m_checkpoints, QStringLiteral("trainCheckpoints"), tr("Checkpoints"),
+         tr("Saved checkpoints with their eval metrics; the best is marked"));
+    m_checkpoints->setHeaderLabels(
+        {tr("Checkpoint"), tr("Step"), tr("Eval loss"), tr("WER (generated)"), tr("WER (teacher-forced)"), tr("Best")});
     m_checkpoints->setRootIsDecorated(false);
     m_checkpoints->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_useCheckpoint = button(checkpointsPane, tr("Use for &Captioning"), QStringLiteral("trainUseCheckpoint"),
@@ -164,7 +171,8 @@ TrainPage::TrainPage(QWidget* parent) : QWidget(parent) {
         openFolder->setEnabled(m_checkpoints->currentItem());
     });
     auto use = [this] {
-        if (QTreeWidgetItem* item = m_checkpoints->currentItem()) emit useCheckpointRequested(item->data(0, Qt::UserRole).toString());
+        if (QTreeWidgetItem* item = m_checkpoints->currentItem())
+            emit useCheckpointRequested(item->data(0, Qt::UserRole).toString());
     };
     connect(m_useCheckpoint, &QPushButton::clicked, this, use);
     connect(m_checkpoints, &QTreeWidget::itemActivated, this, use);
@@ -254,14 +262,10 @@ void TrainPage::updateReadiness() {
     }
     const bool data = !m_form->datasetPath().isEmpty(), model = !m_form->modelFolder().isEmpty();
     QString text;
-    if (!data && !model)
-        text = tr("Open a dataset (Ctrl+O) and a model (Ctrl+Shift+O) to fine-tune.");
-    else if (!data)
-        text = tr("Open a dataset (Ctrl+O) to fine-tune this model on.");
-    else if (!model)
-        text = tr("Open a model (Ctrl+Shift+O) to fine-tune on this dataset.");
-    else
-        text = tr("Dataset and model are chosen: check the recipe and press Start.");
+    if (!data && !model) text = tr("Open a dataset (Ctrl+O) and a model (Ctrl+Shift+O) to fine-tune.");
+    else if (!data) text = tr("Open a dataset (Ctrl+O) to fine-tune this model on.");
+    else if (!model) text = tr("Open a model (Ctrl+Shift+O) to fine-tune on this dataset.");
+    else text = tr("Dataset and model are chosen: check the recipe and press Start.");
     m_readiness->setText(text);
 }
 
@@ -291,10 +295,11 @@ bool TrainPage::start() {
     const bool hasRun = QFileInfo::exists(settings.outputDir + QStringLiteral("/trainer_state.json")) ||
                         !QDir(settings.outputDir).entryList({QStringLiteral("checkpoint-*")}, QDir::Dirs).isEmpty();
     if (hasRun && !settings.resume) {
-        QMessageBox box(QMessageBox::Question, tr("Output Folder in Use"),
-                        tr("%1 already holds a training run. Resume it, or start over (its checkpoints may be replaced)?")
-                            .arg(QDir::toNativeSeparators(settings.outputDir)),
-                        QMessageBox::Cancel, this);
+        QMessageBox box(
+            QMessageBox::Question, tr("Output Folder in Use"),
+            tr("%1 already holds a training run. Resume it, or start over (its checkpoints may be replaced)?")
+                .arg(QDir::toNativeSeparators(settings.outputDir)),
+            QMessageBox::Cancel, this);
         QPushButton* resumeButton = box.addButton(tr("Resume"), QMessageBox::AcceptRole);
         QPushButton* overButton = box.addButton(tr("Start Over"), QMessageBox::DestructiveRole);
         box.exec();
@@ -312,7 +317,8 @@ bool TrainPage::start() {
     m_runOutput = settings.outputDir;
     if (settings.resume) applyHistory(loadTrainingHistory(settings.outputDir)); // charts continue where the run stopped
     else refreshCheckpoints();
-    appendLog(tr("Starting: %1 → %2").arg(QDir::toNativeSeparators(settings.modelDir), QDir::toNativeSeparators(settings.outputDir)));
+    appendLog(tr("Starting: %1 → %2")
+                  .arg(QDir::toNativeSeparators(settings.modelDir), QDir::toNativeSeparators(settings.outputDir)));
     m_stats->setText(tr("Preparing the data and the model…"));
 
     m_thread = new QThread;
@@ -362,7 +368,8 @@ void TrainPage::updateButtons() {
     m_resume->setEnabled(running && m_paused && !m_cancelling);
     m_cancel->setEnabled(running && !m_cancelling);
     if (auto* push = findChild<QPushButton*>(QStringLiteral("trainPushToHub")))
-        push->setEnabled(!running && !m_runOutput.isEmpty() && QFileInfo::exists(m_runOutput + QStringLiteral("/config.json")));
+        push->setEnabled(!running && !m_runOutput.isEmpty() &&
+                         QFileInfo::exists(m_runOutput + QStringLiteral("/config.json")));
     updateReadiness();
 }
 

@@ -25,14 +25,18 @@ namespace {
 QString duration(double seconds) {
     if (!std::isfinite(seconds) || seconds < 0) return QStringLiteral("—");
     const qint64 s = qint64(seconds + 0.5);
-    return s >= 3600 ? QStringLiteral("%1:%2:%3").arg(s / 3600).arg(s / 60 % 60, 2, 10, QLatin1Char('0')).arg(s % 60, 2, 10, QLatin1Char('0'))
+    return s >= 3600 ? QStringLiteral("%1:%2:%3")
+                           .arg(s / 3600)
+                           .arg(s / 60 % 60, 2, 10, QLatin1Char('0'))
+                           .arg(s % 60, 2, 10, QLatin1Char('0'))
                      : QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
 }
 QString formatMetric(double v) { return std::isfinite(v) ? QString::number(v, 'f', 4) : QStringLiteral("—"); }
 } // namespace
 
 void TrainPage::appendLog(const QString& line) {
-    m_log->appendPlainText(QStringLiteral("%1  %2").arg(QTime::currentTime().toString(QStringLiteral("HH:mm:ss")), line));
+    m_log->appendPlainText(
+        QStringLiteral("%1  %2").arg(QTime::currentTime().toString(QStringLiteral("HH:mm:ss")), line));
 }
 
 void TrainPage::showProgress(const TrainingUpdate& u) {
@@ -69,24 +73,21 @@ void TrainPage::onUpdate(const TrainingUpdate& u) {
         m_charts->addStep(u.step, u.loss, u.learningRate);
         if (!m_paused && !m_cancelling) showProgress(u);
         break;
-    case TrainingUpdate::Epoch:
-        appendLog(tr("Epoch %1 done at step %2").arg(qint64(u.epoch)).arg(u.step));
-        break;
+    case TrainingUpdate::Epoch: appendLog(tr("Epoch %1 done at step %2").arg(qint64(u.epoch)).arg(u.step)); break;
     case TrainingUpdate::Evaluated:
         m_charts->addEval(u.step, u.evalLoss, u.evalWer, u.evalWerTeacherForced);
-        appendLog(tr("Eval at step %1: loss %2, WER %3 (generated), %4 (teacher-forced), ROUGE-L %5, BLEU-4 %6, CIDEr %7")
-                      .arg(u.step)
-                      .arg(formatMetric(u.evalLoss), formatMetric(u.evalWer), formatMetric(u.evalWerTeacherForced), formatMetric(u.rougeL),
-                           formatMetric(u.bleu4), formatMetric(u.cider)));
+        appendLog(
+            tr("Eval at step %1: loss %2, WER %3 (generated), %4 (teacher-forced), ROUGE-L %5, BLEU-4 %6, CIDEr %7")
+                .arg(u.step)
+                .arg(formatMetric(u.evalLoss), formatMetric(u.evalWer), formatMetric(u.evalWerTeacherForced),
+                     formatMetric(u.rougeL), formatMetric(u.bleu4), formatMetric(u.cider)));
         addSamples(u);
         break;
     case TrainingUpdate::CheckpointSaved:
         appendLog(tr("Saved %1%2").arg(QDir::toNativeSeparators(u.path), u.isBest ? tr(" (best so far)") : QString()));
         refreshCheckpoints();
         break;
-    case TrainingUpdate::NonFiniteLoss:
-        appendLog(tr("Skipped step %1: %2").arg(u.step).arg(u.message));
-        break;
+    case TrainingUpdate::NonFiniteLoss: appendLog(tr("Skipped step %1: %2").arg(u.step).arg(u.message)); break;
     case TrainingUpdate::Paused:
         m_paused = true;
         m_stats->setText(tr("Paused at step %1 of %2.").arg(u.step).arg(m_progress->maximum()));
@@ -98,17 +99,19 @@ void TrainPage::onUpdate(const TrainingUpdate& u) {
         appendLog(tr("Resumed at step %1").arg(u.step));
         updateButtons();
         break;
-    case TrainingUpdate::Log:
-        appendLog(u.message);
-        break;
+    case TrainingUpdate::Log: appendLog(u.message); break;
     case TrainingUpdate::Finished:
-        appendLog(u.status == QLatin1String("cancelled") ? tr("Cancelled at step %1; the checkpoint is saved.").arg(u.step)
-                                                         : tr("Finished at step %1. Best: %2").arg(u.step).arg(u.bestCheckpoint));
+        appendLog(u.status == QLatin1String("cancelled")
+                      ? tr("Cancelled at step %1; the checkpoint is saved.").arg(u.step)
+                      : tr("Finished at step %1. Best: %2").arg(u.step).arg(u.bestCheckpoint));
         break;
     case TrainingUpdate::Failed:
         // The charts stay as they are: they show how far the run got.
-        showProblem(tr("Training failed: %1%2").arg(u.message, u.lastCheckpoint.isEmpty() ? QString()
-            : tr("\nThe newest checkpoint is %1; tick Resume to continue from it.").arg(QDir::toNativeSeparators(u.lastCheckpoint))));
+        showProblem(tr("Training failed: %1%2")
+                        .arg(u.message, u.lastCheckpoint.isEmpty()
+                                            ? QString()
+                                            : tr("\nThe newest checkpoint is %1; tick Resume to continue from it.")
+                                                  .arg(QDir::toNativeSeparators(u.lastCheckpoint))));
         appendLog(tr("Failed: %1").arg(u.message));
         break;
     }
@@ -117,16 +120,19 @@ void TrainPage::onUpdate(const TrainingUpdate& u) {
 void TrainPage::onDone(const QString& status, const QString& message) {
     m_lastStatus = status;
     if (status == QLatin1String("completed"))
-        m_stats->setText(tr("Completed at step %1. The best model is in %2.").arg(m_step).arg(QDir::toNativeSeparators(m_runOutput)));
+        m_stats->setText(tr("Completed at step %1. The best model is in %2.")
+                             .arg(m_step)
+                             .arg(QDir::toNativeSeparators(m_runOutput)));
     else if (status == QLatin1String("cancelled"))
-        m_stats->setText(tr("Cancelled at step %1; a checkpoint was saved. Tick Resume and press Start to continue.").arg(m_step));
-    else
-        m_stats->setText(tr("Failed at step %1: %2").arg(m_step).arg(message));
+        m_stats->setText(
+            tr("Cancelled at step %1; a checkpoint was saved. Tick Resume and press Start to continue.").arg(m_step));
+    else m_stats->setText(tr("Failed at step %1: %2").arg(m_step).arg(message));
 }
 
 void TrainPage::addSamples(const TrainingUpdate& u) {
     if (u.samples.isEmpty()) return;
-    auto* group = new QTreeWidgetItem(m_samples, {tr("Step %1").arg(u.step), tr("WER %1").arg(formatMetric(u.evalWer))});
+    auto* group =
+        new QTreeWidgetItem(m_samples, {tr("Step %1").arg(u.step), tr("WER %1").arg(formatMetric(u.evalWer))});
     for (const SampleCaption& s : u.samples) {
         auto* item = new QTreeWidgetItem(group, {QFileInfo(s.imagePath).fileName(), s.prediction, s.reference});
         // Through the core's decoder: it reads every format training does, Parquet rows included.
@@ -155,13 +161,16 @@ void TrainPage::refreshCheckpoints() {
         m_checkpointsStale = true;
         return;
     }
-    const QString selected = m_checkpoints->currentItem() ? m_checkpoints->currentItem()->data(0, Qt::UserRole).toString() : QString();
+    const QString selected =
+        m_checkpoints->currentItem() ? m_checkpoints->currentItem()->data(0, Qt::UserRole).toString() : QString();
     m_checkpoints->clear();
     if (m_runOutput.isEmpty()) return;
     const QList<CheckpointInfo> list = listCheckpointInfos(m_runOutput);
     for (const CheckpointInfo& c : list) {
-        auto* item = new QTreeWidgetItem(m_checkpoints, {QFileInfo(c.path).fileName(), QString::number(c.step), formatMetric(c.evalLoss),
-                                                         formatMetric(c.evalWer), formatMetric(c.evalWerTeacherForced), c.isBest ? tr("★ best") : QString()});
+        auto* item = new QTreeWidgetItem(m_checkpoints,
+                                         {QFileInfo(c.path).fileName(), QString::number(c.step),
+                                          formatMetric(c.evalLoss), formatMetric(c.evalWer),
+                                          formatMetric(c.evalWerTeacherForced), c.isBest ? tr("★ best") : QString()});
         item->setData(0, Qt::UserRole, c.path);
         item->setToolTip(0, QDir::toNativeSeparators(c.path));
         if (c.isBest) {

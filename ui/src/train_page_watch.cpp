@@ -46,10 +46,13 @@ bool TrainPage::watchRun(const QString& outputFolder) {
     m_form->setOutputFolder(m_runOutput);
     m_watcher = new TrainingWatcher(m_runOutput, this);
     const int generation = ++m_watchGeneration;
-    connect(m_watcher, &TrainingWatcher::batch, this,
-            [this, generation](const QList<TrainingUpdate>& updates, bool exists, bool restarted, const QStringList& problems) {
-                if (generation == m_watchGeneration) onWatchedBatch(updates, exists, restarted, problems);
-            }, Qt::QueuedConnection);
+    connect(
+        m_watcher, &TrainingWatcher::batch, this,
+        [this, generation](const QList<TrainingUpdate>& updates, bool exists, bool restarted,
+                           const QStringList& problems) {
+            if (generation == m_watchGeneration) onWatchedBatch(updates, exists, restarted, problems);
+        },
+        Qt::QueuedConnection);
     appendLog(tr("Watching %1").arg(QDir::toNativeSeparators(m_watcher->logPath())));
     m_stats->setText(tr("Reading %1…").arg(QDir::toNativeSeparators(m_watcher->logPath())));
     refreshCheckpoints();
@@ -71,21 +74,28 @@ void TrainPage::stopWatching() {
 QString TrainPage::watchingText() const {
     const QString folder = QDir::toNativeSeparators(m_watcher->outputFolder());
     if (m_lastStatus == QLatin1String("completed"))
-        return tr("Watching %1: the run completed at step %2. A resumed run would show here too.").arg(folder).arg(m_step);
+        return tr("Watching %1: the run completed at step %2. A resumed run would show here too.")
+            .arg(folder)
+            .arg(m_step);
     if (m_lastStatus == QLatin1String("cancelled"))
-        return tr("Watching %1: the run was cancelled at step %2. A resumed run would show here too.").arg(folder).arg(m_step);
+        return tr("Watching %1: the run was cancelled at step %2. A resumed run would show here too.")
+            .arg(folder)
+            .arg(m_step);
     if (m_lastStatus == QLatin1String("failed"))
         return tr("Watching %1: the run failed at step %2. A resumed run would show here too.").arg(folder).arg(m_step);
-    return tr("Watching %1, read-only: the run is controlled where it was started. Stop Watching to use the form.").arg(folder);
+    return tr("Watching %1, read-only: the run is controlled where it was started. Stop Watching to use the form.")
+        .arg(folder);
 }
 
-void TrainPage::onWatchedBatch(const QList<TrainingUpdate>& updates, bool exists, bool restarted, const QStringList& problems) {
+void TrainPage::onWatchedBatch(const QList<TrainingUpdate>& updates, bool exists, bool restarted,
+                               const QStringList& problems) {
     for (const QString& problem : problems) appendLog(tr("Skipped: %1").arg(problem));
     if (restarted)
         appendLog(tr("%1 was truncated or replaced: reading the new file from its start.")
                       .arg(QDir::toNativeSeparators(m_watcher->logPath())));
     if (!exists && updates.isEmpty() && m_step == 0 && m_lastStatus.isEmpty())
-        m_stats->setText(tr("Waiting for %1: no run has written events there yet.").arg(QDir::toNativeSeparators(m_watcher->logPath())));
+        m_stats->setText(tr("Waiting for %1: no run has written events there yet.")
+                             .arg(QDir::toNativeSeparators(m_watcher->logPath())));
     int unsampled = 0;
     for (const TrainingUpdate& u : updates)
         if (u.type == TrainingUpdate::Evaluated && !u.samples.isEmpty()) ++unsampled;

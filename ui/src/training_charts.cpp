@@ -77,7 +77,8 @@ TrainingCharts::TrainingCharts(QWidget* parent) : QWidget(parent), m_flushTimer(
     m_smoothing->setSingleStep(0.05);
     m_smoothing->setValue(0.6);
     m_smoothing->setAccessibleName(tr("Smoothing"));
-    m_smoothing->setAccessibleDescription(tr("Weight of the exponential moving average of the smoothed training loss, as in TensorBoard"));
+    m_smoothing->setAccessibleDescription(
+        tr("Weight of the exponential moving average of the smoothed training loss, as in TensorBoard"));
     smoothingLabel->setBuddy(m_smoothing);
     for (QLineEdit* edit : m_smoothing->findChildren<QLineEdit*>()) { // the spin box's editor takes focus too
         edit->setAccessibleName(m_smoothing->accessibleName());
@@ -137,7 +138,8 @@ void TrainingCharts::applyPalette() {
     const QPalette p = palette();
     const QColor text = p.color(QPalette::Text), base = p.color(QPalette::Base);
     auto mix = [&](double t) {
-        return QColor::fromRgbF(base.redF() + (text.redF() - base.redF()) * t, base.greenF() + (text.greenF() - base.greenF()) * t,
+        return QColor::fromRgbF(base.redF() + (text.redF() - base.redF()) * t,
+                                base.greenF() + (text.greenF() - base.greenF()) * t,
                                 base.blueF() + (text.blueF() - base.blueF()) * t);
     };
     for (Chart* c : std::as_const(m_charts)) {
@@ -215,10 +217,13 @@ QLineSeries* TrainingCharts::addSeries(Chart* chart, const QString& key, const Q
         if (!state) return QToolTip::hideText();
         // Report the logged point nearest to the pointer, not the interpolated position on the line.
         const QList<QPointF> points = series->points();
-        auto it = std::lower_bound(points.begin(), points.end(), point.x(), [](const QPointF& p, double x) { return p.x() < x; });
+        auto it = std::lower_bound(points.begin(), points.end(), point.x(),
+                                   [](const QPointF& p, double x) { return p.x() < x; });
         if (it == points.end() || (it != points.begin() && point.x() - (it - 1)->x() < it->x() - point.x())) --it;
         if (it < points.begin() || it == points.end()) return;
-        QToolTip::showText(QCursor::pos(), tr("%1\nstep %2: %3").arg(series->name()).arg(qint64(it->x())).arg(it->y(), 0, 'g', 5), this);
+        QToolTip::showText(QCursor::pos(),
+                           tr("%1\nstep %2: %3").arg(series->name()).arg(qint64(it->x())).arg(it->y(), 0, 'g', 5),
+                           this);
     });
     return series;
 }
@@ -247,7 +252,8 @@ void TrainingCharts::addStep(qint64 step, double loss, double learningRate) {
         const double w = m_smoothing->value();
         m_ema = m_ema * w + (1 - w) * loss;
         ++m_emaCount;
-        append(QStringLiteral("loss_smoothed"), step, m_ema / (1 - std::pow(w, m_emaCount))); // debiased, as TensorBoard
+        append(QStringLiteral("loss_smoothed"), step,
+               m_ema / (1 - std::pow(w, m_emaCount))); // debiased, as TensorBoard
     }
     append(QStringLiteral("learning_rate"), step, learningRate);
 }
@@ -394,15 +400,18 @@ bool TrainingCharts::exportPng(const QString& file) const {
 }
 
 void TrainingCharts::chooseExportPng() {
-    const QString file = QFileDialog::getSaveFileName(this, tr("Export Charts"), QStringLiteral("training-charts.png"), tr("PNG images (*.png)"));
+    const QString file = QFileDialog::getSaveFileName(this, tr("Export Charts"), QStringLiteral("training-charts.png"),
+                                                      tr("PNG images (*.png)"));
     if (!file.isEmpty() && !exportPng(file))
         QMessageBox::warning(this, tr("Export Charts"), tr("Could not write %1.").arg(QDir::toNativeSeparators(file)));
 }
 
 void TrainingCharts::chooseExportCsv() {
-    const QString file = QFileDialog::getSaveFileName(this, tr("Export Chart Data"), QStringLiteral("training-metrics.csv"), tr("CSV files (*.csv)"));
+    const QString file = QFileDialog::getSaveFileName(this, tr("Export Chart Data"),
+                                                      QStringLiteral("training-metrics.csv"), tr("CSV files (*.csv)"));
     if (!file.isEmpty() && !exportCsv(file))
-        QMessageBox::warning(this, tr("Export Chart Data"), tr("Could not write %1.").arg(QDir::toNativeSeparators(file)));
+        QMessageBox::warning(this, tr("Export Chart Data"),
+                             tr("Could not write %1.").arg(QDir::toNativeSeparators(file)));
 }
 
 } // namespace captioner::ui

@@ -72,8 +72,6 @@ TrainingWatcher::~TrainingWatcher() {
     delete m_thread;
 }
 
-QString TrainingWatcher::logPath() const {
-    return QDir(m_folder).filePath(QString::fromLatin1(kEventLogFileName));
-}
+QString TrainingWatcher::logPath() const { return QDir(m_folder).filePath(QString::fromLatin1(kEventLogFileName)); }
 
 } // namespace captioner::ui

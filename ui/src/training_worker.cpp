@@ -45,7 +45,8 @@ TrainingUpdate toTrainingUpdate(const TrainingEvent& e) {
             u.bleu4 = e.eval.generated.bleu4;
             u.cider = e.eval.generated.cider;
         }
-        for (const EvalSample& s : e.eval.samples) u.samples.append({qs(s.imagePath), qs(s.prediction), qs(s.reference)});
+        for (const EvalSample& s : e.eval.samples)
+            u.samples.append({qs(s.imagePath), qs(s.prediction), qs(s.reference)});
     }
     u.path = qs(e.path);
     u.isBest = e.isBest;
@@ -119,7 +120,7 @@ TrainingOptions toOptions(const TrainingSettings& s) {
 struct TrainingWorker::Private : TrainingObserver {
     TrainingWorker* q = nullptr;
     std::mutex mutex;
-    Trainer* trainer = nullptr;           // set while run() is inside Trainer::run
+    Trainer* trainer = nullptr; // set while run() is inside Trainer::run
     bool pauseRequested = false, cancelRequested = false;
 
     void onEvent(const TrainingEvent& event) override { emit q->update(toTrainingUpdate(event)); }
@@ -199,7 +200,9 @@ QStringList validateTrainingSettings(const TrainingSettings& s) {
                                            QStringLiteral("*.bmp"), QStringLiteral("*.webp"), QStringLiteral("*.tif"),
                                            QStringLiteral("*.tiff")};
         QDirIterator it(s.dataPath, images, QDir::Files, QDirIterator::Subdirectories);
-        if (!it.hasNext()) problems << QObject::tr("The dataset %1 is empty: it has no images.").arg(QDir::toNativeSeparators(s.dataPath));
+        if (!it.hasNext())
+            problems
+                << QObject::tr("The dataset %1 is empty: it has no images.").arg(QDir::toNativeSeparators(s.dataPath));
     } else if (data.size() == 0) {
         problems << QObject::tr("The caption file %1 is empty.").arg(QDir::toNativeSeparators(s.dataPath));
     }
@@ -212,7 +215,8 @@ QStringList validateTrainingSettings(const TrainingSettings& s) {
             existing = QFileInfo(existing.absolutePath());
         QTemporaryFile probe(existing.absoluteFilePath() + QStringLiteral("/.write-test-XXXXXX"));
         if (!existing.isDir() || !probe.open())
-            problems << QObject::tr("The output folder %1 cannot be written to.").arg(QDir::toNativeSeparators(s.outputDir));
+            problems
+                << QObject::tr("The output folder %1 cannot be written to.").arg(QDir::toNativeSeparators(s.outputDir));
     }
     try {
         const Precision precision = parsePrecision(s.precision.toStdString());
@@ -220,7 +224,8 @@ QStringList validateTrainingSettings(const TrainingSettings& s) {
     } catch (const std::exception& e) {
         problems << QObject::tr("Device and precision: %1").arg(QString::fromStdString(e.what()));
     }
-    if (s.batchSize < 1 || s.gradientAccumulation < 1) problems << QObject::tr("Batch size and accumulation must be at least 1.");
+    if (s.batchSize < 1 || s.gradientAccumulation < 1)
+        problems << QObject::tr("Batch size and accumulation must be at least 1.");
     return problems;
 }
 

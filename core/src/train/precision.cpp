@@ -99,7 +99,8 @@ void LossScaler::update(bool gradientsFinite) {
 }
 
 void LossScaler::restore(double scale, int64_t goodSteps) {
-    if (!(scale > 0) || goodSteps < 0) throw Error("loss scaler", "invalid saved state (scale " + std::to_string(scale) + ")");
+    if (!(scale > 0) || goodSteps < 0)
+        throw Error("loss scaler", "invalid saved state (scale " + std::to_string(scale) + ")");
     m_scale = scale;
     m_goodSteps = goodSteps;
 }

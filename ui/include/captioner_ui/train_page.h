@@ -46,8 +46,8 @@ public:
     qint64 currentStep() const { return m_step; }
     QString lastStatus() const { return m_lastStatus; } // "completed", "cancelled", "failed" or ""
     int chartPointCount(const QString& series) const;
-    bool exportChartData(const QString& csvFile) const;   // every charted value, one row per step
-    bool exportChartImage(const QString& pngFile) const;  // the four charts in one PNG
+    bool exportChartData(const QString& csvFile) const;  // every charted value, one row per step
+    bool exportChartImage(const QString& pngFile) const; // the four charts in one PNG
 
 public slots:
     bool start(); // false (with the reasons shown) when the settings do not validate
@@ -105,7 +105,7 @@ private:
     QThread* m_thread = nullptr;
     TrainingWorker* m_worker = nullptr;
     TrainingWatcher* m_watcher = nullptr;
-    int m_watchGeneration = 0; // batches queued by a watcher that was stopped are dropped
+    int m_watchGeneration = 0;                           // batches queued by a watcher that was stopped are dropped
     bool m_batching = false, m_checkpointsStale = false; // one checkpoint refresh per watched batch
     QString m_runOutput;
     QString m_autoOutput;
