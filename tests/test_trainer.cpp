@@ -18,9 +18,9 @@
 
 namespace fs = std::filesystem;
 using captioner::TrainingEventType;
-using trainer_test::Recorder;
 using testsupport::readFile;
 using testsupport::readJson;
+using trainer_test::Recorder;
 
 class TestTrainer : public QObject {
     Q_OBJECT
@@ -149,8 +149,8 @@ private slots:
         o.maxSteps = 4;
         o.saveSteps = 1;
         o.loadBestModelAtEnd = false;
-        o.lossHook = [](int64_t step, torch::Tensor& loss) {
-            if (step == 2) loss = loss * std::numeric_limits<float>::quiet_NaN();
+        o.lossHook = [](int64_t step, double loss) {
+            return step == 2 ? loss * std::numeric_limits<double>::quiet_NaN() : loss;
         };
         Recorder rec;
         captioner::Trainer trainer(o, &rec);
@@ -160,10 +160,12 @@ private slots:
         QCOMPARE(bad[0].step, int64_t{3});
         QVERIFY(bad[0].message.find("the loss is NaN; the step was skipped") != std::string::npos);
         auto weights = [&](int step) {
-            return readFile((fs::path(o.outputDir) / ("checkpoint-" + std::to_string(step)) / "model.safetensors").string());
+            return readFile(
+                (fs::path(o.outputDir) / ("checkpoint-" + std::to_string(step)) / "model.safetensors").string());
         };
         auto moments = [&](int step) {
-            return readFile((fs::path(o.outputDir) / ("checkpoint-" + std::to_string(step)) / "optimizer.safetensors").string());
+            return readFile(
+                (fs::path(o.outputDir) / ("checkpoint-" + std::to_string(step)) / "optimizer.safetensors").string());
         };
         QCOMPARE(weights(3), weights(2)); // the skipped step changed nothing
         QCOMPARE(moments(3), moments(2));
@@ -176,8 +178,8 @@ private slots:
         o.maxSteps = 10;
         o.saveSteps = 2;
         o.maxConsecutiveNonFinite = 2;
-        o.lossHook = [](int64_t step, torch::Tensor& loss) {
-            if (step >= 2) loss = loss + std::numeric_limits<float>::infinity();
+        o.lossHook = [](int64_t step, double loss) {
+            return step >= 2 ? loss + std::numeric_limits<double>::infinity() : loss;
         };
         Recorder rec;
         captioner::Trainer trainer(o, &rec);
@@ -185,8 +187,10 @@ private slots:
         QCOMPARE(summary.status, std::string("failed"));
         const std::string good = (fs::path(o.outputDir) / "checkpoint-2").string();
         QCOMPARE(summary.lastCheckpoint, good);
-        QVERIFY2(summary.message.find("NaN/Inf in 2 steps in a row (steps 3 to 4)") != std::string::npos, summary.message.c_str());
-        QVERIFY2(summary.message.find("The last good checkpoint is " + good) != std::string::npos, summary.message.c_str());
+        QVERIFY2(summary.message.find("NaN/Inf in 2 steps in a row (steps 3 to 4)") != std::string::npos,
+                 summary.message.c_str());
+        QVERIFY2(summary.message.find("The last good checkpoint is " + good) != std::string::npos,
+                 summary.message.c_str());
         const auto failed = rec.of(TrainingEventType::Failed);
         QCOMPARE(failed.size(), size_t{1});
         QCOMPARE(failed[0].lastCheckpoint, good);
@@ -246,7 +250,8 @@ private slots:
     // Stopping at step 3 (cancel) and resuming gives the weights of an uninterrupted 6-step run,
     // bit for bit, with dropout on: data order, dropout RNG, AdamW moments and schedule all resume.
     void resumeEqualsUninterruptedRun() {
-        const std::string model = trainer_test::withDropout(captioner::demoPaths(m_recipe.dir).baseModel, out("dropout-model"));
+        const std::string model =
+            trainer_test::withDropout(captioner::demoPaths(m_recipe.dir).baseModel, out("dropout-model"));
         auto base = trainer_test::quickOptions(m_recipe, "");
         base.modelDir = model;
         base.maxSteps = 6;
@@ -286,19 +291,33 @@ private slots:
         o.resume = true;
         const auto s = captioner::Trainer(o).run();
         QCOMPARE(s.status, std::string("failed"));
-        QVERIFY2(s.message.find("no complete checkpoint-<step> folder to resume from") != std::string::npos, s.message.c_str());
+        QVERIFY2(s.message.find("no complete checkpoint-<step> folder to resume from") != std::string::npos,
+                 s.message.c_str());
     }
 
     void badOptionsFailWithClearMessages_data() {
         QTest::addColumn<QString>("field");
         QTest::addColumn<QString>("value");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("missing model") << "model" << "/nonexistent/model" << "/nonexistent/model: checkpoint folder does not exist";
-        QTest::newRow("missing data") << "data" << "/nonexistent/data" << "/nonexistent/data";
-        QTest::newRow("metric") << "metric" << "bogus" << "unknown metric 'bogus' (valid: loss, wer, wer_teacher_forced, rouge_l, bleu4, cider)";
-        QTest::newRow("fp16 on cpu") << "precision" << "fp16" << "fp16 mixed precision needs a CUDA device";
-        QTest::newRow("scheduler") << "scheduler" << "sawtooth" << "sawtooth";
-        QTest::newRow("batch") << "batch" << "0" << "batch size: must be at least 1";
+        QTest::newRow("missing model") << "model"
+                                       << "/nonexistent/model"
+                                       << "/nonexistent/model: checkpoint folder does not exist";
+        QTest::newRow("missing data") << "data"
+                                      << "/nonexistent/data"
+                                      << "/nonexistent/data";
+        QTest::newRow("metric")
+            << "metric"
+            << "bogus"
+            << "unknown metric 'bogus' (valid: loss, wer, wer_teacher_forced, rouge_l, bleu4, cider)";
+        QTest::newRow("fp16 on cpu") << "precision"
+                                     << "fp16"
+                                     << "fp16 mixed precision needs a CUDA device";
+        QTest::newRow("scheduler") << "scheduler"
+                                   << "sawtooth"
+                                   << "sawtooth";
+        QTest::newRow("batch") << "batch"
+                               << "0"
+                               << "batch size: must be at least 1";
     }
     void badOptionsFailWithClearMessages() {
         QFETCH(QString, field);

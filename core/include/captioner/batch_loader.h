@@ -37,13 +37,13 @@ struct SkippedExample {
 };
 
 struct Batch {
-    torch::Tensor pixelValues;   // [B,3,H,W] float32
-    torch::Tensor inputIds;      // [B,L] int64: [CLS] tokens [SEP], then pad ids
-    torch::Tensor attentionMask; // [B,L] int64: 1 on tokens, 0 on padding
-    std::vector<size_t> indices; // example index of each row
-    std::vector<std::string> captions; // the caption sampled for each row
+    torch::Tensor pixelValues;           // [B,3,H,W] float32
+    torch::Tensor inputIds;              // [B,L] int64: [CLS] tokens [SEP], then pad ids
+    torch::Tensor attentionMask;         // [B,L] int64: 1 on tokens, 0 on padding
+    std::vector<size_t> indices;         // example index of each row
+    std::vector<std::string> captions;   // the caption sampled for each row
     std::vector<SkippedExample> skipped; // examples of this batch left out (B counts only the others)
-    int64_t batchIndex = 0;      // position within the epoch
+    int64_t batchIndex = 0;              // position within the epoch
 };
 
 struct BatchLoaderOptions {
@@ -54,6 +54,11 @@ struct BatchLoaderOptions {
     int prefetchBatches = 4; // >= workers keeps every worker busy
     int maxTextLength = 0;   // tokens including [CLS] and [SEP]; longer captions are cut (0: never)
     bool dropLast = false;
+    // Data parallel: batchSize is per process and the epoch is cut into global batches of
+    // batchSize * shardCount in the one seeded order; this loader builds part shardIndex of each
+    // (shardRange), so the shards together read exactly the batches one process would.
+    int shardIndex = 0;
+    int shardCount = 1;
 };
 
 struct BatchLoaderStats {

@@ -26,6 +26,7 @@
 //   options.numEpochs = 3;
 //   captioner::Trainer trainer(options, &printer);            // trainer.cancel() from another thread stops it
 //   captioner::TrainingSummary summary = trainer.run();       // never throws: status "failed" + message
+#include "captioner/distributed.h"
 #include "captioner/precision.h"
 #include "captioner/training_events.h"
 
@@ -42,11 +43,11 @@ namespace captioner {
 class EventLogWriter;
 
 struct TrainingOptions {
-    std::string modelDir;   // HF GIT checkpoint folder to start from
-    std::string dataPath;   // any layout CaptionDataset::open reads
-    std::string outputDir;  // created if needed
+    std::string modelDir;  // HF GIT checkpoint folder to start from
+    std::string dataPath;  // any layout CaptionDataset::open reads
+    std::string outputDir; // created if needed
 
-    std::string device = "auto";  // "auto" picks CUDA when LibTorch has it
+    std::string device = "auto"; // "auto" picks CUDA when LibTorch has it
     Precision precision = Precision::Fp32;
 
     double learningRate = 5e-5;
@@ -54,46 +55,52 @@ struct TrainingOptions {
     double weightDecay = 0.0;
     std::string lrScheduler = "linear"; // linear, cosine, constant, constant_with_warmup
     double warmupRatio = 0.0;
-    int64_t warmupSteps = 0;      // wins over warmupRatio when > 0
-    double maxGradNorm = 1.0;     // <= 0: no clipping
+    int64_t warmupSteps = 0;  // wins over warmupRatio when > 0
+    double maxGradNorm = 1.0; // <= 0: no clipping
 
     int64_t numEpochs = 50;
     int batchSize = 32;
     int gradientAccumulation = 2;
-    int64_t maxSteps = -1;        // > 0 caps the run (and sets the schedule's length)
-    int maxTextLength = 0;        // tokens per caption incl. [CLS]/[SEP]; 0: the model's max positions
+    int64_t maxSteps = -1; // > 0 caps the run (and sets the schedule's length)
+    int maxTextLength = 0; // tokens per caption incl. [CLS]/[SEP]; 0: the model's max positions
 
-    int64_t loggingSteps = 50;    // log_history entries of the training loss
-    int64_t evalSteps = 50;       // 0: never evaluate
-    int64_t saveSteps = 50;       // 0: only at the end
-    int saveTotalLimit = 3;       // 0: keep all
+    int64_t loggingSteps = 50; // log_history entries of the training loss
+    int64_t evalSteps = 50;    // 0: never evaluate
+    int64_t saveSteps = 50;    // 0: only at the end
+    int saveTotalLimit = 3;    // 0: keep all
     bool loadBestModelAtEnd = true;
     std::string metricForBest = "loss"; // loss, wer, wer_teacher_forced, rouge_l, bleu4, cider
 
     double testSize = 0.1;
     uint64_t seed = 42;
 
-    int evalBatchSize = 0;        // 0: batchSize
+    int evalBatchSize = 0; // 0: batchSize
     int generationMaxLength = 50;
-    int evalGenerateLimit = -1;   // images captioned at each eval: -1 all, 0 none
+    int evalGenerateLimit = -1; // images captioned at each eval: -1 all, 0 none
     int sampleCount = 4;
-    int workers = 2;              // image decoding threads
+    int workers = 2;                 // image decoding threads
     int maxConsecutiveNonFinite = 3; // this many NaN/Inf steps in a row stop the run
-    bool resume = false;          // continue from the newest complete checkpoint in outputDir
-    bool writeEventLog = true;    // append every event to outputDir/events.jsonl (captioner/event_log.h)
+    bool resume = false;             // continue from the newest complete checkpoint in outputDir
+    // Data parallel (torch.distributed semantics, as HF Trainer + DDP): batchSize is per process, the
+    // global batch batchSize x processes x accumulation; each rank reads its part of every global
+    // batch of the one seeded order, gradients are summed so that every rank applies the update one
+    // process would, rank 0 alone writes checkpoints and events. worldSize 1: alone.
+    DistributedConfig distributed;
+    bool writeEventLog = true; // append every event to outputDir/events.jsonl (captioner/event_log.h)
 
-    // Fault injection for tests: may replace the loss of optimizer step `step` (0-based) before backward.
-    std::function<void(int64_t step, torch::Tensor& loss)> lossHook;
+    // Fault injection for tests: maps the loss value of a micro-batch of optimizer step `step` (0-based)
+    // to the value the trainer acts on (a non-finite one makes the step skip, as a real NaN loss does).
+    std::function<double(int64_t step, double loss)> lossHook;
 };
 
 struct TrainingSummary {
-    std::string status;        // "completed", "cancelled" or "failed"
-    std::string message;       // why it failed
+    std::string status;  // "completed", "cancelled" or "failed"
+    std::string message; // why it failed
     int64_t globalStep = 0;
     std::string bestCheckpoint;
     double bestMetric = 0;
     std::string lastCheckpoint;
-    double trainLoss = 0;      // mean training loss of the steps run in this call
+    double trainLoss = 0; // mean training loss of the steps run in this call
     double runtimeSeconds = 0;
 };
 
@@ -106,7 +113,7 @@ public:
 
     void pause();
     void resume();
-    void cancel();          // finishes the current step, saves a checkpoint, ends with "cancelled"
+    void cancel(); // finishes the current step, saves a checkpoint, ends with "cancelled"
     bool isPaused() const { return m_paused.load(); }
 
     const TrainingOptions& options() const { return m_options; }

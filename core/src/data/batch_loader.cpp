@@ -1,7 +1,9 @@
 // Parallel, deterministic batch loading for training (see batch_loader.h).
 #include "captioner/batch_loader.h"
+
 #include "util/seeding.h"
 
+#include "captioner/distributed.h"
 #include "captioner/error.h"
 #include "captioner/image_io.h"
 
@@ -32,19 +34,19 @@ std::mt19937_64 epochRng(uint64_t seed, int epoch, uint64_t stream) {
 
 BatchLoader::BatchLoader(std::vector<TrainingExample> examples, const ClipImageProcessor& processor,
                          std::shared_ptr<const Tokenizer> tokenizer, BatchLoaderOptions options)
-    : m_examples(std::move(examples)), m_processor(processor), m_tokenizer(std::move(tokenizer)),
-      m_options(options) {
-    if (!m_tokenizer)
-        throw Error("batch loader", "no tokenizer given");
+    : m_examples(std::move(examples)), m_processor(processor), m_tokenizer(std::move(tokenizer)), m_options(options) {
+    if (!m_tokenizer) throw Error("batch loader", "no tokenizer given");
     if (m_options.batchSize < 1)
         throw Error("batch loader", "batch size must be at least 1 (got " + std::to_string(m_options.batchSize) + ")");
+    if (m_options.shardCount < 1 || m_options.shardIndex < 0 || m_options.shardIndex >= m_options.shardCount)
+        throw Error("batch loader", "shard " + std::to_string(m_options.shardIndex) + " of " +
+                                        std::to_string(m_options.shardCount) + " does not exist");
     if (m_options.maxTextLength != 0 && m_options.maxTextLength < 2)
         throw Error("batch loader", "maximum text length must be 0 (none) or at least 2 (got " +
                                         std::to_string(m_options.maxTextLength) + ")");
     m_options.workers = std::clamp(m_options.workers, 1, 64);
     m_options.prefetchBatches = std::max(1, m_options.prefetchBatches);
-    for (int i = 0; i < m_options.workers; ++i)
-        m_workers.emplace_back([this] { workerLoop(); });
+    for (int i = 0; i < m_options.workers; ++i) m_workers.emplace_back([this] { workerLoop(); });
 }
 
 BatchLoader::~BatchLoader() {
@@ -57,7 +59,7 @@ BatchLoader::~BatchLoader() {
 }
 
 int64_t BatchLoader::batchesPerEpoch() const {
-    const auto n = int64_t(m_examples.size()), b = int64_t(m_options.batchSize);
+    const auto n = int64_t(m_examples.size()), b = int64_t(m_options.batchSize) * m_options.shardCount;
     return m_options.dropLast ? n / b : (n + b - 1) / b;
 }
 
@@ -94,8 +96,7 @@ void BatchLoader::skipBatches(int64_t n) {
     if (n <= 0) return;
     {
         std::lock_guard<std::mutex> lock(m_mutex);
-        if (!m_plan)
-            throw Error("batch loader", "startEpoch was not called");
+        if (!m_plan) throw Error("batch loader", "startEpoch was not called");
         m_nextToDeliver = std::min(m_plan->numBatches, m_nextToDeliver + n);
         m_nextToClaim = std::max(m_nextToClaim, m_nextToDeliver);
         m_ready.erase(m_ready.begin(), m_ready.lower_bound(m_nextToDeliver));
@@ -108,10 +109,8 @@ std::optional<Batch> BatchLoader::next() {
     int64_t index = 0;
     {
         std::unique_lock<std::mutex> lock(m_mutex);
-        if (!m_plan)
-            throw Error("batch loader", "startEpoch was not called");
-        if (m_nextToDeliver >= m_plan->numBatches)
-            return std::nullopt;
+        if (!m_plan) throw Error("batch loader", "startEpoch was not called");
+        if (m_nextToDeliver >= m_plan->numBatches) return std::nullopt;
         index = m_nextToDeliver;
         m_readyCv.wait(lock, [&] { return m_ready.count(index) != 0; });
         auto node = m_ready.extract(index);
@@ -119,8 +118,7 @@ std::optional<Batch> BatchLoader::next() {
         ++m_nextToDeliver;
     }
     m_workCv.notify_all();
-    if (!result.error.empty())
-        throw Error("batch " + std::to_string(index), result.error);
+    if (!result.error.empty()) throw Error("batch " + std::to_string(index), result.error);
     return std::move(result.batch);
 }
 
@@ -158,8 +156,11 @@ BatchLoader::Result BatchLoader::build(const EpochPlan& plan, int64_t batchIndex
     try {
         Batch batch;
         batch.batchIndex = batchIndex;
-        const size_t begin = size_t(batchIndex) * size_t(m_options.batchSize);
-        const size_t end = std::min(begin + size_t(m_options.batchSize), plan.order.size());
+        const size_t global = size_t(m_options.batchSize) * size_t(m_options.shardCount);
+        const size_t globalBegin = size_t(batchIndex) * global;
+        const size_t globalEnd = std::min(globalBegin + global, plan.order.size());
+        const ShardRange part = shardRange(globalEnd - globalBegin, m_options.shardIndex, m_options.shardCount);
+        const size_t begin = globalBegin + part.begin, end = globalBegin + part.end;
         std::vector<torch::Tensor> pixels;
         std::vector<std::vector<int64_t>> ids;
         for (size_t k = begin; k < end; ++k) {

@@ -1,5 +1,7 @@
 #include "captioner/evaluation.h"
 
+#include "evaluation_parts.h"
+
 #include "captioner/batch_loader.h"
 #include "captioner/caption_pipeline.h"
 #include "captioner/dataset.h"
@@ -9,8 +11,11 @@
 
 #include <torch/torch.h>
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 
 namespace captioner {
 
@@ -59,14 +64,18 @@ struct ModeRestorer {
 
 } // namespace
 
-EvalResult evaluateCheckpoint(GitCheckpoint& ck, const std::vector<EvalExample>& examples, const EvalOptions& options) {
+namespace detail {
+
+EvalPart evaluatePart(GitCheckpoint& ck, const std::vector<EvalExample>& examples, size_t begin, size_t end,
+                      const EvalOptions& options) {
     if (!ck.tokenizer) throw Error(ck.dir, "the checkpoint has no tokenizer, captions cannot be evaluated");
-    if (examples.empty()) throw Error("evaluation", "no images with captions to evaluate");
-    const auto t0 = std::chrono::steady_clock::now();
+    EvalPart part;
+    if (begin >= end) return part;
 
     std::vector<TrainingExample> firstCaption;
-    firstCaption.reserve(examples.size());
-    for (const auto& e : examples) {
+    firstCaption.reserve(end - begin);
+    for (size_t i = begin; i < end; ++i) {
+        const auto& e = examples[i];
         if (e.captions.empty()) throw Error(e.imagePath, "has no caption to evaluate against");
         firstCaption.push_back({e.imagePath, {e.captions.front()}});
     }
@@ -84,18 +93,16 @@ EvalResult evaluateCheckpoint(GitCheckpoint& ck, const std::vector<EvalExample>&
     torch::NoGradGuard noGrad;
     const torch::Device device = ck.model->parameters().front().device();
     GenerationOptions gen = generationOptionsFor(ck, options.maxLength, 1, 1.0);
-    const int64_t generateLimit = options.generateLimit < 0 ? static_cast<int64_t>(examples.size()) : options.generateLimit;
+    const int64_t generateLimit =
+        options.generateLimit < 0 ? static_cast<int64_t>(examples.size()) : options.generateLimit;
+    const int64_t partLimit = std::max<int64_t>(0, generateLimit - static_cast<int64_t>(begin));
 
-    EvalResult r;
-    double lossSum = 0;
-    std::vector<std::string> tfPredictions, tfReferences, predictions, firstRefs;
-    std::vector<std::vector<std::string>> allRefs;
     while (auto batch = loader.next()) {
         if (options.shouldCancel && options.shouldCancel()) {
-            r.cancelled = true;
+            part.cancelled = true;
             break;
         }
-        for (const auto& s : batch->skipped) r.skipped.push_back(s.imagePath + ": " + s.reason);
+        for (const auto& s : batch->skipped) part.skipped.push_back(s.imagePath + ": " + s.reason);
         const int64_t rows = batch->inputIds.size(0);
         if (rows == 0) continue;
         auto pixels = batch->pixelValues.to(device);
@@ -106,20 +113,22 @@ EvalResult evaluateCheckpoint(GitCheckpoint& ck, const std::vector<EvalExample>&
             AutocastGuard autocast(device, options.precision);
             auto out = ck.model->forward(pixels, ids, mask, labelsFor(ids, mask));
             // Trainer.evaluate averages per-batch mean losses weighted by batch size.
-            lossSum += out.loss.item<double>() * static_cast<double>(rows);
+            part.lossSum += out.loss.item<double>() * static_cast<double>(rows);
             const int64_t numImage = out.logits.size(1) - ids.size(1);
-            predicted = out.logits.slice(1, numImage, out.logits.size(1)).argmax(-1).to(torch::kCPU, torch::kLong).contiguous();
+            predicted =
+                out.logits.slice(1, numImage, out.logits.size(1)).argmax(-1).to(torch::kCPU, torch::kLong).contiguous();
         }
         auto cpuMask = batch->attentionMask.to(torch::kLong).contiguous();
         auto cpuIds = batch->inputIds.to(torch::kLong).contiguous();
         for (int64_t b = 0; b < rows; ++b) {
-            tfPredictions.push_back(ck.tokenizer->decode(teacherForcedIds(predicted, cpuMask, b)));
-            tfReferences.push_back(ck.tokenizer->decode(realIds(cpuIds, cpuMask, b)));
+            part.tfPredictions.push_back(ck.tokenizer->decode(teacherForcedIds(predicted, cpuMask, b)));
+            part.tfReferences.push_back(ck.tokenizer->decode(realIds(cpuIds, cpuMask, b)));
         }
-        // Generated captions for the first generateLimit images, in example order.
+        // Generated captions for the first generateLimit images, in example order (a part starting at
+        // `begin` counts its share from there).
         std::vector<int64_t> genRows;
         for (int64_t b = 0; b < rows; ++b)
-            if (static_cast<int64_t>(predictions.size() + genRows.size()) < generateLimit) genRows.push_back(b);
+            if (static_cast<int64_t>(part.predictions.size() + genRows.size()) < partLimit) genRows.push_back(b);
         if (!genRows.empty()) {
             auto sel = torch::tensor(genRows, torch::kLong).to(device);
             std::vector<std::vector<int64_t>> seqs;
@@ -127,21 +136,45 @@ EvalResult evaluateCheckpoint(GitCheckpoint& ck, const std::vector<EvalExample>&
                 AutocastGuard autocast(device, options.precision);
                 seqs = generate(ck.model, pixels.index_select(0, sel), gen);
             }
-            for (size_t k = 0; k < genRows.size(); ++k) {
-                const auto& ex = examples[batch->indices[static_cast<size_t>(genRows[k])]];
-                predictions.push_back(ck.tokenizer->decode(seqs[k]));
-                firstRefs.push_back(tfReferences[tfReferences.size() - static_cast<size_t>(rows) + static_cast<size_t>(genRows[k])]);
-                allRefs.push_back(ex.captions);
-                if (static_cast<int>(r.samples.size()) < options.sampleCount)
-                    r.samples.push_back({ex.imagePath, predictions.back(), ex.captions.front()});
+            for (size_t k = 0; k < genRows.size() && k < seqs.size(); ++k) {
+                const size_t global = begin + batch->indices[static_cast<size_t>(genRows[k])];
+                const auto& ex = examples[global];
+                part.predictions.push_back(ck.tokenizer->decode(seqs[k]));
+                part.firstRefs.push_back(part.tfReferences[part.tfReferences.size() - static_cast<size_t>(rows) +
+                                                           static_cast<size_t>(genRows[k])]);
+                part.allRefs.push_back(ex.captions);
+                if (static_cast<int>(part.samples.size()) < options.sampleCount)
+                    part.samples.push_back({ex.imagePath, part.predictions.back(), ex.captions.front()});
             }
         }
-        r.count += rows;
-        if (options.progress) options.progress(r.count, static_cast<int64_t>(examples.size()));
+        part.count += rows;
+        if (options.progress) options.progress(part.count, static_cast<int64_t>(end - begin));
+    }
+    return part;
+}
+
+EvalResult combineEvalParts(const std::vector<EvalPart>& parts, size_t exampleCount, const EvalOptions& options) {
+    EvalResult r;
+    double lossSum = 0;
+    std::vector<std::string> tfPredictions, tfReferences, predictions, firstRefs;
+    std::vector<std::vector<std::string>> allRefs;
+    auto append = [](auto& to, const auto& from) { to.insert(to.end(), from.begin(), from.end()); };
+    for (const auto& p : parts) {
+        lossSum += p.lossSum;
+        r.count += p.count;
+        append(tfPredictions, p.tfPredictions);
+        append(tfReferences, p.tfReferences);
+        append(predictions, p.predictions);
+        append(firstRefs, p.firstRefs);
+        append(allRefs, p.allRefs);
+        append(r.skipped, p.skipped);
+        for (const auto& s : p.samples)
+            if (static_cast<int>(r.samples.size()) < options.sampleCount) r.samples.push_back(s);
+        r.cancelled = r.cancelled || p.cancelled;
     }
     if (r.count == 0) {
         if (r.cancelled) return r;
-        throw Error("evaluation", "none of the " + std::to_string(examples.size()) + " images could be read" +
+        throw Error("evaluation", "none of the " + std::to_string(exampleCount) + " images could be read" +
                                       (r.skipped.empty() ? std::string() : " (first: " + r.skipped.front() + ")"));
     }
     r.loss = lossSum / static_cast<double>(r.count);
@@ -150,6 +183,47 @@ EvalResult evaluateCheckpoint(GitCheckpoint& ck, const std::vector<EvalExample>&
         r.generated = computeCaptionMetrics(predictions, allRefs);
         r.generated.wer = wordErrorRate(predictions, firstRefs);
     }
+    return r;
+}
+
+std::string serializeEvalPart(const EvalPart& p) {
+    nlohmann::json samples = nlohmann::json::array();
+    for (const auto& s : p.samples) samples.push_back({s.imagePath, s.prediction, s.reference});
+    // Bit-exact loss: the sum travels as its IEEE bits, not as decimal text.
+    uint64_t bits = 0;
+    std::memcpy(&bits, &p.lossSum, sizeof bits);
+    const nlohmann::json j = {{"loss_bits", bits},        {"count", p.count},      {"tf_pred", p.tfPredictions},
+                              {"tf_ref", p.tfReferences}, {"pred", p.predictions}, {"first_ref", p.firstRefs},
+                              {"all_refs", p.allRefs},    {"samples", samples},    {"skipped", p.skipped},
+                              {"cancelled", p.cancelled}};
+    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+EvalPart deserializeEvalPart(const std::string& text) {
+    const auto j = nlohmann::json::parse(text);
+    EvalPart p;
+    const auto bits = j.at("loss_bits").get<uint64_t>();
+    std::memcpy(&p.lossSum, &bits, sizeof bits);
+    p.count = j.at("count").get<int64_t>();
+    p.tfPredictions = j.at("tf_pred").get<std::vector<std::string>>();
+    p.tfReferences = j.at("tf_ref").get<std::vector<std::string>>();
+    p.predictions = j.at("pred").get<std::vector<std::string>>();
+    p.firstRefs = j.at("first_ref").get<std::vector<std::string>>();
+    p.allRefs = j.at("all_refs").get<std::vector<std::vector<std::string>>>();
+    for (const auto& s : j.at("samples")) p.samples.push_back({s.at(0), s.at(1), s.at(2)});
+    p.skipped = j.at("skipped").get<std::vector<std::string>>();
+    p.cancelled = j.at("cancelled").get<bool>();
+    return p;
+}
+
+} // namespace detail
+
+EvalResult evaluateCheckpoint(GitCheckpoint& ck, const std::vector<EvalExample>& examples, const EvalOptions& options) {
+    if (!ck.tokenizer) throw Error(ck.dir, "the checkpoint has no tokenizer, captions cannot be evaluated");
+    if (examples.empty()) throw Error("evaluation", "no images with captions to evaluate");
+    const auto t0 = std::chrono::steady_clock::now();
+    EvalResult r = detail::combineEvalParts({detail::evaluatePart(ck, examples, 0, examples.size(), options)},
+                                            examples.size(), options);
     r.runtimeSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return r;
 }

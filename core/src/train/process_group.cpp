@@ -196,7 +196,8 @@ std::string ProcessGroup::diagnose() {
             return "lost the rendezvous store of torchrun's agent at " + m_config.masterAddr + ":" +
                    std::to_string(m_config.masterPort) + " (" + firstLine(e) + ")";
         return "rank 0 (of " + std::to_string(n) + "), which hosts the rendezvous store at " + m_config.masterAddr +
-               ":" + std::to_string(m_config.masterPort) + ", is gone: its process died or lost its connection";
+               ":" + std::to_string(m_config.masterPort) +
+               ", is gone: its process died, was stopped or lost its connection";
     }
     std::vector<int> dead, behind;
     for (int r = 0; r < n; ++r) {
@@ -205,7 +206,9 @@ std::string ProcessGroup::diagnose() {
         else if (steps[static_cast<size_t>(r)] < m->progress) behind.push_back(r);
     }
     const std::string of = " (of " + std::to_string(n) + ")";
-    if (!dead.empty()) return rankList(dead) + of + " is gone: its process died or lost its connection";
+    if (!dead.empty())
+        return rankList(dead) + of + (dead.size() == 1 ? " is gone: its process" : " are gone: their processes") +
+               " died, was stopped or lost its connection";
     if (!behind.empty()) {
         std::string s = rankList(behind) + of + " stopped responding";
         for (int r : behind)

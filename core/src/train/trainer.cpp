@@ -29,7 +29,6 @@ namespace {
 using detail::Clock;
 using detail::secondsSince;
 
-
 void validate(const TrainingOptions& o) {
     auto bad = [](const std::string& what, const std::string& why) { throw Error(what, why); };
     if (o.modelDir.empty()) bad("model", "no model folder given");
@@ -40,19 +39,21 @@ void validate(const TrainingOptions& o) {
     if (o.maxSteps <= 0 && o.numEpochs < 1) bad("epochs", "must be at least 1 (or give max steps)");
     if (!(o.learningRate > 0)) bad("learning rate", "must be positive");
     if (!(o.testSize > 0 && o.testSize < 1)) bad("test size", "must be between 0 and 1");
-    if (o.loggingSteps < 0 || o.evalSteps < 0 || o.saveSteps < 0) bad("steps", "logging, eval and save steps cannot be negative");
+    if (o.loggingSteps < 0 || o.evalSteps < 0 || o.saveSteps < 0)
+        bad("steps", "logging, eval and save steps cannot be negative");
     if (o.saveTotalLimit < 0) bad("save total limit", "cannot be negative");
     if (o.generationMaxLength < 2) bad("max length", "must be at least 2 (it counts the start token)");
     if (o.maxConsecutiveNonFinite < 1) bad("non-finite limit", "must be at least 1");
-    static const std::set<std::string> metrics = {"eval_loss", "eval_wer", "eval_wer_teacher_forced",
+    static const std::set<std::string> metrics = {"eval_loss",    "eval_wer",   "eval_wer_teacher_forced",
                                                   "eval_rouge_l", "eval_bleu4", "eval_cider"};
     const std::string key = detail::metricKey(o.metricForBest);
     if (!metrics.count(key))
-        bad("metric for best model", "unknown metric '" + o.metricForBest +
-                                         "' (valid: loss, wer, wer_teacher_forced, rouge_l, bleu4, cider)");
+        bad("metric for best model",
+            "unknown metric '" + o.metricForBest + "' (valid: loss, wer, wer_teacher_forced, rouge_l, bleu4, cider)");
     const bool generatedMetric = key != "eval_loss" && key != "eval_wer_teacher_forced";
     if (generatedMetric && o.evalGenerateLimit == 0)
-        bad("metric for best model", "'" + o.metricForBest + "' needs generated captions at eval (eval generate limit is 0)");
+        bad("metric for best model",
+            "'" + o.metricForBest + "' needs generated captions at eval (eval generate limit is 0)");
     LrSchedule::parseKind(o.lrScheduler);
 }
 
@@ -78,11 +79,24 @@ void Trainer::Run::setup() {
     // dropout draws from them, so a run is only repeatable (and resumable) from a fixed seed.
     torch::manual_seed(o.seed);
     device = resolveDevice(o.device);
+    if (o.distributed.enabled()) {
+        // One process per GPU, as torchrun starts them: LOCAL_RANK picks the card.
+        if (device.is_cuda())
+            device = torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(o.distributed.localRank));
+        log("joining the process group as " + o.distributed.describe() + "; waiting up to " +
+            std::to_string(static_cast<int64_t>(o.distributed.timeoutSeconds)) + " s for the others");
+        group = std::make_unique<detail::ProcessGroup>(o.distributed, device);
+    }
     checkPrecisionSupported(o.precision, device);
     log("loading model " + o.modelDir);
     CheckpointLoadOptions lo;
     lo.device = device.str();
     ck = loadCheckpoint(o.modelDir, lo);
+    if (group) {
+        // As DDP's constructor: every rank starts from rank 0's weights.
+        torch::NoGradGuard noGrad;
+        group->broadcastFromRankZero(ck.model->parameters());
+    }
     log("reading dataset " + o.dataPath);
     const CaptionDataset dataset = CaptionDataset::open(o.dataPath);
     const DatasetSplit split = splitDataset(dataset, o.testSize, o.seed);
@@ -98,6 +112,8 @@ void Trainer::Run::setup() {
 
     BatchLoaderOptions bo;
     bo.batchSize = o.batchSize;
+    bo.shardIndex = group ? group->rank() : 0;
+    bo.shardCount = group ? group->size() : 1;
     bo.shuffle = true;
     bo.seed = o.seed;
     bo.workers = std::max(1, o.workers);
@@ -121,23 +137,29 @@ void Trainer::Run::setup() {
     schedule.emplace(LrSchedule::parseKind(o.lrScheduler), o.learningRate,
                      LrSchedule::warmupStepsFor(state.maxSteps, o.warmupRatio, o.warmupSteps), state.maxSteps);
     scaler = LossScaler(o.precision == Precision::Fp16);
-    state.fingerprint = {{"data", fs::absolute(o.dataPath).lexically_normal().string()},
-                         {"train_count", trainCount},
-                         {"test_count", static_cast<int64_t>(evalExamples.size())},
-                         {"seed", o.seed},
-                         {"test_size", o.testSize},
-                         {"batch_size", o.batchSize},
-                         {"gradient_accumulation", o.gradientAccumulation},
-                         {"max_steps", state.maxSteps},
-                         {"learning_rate", o.learningRate},
-                         {"lr_scheduler", o.lrScheduler},
-                         {"warmup_steps", schedule->warmupSteps()},
-                         {"precision", precisionName(o.precision)}};
+    state.fingerprint = {
+        {"data", fs::absolute(o.dataPath).lexically_normal().string()},
+        {"train_count", trainCount},
+        {"test_count", static_cast<int64_t>(evalExamples.size())},
+        {"seed", o.seed},
+        {"test_size", o.testSize},
+        {"batch_size", o.batchSize * bo.shardCount}, // global: any process count that splits it alike resumes
+        {"gradient_accumulation", o.gradientAccumulation},
+        {"max_steps", state.maxSteps},
+        {"learning_rate", o.learningRate},
+        {"lr_scheduler", o.lrScheduler},
+        {"warmup_steps", schedule->warmupSteps()},
+        {"precision", precisionName(o.precision)}};
     std::error_code ec;
     fs::create_directories(o.outputDir, ec);
     if (ec) throw Error(o.outputDir, "cannot create the output folder: " + ec.message());
-    removeInterruptedSaves();
+    if (isMain()) removeInterruptedSaves(); // rank 0 alone writes there
     if (o.resume) restore();
+    if (group)
+        log("data parallel over " + std::to_string(group->size()) + " processes (" + group->backendName() +
+            "): global batch " + std::to_string(o.batchSize * group->size() * o.gradientAccumulation) + " = " +
+            std::to_string(o.batchSize) + " per process x " + std::to_string(group->size()) + " processes x " +
+            std::to_string(o.gradientAccumulation) + " accumulation");
 
     TrainingEvent e = event(TrainingEventType::Started);
     e.stepsPerEpoch = stepsPerEpoch;
@@ -169,7 +191,8 @@ void Trainer::Run::step() {
     const int64_t epochIndex = state.globalStep / stepsPerEpoch;
     const int64_t stepInEpoch = state.globalStep % stepsPerEpoch;
     const int64_t firstBatch = stepInEpoch * o.gradientAccumulation;
-    if (loaderEpoch != epochIndex || loaderNextStep != stepInEpoch) loader->startEpoch(static_cast<int>(epochIndex), firstBatch);
+    if (loaderEpoch != epochIndex || loaderNextStep != stepInEpoch)
+        loader->startEpoch(static_cast<int>(epochIndex), firstBatch);
     loaderEpoch = epochIndex;
     loaderNextStep = stepInEpoch + 1;
     const int64_t micro = std::min<int64_t>(o.gradientAccumulation, batchesPerEpoch - firstBatch);
@@ -178,32 +201,58 @@ void Trainer::Run::step() {
     double lossSum = 0;
     int64_t lossCount = 0, samples = 0;
     std::string nonFinite;
+    if (group) group->markProgress(state.globalStep);
     for (int64_t k = 0; k < micro; ++k) {
         auto batch = loader->next();
         if (!batch) throw Error("training data", "the batch loader ended before the epoch did");
         for (const auto& s : batch->skipped)
             if (reportedSkips.insert(s.index).second) log("skipping unreadable image " + s.imagePath + ": " + s.reason);
-        if (!nonFinite.empty() || batch->inputIds.size(0) == 0) continue;
-        auto pixels = batch->pixelValues.to(device);
-        auto ids = batch->inputIds.to(device);
-        auto mask = batch->attentionMask.to(device);
+        const int64_t rows = batch->inputIds.size(0);
+        // Alone, an empty batch or a step already spoiled is skipped; in a group every rank still
+        // takes part in each micro-batch's exchange.
+        if (!group && (!nonFinite.empty() || rows == 0)) continue;
         torch::Tensor loss;
-        {
-            AutocastGuard autocast(device, o.precision);
-            loss = ck.model->forward(pixels, ids, mask, labelsFor(ids, mask)).loss;
+        double value = 0;
+        int64_t tokens = 0;
+        std::string bad;
+        if (nonFinite.empty() && rows > 0) {
+            auto pixels = batch->pixelValues.to(device);
+            auto ids = batch->inputIds.to(device);
+            auto mask = batch->attentionMask.to(device);
+            {
+                AutocastGuard autocast(device, o.precision);
+                loss = ck.model->forward(pixels, ids, mask, labelsFor(ids, mask)).loss;
+            }
+            loss = loss.to(torch::kFloat);
+            value = loss.item<double>();
+            if (o.lossHook) value = o.lossHook(state.globalStep, value);
+            if (!std::isfinite(value)) bad = "the loss is " + std::string(std::isnan(value) ? "NaN" : "infinite");
+            // The labels the loss counts: every real token after the first.
+            if (group)
+                tokens = batch->attentionMask.narrow(1, 1, batch->attentionMask.size(1) - 1).sum().item<int64_t>();
         }
-        loss = loss.to(torch::kFloat);
-        if (o.lossHook) o.lossHook(state.globalStep, loss);
-        const double value = loss.item<double>();
-        if (!std::isfinite(value)) {
-            nonFinite = "the loss is " + std::string(std::isnan(value) ? "NaN" : "infinite");
+        double weight = 1;
+        int64_t globalRows = rows;
+        if (group) {
+            const MicroStats shared = shareMicroBatch(value, tokens, rows, !bad.empty() || !nonFinite.empty());
+            if (shared.nonFinite) {
+                if (nonFinite.empty()) nonFinite = bad.empty() ? "the loss is not finite on another rank" : bad;
+                continue;
+            }
+            if (shared.rows == 0) continue;
+            value = shared.loss;
+            weight = shared.weight;
+            globalRows = shared.rows;
+        } else if (!bad.empty()) {
+            nonFinite = bad;
             continue;
         }
-        (loss * (scaler.scale() / static_cast<double>(micro))).backward();
+        if (rows > 0) (loss * (weight * scaler.scale() / static_cast<double>(micro))).backward();
         lossSum += value;
         ++lossCount;
-        samples += batch->inputIds.size(0);
+        samples += globalRows;
     }
+    if (group && nonFinite.empty() && lossCount > 0) sumGradients();
 
     bool overflow = false;
     GradNorm norm;
@@ -224,7 +273,8 @@ void Trainer::Run::step() {
         if (firstNonFiniteStep < 0) firstNonFiniteStep = state.globalStep;
     } else if (overflow) {
         scaler.update(false);
-        log("step " + std::to_string(state.globalStep + 1) + ": fp16 gradients overflowed, step skipped, loss scale now " +
+        log("step " + std::to_string(state.globalStep + 1) +
+            ": fp16 gradients overflowed, step skipped, loss scale now " +
             std::to_string(static_cast<int64_t>(scaler.scale())));
     } else if (lossCount > 0) {
         optimizer->setLearningRate(schedule->learningRate(state.globalStep));
@@ -243,7 +293,7 @@ void Trainer::Run::step() {
     samplesRun += samples;
 
     const double stepLoss = lossCount > 0 && nonFinite.empty() ? lossSum / static_cast<double>(lossCount)
-                                                                : std::numeric_limits<double>::quiet_NaN();
+                                                               : std::numeric_limits<double>::quiet_NaN();
     if (nonFinite.empty() && lossCount > 0) {
         lossSinceLog += stepLoss;
         ++stepsSinceLog;
@@ -253,15 +303,17 @@ void Trainer::Run::step() {
     }
     if (!nonFinite.empty()) {
         TrainingEvent e = event(TrainingEventType::NonFiniteLoss);
-        e.message = "step " + std::to_string(state.globalStep) + ": " + nonFinite + "; the step was skipped (weights unchanged)";
+        e.message = "step " + std::to_string(state.globalStep) + ": " + nonFinite +
+                    "; the step was skipped (weights unchanged)";
         self.notify(e);
         if (consecutiveNonFinite >= o.maxConsecutiveNonFinite)
-            throw Error("training", "the loss or gradients were NaN/Inf in " + std::to_string(consecutiveNonFinite) +
-                                        " steps in a row (steps " + std::to_string(firstNonFiniteStep + 1) + " to " +
-                                        std::to_string(state.globalStep) + "); stopped. " +
-                                        (lastCheckpoint.empty() ? std::string("No checkpoint was saved yet.")
-                                                                : "The last good checkpoint is " + lastCheckpoint + ".") +
-                                        " Try a lower learning rate, fp32, or check the data.");
+            throw Error("training",
+                        "the loss or gradients were NaN/Inf in " + std::to_string(consecutiveNonFinite) +
+                            " steps in a row (steps " + std::to_string(firstNonFiniteStep + 1) + " to " +
+                            std::to_string(state.globalStep) + "); stopped. " +
+                            (lastCheckpoint.empty() ? std::string("No checkpoint was saved yet.")
+                                                    : "The last good checkpoint is " + lastCheckpoint + ".") +
+                            " Try a lower learning rate, fp32, or check the data.");
     }
 
     TrainingEvent e = event(TrainingEventType::Step);
@@ -296,6 +348,12 @@ Trainer::Trainer(TrainingOptions options, TrainingObserver* observer)
     : m_options(std::move(options)), m_observer(observer) {}
 
 void Trainer::notify(const TrainingEvent& event) {
+    // Data parallel: rank 0 speaks for the run (observer and event log); another rank only reports
+    // its own failure.
+    if (m_options.distributed.rank != 0) {
+        if (m_observer && event.type == TrainingEventType::Failed) m_observer->onEvent(event);
+        return;
+    }
     // The event log first: a watcher of the output folder sees what the observer sees. Opening or
     // writing it may fail (a read-only or full disk): that is said once, and the run goes on.
     if (m_options.writeEventLog && !m_options.outputDir.empty()) {
@@ -338,19 +396,24 @@ TrainingSummary Trainer::run() {
         r.loopStart = Clock::now();
         bool cancelled = false;
         while (r.state.globalStep < r.state.maxSteps) {
-            if (!r.waitIfPaused()) {
+            const bool stop = !r.waitIfPaused();
+            if (r.group ? r.anyRankCancelled(stop) : stop) {
                 cancelled = true;
                 break;
             }
             r.step();
         }
-        if (cancelled || m_cancel.load()) {
+        if (r.group) r.verifyIdenticalWeights();
+        if (cancelled || (!r.group && m_cancel.load())) {
             if (r.lastSaveStep != r.state.globalStep) r.save();
             summary.status = "cancelled";
         } else {
             r.finish(summary);
             summary.status = "completed";
         }
+        // Nobody leaves before rank 0 has written the final model (and, where rank 0 serves the
+        // store, before the others are done with it).
+        if (r.group) r.group->barrier();
         summary.globalStep = r.state.globalStep;
         summary.bestCheckpoint = r.state.bestCheckpoint;
         summary.bestMetric = r.state.bestMetric.value_or(0.0);
@@ -371,6 +434,7 @@ TrainingSummary Trainer::run() {
         summary.status = "failed";
         summary.message = "unknown failure";
     }
+    if (r.group) r.group->abandon(); // the others learn of it from their next collective
     summary.globalStep = r.state.globalStep;
     summary.runtimeSeconds = secondsSince(t0);
     const auto complete = listCheckpoints(m_options.outputDir);

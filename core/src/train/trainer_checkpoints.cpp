@@ -1,5 +1,8 @@
 #include "trainer_run.h"
 
+#include "evaluation_parts.h"
+
+#include "captioner/distributed.h"
 #include "captioner/error.h"
 #include "captioner/safetensors.h"
 
@@ -91,8 +94,21 @@ void Trainer::Run::evaluate() {
     eo.sampleCount = o.sampleCount;
     eo.precision = o.precision;
     eo.workers = std::max(1, o.workers);
-    eo.shouldCancel = [this] { return self.m_cancel.load(); };
-    EvalResult result = evaluateCheckpoint(ck, evalExamples, eo);
+    EvalResult result;
+    if (!group) {
+        eo.shouldCancel = [this] { return self.m_cancel.load(); };
+        result = evaluateCheckpoint(ck, evalExamples, eo);
+    } else {
+        // Each rank evaluates its contiguous part; the parts are gathered and scored as one.
+        const auto t0 = Clock::now();
+        const ShardRange mine = shardRange(evalExamples.size(), group->rank(), group->size());
+        const auto part = detail::evaluatePart(ck, evalExamples, mine.begin, mine.end, eo);
+        std::vector<detail::EvalPart> parts;
+        for (const auto& text : group->allGatherStrings(detail::serializeEvalPart(part)))
+            parts.push_back(detail::deserializeEvalPart(text));
+        result = detail::combineEvalParts(parts, evalExamples.size(), eo);
+        result.runtimeSeconds = secondsSince(t0);
+    }
     ck.model->train();
     if (result.cancelled) return;
     for (const auto& s : result.skipped) log("evaluation skipped " + s);
@@ -113,10 +129,16 @@ void Trainer::Run::save() {
     const auto previousBest = state.bestMetric;
     const auto previousBestDir = state.bestCheckpoint;
     bool isBest = false;
+    if (!isMain()) {
+        // Rank 0 alone writes; the weights are the same on every rank.
+        lastSaveStep = state.globalStep;
+        lastCheckpoint = dir;
+        return;
+    }
     if (lastEval && lastEvalStep == state.globalStep) {
         const double m = detail::metricValue(*lastEval, key);
-        const bool better = !state.bestMetric ||
-                            (detail::greaterIsBetter(key) ? m > *state.bestMetric : m < *state.bestMetric);
+        const bool better =
+            !state.bestMetric || (detail::greaterIsBetter(key) ? m > *state.bestMetric : m < *state.bestMetric);
         if (std::isfinite(m) && better) {
             state.bestMetric = m;
             state.bestCheckpoint = dir;
@@ -145,6 +167,10 @@ void Trainer::Run::save() {
 void Trainer::Run::finish(TrainingSummary& summary) {
     if (o.evalSteps > 0 && lastEvalStep != state.globalStep) evaluate();
     if (lastSaveStep != state.globalStep) save();
+    if (!isMain()) {
+        summary.trainLoss = goodStepsRun > 0 ? lossSumRun / static_cast<double>(goodStepsRun) : 0.0;
+        return;
+    }
     const std::string key = detail::metricKey(o.metricForBest);
     if (o.loadBestModelAtEnd && !state.bestCheckpoint.empty() && state.bestCheckpoint != lastCheckpoint) {
         const std::string weights = (fs::path(state.bestCheckpoint) / "model.safetensors").string();

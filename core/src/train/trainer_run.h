@@ -7,6 +7,7 @@
 #include "captioner/optimizer.h"
 #include "captioner/trainer.h"
 
+#include "process_group.h"
 #include "trainer_state.h"
 
 #include <chrono>
@@ -36,6 +37,8 @@ struct Trainer::Run {
     std::optional<AdamW> optimizer;
     std::optional<LrSchedule> schedule;
     LossScaler scaler{false};
+    std::unique_ptr<detail::ProcessGroup> group; // data parallel only
+    bool isMain() const { return !group || group->rank() == 0; }
     detail::TrainerState state;
     int64_t batchesPerEpoch = 0, stepsPerEpoch = 0;
     int64_t loaderEpoch = -1, loaderNextStep = -1;
@@ -69,6 +72,18 @@ struct Trainer::Run {
     void restore();
     void removeInterruptedSaves();
     void step();
+    // Data parallel: this rank's micro-batch loss weighted by its share of the global micro-batch's
+    // tokens, so that summing gradients over ranks gives the gradient of the global batch's mean loss.
+    struct MicroStats {
+        double loss = 0;        // the global micro-batch's mean loss (NaN when any rank's is not finite)
+        double weight = 1;      // this rank's tokens / global tokens
+        int64_t rows = 0;       // rows of the global micro-batch
+        bool nonFinite = false; // on any rank
+    };
+    MicroStats shareMicroBatch(double localLoss, int64_t localTokens, int64_t localRows, bool localNonFinite);
+    void sumGradients();
+    bool anyRankCancelled(bool local);
+    void verifyIdenticalWeights();
     void evaluate();
     void save();
     void finish(TrainingSummary& summary);
