@@ -106,7 +106,7 @@ std::string launchTwo(const std::string& preset, int steps, int port) {
                 key != "MASTER_PORT" && key != "OMP_NUM_THREADS")
                 envs[static_cast<size_t>(rank)].push_back(kv);
         }
-        for (const std::string& kv : {"WORLD_SIZE=2", "RANK=" + std::to_string(rank),
+        for (const std::string& kv : {std::string("WORLD_SIZE=2"), "RANK=" + std::to_string(rank),
                                       "LOCAL_RANK=" + std::to_string(rank), std::string("MASTER_ADDR=127.0.0.1"),
                                       "MASTER_PORT=" + std::to_string(port), std::string("OMP_NUM_THREADS=1")})
             envs[static_cast<size_t>(rank)].push_back(kv);
