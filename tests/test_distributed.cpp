@@ -304,7 +304,12 @@ private slots:
                   "tensors differ by %.3g",
                   qPrintable(eps), d.relative, d.worst.c_str(), d.absoluteFree);
             QVERIFY2(d.relative <= (eps == "1e-4" ? 1e-5 : 1e-2), qPrintable(QString::number(d.relative)));
-            QVERIFY2(d.absoluteFree <= 1e-6, qPrintable(QString::number(d.absoluteFree)));
+            // The key biases' gradients are pure rounding noise (~1e-9): with eps 1e-4 Adam scales that
+            // down to nothing; with eps 1e-8 it turns it into steps of a sizeable part of the learning rate
+            // (1e-3), whose sign follows the noise of each batch split (measured 1.7e-5 after 6 steps).
+            // Either way a difference of one whole learning-rate step would mean real gradient reached them.
+            const double freeBound = eps == "1e-4" ? 1e-6 : 1e-3;
+            QVERIFY2(d.absoluteFree <= freeBound, qPrintable(QString::number(d.absoluteFree)));
             // Exactly one set of checkpoints, as one process writes it.
             QCOMPARE(entries(two), entries(one));
             QVERIFY(entries(two).count("checkpoint-6"));
