@@ -28,18 +28,6 @@ void copyDir(const std::string& from, const std::string& to) {
     for (const auto& e : fs::directory_iterator(from)) fs::copy_file(e.path(), fs::path(to) / e.path().filename());
 }
 
-void expectError(const std::function<void()>& f, const std::string& subject, const std::string& reasonPart) {
-    try {
-        f();
-    } catch (const Error& e) {
-        const std::string msg = e.what();
-        QVERIFY2(msg.find(subject) != std::string::npos, msg.c_str());
-        QVERIFY2(msg.find(reasonPart) != std::string::npos, msg.c_str());
-        return;
-    }
-    QFAIL(("no error; expected one about " + subject + ": " + reasonPart).c_str());
-}
-
 } // namespace
 
 class TestCaptionPipeline : public QObject {
@@ -193,20 +181,20 @@ private slots:
     void brokenFoldersNameTheProblem() {
         QTemporaryDir tmp;
         const std::string root = tmp.path().toStdString();
-        expectError([&] { loadCheckpoint(root + "/nope"); }, root + "/nope", "does not exist");
-        expectError([&] { loadCheckpoint(root); }, root, "no config.json");
+        testsupport::expectError([&] { loadCheckpoint(root + "/nope"); }, root + "/nope", {"does not exist"});
+        testsupport::expectError([&] { loadCheckpoint(root); }, root, {"no config.json"});
 
         const std::string pickle = root + "/pickle";
         copyDir(testsupport::fixture("pipeline/ours_tiny"), pickle);
         fs::rename(pickle + "/model.safetensors", pickle + "/pytorch_model.bin");
-        expectError([&] { loadCheckpoint(pickle); }, pickle + "/pytorch_model.bin", "convert");
+        testsupport::expectError([&] { loadCheckpoint(pickle); }, pickle + "/pytorch_model.bin", {"convert"});
 
         const std::string bert = root + "/bert";
         copyDir(testsupport::fixture("pipeline/ours_tiny"), bert);
         auto cfg = testsupport::readJson(bert + "/config.json");
         cfg["model_type"] = "bert";
         testsupport::writeFile(bert + "/config.json", cfg.dump());
-        expectError([&] { loadCheckpoint(bert); }, bert + "/config.json", "bert");
+        testsupport::expectError([&] { loadCheckpoint(bert); }, bert + "/config.json", {"bert"});
         std::string why;
         QVERIFY(!isGitCheckpoint(bert, &why));
         QVERIFY2(why.find("bert") != std::string::npos, why.c_str());
@@ -214,25 +202,26 @@ private slots:
         const std::string notok = root + "/notok";
         copyDir(testsupport::fixture("pipeline/ours_tiny"), notok);
         fs::remove(notok + "/vocab.txt");
-        expectError([&] { loadCheckpoint(notok); }, notok, "tokenizer");
+        testsupport::expectError([&] { loadCheckpoint(notok); }, notok, {"tokenizer"});
 
         const std::string size = root + "/size";
         copyDir(testsupport::fixture("pipeline/ours_tiny"), size);
         auto pp = testsupport::readJson(size + "/preprocessor_config.json");
         pp["crop_size"] = {{"height", 224}, {"width", 224}};
         testsupport::writeFile(size + "/preprocessor_config.json", pp.dump());
-        expectError([&] { loadCheckpoint(size); }, size + "/preprocessor_config.json", "expects 64x64");
+        testsupport::expectError([&] { loadCheckpoint(size); }, size + "/preprocessor_config.json", {"expects 64x64"});
 
         const std::string trunc = root + "/trunc";
         copyDir(testsupport::fixture("pipeline/ours_tiny"), trunc);
         fs::resize_file(trunc + "/model.safetensors", 5000);
-        expectError([&] { loadCheckpoint(trunc); }, trunc + "/model.safetensors", "");
+        testsupport::expectError([&] { loadCheckpoint(trunc); }, trunc + "/model.safetensors", {""});
     }
 
     void devices() {
         QCOMPARE(resolveDevice("cpu"), torch::Device(torch::kCPU));
-        expectError([] { resolveDevice("tpu"); }, "--device tpu", "unknown device");
-        if (!torch::cuda::is_available()) expectError([] { resolveDevice("cuda"); }, "--device cuda", "no CUDA");
+        testsupport::expectError([] { resolveDevice("tpu"); }, "--device tpu", {"unknown device"});
+        if (!torch::cuda::is_available())
+            testsupport::expectError([] { resolveDevice("cuda"); }, "--device cuda", {"no CUDA"});
     }
 };
 

@@ -78,17 +78,6 @@ bool isLossless(const std::string& input) {
     return input.find(".jpg") == std::string::npos && input.find(".webp") == std::string::npos;
 }
 
-template <typename F> void expectError(F&& f, const std::string& subject, const char* reasonPart) {
-    try {
-        f();
-        QFAIL("expected captioner::Error");
-    } catch (const Error& e) {
-        QCOMPARE(QString::fromStdString(e.subject()), QString::fromStdString(subject));
-        QVERIFY2(std::string(e.what()).find(subject) != std::string::npos, e.what());
-        QVERIFY2(e.reason().find(reasonPart) != std::string::npos, e.what());
-    }
-}
-
 } // namespace
 
 class TestClipImageProcessor : public QObject {
@@ -172,11 +161,15 @@ private slots:
         QCOMPARE(batch.sizes().vec(), (std::vector<int64_t>{2, 3, 224, 224}));
         QVERIFY(torch::equal(batch[0], proc.preprocess(a)));
         QVERIFY(torch::equal(batch[1], proc.preprocess(b)));
-        expectError([&] { proc.preprocessBatch({}); }, "preprocess", "empty batch");
+        testsupport::expectError([&] { proc.preprocessBatch({}); }, "preprocess", {"empty batch"});
         ClipImageProcessorConfig noCrop;
         noCrop.doCenterCrop = false;
         QCOMPARE(ClipImageProcessor(noCrop).outputHeight(), 0);
-        expectError([&] { ClipImageProcessor(noCrop).preprocessBatch({a, b}); }, "preprocess", "different sizes");
+        testsupport::expectError(
+            [&] {
+                ClipImageProcessor(noCrop).preprocessBatch({a, b});
+            },
+            "preprocess", {"different sizes"});
     }
 
     void greyAndRgbaInputsAreConverted() {
@@ -188,7 +181,7 @@ private slots:
         cv::cvtColor(rgb, grey, cv::COLOR_RGB2GRAY);
         cv::cvtColor(grey, greyRgb, cv::COLOR_GRAY2RGB);
         QVERIFY(torch::equal(proc.preprocess(grey), proc.preprocess(greyRgb)));
-        expectError([&] { proc.preprocess(cv::Mat()); }, "preprocess", "non-empty");
+        testsupport::expectError([&] { proc.preprocess(cv::Mat()); }, "preprocess", {"non-empty"});
     }
 
     void configDefaultsMatchGitBase() {
@@ -259,17 +252,18 @@ private slots:
     void badConfigsNameTheSource() {
         QFETCH(QString, json);
         QFETCH(QString, reason);
-        expectError([&] { ClipImageProcessor::fromJson(nlohmann::json::parse(json.toStdString()), "cfg.json"); },
-                    "cfg.json", reason.toStdString().c_str());
+        testsupport::expectError(
+            [&] { ClipImageProcessor::fromJson(nlohmann::json::parse(json.toStdString()), "cfg.json"); }, "cfg.json",
+            {reason.toStdString().c_str()});
     }
 
     void badConfigFiles() {
         QTemporaryDir dir;
         const std::string broken = dir.filePath("broken.json").toStdString();
         testsupport::writeFile(broken, "{\"do_resize\": tru");
-        expectError([&] { ClipImageProcessor::fromJsonFile(broken); }, broken, "invalid JSON");
+        testsupport::expectError([&] { ClipImageProcessor::fromJsonFile(broken); }, broken, {"invalid JSON"});
         const std::string missing = dir.filePath("missing.json").toStdString();
-        expectError([&] { ClipImageProcessor::fromJsonFile(missing); }, missing, "cannot open");
+        testsupport::expectError([&] { ClipImageProcessor::fromJsonFile(missing); }, missing, {"cannot open"});
     }
 
     void writeNpyMatchesNumpyBytes() {
@@ -285,9 +279,9 @@ private slots:
         writeNpy(path, v);
         QVERIFY(testsupport::readFile(path) == testsupport::readFile(imageFixture("reference/tiny_5.npy")));
         QVERIFY(torch::equal(readNpy(path), v));
-        expectError([&] { writeNpy(path, torch::zeros({2}, torch::kInt64)); }, path, "float32");
+        testsupport::expectError([&] { writeNpy(path, torch::zeros({2}, torch::kInt64)); }, path, {"float32"});
         const std::string noDir = dir.filePath("no/such/dir/x.npy").toStdString();
-        expectError([&] { writeNpy(noDir, v); }, noDir, "");
+        testsupport::expectError([&] { writeNpy(noDir, v); }, noDir, {""});
     }
 };
 

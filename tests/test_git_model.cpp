@@ -35,17 +35,6 @@ double maxAbsDiff(const torch::Tensor& a, const torch::Tensor& b) {
     return (a.to(torch::kDouble) - b.to(torch::kDouble)).abs().max().item<double>();
 }
 
-void expectError(const std::function<void()>& f, const std::string& subject, const QStringList& parts) {
-    try {
-        f();
-        QFAIL("no error thrown");
-    } catch (const Error& e) {
-        QCOMPARE(e.subject(), subject);
-        for (const auto& p : parts)
-            if (!QString::fromStdString(e.reason()).contains(p)) QFAIL(qPrintable("'" + p + "' not in: " + e.what()));
-    }
-}
-
 } // namespace
 
 class TestGitModel : public QObject {
@@ -147,14 +136,15 @@ private slots:
         broken["git.encoder.layer.9.output.dense.weight"] = torch::zeros({48, 96});
         broken["git.embeddings.position_embeddings.weight"] = torch::zeros({32, 48});
         broken["git.image_encoder.vision_model.embeddings.class_embedding"] = torch::zeros({47});
-        expectError([&] { model->loadStateDict(broken, weights); }, weights,
-                    {"missing tensors: git.encoder.layer.1.attention.self.key.bias [48], output.weight [1000, 48]",
-                     "unexpected tensors: git.encoder.layer.9.output.dense.weight [48, 96]",
-                     "git.embeddings.position_embeddings.weight (file [32, 48], model [64, 48])",
-                     "git.image_encoder.vision_model.embeddings.class_embedding (file [47], model [48])"});
+        testsupport::expectError(
+            [&] { model->loadStateDict(broken, weights); }, weights,
+            {"missing tensors: git.encoder.layer.1.attention.self.key.bias [48], output.weight [1000, 48]",
+             "unexpected tensors: git.encoder.layer.9.output.dense.weight [48, 96]",
+             "git.embeddings.position_embeddings.weight (file [32, 48], model [64, 48])",
+             "git.image_encoder.vision_model.embeddings.class_embedding (file [47], model [48])"});
         auto integer = tensors;
         integer["output.bias"] = torch::zeros({1000}, torch::kLong);
-        expectError([&] { model->loadStateDict(integer, weights); }, weights, {"output.bias (Long)"});
+        testsupport::expectError([&] { model->loadStateDict(integer, weights); }, weights, {"output.bias (Long)"});
 
         // Older transformers saved the position_ids buffers; they are accepted and ignored.
         auto withBuffers = tensors;
@@ -178,7 +168,8 @@ private slots:
         // One image for two texts is repeated as transformers does.
         auto two = model->forward(pixels.narrow(0, 0, 1), ids).logits;
         QVERIFY(maxAbsDiff(two[0], evalA[0]) < 1e-5);
-        expectError([&] { model->forward(pixels.narrow(2, 0, 16), ids); }, "pixel_values", {"does not match"});
+        testsupport::expectError([&] { model->forward(pixels.narrow(2, 0, 16), ids); }, "pixel_values",
+                                 {"does not match"});
     }
 
     void gradientsFlow() {

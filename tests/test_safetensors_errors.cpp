@@ -32,14 +32,8 @@ class TestSafetensorsErrors : public QObject {
     QTemporaryDir m_dir;
     std::string tmp(const std::string& name) const { return (m_dir.path() + "/").toStdString() + name; }
 
-    void expectError(const std::string& path, const QString& expected) {
-        try {
-            (void)SafetensorsFile::open(path);
-            QFAIL("opened without error");
-        } catch (const Error& e) {
-            QCOMPARE(e.subject(), path);
-            QVERIFY2(QString(e.what()).contains(expected), e.what());
-        }
+    static void expectOpenError(const std::string& path, const QString& expected) {
+        testsupport::expectError([&] { (void)SafetensorsFile::open(path); }, path, {expected.toStdString()});
     }
 
 private slots:
@@ -120,7 +114,7 @@ private slots:
         QFETCH(QString, expected);
         const std::string path = tmp("bad.safetensors");
         testsupport::writeFile(path, bytes.toStdString());
-        expectError(path, expected);
+        expectOpenError(path, expected);
     }
 
     void headerOverTheLimit() {
@@ -128,15 +122,15 @@ private slots:
         const std::string path = tmp("sparse.safetensors");
         testsupport::writeFile(path, withPrefix("", "", 150000000));
         QCOMPARE(::truncate(path.c_str(), 200000000), 0);
-        expectError(path, "header length 150000000 exceeds the limit of 100000000 bytes");
+        expectOpenError(path, "header length 150000000 exceeds the limit of 100000000 bytes");
     }
 
     void notAFile() {
-        expectError(tmp("missing.safetensors"), "cannot open: No such file or directory");
-        expectError(m_dir.path().toStdString(), "is a directory");
+        expectOpenError(tmp("missing.safetensors"), "cannot open: No such file or directory");
+        expectOpenError(m_dir.path().toStdString(), "is a directory");
         const std::string fifo = tmp("fifo");
         QCOMPARE(::mkfifo(fifo.c_str(), 0600), 0);
-        expectError(fifo, "is not a regular file");
+        expectOpenError(fifo, "is not a regular file");
         try {
             (void)loadSafetensors(tmp("missing.safetensors"));
             QFAIL("no error");

@@ -1,5 +1,9 @@
 #include "test_support.h"
 
+#include "captioner/error.h"
+
+#include <QtTest/QtTest>
+
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -25,5 +29,19 @@ void writeFile(const std::string& path, const std::string& bytes) {
 }
 
 nlohmann::json readJson(const std::string& path) { return nlohmann::json::parse(readFile(path)); }
+
+void expectError(const std::function<void()>& f, const std::string& subject,
+                 const std::vector<std::string>& reasonParts) {
+    try {
+        f();
+    } catch (const captioner::Error& e) {
+        QCOMPARE(QString::fromStdString(e.subject()), QString::fromStdString(subject));
+        for (const auto& part : reasonParts)
+            QVERIFY2(e.reason().find(part) != std::string::npos,
+                     qPrintable("'" + QString::fromStdString(part) + "' not in: " + QString(e.what())));
+        return;
+    }
+    QFAIL(qPrintable(QString::fromStdString("no captioner::Error thrown; expected one about " + subject)));
+}
 
 } // namespace testsupport
