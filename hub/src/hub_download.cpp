@@ -1,13 +1,12 @@
 #include "captioner_hub/hub_download.h"
 
 #include "captioner/error.h"
+#include "hub_job.h"
 
 #include <QDateTime>
 #include <QDir>
 #include <QDirIterator>
-#include <QEventLoop>
 #include <QFileInfo>
-#include <QLocale>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
@@ -19,9 +18,8 @@ namespace captioner::hub {
 
 namespace {
 
-QString sizeText(qint64 bytes) { return QLocale::c().formattedDataSize(bytes, 1, QLocale::DataSizeSIFormat); }
-
-int httpStatus(QNetworkReply* r) { return r->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(); }
+using job::httpStatus;
+using job::sizeText;
 
 bool isRedirect(int code) { return code == 301 || code == 302 || code == 303 || code == 307 || code == 308; }
 
@@ -40,29 +38,17 @@ bool isHex(const QString& s, int length) {
 HubDownload::HubDownload(HubSettings settings, Options options, QObject* parent)
     : QObject(parent), m_settings(std::move(settings)), m_options(std::move(options)) {}
 
-HubDownload::~HubDownload() {
-    if (m_reply) {
-        m_reply->disconnect(this);
-        m_reply->abort();
-    }
-}
+HubDownload::~HubDownload() { job::dropRunning(m_reply, this); }
 
 void HubDownload::cancel() {
-    m_cancelled = true;
-    QMetaObject::invokeMethod(
-        this,
-        [this] {
-            if (m_reply) m_reply->abort();
-            else if (!m_done && m_index < 0 && !m_nam) fail(tr("cancelled"));
-        },
-        Qt::QueuedConnection);
+    job::cancelSoon(this, m_cancelled, m_reply, [this] { // before start() has sent anything
+        if (!m_done && m_index < 0 && !m_nam) fail(tr("cancelled"));
+    });
 }
 
 void HubDownload::start() {
     const RepoRef& repo = m_options.repo;
-    std::string why;
-    if (!isValidHubRepoId(repo.id.toStdString(), &why))
-        return fail(QStringLiteral("\"%1\" is not a repository id: %2").arg(repo.id, QString::fromStdString(why)));
+    if (const QString problem = job::repoIdProblem(repo); !problem.isEmpty()) return fail(problem);
     if (repo.revision.isEmpty()) return fail(QStringLiteral("the revision is empty"));
     if (m_cancelled) return fail(tr("cancelled"));
     m_repoDir =
@@ -91,9 +77,7 @@ QByteArray HubDownload::readErrorBody(QNetworkReply* reply) {
 }
 
 void HubDownload::onListing() {
-    QNetworkReply* reply = m_reply;
-    reply->deleteLater();
-    m_reply = nullptr;
+    QNetworkReply* reply = job::takeFinished(m_reply);
     if (m_cancelled) return fail(tr("cancelled"));
     const int code = httpStatus(reply);
     if (code == 0) {
@@ -145,9 +129,7 @@ void HubDownload::sendHead(const QUrl& url, int redirects) {
 }
 
 void HubDownload::onHead(int redirects) {
-    QNetworkReply* reply = m_reply;
-    reply->deleteLater();
-    m_reply = nullptr;
+    QNetworkReply* reply = job::takeFinished(m_reply);
     const RemoteFile& file = m_queue[m_index];
     if (m_cancelled) return fail(tr("cancelled"));
     const int code = httpStatus(reply);
@@ -226,13 +208,9 @@ bool HubDownload::openIncomplete() {
     }
     if (m_hash && m_resumeFrom > 0 && !m_out.isSequential()) {
         m_out.seek(0);
-        QByteArray chunk;
-        while (!(chunk = m_out.read(1 << 20)).isEmpty()) {
-            if (m_cancelled) {
-                fail(tr("cancelled"));
-                return false;
-            }
-            m_hash->addData(chunk);
+        if (!job::hashRest(m_out, *m_hash, m_cancelled)) {
+            fail(tr("cancelled"));
+            return false;
         }
     }
     if (!m_out.isSequential()) m_out.seek(m_out.size());
@@ -321,8 +299,7 @@ void HubDownload::onGetFinished(int redirects) {
     const int code = httpStatus(reply);
     if (code == 200 || code == 206) onGetData();
     if (m_done) return;
-    reply->deleteLater();
-    m_reply = nullptr;
+    job::takeFinished(m_reply);
     const QString path = m_queue[m_index].path;
     if (m_cancelled)
         return fail(
@@ -439,26 +416,11 @@ void HubDownload::fail(const QString& message) {
     if (m_done) return;
     m_done = true;
     m_error = message;
-    if (m_reply) {
-        m_reply->disconnect(this);
-        m_reply->abort();
-        m_reply->deleteLater();
-        m_reply = nullptr;
-    }
+    job::dropRunning(m_reply, this);
     if (m_out.isOpen()) m_out.close();
     emit finished(false);
 }
 
-bool runDownload(HubDownload& download) {
-    QEventLoop loop;
-    bool ok = false;
-    QObject::connect(&download, &HubDownload::finished, &loop, [&](bool result) {
-        ok = result;
-        loop.quit();
-    });
-    QMetaObject::invokeMethod(&download, &HubDownload::start, Qt::QueuedConnection);
-    loop.exec();
-    return ok;
-}
+bool runDownload(HubDownload& download) { return job::runToEnd(download); }
 
 } // namespace captioner::hub

@@ -1,16 +1,15 @@
 #include "captioner_hub/hub_push.h"
 
 #include "captioner/error.h"
+#include "hub_job.h"
 
 #include <QCryptographicHash>
 #include <QDir>
 #include <QDirIterator>
-#include <QEventLoop>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QLocale>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
@@ -25,7 +24,7 @@ namespace {
 
 constexpr int kChunk = 256; // files per preupload / LFS batch call, as huggingface_hub
 
-int httpStatus(QNetworkReply* r) { return r->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(); }
+using job::httpStatus;
 
 QJsonObject jsonObject(const QByteArray& body) { return QJsonDocument::fromJson(body).object(); }
 
@@ -53,33 +52,15 @@ bool skipped(const QString& rel) {
 HubPush::HubPush(HubSettings settings, Options options, QObject* parent)
     : QObject(parent), m_settings(std::move(settings)), m_options(std::move(options)) {}
 
-HubPush::~HubPush() {
-    if (m_reply) {
-        m_reply->disconnect(this);
-        m_reply->abort();
-    }
-}
+HubPush::~HubPush() { job::dropRunning(m_reply, this); }
 
-void HubPush::cancel() {
-    m_cancelled = true;
-    QMetaObject::invokeMethod(
-        this,
-        [this] {
-            if (m_reply) m_reply->abort();
-        },
-        Qt::QueuedConnection);
-}
+void HubPush::cancel() { job::cancelSoon(this, m_cancelled, m_reply); }
 
 void HubPush::fail(const QString& message) {
     if (m_done) return;
     m_done = true;
     m_error = message;
-    if (m_reply) {
-        m_reply->disconnect(this);
-        m_reply->abort();
-        m_reply->deleteLater();
-        m_reply = nullptr;
-    }
+    job::dropRunning(m_reply, this);
     emit finished(false);
 }
 
@@ -92,9 +73,7 @@ void HubPush::send(const QByteArray& verb, const QUrl& url, const QByteArray& bo
     for (const auto& h : headers) req.setRawHeader(h.first, h.second);
     m_reply = m_nam->sendCustomRequest(req, verb, body);
     connect(m_reply, &QNetworkReply::finished, this, [this, onDone] {
-        QNetworkReply* reply = m_reply;
-        m_reply = nullptr;
-        reply->deleteLater();
+        QNetworkReply* reply = job::takeFinished(m_reply);
         if (m_cancelled) return fail(tr("cancelled"));
         onDone(reply);
     });
@@ -115,10 +94,7 @@ bool HubPush::checkReply(QNetworkReply* reply, const QString& file, QList<int> a
 }
 
 void HubPush::start() {
-    std::string why;
-    if (!isValidHubRepoId(m_options.repo.id.toStdString(), &why))
-        return fail(
-            QStringLiteral("\"%1\" is not a repository id: %2").arg(m_options.repo.id, QString::fromStdString(why)));
+    if (const QString problem = job::repoIdProblem(m_options.repo); !problem.isEmpty()) return fail(problem);
     if (!QFileInfo(m_options.folder).isDir()) return fail(QStringLiteral("%1: not a folder").arg(m_options.folder));
     if (m_settings.token.isEmpty())
         return fail(QStringLiteral("pushing to %1 needs a write token: set HF_TOKEN (or run `huggingface-cli login`)")
@@ -169,13 +145,9 @@ bool HubPush::scanFolder() {
         }
         QCryptographicHash sha(QCryptographicHash::Sha256);
         f.sample = in.peek(512);
-        QByteArray chunk;
-        while (!(chunk = in.read(1 << 20)).isEmpty()) {
-            if (m_cancelled) {
-                fail(tr("cancelled"));
-                return false;
-            }
-            sha.addData(chunk);
+        if (!job::hashRest(in, sha, m_cancelled)) {
+            fail(tr("cancelled"));
+            return false;
         }
         if (in.error() != QFileDevice::NoError) {
             fail(QStringLiteral("%1: cannot be read (%2)").arg(f.absolute, in.errorString()));
@@ -188,7 +160,7 @@ bool HubPush::scanFolder() {
     emit status(
         QStringLiteral("%1 files, %2 to push from %3%4")
             .arg(m_files.size())
-            .arg(QLocale::c().formattedDataSize(total, 1, QLocale::DataSizeSIFormat), m_options.folder,
+            .arg(job::sizeText(total), m_options.folder,
                  skippedCount
                      ? QStringLiteral(" (%1 files of checkpoint folders and tool caches left out)").arg(skippedCount)
                      : QString()));
@@ -306,8 +278,7 @@ void HubPush::uploadNext() {
     const Upload& up = m_uploads[m_uploadIndex];
     const LocalFile& f = m_files[up.file];
     const QJsonObject header = up.upload.value(QStringLiteral("header")).toObject();
-    emit status(QStringLiteral("%1: uploading %2 through LFS")
-                    .arg(f.path, QLocale::c().formattedDataSize(f.size, 1, QLocale::DataSizeSIFormat)));
+    emit status(QStringLiteral("%1: uploading %2 through LFS").arg(f.path, job::sizeText(f.size)));
     if (header.contains(QStringLiteral("chunk_size"))) {
         bool ok = false;
         const qint64 chunk = header.value(QStringLiteral("chunk_size")).toString().toLongLong(&ok);
@@ -324,9 +295,7 @@ void HubPush::uploadNext() {
     connect(m_reply, &QNetworkReply::uploadProgress, this,
             [this, f](qint64 sent, qint64) { emit progress(m_lfsDone + sent, m_lfsTotal, f.path); });
     connect(m_reply, &QNetworkReply::finished, this, [this, f] {
-        QNetworkReply* reply = m_reply;
-        m_reply = nullptr;
-        reply->deleteLater();
+        QNetworkReply* reply = job::takeFinished(m_reply);
         m_body->deleteLater();
         m_body = nullptr;
         if (m_cancelled) return fail(tr("cancelled"));
@@ -448,16 +417,6 @@ void HubPush::commit() {
     });
 }
 
-bool runPush(HubPush& push) {
-    QEventLoop loop;
-    bool ok = false;
-    QObject::connect(&push, &HubPush::finished, &loop, [&](bool result) {
-        ok = result;
-        loop.quit();
-    });
-    QMetaObject::invokeMethod(&push, &HubPush::start, Qt::QueuedConnection);
-    loop.exec();
-    return ok;
-}
+bool runPush(HubPush& push) { return job::runToEnd(push); }
 
 } // namespace captioner::hub
