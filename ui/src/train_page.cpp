@@ -1,6 +1,8 @@
 // TrainPage: layout, validation and the worker thread's life. Event handling is in train_page_run.cpp.
 #include "captioner_ui/train_page.h"
 
+#include "captioner/error.h"
+
 #include "captioner_ui/hub_dialogs.h"
 #include "training_charts.h"
 #include "training_form.h"
@@ -49,8 +51,8 @@ void name(QWidget* w, const QString& objectName, const QString& accessible, cons
 } // namespace
 
 TrainPage::TrainPage(QWidget* parent) : QWidget(parent) {
-    qRegisterMetaType<TrainingSettings>();
-    qRegisterMetaType<TrainingUpdate>();
+    qRegisterMetaType<captioner::TrainingOptions>();
+    qRegisterMetaType<captioner::TrainingEvent>();
     auto* outer = new QHBoxLayout(this);
     outer->setContentsMargins(4, 4, 4, 4);
     auto* split = new QSplitter(Qt::Horizontal, this);
@@ -269,7 +271,7 @@ void TrainPage::updateReadiness() {
     m_readiness->setText(text);
 }
 
-QStringList TrainPage::validate() const { return validateTrainingSettings(m_form->settings()); }
+QStringList TrainPage::validate() const { return validateTrainingOptions(m_form->options()); }
 
 bool TrainPage::isRunning() const { return m_thread != nullptr; }
 
@@ -286,24 +288,25 @@ void TrainPage::showProblem(const QString& text) {
 
 bool TrainPage::start() {
     if (m_thread || m_watcher) return false;
-    TrainingSettings settings = m_form->settings();
-    const QStringList problems = validateTrainingSettings(settings);
+    captioner::TrainingOptions options = m_form->options();
+    const QStringList problems = validateTrainingOptions(options);
     if (!problems.isEmpty()) {
         showProblem(tr("Cannot start:\n• %1").arg(problems.join(QStringLiteral("\n• "))));
         return false;
     }
-    const bool hasRun = QFileInfo::exists(settings.outputDir + QStringLiteral("/trainer_state.json")) ||
-                        !QDir(settings.outputDir).entryList({QStringLiteral("checkpoint-*")}, QDir::Dirs).isEmpty();
-    if (hasRun && !settings.resume) {
+    const QString outputDir = QString::fromStdString(options.outputDir);
+    const bool hasRun = QFileInfo::exists(outputDir + QStringLiteral("/trainer_state.json")) ||
+                        !QDir(outputDir).entryList({QStringLiteral("checkpoint-*")}, QDir::Dirs).isEmpty();
+    if (hasRun && !options.resume) {
         QMessageBox box(
             QMessageBox::Question, tr("Output Folder in Use"),
             tr("%1 already holds a training run. Resume it, or start over (its checkpoints may be replaced)?")
-                .arg(QDir::toNativeSeparators(settings.outputDir)),
+                .arg(QDir::toNativeSeparators(outputDir)),
             QMessageBox::Cancel, this);
         QPushButton* resumeButton = box.addButton(tr("Resume"), QMessageBox::AcceptRole);
         QPushButton* overButton = box.addButton(tr("Start Over"), QMessageBox::DestructiveRole);
         box.exec();
-        if (box.clickedButton() == resumeButton) settings.resume = true;
+        if (box.clickedButton() == resumeButton) options.resume = true;
         else if (box.clickedButton() != overButton) return false;
     }
     showProblem(QString());
@@ -314,18 +317,27 @@ bool TrainPage::start() {
     m_paused = false;
     m_cancelling = false;
     m_lastStatus.clear();
-    m_runOutput = settings.outputDir;
-    if (settings.resume) applyHistory(loadTrainingHistory(settings.outputDir)); // charts continue where the run stopped
-    else refreshCheckpoints();
+    m_runOutput = outputDir;
+    bool resumedCharts = false;
+    if (options.resume) { // the charts continue where the run stopped
+        try {
+            applyHistory(captioner::readTrainingHistory(options.outputDir));
+            resumedCharts = true;
+        } catch (const captioner::Error& e) {
+            appendLog(tr("The charts start empty: %1").arg(QString::fromStdString(e.what())));
+        }
+    }
+    if (!resumedCharts) refreshCheckpoints();
     appendLog(tr("Starting: %1 → %2")
-                  .arg(QDir::toNativeSeparators(settings.modelDir), QDir::toNativeSeparators(settings.outputDir)));
+                  .arg(QDir::toNativeSeparators(QString::fromStdString(options.modelDir)),
+                       QDir::toNativeSeparators(outputDir)));
     m_stats->setText(tr("Preparing the data and the model…"));
 
     m_thread = new QThread;
     m_thread->setObjectName(QStringLiteral("training"));
     m_worker = new TrainingWorker;
     m_worker->moveToThread(m_thread);
-    connect(m_thread, &QThread::started, m_worker, [worker = m_worker, settings] { worker->run(settings); });
+    connect(m_thread, &QThread::started, m_worker, [worker = m_worker, options] { worker->run(options); });
     connect(m_worker, &TrainingWorker::update, this, &TrainPage::onUpdate, Qt::QueuedConnection);
     connect(m_worker, &TrainingWorker::done, this, &TrainPage::onDone, Qt::QueuedConnection);
     connect(m_worker, &TrainingWorker::done, m_thread, &QThread::quit, Qt::DirectConnection);

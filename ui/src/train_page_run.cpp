@@ -6,7 +6,7 @@
 
 #include "training_charts.h"
 #include "training_form.h"
-#include "training_types.h"
+#include "core_metatypes.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -32,6 +32,8 @@ QString duration(double seconds) {
                      : QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
 }
 QString formatMetric(double v) { return std::isfinite(v) ? QString::number(v, 'f', 4) : QStringLiteral("—"); }
+QString qs(const std::string& s) { return QString::fromStdString(s); }
+QString native(const std::string& path) { return QDir::toNativeSeparators(qs(path)); }
 } // namespace
 
 void TrainPage::appendLog(const QString& line) {
@@ -39,7 +41,7 @@ void TrainPage::appendLog(const QString& line) {
         QStringLiteral("%1  %2").arg(QTime::currentTime().toString(QStringLiteral("HH:mm:ss")), line));
 }
 
-void TrainPage::showProgress(const TrainingUpdate& u) {
+void TrainPage::showProgress(const TrainingEvent& u) {
     if (u.maxSteps > 0) m_progress->setRange(0, int(u.maxSteps));
     m_progress->setValue(int(qMin<qint64>(u.step, m_progress->maximum())));
     if (u.maxSteps > 0) emit progressChanged(int(100 * u.step / u.maxSteps));
@@ -53,14 +55,14 @@ void TrainPage::showProgress(const TrainingUpdate& u) {
                          .arg(u.learningRate, 0, 'g', 3));
 }
 
-void TrainPage::onUpdate(const TrainingUpdate& u) {
+void TrainPage::onUpdate(const TrainingEvent& u) {
     switch (u.type) {
-    case TrainingUpdate::Started:
+    case TrainingEventType::Started:
         m_progress->setRange(0, int(qMax<qint64>(1, u.maxSteps)));
         m_progress->setValue(int(u.resumedFromStep));
         m_step = u.resumedFromStep;
         appendLog(tr("Started on %1 (%2): %3 training and %4 held-out images, %5 steps (%6 per epoch)%7")
-                      .arg(u.device, u.precision)
+                      .arg(qs(u.device), qs(u.precision))
                       .arg(u.trainCount)
                       .arg(u.testCount)
                       .arg(u.maxSteps)
@@ -68,51 +70,55 @@ void TrainPage::onUpdate(const TrainingUpdate& u) {
                       .arg(u.resumedFromStep > 0 ? tr(", resumed at step %1").arg(u.resumedFromStep) : QString()));
         m_stats->setText(tr("Training: step %1 of %2").arg(u.resumedFromStep).arg(u.maxSteps));
         break;
-    case TrainingUpdate::Step:
+    case TrainingEventType::Step:
         m_step = u.step;
         m_charts->addStep(u.step, u.loss, u.learningRate);
         if (!m_paused && !m_cancelling) showProgress(u);
         break;
-    case TrainingUpdate::Epoch: appendLog(tr("Epoch %1 done at step %2").arg(qint64(u.epoch)).arg(u.step)); break;
-    case TrainingUpdate::Evaluated:
-        m_charts->addEval(u.step, u.evalLoss, u.evalWer, u.evalWerTeacherForced);
+    case TrainingEventType::Epoch: appendLog(tr("Epoch %1 done at step %2").arg(qint64(u.epoch)).arg(u.step)); break;
+    case TrainingEventType::Evaluated: {
+        const captioner::EvalResult& e = u.eval;
+        const double wer = generatedMetric(e, e.generated.wer.wer);
+        m_charts->addEval(u.step, e.loss, wer, e.werTeacherForced.wer);
         appendLog(
             tr("Eval at step %1: loss %2, WER %3 (generated), %4 (teacher-forced), ROUGE-L %5, BLEU-4 %6, CIDEr %7")
                 .arg(u.step)
-                .arg(formatMetric(u.evalLoss), formatMetric(u.evalWer), formatMetric(u.evalWerTeacherForced),
-                     formatMetric(u.rougeL), formatMetric(u.bleu4), formatMetric(u.cider)));
+                .arg(formatMetric(e.loss), formatMetric(wer), formatMetric(e.werTeacherForced.wer),
+                     formatMetric(generatedMetric(e, e.generated.rougeL)),
+                     formatMetric(generatedMetric(e, e.generated.bleu4)),
+                     formatMetric(generatedMetric(e, e.generated.cider))));
         addSamples(u);
         break;
-    case TrainingUpdate::CheckpointSaved:
-        appendLog(tr("Saved %1%2").arg(QDir::toNativeSeparators(u.path), u.isBest ? tr(" (best so far)") : QString()));
+    }
+    case TrainingEventType::CheckpointSaved:
+        appendLog(tr("Saved %1%2").arg(native(u.path), u.isBest ? tr(" (best so far)") : QString()));
         refreshCheckpoints();
         break;
-    case TrainingUpdate::NonFiniteLoss: appendLog(tr("Skipped step %1: %2").arg(u.step).arg(u.message)); break;
-    case TrainingUpdate::Paused:
+    case TrainingEventType::NonFiniteLoss: appendLog(tr("Skipped step %1: %2").arg(u.step).arg(qs(u.message))); break;
+    case TrainingEventType::Paused:
         m_paused = true;
         m_stats->setText(tr("Paused at step %1 of %2.").arg(u.step).arg(m_progress->maximum()));
         appendLog(tr("Paused at step %1").arg(u.step));
         updateButtons();
         break;
-    case TrainingUpdate::Resumed:
+    case TrainingEventType::Resumed:
         m_paused = false;
         appendLog(tr("Resumed at step %1").arg(u.step));
         updateButtons();
         break;
-    case TrainingUpdate::Log: appendLog(u.message); break;
-    case TrainingUpdate::Finished:
-        appendLog(u.status == QLatin1String("cancelled")
-                      ? tr("Cancelled at step %1; the checkpoint is saved.").arg(u.step)
-                      : tr("Finished at step %1. Best: %2").arg(u.step).arg(u.bestCheckpoint));
+    case TrainingEventType::Log: appendLog(qs(u.message)); break;
+    case TrainingEventType::Finished:
+        appendLog(u.status == "cancelled" ? tr("Cancelled at step %1; the checkpoint is saved.").arg(u.step)
+                                          : tr("Finished at step %1. Best: %2").arg(u.step).arg(qs(u.bestCheckpoint)));
         break;
-    case TrainingUpdate::Failed:
+    case TrainingEventType::Failed:
         // The charts stay as they are: they show how far the run got.
         showProblem(tr("Training failed: %1%2")
-                        .arg(u.message, u.lastCheckpoint.isEmpty()
-                                            ? QString()
-                                            : tr("\nThe newest checkpoint is %1; tick Resume to continue from it.")
-                                                  .arg(QDir::toNativeSeparators(u.lastCheckpoint))));
-        appendLog(tr("Failed: %1").arg(u.message));
+                        .arg(qs(u.message), u.lastCheckpoint.empty()
+                                                ? QString()
+                                                : tr("\nThe newest checkpoint is %1; tick Resume to continue from it.")
+                                                      .arg(native(u.lastCheckpoint))));
+        appendLog(tr("Failed: %1").arg(qs(u.message)));
         break;
     }
 }
@@ -129,22 +135,25 @@ void TrainPage::onDone(const QString& status, const QString& message) {
     else m_stats->setText(tr("Failed at step %1: %2").arg(m_step).arg(message));
 }
 
-void TrainPage::addSamples(const TrainingUpdate& u) {
-    if (u.samples.isEmpty()) return;
-    auto* group =
-        new QTreeWidgetItem(m_samples, {tr("Step %1").arg(u.step), tr("WER %1").arg(formatMetric(u.evalWer))});
-    for (const SampleCaption& s : u.samples) {
-        auto* item = new QTreeWidgetItem(group, {QFileInfo(s.imagePath).fileName(), s.prediction, s.reference});
+void TrainPage::addSamples(const TrainingEvent& u) {
+    if (u.eval.samples.empty()) return;
+    auto* group = new QTreeWidgetItem(
+        m_samples,
+        {tr("Step %1").arg(u.step), tr("WER %1").arg(formatMetric(generatedMetric(u.eval, u.eval.generated.wer.wer)))});
+    for (const captioner::EvalSample& sample : u.eval.samples) {
+        const QString imagePath = qs(sample.imagePath), prediction = qs(sample.prediction),
+                      reference = qs(sample.reference);
+        auto* item = new QTreeWidgetItem(group, {QFileInfo(imagePath).fileName(), prediction, reference});
         // Through the core's decoder: it reads every format training does, Parquet rows included.
         try {
-            const cv::Mat rgb = captioner::decodeThumbnailRgb(s.imagePath.toStdString(), 128);
+            const cv::Mat rgb = captioner::decodeThumbnailRgb(sample.imagePath, 128);
             const QImage image(rgb.data, rgb.cols, rgb.rows, int(rgb.step), QImage::Format_RGB888);
             item->setIcon(0, QIcon(QPixmap::fromImage(image.copy())));
         } catch (const captioner::Error&) {
             // No icon: the row still shows the file name and both captions.
         }
-        item->setToolTip(0, QDir::toNativeSeparators(s.imagePath));
-        const bool exact = s.prediction.trimmed().compare(s.reference.trimmed(), Qt::CaseInsensitive) == 0;
+        item->setToolTip(0, QDir::toNativeSeparators(imagePath));
+        const bool exact = prediction.trimmed().compare(reference.trimmed(), Qt::CaseInsensitive) == 0;
         item->setForeground(1, exact ? QColor(0, 120, 0) : QColor(170, 60, 0));
     }
     // Newest eval first and open; older ones collapse.
@@ -165,28 +174,31 @@ void TrainPage::refreshCheckpoints() {
         m_checkpoints->currentItem() ? m_checkpoints->currentItem()->data(0, Qt::UserRole).toString() : QString();
     m_checkpoints->clear();
     if (m_runOutput.isEmpty()) return;
-    const QList<CheckpointInfo> list = listCheckpointInfos(m_runOutput);
-    for (const CheckpointInfo& c : list) {
+    for (const captioner::CheckpointRecord& record : captioner::listCheckpointRecords(m_runOutput.toStdString())) {
+        const captioner::CheckpointRecord& c = record;
+        const QString path = qs(c.path);
         auto* item = new QTreeWidgetItem(m_checkpoints,
-                                         {QFileInfo(c.path).fileName(), QString::number(c.step),
-                                          formatMetric(c.evalLoss), formatMetric(c.evalWer),
-                                          formatMetric(c.evalWerTeacherForced), c.isBest ? tr("★ best") : QString()});
-        item->setData(0, Qt::UserRole, c.path);
-        item->setToolTip(0, QDir::toNativeSeparators(c.path));
+                                         {QFileInfo(path).fileName(), QString::number(c.step), formatMetric(c.evalLoss),
+                                          formatMetric(c.evalWer), formatMetric(c.evalWerTeacherForced),
+                                          c.isBest ? tr("★ best") : QString()});
+        item->setData(0, Qt::UserRole, path);
+        item->setToolTip(0, QDir::toNativeSeparators(path));
         if (c.isBest) {
             QFont bold = item->font(0);
             bold.setBold(true);
             for (int col = 0; col < item->columnCount(); ++col) item->setFont(col, bold);
         }
-        if (c.path == selected) m_checkpoints->setCurrentItem(item);
+        if (path == selected) m_checkpoints->setCurrentItem(item);
     }
     m_useCheckpoint->setEnabled(m_checkpoints->currentItem());
 }
 
 void TrainPage::applyHistory(const TrainingHistory& history) {
-    for (const TrainingUpdate& u : history.entries) {
-        if (u.type == TrainingUpdate::Step) m_charts->addStep(u.step, u.loss, u.learningRate);
-        else m_charts->addEval(u.step, u.evalLoss, u.evalWer, u.evalWerTeacherForced);
+    for (const TrainingEvent& u : history.entries) {
+        if (u.type == TrainingEventType::Step) m_charts->addStep(u.step, u.loss, u.learningRate);
+        else
+            m_charts->addEval(u.step, u.eval.loss, generatedMetric(u.eval, u.eval.generated.wer.wer),
+                              u.eval.werTeacherForced.wer);
     }
     m_charts->flush();
     m_step = history.globalStep;
@@ -197,9 +209,11 @@ void TrainPage::applyHistory(const TrainingHistory& history) {
 
 bool TrainPage::loadRun(const QString& outputFolder) {
     if (isRunning() || isWatching()) return false;
-    const TrainingHistory history = loadTrainingHistory(outputFolder);
-    if (!history.error.isEmpty()) {
-        showProblem(history.error);
+    TrainingHistory history;
+    try {
+        history = captioner::readTrainingHistory(QDir::toNativeSeparators(outputFolder).toStdString());
+    } catch (const captioner::Error& e) {
+        showProblem(tr("Cannot show this run: %1").arg(qs(e.what())));
         return false;
     }
     showProblem(QString());

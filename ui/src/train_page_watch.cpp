@@ -48,7 +48,7 @@ bool TrainPage::watchRun(const QString& outputFolder) {
     const int generation = ++m_watchGeneration;
     connect(
         m_watcher, &TrainingWatcher::batch, this,
-        [this, generation](const QList<TrainingUpdate>& updates, bool exists, bool restarted,
+        [this, generation](const QList<captioner::TrainingEvent>& updates, bool exists, bool restarted,
                            const QStringList& problems) {
             if (generation == m_watchGeneration) onWatchedBatch(updates, exists, restarted, problems);
         },
@@ -87,7 +87,7 @@ QString TrainPage::watchingText() const {
         .arg(folder);
 }
 
-void TrainPage::onWatchedBatch(const QList<TrainingUpdate>& updates, bool exists, bool restarted,
+void TrainPage::onWatchedBatch(const QList<captioner::TrainingEvent>& updates, bool exists, bool restarted,
                                const QStringList& problems) {
     for (const QString& problem : problems) appendLog(tr("Skipped: %1").arg(problem));
     if (restarted)
@@ -97,12 +97,12 @@ void TrainPage::onWatchedBatch(const QList<TrainingUpdate>& updates, bool exists
         m_stats->setText(tr("Waiting for %1: no run has written events there yet.")
                              .arg(QDir::toNativeSeparators(m_watcher->logPath())));
     int unsampled = 0;
-    for (const TrainingUpdate& u : updates)
-        if (u.type == TrainingUpdate::Evaluated && !u.samples.isEmpty()) ++unsampled;
+    for (const captioner::TrainingEvent& u : updates)
+        if (u.type == TrainingEventType::Evaluated && !u.eval.samples.empty()) ++unsampled;
     unsampled -= kSampleEvalsKept;
     m_batching = true;
-    for (TrainingUpdate u : updates) {
-        if (u.type == TrainingUpdate::Started) {
+    for (captioner::TrainingEvent u : updates) {
+        if (u.type == TrainingEventType::Started) {
             // A run that starts from scratch in this folder replaces what was drawn; a resumed one redoes
             // the steps after its checkpoint, so the points after it go.
             if (u.resumedFromStep == 0) {
@@ -115,11 +115,13 @@ void TrainPage::onWatchedBatch(const QList<TrainingUpdate>& updates, bool exists
             m_paused = false;
             showProblem(QString());
         }
-        if (u.type == TrainingUpdate::Evaluated && !u.samples.isEmpty() && unsampled-- > 0) u.samples.clear();
+        if (u.type == TrainingEventType::Evaluated && !u.eval.samples.empty() && unsampled-- > 0)
+            u.eval.samples.clear();
         onUpdate(u);
-        if (u.type == TrainingUpdate::Finished) onDone(u.status, QString());
-        else if (u.type == TrainingUpdate::Failed) onDone(QStringLiteral("failed"), u.message);
-        if (u.type == TrainingUpdate::Finished || u.type == TrainingUpdate::Failed) emit progressChanged(-1);
+        if (u.type == TrainingEventType::Finished) onDone(QString::fromStdString(u.status), QString());
+        else if (u.type == TrainingEventType::Failed)
+            onDone(QStringLiteral("failed"), QString::fromStdString(u.message));
+        if (u.type == TrainingEventType::Finished || u.type == TrainingEventType::Failed) emit progressChanged(-1);
     }
     m_batching = false;
     if (std::exchange(m_checkpointsStale, false)) refreshCheckpoints();

@@ -119,17 +119,17 @@ TrainingForm::TrainingForm(QWidget* parent) : QWidget(parent) {
     auto* guide = new QPushButton(tr("&Guide Defaults"), recipe);
     describe(guide, tr("Guide defaults"), QStringLiteral("trainGuideDefaults"),
              tr("Fill in the recipe of Hugging Face's image captioning guide"));
-    connect(guide, &QPushButton::clicked, this, [this] { setRecipe(guideTrainingSettings()); });
+    connect(guide, &QPushButton::clicked, this, [this] { setRecipe(TrainingOptions{}); });
     auto* demo = new QPushButton(tr("Demo Reci&pe"), recipe);
     describe(demo, tr("Demo recipe"), QStringLiteral("trainDemoRecipe"),
              tr("Fill in the recipe of the tiny demo model (fast on a CPU)"));
-    connect(demo, &QPushButton::clicked, this, [this] { setRecipe(demoTrainingSettings()); });
+    connect(demo, &QPushButton::clicked, this, [this] { setRecipe(demoTrainingRecipe()); });
     presets->addWidget(guide);
     presets->addWidget(demo);
     form->addRow(presets);
     layout->addWidget(recipe);
     layout->addStretch();
-    setSettings(guideTrainingSettings());
+    setOptions(TrainingOptions{});
 }
 
 QLineEdit* TrainingForm::addFolder(QFormLayout* form, const QString& label, const QString& name,
@@ -174,57 +174,60 @@ QDoubleSpinBox* TrainingForm::addDouble(QFormLayout* form, const QString& label,
     return box;
 }
 
-TrainingSettings TrainingForm::settings() const {
-    TrainingSettings s;
-    s.modelDir = modelFolder();
-    s.dataPath = datasetPath();
-    s.outputDir = outputFolder();
-    s.device = m_device->currentData().toString();
-    s.precision = m_precision->currentData().toString();
-    s.lrScheduler = m_scheduler->currentData().toString();
-    s.learningRate = m_learningRate->value();
-    s.warmupRatio = m_warmup->value();
-    s.weightDecay = m_weightDecay->value();
-    s.numEpochs = m_epochs->value();
-    s.batchSize = m_batch->value();
-    s.gradientAccumulation = m_accumulation->value();
-    s.maxSteps = m_maxSteps->value() == 0 ? -1 : m_maxSteps->value();
-    s.loggingSteps = m_loggingSteps->value();
-    s.evalSteps = m_evalSteps->value();
-    s.saveSteps = m_saveSteps->value();
-    s.saveTotalLimit = m_saveLimit->value();
-    s.evalGenerateLimit = m_evalGenerate->value();
-    s.seed = m_seed->value();
-    s.resume = m_resume->isChecked();
-    return s;
+TrainingOptions TrainingForm::options() const {
+    auto native = [](const QString& path) { return QDir::toNativeSeparators(path).toStdString(); };
+    TrainingOptions o;
+    o.modelDir = native(modelFolder());
+    o.dataPath = native(datasetPath());
+    o.outputDir = native(outputFolder());
+    o.device = m_device->currentData().toString().toStdString();
+    o.precision = parsePrecision(m_precision->currentData().toString().toStdString()); // the box holds valid names
+    o.lrScheduler = m_scheduler->currentData().toString().toStdString();
+    o.learningRate = m_learningRate->value();
+    o.warmupRatio = m_warmup->value();
+    o.weightDecay = m_weightDecay->value();
+    o.numEpochs = m_epochs->value();
+    o.batchSize = m_batch->value();
+    o.gradientAccumulation = m_accumulation->value();
+    o.maxSteps = m_maxSteps->value() == 0 ? -1 : m_maxSteps->value();
+    o.loggingSteps = m_loggingSteps->value();
+    o.evalSteps = m_evalSteps->value();
+    o.saveSteps = m_saveSteps->value();
+    o.saveTotalLimit = m_saveLimit->value();
+    o.evalGenerateLimit = m_evalGenerate->value();
+    o.seed = static_cast<uint64_t>(m_seed->value());
+    o.resume = m_resume->isChecked();
+    return o;
 }
 
-void TrainingForm::setSettings(const TrainingSettings& s) {
-    setModelFolder(s.modelDir);
-    setDatasetPath(s.dataPath);
-    setOutputFolder(s.outputDir);
-    m_resume->setChecked(s.resume);
-    setRecipe(s);
+void TrainingForm::setOptions(const TrainingOptions& o) {
+    setModelFolder(QString::fromStdString(o.modelDir));
+    setDatasetPath(QString::fromStdString(o.dataPath));
+    setOutputFolder(QString::fromStdString(o.outputDir));
+    m_resume->setChecked(o.resume);
+    setRecipe(o);
 }
 
-void TrainingForm::setRecipe(const TrainingSettings& s) {
-    auto select = [](QComboBox* box, const QString& value) { box->setCurrentIndex(qMax(0, box->findData(value))); };
-    select(m_device, s.device);
-    select(m_precision, s.precision);
-    select(m_scheduler, s.lrScheduler);
-    m_learningRate->setValue(s.learningRate);
-    m_warmup->setValue(s.warmupRatio);
-    m_weightDecay->setValue(s.weightDecay);
-    m_epochs->setValue(s.numEpochs);
-    m_batch->setValue(s.batchSize);
-    m_accumulation->setValue(s.gradientAccumulation);
-    m_maxSteps->setValue(s.maxSteps <= 0 ? -1 : s.maxSteps);
-    m_loggingSteps->setValue(s.loggingSteps);
-    m_evalSteps->setValue(s.evalSteps);
-    m_saveSteps->setValue(s.saveSteps);
-    m_saveLimit->setValue(s.saveTotalLimit);
-    m_evalGenerate->setValue(s.evalGenerateLimit);
-    m_seed->setValue(s.seed);
+void TrainingForm::setRecipe(const TrainingOptions& o) {
+    auto select = [](QComboBox* box, const std::string& value) {
+        box->setCurrentIndex(qMax(0, box->findData(QString::fromStdString(value))));
+    };
+    select(m_device, o.device);
+    select(m_precision, precisionName(o.precision));
+    select(m_scheduler, o.lrScheduler);
+    m_learningRate->setValue(o.learningRate);
+    m_warmup->setValue(o.warmupRatio);
+    m_weightDecay->setValue(o.weightDecay);
+    m_epochs->setValue(int(o.numEpochs));
+    m_batch->setValue(o.batchSize);
+    m_accumulation->setValue(o.gradientAccumulation);
+    m_maxSteps->setValue(o.maxSteps <= 0 ? -1 : int(o.maxSteps));
+    m_loggingSteps->setValue(int(o.loggingSteps));
+    m_evalSteps->setValue(int(o.evalSteps));
+    m_saveSteps->setValue(int(o.saveSteps));
+    m_saveLimit->setValue(o.saveTotalLimit);
+    m_evalGenerate->setValue(o.evalGenerateLimit);
+    m_seed->setValue(int(o.seed));
 }
 
 QString TrainingForm::modelFolder() const { return QDir::fromNativeSeparators(m_model->text().trimmed()); }

@@ -2,7 +2,7 @@
 // TrainingForm is the recipe as a form: model, dataset and output folders, device and precision,
 // and the guide's hyper-parameters pre-filled (or the tiny demo model's). It only edits values;
 // TrainPage validates and starts them.
-#include "training_types.h"
+#include "core_metatypes.h"
 
 #include <QWidget>
 
@@ -20,9 +20,11 @@ class TrainingForm : public QWidget {
 public:
     explicit TrainingForm(QWidget* parent = nullptr);
 
-    TrainingSettings settings() const;
-    void setSettings(const TrainingSettings& settings); // the folders included
-    void setRecipe(const TrainingSettings& recipe);     // everything but the folders
+    // The form's values over the core's defaults (what the form does not show stays as
+    // captioner::TrainingOptions has it).
+    captioner::TrainingOptions options() const;
+    void setOptions(const captioner::TrainingOptions& options); // the folders included
+    void setRecipe(const captioner::TrainingOptions& recipe);   // everything but the folders
 
     QString modelFolder() const;
     QString datasetPath() const;

@@ -2,7 +2,6 @@
 #include "captioner/event_log.h"
 
 #include "training_watcher.h"
-#include "training_worker.h"
 
 #include <QDir>
 #include <QThread>
@@ -33,9 +32,7 @@ public:
 private:
     void poll() {
         EventLogChunk chunk = m_follower.poll(kBatchBytes);
-        QList<TrainingUpdate> updates;
-        updates.reserve(qsizetype(chunk.events.size()));
-        for (const TrainingEvent& e : chunk.events) updates.append(toTrainingUpdate(e));
+        QList<TrainingEvent> updates(chunk.events.begin(), chunk.events.end());
         QStringList problems;
         for (const std::string& p : chunk.problems) problems.append(QString::fromStdString(p));
         // Only what changes is sent: an idle file costs one stat every 250 ms and no signal.
@@ -57,7 +54,7 @@ private:
 
 TrainingWatcher::TrainingWatcher(const QString& outputFolder, QObject* parent)
     : QObject(parent), m_folder(outputFolder), m_thread(new QThread) {
-    qRegisterMetaType<QList<TrainingUpdate>>();
+    qRegisterMetaType<QList<TrainingEvent>>();
     m_thread->setObjectName(QStringLiteral("training-watch"));
     auto* poller = new Poller(this, logPath());
     poller->moveToThread(m_thread);

@@ -5,7 +5,7 @@
 // them on the same path. The file is polled (every 250 ms; network file systems send no change
 // notifications) and read and parsed on the watcher's own thread, in pieces of at most 1 MiB, so a
 // long run's history of many megabytes arrives as a few batches without blocking the window.
-#include "training_types.h"
+#include "core_metatypes.h"
 
 #include <QList>
 #include <QObject>
@@ -28,8 +28,7 @@ public:
 signals:
     // Queued to the owner's thread, in file order. `exists`: the file exists now; `restarted`: it was
     // truncated or replaced since the last batch; `problems`: lines that are not events, unreadable file.
-    void batch(const QList<captioner::ui::TrainingUpdate>& updates, bool exists, bool restarted,
-               const QStringList& problems);
+    void batch(const QList<captioner::TrainingEvent>& events, bool exists, bool restarted, const QStringList& problems);
 
 private:
     QString m_folder;

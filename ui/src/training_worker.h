@@ -3,20 +3,13 @@
 // example runs its render loop): run() blocks that thread until the trainer ends; the trainer's events
 // come back as queued `update` signals. pause(), resume() and cancel() are called from the UI thread
 // while run() is busy, so they go straight to the trainer's thread-safe controls, not through slots.
-#include "training_types.h"
+#include "core_metatypes.h"
 
 #include <QObject>
 
 #include <memory>
 
-namespace captioner {
-struct TrainingEvent;
-}
-
 namespace captioner::ui {
-
-// One core event in Qt types (the worker's `update`, and TrainingWatcher's events read from a file).
-TrainingUpdate toTrainingUpdate(const captioner::TrainingEvent& event);
 
 class TrainingWorker : public QObject {
     Q_OBJECT
@@ -30,10 +23,10 @@ public:
     void cancel();
 
 public slots:
-    void run(const captioner::ui::TrainingSettings& settings);
+    void run(const captioner::TrainingOptions& options);
 
 signals:
-    void update(const captioner::ui::TrainingUpdate& update);
+    void update(const captioner::TrainingEvent& event);
     void done(const QString& status, const QString& message);
 
 private:
@@ -41,11 +34,9 @@ private:
     std::unique_ptr<Private> d;
 };
 
-// Problems that keep these settings from starting, one clear sentence each (empty: ready to start).
-QStringList validateTrainingSettings(const TrainingSettings& settings);
-// The recipe of Hugging Face's captioning guide (the core's TrainingOptions defaults).
-TrainingSettings guideTrainingSettings();
-// The tiny demo model's recipe (batch 16, lr 2e-3 with warm-up, eval every 500 steps).
-TrainingSettings demoTrainingSettings();
+// Problems that keep these options from starting, one clear sentence each (empty: ready to start).
+QStringList validateTrainingOptions(const captioner::TrainingOptions& options);
+// The tiny demo model's recipe (captioner::demoTrainingOptions; its header needs LibTorch).
+captioner::TrainingOptions demoTrainingRecipe();
 
 } // namespace captioner::ui

@@ -3,6 +3,7 @@
 // two such programs). What each piece does, and a usage example, is at the top of its header:
 //   caption_pipeline.h  load a checkpoint, caption image files (progress, cancel), score a caption
 //   trainer.h           fine-tune a checkpoint on a caption dataset, with an observer for its events
+//   training_history.h  read a run's output folder back: loss/eval curves and checkpoints (no LibTorch)
 //   evaluation.h        loss, WER, ROUGE-L, BLEU-4 and CIDEr-D of a checkpoint on captioned images
 // Conventions: every failure is a captioner::Error whose what() names the file (or option) and the
 // problem; nothing here uses Qt; functions taking a GitCheckpoint& use it from one thread at a time.
@@ -22,4 +23,5 @@
 #include "captioner/runtime.h"
 #include "captioner/trainer.h"
 #include "captioner/training_events.h"
+#include "captioner/training_history.h"
 #include "captioner/version.h"

@@ -66,6 +66,10 @@ struct TrainingEvent {
     // stays default: WER's edit counts, EvalResult::skipped; generated.count is eval_count when the
     // line has generated metrics. Throws Error naming the problem for a line that is not an event.
     static TrainingEvent fromJson(const nlohmann::json& json);
+    // An entry of trainer_state.json's log_history as the event that logged it: Evaluated when it has
+    // eval_loss (eval.generated.count > 0 when it has eval_wer), Step when it has loss (loss,
+    // learningRate, gradNorm), Log for anything else (the final summary). Throws Error as fromJson.
+    static TrainingEvent fromLogHistory(const nlohmann::json& entry);
 };
 
 class TrainingObserver {

@@ -246,4 +246,24 @@ TrainingEvent TrainingEvent::fromJson(const nlohmann::json& j) {
     return e;
 }
 
+TrainingEvent TrainingEvent::fromLogHistory(const nlohmann::json& entry) {
+    if (!entry.is_object()) throw Error("training log entry", "not a JSON object");
+    const Fields f{entry};
+    TrainingEvent e;
+    e.step = f.integer("step");
+    e.epoch = f.real("epoch");
+    if (f.find("eval_loss")) {
+        e.type = TrainingEventType::Evaluated;
+        e.eval = evalFromJson(entry, nullptr);
+    } else if (f.find("loss")) {
+        e.type = TrainingEventType::Step;
+        e.loss = f.real("loss");
+        e.learningRate = f.real("learning_rate");
+        e.gradNorm = f.real("grad_norm");
+    } else {
+        e.type = TrainingEventType::Log;
+    }
+    return e;
+}
+
 } // namespace captioner

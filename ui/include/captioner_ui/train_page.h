@@ -17,14 +17,17 @@ class QPushButton;
 class QThread;
 class QTreeWidget;
 
+namespace captioner {
+struct TrainingEvent;
+struct TrainingHistory;
+} // namespace captioner
+
 namespace captioner::ui {
 
 class TrainingCharts;
 class TrainingForm;
 class TrainingWatcher;
 class TrainingWorker;
-struct TrainingUpdate;
-struct TrainingHistory;
 
 class TrainPage : public QWidget {
     Q_OBJECT
@@ -71,17 +74,18 @@ signals:
     void progressChanged(int percent); // of the running training; -1 when none runs
 
 private:
-    void onUpdate(const TrainingUpdate& update);
+    void onUpdate(const captioner::TrainingEvent& event);
     void onDone(const QString& status, const QString& message);
     void onThreadFinished();
-    void onWatchedBatch(const QList<TrainingUpdate>& updates, bool exists, bool restarted, const QStringList& problems);
+    void onWatchedBatch(const QList<captioner::TrainingEvent>& events, bool exists, bool restarted,
+                        const QStringList& problems);
     void applyPendingFolders();
     QString watchingText() const;
-    void applyHistory(const TrainingHistory& history);
+    void applyHistory(const captioner::TrainingHistory& history);
     void refreshCheckpoints();
-    void addSamples(const TrainingUpdate& update);
+    void addSamples(const captioner::TrainingEvent& event);
     void appendLog(const QString& line);
-    void showProgress(const TrainingUpdate& update);
+    void showProgress(const captioner::TrainingEvent& event);
     void showProblem(const QString& text);
     void updateButtons();
     void updateReadiness();
