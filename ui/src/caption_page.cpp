@@ -1,13 +1,12 @@
 // CaptionPage: layout, commands, and the ways images come in (drop, paste, dialogs, command line).
-// Captioning itself is in caption_page_run.cpp, exports in caption_page_export.cpp.
-#include "captioner/caption_pipeline.h"
-
+// The cards and what the page shows of the captioning are in caption_page_run.cpp (the captioning
+// itself is CaptionQueue, caption_queue.cpp), exports in caption_page_export.cpp.
 #include "captioner_ui/caption_page.h"
 
 #include "accessible.h"
-#include "caption_worker.h"
 #include "captioner_ui/app_settings.h"
 #include "captioner_ui/caption_card.h"
+#include "captioner_ui/caption_queue.h"
 
 #include <QAccessible>
 #include <QAction>
@@ -19,7 +18,6 @@
 #include <QDir>
 #include <QDoubleSpinBox>
 #include <QDragEnterEvent>
-#include <QElapsedTimer>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
@@ -38,7 +36,6 @@
 #include <QSplitter>
 #include <QStandardPaths>
 #include <QTextToSpeech>
-#include <QThread>
 #include <QVBoxLayout>
 #include <QVoice>
 
@@ -58,16 +55,25 @@ CaptionPage::TestHooks& testHooks() {
 void CaptionPage::setTestHooks(TestHooks hooks) { testHooks() = std::move(hooks); }
 const CaptionPage::TestHooks& CaptionPage::hooks() { return testHooks(); }
 
-CaptionPage::CaptionPage(QWidget* parent)
-    : QWidget(parent), m_thread(new QThread(this)), m_worker(new CaptionWorker), m_batchClock(new QElapsedTimer) {
-    qRegisterMetaType<CaptionJob>();
-    qRegisterMetaType<CaptionOutcome>();
-    m_worker->moveToThread(m_thread);
-    connect(m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
-    connect(m_worker, &CaptionWorker::resultReady, this, &CaptionPage::onResult, Qt::QueuedConnection);
-    connect(m_worker, &CaptionWorker::jobFinished, this, &CaptionPage::onJobFinished, Qt::QueuedConnection);
-    m_thread->setObjectName(QStringLiteral("CaptionWorker"));
-    m_thread->start();
+CaptionPage::CaptionPage(QWidget* parent) : QWidget(parent), m_queue(new CaptionQueue(this)) {
+    connect(m_queue, &CaptionQueue::itemAdded, this, &CaptionPage::addCard);
+    connect(m_queue, &CaptionQueue::itemChanged, this, &CaptionPage::syncCard);
+    connect(m_queue, &CaptionQueue::duplicatesLeft, this, [this](int count) {
+        announce(tr("%n image(s) already on the page were left as they are.", nullptr, count));
+    });
+    connect(m_queue, &CaptionQueue::resultReady, this, &CaptionPage::onResult);
+    connect(m_queue, &CaptionQueue::busyChanged, this, &CaptionPage::busyChanged);
+    connect(m_queue, &CaptionQueue::batchFinished, this, &CaptionPage::onBatchFinished);
+    connect(m_queue, &CaptionQueue::jobEnded, this, [this] {
+        updateProgress();
+        updateActions();
+    });
+    connect(m_queue, &CaptionQueue::folderListed, this, &CaptionPage::onFolderListed);
+    connect(m_queue, &CaptionQueue::folderFailed, this, [this](const QString& folder, const QString& error) {
+        announce(tr("Could not read %1: %2").arg(QDir::toNativeSeparators(folder), error));
+    });
+    connect(m_queue, &CaptionQueue::folderProgressError, this,
+            [this](const QString& error) { announce(tr("Could not save the folder's progress: %1").arg(error)); });
     m_thumbSide = AppSettings::thumbnailSize();
 
     m_dropZone = buildDropZone();
@@ -138,11 +144,9 @@ CaptionPage::CaptionPage(QWidget* parent)
 }
 
 CaptionPage::~CaptionPage() {
-    // The worker finishes the batch it is in (checked between batches) before the thread ends.
-    m_worker->cancel();
-    m_thread->quit();
-    m_thread->wait();
-    delete m_batchClock;
+    // The queue's worker finishes the batch it is in (checked between batches) and its thread ends
+    // before the cards go.
+    delete m_queue;
 }
 
 QList<QAction*> CaptionPage::menuActions() const { return m_actions; }
@@ -211,8 +215,28 @@ void CaptionPage::captionFiles(const QStringList& paths) {
             missing << QDir::toNativeSeparators(path);
         }
     }
-    addImages(images, QString());
+    addImages(images);
     if (!missing.isEmpty()) announce(tr("Not found: %1").arg(missing.join(QStringLiteral(", "))));
+}
+
+void CaptionPage::addFolder(const QString& folderIn) {
+    const QString folder = QDir(folderIn).absolutePath();
+    announce(tr("Looking for images in %1…").arg(QDir::toNativeSeparators(folder)));
+    m_queue->addFolder(folder, m_skipCaptioned->isChecked()); // listed off the UI thread; cards follow
+}
+
+void CaptionPage::onFolderListed(const QString& folder, int images, int skipped, int restored) {
+    updateProgress();
+    updateActions();
+    if (images == 0 && skipped == 0) {
+        announce(tr("No images in %1.").arg(QDir::toNativeSeparators(folder)));
+        return;
+    }
+    QStringList parts;
+    parts << tr("%n image(s) in %1", nullptr, images + skipped).arg(QDir::toNativeSeparators(folder));
+    if (skipped) parts << tr("%n skipped (caption file present)", nullptr, skipped);
+    if (restored) parts << tr("%n restored from an interrupted run", nullptr, restored);
+    announce(parts.join(QStringLiteral("; ")) + QLatin1Char('.'));
 }
 
 void CaptionPage::paste() {
@@ -238,7 +262,7 @@ void CaptionPage::paste() {
             announce(tr("Could not save the pasted image to %1").arg(QDir::toNativeSeparators(file)));
             return;
         }
-        return addImages({file}, QString());
+        return addImages({file});
     }
     if (mime->hasText()) {
         QStringList paths;

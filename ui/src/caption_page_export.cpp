@@ -1,8 +1,8 @@
 // CaptionPage: results out — CSV / JSON Lines export, sidecar .txt files, and the dataset browser.
 #include "captioner_ui/caption_page.h"
 
-#include "captioner_ui/caption_card.h"
 #include "captioner_ui/caption_export.h"
+#include "captioner_ui/caption_queue.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -13,9 +13,9 @@ namespace captioner::ui {
 
 QVector<CaptionRecord> CaptionPage::records() const {
     QVector<CaptionRecord> out;
-    for (CaptionCard* card : m_cards) {
-        if (card->state() != CaptionCard::State::Done && card->state() != CaptionCard::State::Failed) continue;
-        out.push_back({card->path(), card->caption(), card->seconds(), card->error()});
+    for (const CaptionQueue::Item& item : m_queue->items()) {
+        if (item.state != CaptionQueue::State::Done && item.state != CaptionQueue::State::Failed) continue;
+        out.push_back({item.path, item.caption, item.seconds, item.error});
     }
     return out;
 }
@@ -48,12 +48,12 @@ void CaptionPage::chooseExport() {
 }
 
 int CaptionPage::writeSidecars() {
-    QVector<CaptionCard*> done;
+    QVector<CaptionQueue::Item> done;
     QStringList existing;
-    for (CaptionCard* card : m_cards) {
-        if (card->state() != CaptionCard::State::Done) continue;
-        done << card;
-        if (QFileInfo::exists(sidecarPathFor(card->path()))) existing << sidecarPathFor(card->path());
+    for (const CaptionQueue::Item& item : m_queue->items()) {
+        if (item.state != CaptionQueue::State::Done) continue;
+        done << item;
+        if (QFileInfo::exists(sidecarPathFor(item.path))) existing << sidecarPathFor(item.path);
     }
     Answer answer = Answer::Overwrite;
     if (!existing.isEmpty()) {
@@ -71,11 +71,11 @@ int CaptionPage::writeSidecars() {
     }
     int written = 0;
     QStringList failures;
-    for (CaptionCard* card : done) {
-        const QString file = sidecarPathFor(card->path());
+    for (const CaptionQueue::Item& item : done) {
+        const QString file = sidecarPathFor(item.path);
         if (answer == Answer::SkipExisting && existing.contains(file)) continue;
         QString error;
-        if (writeFileAtomically(file, sidecarText(card->caption()), &error)) ++written;
+        if (writeFileAtomically(file, sidecarText(item.caption), &error)) ++written;
         else failures << error;
     }
     QString text = tr("Wrote %n caption file(s).", nullptr, written);
@@ -101,10 +101,10 @@ CaptionPage::Answer CaptionPage::askQuestion(const QString& question) {
 
 void CaptionPage::addToDataset() {
     QStringList images, captions;
-    for (CaptionCard* card : m_cards) {
-        if (card->state() != CaptionCard::State::Done || card->caption().isEmpty()) continue;
-        images << card->path();
-        captions << card->caption();
+    for (const CaptionQueue::Item& item : m_queue->items()) {
+        if (item.state != CaptionQueue::State::Done || item.caption.isEmpty()) continue;
+        images << item.path;
+        captions << item.caption;
     }
     if (images.isEmpty()) {
         announce(tr("No captions to add yet."));

@@ -1,13 +1,11 @@
 // CaptionPage: building the drop zone, the side panel (decoding options, folder option, result
 // commands), the page's commands with their shortcuts, and the speech engine check.
-#include "captioner/caption_pipeline.h"
-
 #include "captioner_ui/caption_page.h"
 
 #include "accessible.h"
-#include "caption_worker.h"
 #include "captioner_ui/app_settings.h"
 #include "captioner_ui/caption_card.h"
+#include "captioner_ui/caption_queue.h"
 
 #include <QAccessible>
 #include <QAction>
@@ -19,7 +17,6 @@
 #include <QDir>
 #include <QDoubleSpinBox>
 #include <QDragEnterEvent>
-#include <QElapsedTimer>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
@@ -38,7 +35,6 @@
 #include <QSplitter>
 #include <QStandardPaths>
 #include <QTextToSpeech>
-#include <QThread>
 #include <QVBoxLayout>
 #include <QVoice>
 
@@ -146,6 +142,12 @@ QWidget* CaptionPage::buildSidePanel() {
     };
     connect(m_method, &QComboBox::currentIndexChanged, this, updateBeamControls);
     updateBeamControls();
+    // The queue sends its jobs with these options (and keys a folder's saved results by them).
+    connect(m_method, &QComboBox::currentIndexChanged, this, &CaptionPage::syncDecoding);
+    for (QSpinBox* box : {m_beams, m_maxLength})
+        connect(box, &QSpinBox::valueChanged, this, &CaptionPage::syncDecoding);
+    connect(m_lengthPenalty, &QDoubleSpinBox::valueChanged, this, &CaptionPage::syncDecoding);
+    syncDecoding();
     m_recaptionAll = described(new QPushButton(tr("Re-caption &All"), decoding), tr("Re-caption All"),
                                tr("Caption every image again with these options (Shift+F5)"));
     m_recaptionAll->setObjectName(QStringLiteral("captionRecaptionAll"));
@@ -235,7 +237,7 @@ void CaptionPage::createActions() {
                          tr("Read the caption of the current card aloud"), [this] { speak(currentCard()); });
     m_recaptionAction = make(tr("&Re-caption"), "actionCaptionRecaption", {QKeySequence(Qt::Key_F5)},
                              tr("Caption the current image again"), [this] {
-                                 if (CaptionCard* c = currentCard()) queue(c), schedule();
+                                 if (CaptionCard* c = currentCard()) m_queue->recaption(c->id());
                              });
     m_recaptionAllAction =
         make(tr("Re-caption &All"), "actionCaptionRecaptionAll", {QKeySequence(Qt::SHIFT | Qt::Key_F5)},

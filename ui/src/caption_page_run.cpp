@@ -1,42 +1,26 @@
-// CaptionPage: the model, the queue of cards and the worker that captions them, progress, and the
-// per-folder progress files that let an interrupted folder resume.
-#include "captioner/caption_pipeline.h"
-#include "captioner/checkpoint.h"
-
+// CaptionPage: the cards that show the CaptionQueue's items, what the page announces of the queue's
+// work, and the progress bar and commands that follow it.
 #include "captioner_ui/caption_page.h"
 
-#include "caption_worker.h"
 #include "captioner_ui/app_settings.h"
 #include "captioner_ui/caption_card.h"
-#include "captioner_ui/caption_export.h"
+#include "captioner_ui/caption_queue.h"
 
 #include <QAction>
 #include <QApplication>
-#include <QCheckBox>
 #include <QComboBox>
-#include <QCryptographicHash>
 #include <QDir>
 #include <QDoubleSpinBox>
-#include <QElapsedTimer>
-#include <QFile>
 #include <QFileInfo>
 #include <QFutureWatcher>
 #include <QImageReader>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QLabel>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSpinBox>
-#include <QStandardPaths>
-#include <QThread>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
-
-#include <algorithm>
-#include <exception>
 
 namespace captioner::ui {
 
@@ -55,33 +39,25 @@ QImage loadThumbnail(const QString& path) {
 } // namespace
 
 void CaptionPage::setModel(std::shared_ptr<captioner::GitCheckpoint> model, const QString& folder) {
-    ++m_modelGeneration;
-    m_model = std::move(model);
-    m_folder = m_model ? QDir(folder).absolutePath() : QString();
-    // A job of the previous model stops after its current batch; its unfinished images return to the
-    // queue (onJobFinished) and go to the new model.
-    if (m_running) m_worker->cancel();
-    for (CaptionCard* card : m_cards) {
-        if (m_model && card->state() == CaptionCard::State::Waiting) queue(card);
-        else if (!m_model && card->state() == CaptionCard::State::Queued) card->setState(CaptionCard::State::Waiting);
-    }
-    m_modelLabel->setText(m_model ? tr("Captioning with %1").arg(QDir::toNativeSeparators(m_folder))
-                                  : tr("No model open: images wait until one is."));
-    schedule();
+    m_queue->setModel(std::move(model), folder);
+    m_modelLabel->setText(m_queue->hasModel()
+                              ? tr("Captioning with %1").arg(QDir::toNativeSeparators(m_queue->modelFolder()))
+                              : tr("No model open: images wait until one is."));
     updateProgress();
     updateActions();
 }
 
-bool CaptionPage::isBusy() const {
-    if (m_running) return true;
-    for (CaptionCard* card : m_cards)
-        if (card->state() == CaptionCard::State::Queued) return true;
-    return false;
-}
+bool CaptionPage::hasModel() const { return m_queue->hasModel(); }
 
-void CaptionPage::setJobSize(int imagesPerJob, int imagesPerPass) {
-    m_jobSize = qMax(1, imagesPerJob);
-    m_passSize = qMax(1, imagesPerPass);
+QString CaptionPage::modelFolder() const { return m_queue->modelFolder(); }
+
+bool CaptionPage::isBusy() const { return m_queue->isBusy(); }
+
+void CaptionPage::setJobSize(int imagesPerJob, int imagesPerPass) { m_queue->setJobSize(imagesPerJob, imagesPerPass); }
+
+void CaptionPage::syncDecoding() {
+    const bool beam = m_method->currentIndex() == 1;
+    m_queue->setDecoding({m_maxLength->value(), beam ? m_beams->value() : 1, beam ? m_lengthPenalty->value() : 1.0});
 }
 
 CaptionCard* CaptionPage::cardById(qint64 id) const {
@@ -90,26 +66,17 @@ CaptionCard* CaptionPage::cardById(qint64 id) const {
     return nullptr;
 }
 
-QString CaptionPage::decodingKey() const {
-    const bool beam = m_method->currentIndex() == 1;
-    return QStringLiteral("max_length=%1 num_beams=%2 length_penalty=%3")
-        .arg(m_maxLength->value())
-        .arg(beam ? m_beams->value() : 1)
-        .arg(beam ? m_lengthPenalty->value() : 1.0, 0, 'f', 2);
-}
+// ---- cards ----
 
-// ---- adding ----
-
-CaptionCard* CaptionPage::addCard(const QString& path) {
-    auto* card = new CaptionCard(m_nextId++, path, m_cardsHost);
+CaptionCard* CaptionPage::addCard(qint64 id, const QString& path) {
+    auto* card = new CaptionCard(id, path, m_cardsHost);
     card->setSpeechAvailable(m_speechAvailable, m_speechWhy);
     card->setThumbnailSide(m_thumbSide);
     card->installEventFilter(this);
     connect(card, &CaptionCard::copyRequested, this, &CaptionPage::copyCaption);
     connect(card, &CaptionCard::speakRequested, this, &CaptionPage::speak);
     connect(card, &CaptionCard::recaptionRequested, this, [this](CaptionCard* c) {
-        queue(c);
-        schedule();
+        m_queue->recaption(c->id());
         updateProgress();
     });
     connect(card, &CaptionCard::removeRequested, this, &CaptionPage::removeCard);
@@ -137,150 +104,55 @@ void CaptionPage::requestThumbnail(CaptionCard* card) {
     watcher->setFuture(QtConcurrent::run(loadThumbnail, card->path()));
 }
 
-void CaptionPage::addImages(const QStringList& images, const QString& folder) {
-    int already = 0;
-    for (const QString& image : images) {
-        bool present = false;
-        for (CaptionCard* card : m_cards) present = present || card->path() == image;
-        if (present) {
-            ++already;
-            continue;
-        }
-        CaptionCard* card = addCard(image);
-        if (!folder.isEmpty()) m_cardFolder.insert(card->id(), folder);
-        queue(card);
-    }
-    if (already > 0) announce(tr("%n image(s) already on the page were left as they are.", nullptr, already));
-    schedule();
+void CaptionPage::syncCard(qint64 id) {
+    const CaptionQueue::Item* item = m_queue->item(id);
+    CaptionCard* card = cardById(id);
+    if (!item || !card) return;
+    if (item->state == CaptionCard::State::Done || item->state == CaptionCard::State::Failed)
+        card->setResult(item->caption, item->seconds, item->error, item->restored);
+    else card->setState(item->state);
+}
+
+void CaptionPage::addImages(const QStringList& images) {
+    m_queue->add(images); // a card per new image follows (itemAdded)
     updateProgress();
     updateActions();
 }
 
-QSet<QString> CaptionPage::cardsPathSet() const {
-    QSet<QString> set;
-    for (CaptionCard* card : m_cards) set.insert(card->path());
-    return set;
-}
+// ---- what the queue reports ----
 
-// ---- the queue ----
-
-void CaptionPage::queue(CaptionCard* card) {
-    if (!card) return;
-    const CaptionCard::State state = card->state();
-    if (state == CaptionCard::State::Queued || (state == CaptionCard::State::Waiting && !m_model)) return;
-    if (!m_model) {
-        card->setState(CaptionCard::State::Waiting);
-        return;
+void CaptionPage::onResult(qint64 id) {
+    const CaptionQueue::Item* item = m_queue->item(id);
+    const QString path = item->path;
+    const QString file = QFileInfo(path).fileName();
+    if (m_queue->batchTotal() <= kAnnounceEach) {
+        announce(item->error.isEmpty() ? tr("Caption ready for %1: %2").arg(file, item->caption)
+                                       : tr("Could not caption %1: %2").arg(file, item->error));
     }
-    // A running card's result from its job is dropped (onResult) and it goes round again; it is
-    // already counted in this batch.
-    if (state != CaptionCard::State::Running) {
-        if (!isBusy() || m_batchTotal == 0) {
-            m_batchTotal = m_batchDone = m_batchErrors = 0;
-            m_batchClock->start();
-        }
-        ++m_batchTotal;
-    }
-    card->setState(CaptionCard::State::Queued);
-}
-
-void CaptionPage::schedule() {
-    if (m_running || !m_model) return;
-    CaptionJob job;
-    job.serial = ++m_jobSerial;
-    job.model = m_model;
-    const bool beam = m_method->currentIndex() == 1;
-    job.maxLength = m_maxLength->value();
-    job.numBeams = beam ? m_beams->value() : 1;
-    job.lengthPenalty = beam ? m_lengthPenalty->value() : 1.0;
-    job.batchSize = m_passSize;
-    for (CaptionCard* card : m_cards) {
-        if (card->state() != CaptionCard::State::Queued) continue;
-        card->setState(CaptionCard::State::Running);
-        job.ids << card->id();
-        job.paths << card->path();
-        if (job.ids.size() == m_jobSize) break;
-    }
-    if (job.ids.isEmpty()) return;
-    m_running = true;
-    m_runningSerial = job.serial;
-    m_runningGeneration = m_modelGeneration;
-    m_worker->resetCancel();
-    QMetaObject::invokeMethod(m_worker, "run", Qt::QueuedConnection, Q_ARG(captioner::ui::CaptionJob, job));
-    emit busyChanged(true);
-}
-
-void CaptionPage::onResult(const CaptionOutcome& outcome) {
-    if (outcome.serial != m_runningSerial || m_runningGeneration != m_modelGeneration) return; // old model
-    CaptionCard* card = cardById(outcome.id);
-    if (!card || card->state() != CaptionCard::State::Running) return; // removed or re-queued meanwhile
-    card->setResult(outcome.caption, outcome.seconds, outcome.error);
-    ++m_batchDone;
-    if (!outcome.error.isEmpty()) ++m_batchErrors;
-    const QString folder = m_cardFolder.value(card->id());
-    if (!folder.isEmpty() && !m_dirtyFolders.contains(folder)) m_dirtyFolders << folder;
-    const QString file = QFileInfo(card->path()).fileName();
-    if (m_batchTotal <= kAnnounceEach) {
-        announce(outcome.error.isEmpty() ? tr("Caption ready for %1: %2").arg(file, outcome.caption)
-                                         : tr("Could not caption %1: %2").arg(file, outcome.error));
-    }
-    emit captionReady(card->path());
+    emit captionReady(path);
     updateProgress();
     updateActions();
 }
 
-void CaptionPage::onJobFinished(quint64 serial, bool) {
-    if (serial != m_runningSerial) return;
-    m_running = false;
-    for (CaptionCard* card : m_cards) {
-        if (card->state() != CaptionCard::State::Running) continue;
-        if (m_cancelRequested) card->setState(CaptionCard::State::Cancelled);
-        else card->setState(m_model ? CaptionCard::State::Queued : CaptionCard::State::Waiting);
-    }
-    const QStringList dirty = m_dirtyFolders;
-    m_dirtyFolders.clear();
-    for (const QString& folder : dirty) saveFolderProgress(folder);
-    const bool wasCancel = m_cancelRequested;
-    m_cancelRequested = false;
-    schedule();
-    if (!m_running) {
-        emit busyChanged(false);
-        if (m_batchTotal > 0) {
-            QString summary =
-                wasCancel ? tr("Captioning cancelled: %n caption(s) ready", nullptr, m_batchDone - m_batchErrors)
-                          : tr("Captioning finished: %n caption(s) ready", nullptr, m_batchDone - m_batchErrors);
-            if (m_batchErrors) summary += tr(", %n image(s) could not be captioned", nullptr, m_batchErrors);
-            if (m_batchTotal > kAnnounceEach || wasCancel || m_batchErrors) announce(summary + QLatin1Char('.'));
-        }
-        m_batchTotal = m_batchDone = m_batchErrors = 0;
-    }
-    updateProgress();
-    updateActions();
+void CaptionPage::onBatchFinished(bool cancelled, int captioned, int failed, int total) {
+    QString summary = cancelled ? tr("Captioning cancelled: %n caption(s) ready", nullptr, captioned)
+                                : tr("Captioning finished: %n caption(s) ready", nullptr, captioned);
+    if (failed) summary += tr(", %n image(s) could not be captioned", nullptr, failed);
+    if (total > kAnnounceEach || cancelled || failed) announce(summary + QLatin1Char('.'));
 }
 
 void CaptionPage::cancel() {
-    bool any = false;
-    for (CaptionCard* card : m_cards) {
-        if (card->state() == CaptionCard::State::Queued || card->state() == CaptionCard::State::Waiting) {
-            card->setState(CaptionCard::State::Cancelled);
-            any = true;
-        }
-    }
-    if (m_running) {
-        m_cancelRequested = true;
-        m_worker->cancel();
-        announce(tr("Cancelling after the images in progress…"));
-    } else if (any) {
-        announce(tr("Captioning cancelled."));
-        m_batchTotal = m_batchDone = m_batchErrors = 0;
+    switch (m_queue->cancel()) {
+    case CaptionQueue::CancelOutcome::Stopping: announce(tr("Cancelling after the images in progress…")); break;
+    case CaptionQueue::CancelOutcome::Cancelled: announce(tr("Captioning cancelled.")); break;
+    case CaptionQueue::CancelOutcome::Nothing: break;
     }
     updateProgress();
     updateActions();
 }
 
 void CaptionPage::recaptionAll() {
-    for (CaptionCard* card : m_cards) queue(card);
-    schedule();
+    m_queue->recaptionAll();
     updateProgress();
     updateActions();
 }
@@ -289,9 +161,8 @@ void CaptionPage::removeCard(CaptionCard* card) {
     const int at = m_cards.indexOf(card);
     if (at < 0) return;
     const bool hadFocus = card->hasFocus() || card->isAncestorOf(QApplication::focusWidget());
-    if (card->state() == CaptionCard::State::Queued && m_batchTotal > 0) --m_batchTotal;
+    m_queue->remove(card->id());
     m_cards.removeAt(at);
-    m_cardFolder.remove(card->id());
     card->hide();
     card->deleteLater();
     if (hadFocus && !m_cards.isEmpty()) m_cards[qMin(at, m_cards.size() - 1)]->setFocus(Qt::OtherFocusReason);
@@ -301,17 +172,12 @@ void CaptionPage::removeCard(CaptionCard* card) {
 }
 
 void CaptionPage::clearResults() {
-    if (m_running) {
-        m_cancelRequested = true;
-        m_worker->cancel();
-    }
+    m_queue->clear();
     for (CaptionCard* card : m_cards) {
         card->hide();
         card->deleteLater();
     }
     m_cards.clear();
-    m_cardFolder.clear();
-    m_batchTotal = m_batchDone = m_batchErrors = 0;
     announce(tr("Results cleared."));
     updateProgress();
     updateActions();
@@ -320,19 +186,19 @@ void CaptionPage::clearResults() {
 // ---- progress ----
 
 void CaptionPage::updateProgress() {
-    const bool active = m_running || isBusy();
-    m_progress->setVisible(active && m_batchTotal > 0);
+    const bool active = m_queue->isBusy();
+    const int total = m_queue->batchTotal();
+    const int done = m_queue->batchDone();
+    m_progress->setVisible(active && total > 0);
     m_cancel->setVisible(active);
-    m_cancelAction->setEnabled(active || std::any_of(m_cards.begin(), m_cards.end(), [](CaptionCard* c) {
-                                   return c->state() == CaptionCard::State::Waiting;
-                               }));
-    if (!active || m_batchTotal <= 0) return;
-    m_progress->setRange(0, m_batchTotal);
-    m_progress->setValue(m_batchDone);
-    QString text = tr("%1 of %2").arg(m_batchDone).arg(m_batchTotal);
-    if (m_batchDone > 0 && m_batchDone < m_batchTotal) {
-        const double perImage = static_cast<double>(m_batchClock->elapsed()) / 1000.0 / m_batchDone;
-        const int left = static_cast<int>(perImage * (m_batchTotal - m_batchDone) + 0.5);
+    m_cancelAction->setEnabled(active || m_queue->count(CaptionCard::State::Waiting) > 0);
+    if (!active || total <= 0) return;
+    m_progress->setRange(0, total);
+    m_progress->setValue(done);
+    QString text = tr("%1 of %2").arg(done).arg(total);
+    if (done > 0 && done < total) {
+        const double perImage = static_cast<double>(m_queue->batchElapsedMs()) / 1000.0 / done;
+        const int left = static_cast<int>(perImage * (total - done) + 0.5);
         text += left < 60 ? tr(" · about %n s left", nullptr, qMax(1, left))
                           : tr(" · about %n min left", nullptr, (left + 30) / 60);
     }
@@ -341,8 +207,7 @@ void CaptionPage::updateProgress() {
 }
 
 void CaptionPage::updateActions() {
-    int done = 0;
-    for (CaptionCard* card : m_cards) done += card->state() == CaptionCard::State::Done ? 1 : 0;
+    const int done = m_queue->count(CaptionCard::State::Done);
     const bool any = !m_cards.isEmpty();
     m_export->setEnabled(any);
     m_exportAction->setEnabled(any);

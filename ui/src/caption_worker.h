@@ -1,8 +1,8 @@
 #pragma once
-// CaptionWorker runs the core's captionImages for the Caption page on its own QThread. A job is a
-// handful of images with the model and decoding settings to use; results come back one by one as
-// queued signals, so the page shows each card as soon as its caption is ready. The page sends one
-// job at a time, which keeps a checkpoint (not thread-safe) in one job's hands; the job holds its
+// CaptionWorker runs the core's captionImages for the Caption page's CaptionQueue on its own QThread.
+// A job is a handful of images with the model and decoding settings to use; results come back one by
+// one as queued signals, so the page shows each card as soon as its caption is ready. The queue sends
+// one job at a time, which keeps a checkpoint (not thread-safe) in one job's hands; the job holds its
 // own reference to the model, so swapping models while it runs is safe. cancel() stops a job between
 // batches; nothing throws out of run().
 #include <QMetaType>
@@ -23,7 +23,7 @@ namespace captioner::ui {
 struct CaptionJob {
     quint64 serial = 0; // which job, for jobFinished
     std::shared_ptr<captioner::GitCheckpoint> model;
-    QVector<qint64> ids; // the page's item ids, parallel to paths
+    QVector<qint64> ids; // the queue's item ids, parallel to paths
     QStringList paths;
     int maxLength = 50;
     int numBeams = 1;
@@ -44,7 +44,7 @@ class CaptionWorker : public QObject {
 public:
     using QObject::QObject;
     void cancel() { m_cancel.store(true); }
-    // Called by the page before it sends a job (never while one runs), so a cancel sent right after
+    // Called by the queue before it sends a job (never while one runs), so a cancel sent right after
     // the job was queued is not lost.
     void resetCancel() { m_cancel.store(false); }
 

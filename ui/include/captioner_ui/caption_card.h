@@ -3,6 +3,8 @@
 // time captioning took or what it is waiting for, and Copy, Speak, Re-caption and Remove buttons.
 // The card itself takes focus (a screen reader reads its name: the file and the caption); Up/Down
 // (and Home/End) move to the neighbouring card, Ctrl+C copies the caption, Delete removes the card.
+#include "captioner_ui/caption_queue.h"
+
 #include <QFrame>
 #include <QImage>
 
@@ -14,7 +16,7 @@ namespace captioner::ui {
 class CaptionCard : public QFrame {
     Q_OBJECT
 public:
-    enum class State { Waiting, Queued, Running, Done, Failed, Cancelled, Added };
+    using State = CaptionQueue::State; // the card shows its queue item's state
 
     CaptionCard(qint64 id, const QString& path, QWidget* parent = nullptr);
 

@@ -2,18 +2,15 @@
 // CaptionPage turns dropped images into alt text with the chosen GIT model. Images arrive by drag and
 // drop (files or folders, recursively), paste (image data, file URLs or paths), the Add Images… and
 // Add Folder… dialogs, or the command line (captionFiles). Each becomes a card (thumbnail, caption,
-// time, Copy/Speak/Re-caption/Remove) in a keyboard-navigable list; captions are computed by a worker
-// on its own thread, a few images per job, one job at a time, so results appear as they finish, the
-// UI never waits, and the model (not thread-safe) is used by one job at a time. Images added with no
-// model wait and are captioned when setModel() gives one. A folder's finished results are kept in a
-// small progress file (app data folder) until the folder is done, so an interrupted folder picks up
-// where it stopped when it is added again. The side panel holds the model panel (setModelPanel), the
-// decoding options and the export commands (CSV, JSON Lines, sidecar .txt, add to dataset).
-#include <QHash>
+// time, Copy/Speak/Re-caption/Remove) in a keyboard-navigable list. The captioning itself — a worker
+// on its own thread, a few images per job, one job at a time, images waiting for a model, cancel, and
+// the folder progress files that let an interrupted folder resume — is the page's CaptionQueue
+// (caption_queue.h); the page shows its items as cards and announces what it reports. The side panel
+// holds the model panel (setModelPanel), the decoding options and the export commands (CSV, JSON
+// Lines, sidecar .txt, add to dataset).
 #include <QVector>
 #include <QList>
 #include <QPointer>
-#include <QSet>
 #include <QStringList>
 #include <QWidget>
 
@@ -24,14 +21,12 @@ class QAction;
 class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
-class QElapsedTimer;
 class QLabel;
 class QProgressBar;
 class QPushButton;
 class QScrollArea;
 class QSpinBox;
 class QTextToSpeech;
-class QThread;
 class QVBoxLayout;
 
 namespace captioner {
@@ -41,9 +36,7 @@ struct GitCheckpoint;
 namespace captioner::ui {
 
 class CaptionCard;
-class CaptionWorker;
-struct CaptionJob;
-struct CaptionOutcome;
+class CaptionQueue;
 struct CaptionRecord;
 
 class CaptionPage : public QWidget {
@@ -55,8 +48,8 @@ public:
     // The model to caption with (nullptr: none; new images then wait). A running job finishes its
     // current batch with the model it started with; its unfinished images go to the new model.
     void setModel(std::shared_ptr<captioner::GitCheckpoint> model, const QString& folder);
-    bool hasModel() const { return m_model != nullptr; }
-    QString modelFolder() const { return m_folder; }
+    bool hasModel() const;
+    QString modelFolder() const;
     // Puts the model panel at the top of the side panel, above the decoding options.
     void setModelPanel(QWidget* panel);
     // Re-reads AppSettings (thumbnail size).
@@ -116,21 +109,17 @@ protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
-    struct FolderRun {
-        QString folder;
-        QStringList images; // as listed when it was added
-    };
-
     QWidget* buildSidePanel();
     QWidget* buildDropZone();
     void createActions();
-    CaptionCard* addCard(const QString& path);
-    void addImages(const QStringList& images, const QString& folder);
+    CaptionCard* addCard(qint64 id, const QString& path);
+    void addImages(const QStringList& images);
     void requestThumbnail(CaptionCard* card);
-    void queue(CaptionCard* card);
-    void schedule();
-    void onResult(const captioner::ui::CaptionOutcome& outcome);
-    void onJobFinished(quint64 serial, bool cancelled);
+    void syncCard(qint64 id);
+    void syncDecoding();
+    void onResult(qint64 id);
+    void onBatchFinished(bool cancelled, int captioned, int failed, int total);
+    void onFolderListed(const QString& folder, int images, int skipped, int restored);
     void removeCard(CaptionCard* card);
     void navigate(CaptionCard* card, int step);
     void copyCaption(CaptionCard* card);
@@ -140,39 +129,15 @@ private:
     void updateProgress();
     void updateActions();
     void announce(const QString& text);
-    void saveFolderProgress(const QString& folder);
-    int restoreFolderProgress(const QString& folder, const QStringList& images);
-    QString progressFilePath(const QString& folder) const;
-    QString decodingKey() const;
-    QSet<QString> cardsPathSet() const;
     void setupSpeech();
     QStringList chooseFilesDialog(const QString& purpose);
     Answer askQuestion(const QString& question);
     static const TestHooks& hooks();
 
-    std::shared_ptr<captioner::GitCheckpoint> m_model;
-    QString m_folder;
-    quint64 m_modelGeneration = 0;
+    CaptionQueue* m_queue; // the items, their states and results, the worker, folder progress
 
-    QThread* m_thread;
-    CaptionWorker* m_worker;
-    quint64 m_jobSerial = 0;
-    quint64 m_runningSerial = 0;
-    quint64 m_runningGeneration = 0;
-    bool m_running = false;
-    bool m_cancelRequested = false;
-    QStringList m_dirtyFolders;
-    qint64 m_nextId = 1;
-
-    QList<CaptionCard*> m_cards;
-    QHash<QString, FolderRun> m_folderRuns; // by folder
-    QHash<qint64, QString> m_cardFolder;    // card id → folder it came from
+    QList<CaptionCard*> m_cards; // one per queue item, in the queue's order
     QPointer<CaptionCard> m_lastFocused;
-
-    int m_batchTotal = 0;
-    int m_batchDone = 0;
-    int m_batchErrors = 0;
-    QElapsedTimer* m_batchClock;
 
     QTextToSpeech* m_speech = nullptr;
     bool m_speechAvailable = false;
@@ -212,8 +177,6 @@ private:
     QAction* m_recaptionAction = nullptr;
     QAction* m_clearAction = nullptr;
     int m_thumbSide = 128;
-    int m_jobSize = 8;
-    int m_passSize = 4;
 };
 
 } // namespace captioner::ui
