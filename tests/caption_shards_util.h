@@ -1,6 +1,7 @@
 #pragma once
 // Shared by the sharded-captioning tests: run `captioner` with a clean launcher environment, and the
 // input set (the 14 fixture images plus one undecodable file: 15 inputs, so 3 shards take 5 each).
+#include "cli_run.h"
 #include "test_support.h"
 
 #include <QDir>
@@ -40,18 +41,11 @@ inline QProcessEnvironment environment(const QStringList& extra = {}) {
     return env;
 }
 
-inline QString cli() { return QStringLiteral(CAPTIONER_BIN_DIR "/captioner"); }
-
+// `captioner ARGS` in environment(env); the text as std::string, which these checks use.
 inline Result runCli(const QStringList& args, const QStringList& env = {}) {
-    QProcess p;
-    p.setProcessEnvironment(environment(env));
-    p.start(cli(), args);
-    Result r;
-    if (!p.waitForFinished(300000) || p.exitStatus() != QProcess::NormalExit) return r;
-    r.exitCode = p.exitCode();
-    r.out = p.readAllStandardOutput().toStdString();
-    r.err = p.readAllStandardError().toStdString();
-    return r;
+    const auto r =
+        testsupport::runCli(args, testsupport::CliOptions().withEnvironment(environment(env)).withTimeout(300000));
+    return {r.exitCode, r.out.toStdString(), r.err.toStdString()};
 }
 
 inline std::vector<std::string> textLines(const std::string& path) {

@@ -109,12 +109,12 @@ private slots:
     void killedShardResumesWithTheRest() {
         // Shard 0/2 (8 images, one at a time) stops after its 2nd record and is killed with SIGKILL.
         const QString out = path("killed.jsonl");
-        QProcess p;
-        p.setProcessEnvironment(environment({"CAPTIONER_TEST_STALL_AFTER_RECORDS=2"}));
-        p.start(cli(), captionArgs({"--batch-size", "1", "--shard", "0/2", "--out", out, m_images}));
-        QVERIFY(p.waitForStarted());
-        for (int polls = 0; countNewlines(out) < 2 && p.state() != QProcess::NotRunning && polls < 12000; ++polls)
-            p.waitForFinished(10);
+        const auto p = testsupport::startCli(
+            captionArgs({"--batch-size", "1", "--shard", "0/2", "--out", out, m_images}),
+            testsupport::CliOptions().withEnvironment(environment({"CAPTIONER_TEST_STALL_AFTER_RECORDS=2"})));
+        QVERIFY(p->waitForStarted());
+        for (int polls = 0; countNewlines(out) < 2 && p->state() != QProcess::NotRunning && polls < 12000; ++polls)
+            p->waitForFinished(10);
         QCOMPARE(countNewlines(out), 2);
 
         // While it holds the file, a second writer with the same --out is turned away.
@@ -125,9 +125,9 @@ private slots:
                                  "give each shard its own --out (e.g. captions-{shard}.jsonl)\n") != std::string::npos,
                  second.err.c_str());
 
-        p.kill();
-        QVERIFY(p.waitForFinished());
-        QCOMPARE(p.exitStatus(), QProcess::CrashExit);
+        p->kill();
+        QVERIFY(p->waitForFinished());
+        QCOMPARE(p->exitStatus(), QProcess::CrashExit);
         QCOMPARE(textLines(out.toStdString()).size(), size_t(2));
         // What a kill in the middle of a write leaves: a last line without its newline.
         const std::string whole = testsupport::readFile(out.toStdString());

@@ -1,32 +1,17 @@
 // The `captioner` command line as a user meets it: help, version, and how bad input is answered
-// (message on stderr, exit code 2 for usage errors). Runs the built binaries with QProcess.
+// (message on stderr, exit code 2 for usage errors). Runs the built binaries (testsupport::runCli).
 #include "captioner/runtime.h"
 
+#include "cli_run.h"
+
 #include <QFileInfo>
-#include <QProcess>
 #include <QtTest/QtTest>
 
+using testsupport::CliRun;
+using testsupport::runCli;
+
 namespace {
-struct Result {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
-Result run(const QString& program, const QStringList& args,
-           const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment()) {
-    QProcess p;
-    p.setProcessEnvironment(env);
-    p.start(program, args);
-    Result r;
-    if (!p.waitForFinished(60000) || p.exitStatus() != QProcess::NormalExit) return r;
-    r.exitCode = p.exitCode();
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
-}
-
-QString cli() { return QStringLiteral(CAPTIONER_BIN_DIR "/captioner"); }
+QString cli() { return testsupport::captionerBin(); }
 QString gui() { return QStringLiteral(CAPTIONER_BIN_DIR "/captioner-gui"); }
 } // namespace
 
@@ -72,7 +57,7 @@ private slots:
         QFETCH(bool, onStdout);
         QFETCH(QString, expected);
         QFETCH(QString, otherStream);
-        const Result r = run(cli(), args);
+        const CliRun r = runCli(args);
         QCOMPARE(r.exitCode, exitCode);
         const QString& where = onStdout ? r.out : r.err;
         const QString& other = onStdout ? r.err : r.out;
@@ -81,7 +66,7 @@ private slots:
     }
 
     void version() {
-        const Result r = run(cli(), {"--version"});
+        const CliRun r = runCli({"--version"});
         QCOMPARE(r.exitCode, 0);
         const QStringList lines = r.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
         QCOMPARE(lines.size(), 2);
@@ -106,9 +91,10 @@ private slots:
         QFETCH(QStringList, args);
         QFETCH(int, exitCode);
         QFETCH(QString, expected);
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        for (const char* var : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"}) env.remove(QLatin1String(var));
-        const Result r = run(gui(), args, env);
+        auto options = testsupport::CliOptions().withProgram(gui());
+        for (const char* var : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"})
+            options.withoutEnv(QLatin1String(var));
+        const CliRun r = runCli(args, options);
         QCOMPARE(r.exitCode, exitCode);
         QVERIFY2((r.out + r.err).contains(expected), qPrintable(r.out + r.err));
     }

@@ -2,9 +2,9 @@
 // them, against the transformers references of tests/fixtures/pipeline.
 #include "captioner/runtime.h"
 
+#include "cli_run.h"
 #include "test_support.h"
 
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 
@@ -15,15 +15,10 @@ struct Result {
     std::string out, err;
 };
 
+// The runs' text as std::string, which these checks use.
 Result runCli(const QStringList& args) {
-    QProcess p;
-    p.start(QStringLiteral(CAPTIONER_BIN_DIR "/captioner"), args);
-    Result r;
-    if (!p.waitForFinished(120000) || p.exitStatus() != QProcess::NormalExit) return r;
-    r.exitCode = p.exitCode();
-    r.out = p.readAllStandardOutput().toStdString();
-    r.err = p.readAllStandardError().toStdString();
-    return r;
+    const auto r = testsupport::runCli(args, testsupport::CliOptions().withTimeout(120000));
+    return {r.exitCode, r.out.toStdString(), r.err.toStdString()};
 }
 
 QString fx(const std::string& rel) { return QString::fromStdString(testsupport::fixture(rel)); }

@@ -4,6 +4,7 @@
 // captions on `cuda` equal to the CPU's and to transformers'. Each is skipped, with the reason, where
 // LibTorch has no CUDA (Debian's 1.13) or no device is visible; scripts/gpu-check runs this first on a
 // GPU machine. `captioner info`'s CUDA line is checked everywhere. NCCL: test_cuda_nccl.cpp.
+#include "cli_run.h"
 #include "test_support.h"
 #include "trainer_test_util.h"
 
@@ -16,7 +17,6 @@
 #include <torch/cuda.h>
 #include <torch/version.h>
 
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -108,11 +108,10 @@ private slots:
 
     // `captioner info` ends with the CUDA line(s): why there is no CUDA, or each device by name.
     void infoNamesTheCudaDevices() {
-        QProcess p;
-        p.start(QString::fromStdString(testsupport::binDir() + "/captioner"), {"info"});
-        QVERIFY(p.waitForFinished(60000));
-        QCOMPARE(p.exitCode(), 0);
-        const QString text = QString::fromUtf8(p.readAllStandardOutput());
+        const auto r = testsupport::runCli({"info"});
+        QVERIFY(!r.timedOut);
+        QCOMPARE(r.exitCode, 0);
+        const QString& text = r.out;
         if (!captioner::cudaBuiltIn()) {
             QVERIFY2(text.endsWith("CUDA: not built into this LibTorch (CPU only)\n"), qPrintable(text));
             return;

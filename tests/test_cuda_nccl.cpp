@@ -3,6 +3,7 @@
 // gives the step losses of one process with twice the batch, since gradients are summed across the
 // ranks (HF Trainer + DDP semantics). NCCL refuses two ranks on one GPU, so this needs 2 devices and
 // is skipped, with the reason, elsewhere (the Gloo path is tested on CPU by the distributed tests).
+#include "cli_run.h"
 #include "test_support.h"
 #include "trainer_test_util.h"
 
@@ -11,39 +12,13 @@
 #include <torch/cuda.h>
 #include <torch/version.h>
 
-#include <QProcess>
-#include <QProcessEnvironment>
 #include <QTemporaryDir>
 #include <QtTest>
-
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <cmath>
 #include <filesystem>
 
 namespace fs = std::filesystem;
-
-namespace {
-// A free local port for the rendezvous store: bound to port 0, read, released just before the ranks
-// start (plain sockets: Qt Network is built only with the GUI).
-int freePort() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0) return -1;
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    int port = -1;
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0)
-        port = ntohs(a.sin_port);
-    ::close(fd);
-    return port;
-}
-} // namespace
 
 class TestCudaNccl : public QObject {
     Q_OBJECT
@@ -54,42 +29,18 @@ private:
     std::string path(const std::string& name) const { return (fs::path(m_tmp.path().toStdString()) / name).string(); }
 
     static QStringList trainArgs(const captioner::DemoPaths& demo, const std::string& out, int batch) {
-        return {"--threads",
-                "2",
-                "train",
-                "--model",
-                QString::fromStdString(demo.baseModel),
-                "--data",
-                QString::fromStdString(demo.data),
-                "--out",
-                QString::fromStdString(out),
-                "--json",
-                "--device",
-                "cuda",
-                "--max-steps",
-                "3",
-                "--batch-size",
-                QString::number(batch),
-                "--gradient-accumulation",
-                "1",
-                "--learning-rate",
-                "2e-3",
-                "--eval-steps",
-                "0",
-                "--save-steps",
-                "0",
-                "--workers",
-                "1",
-                "--seed",
-                "5",
-                "--no-load-best",
-                "--ddp-backend",
-                "nccl"};
+        return testsupport::trainArgs(
+            "--threads 2", QString::fromStdString(demo.baseModel), QString::fromStdString(demo.data),
+            QString::fromStdString(out),
+            QStringLiteral("--json --device cuda --max-steps 3 --batch-size %1 --gradient-accumulation 1 "
+                           "--learning-rate 2e-3 --eval-steps 0 --save-steps 0 --workers 1 --seed 5 --no-load-best "
+                           "--ddp-backend nccl")
+                .arg(batch));
     }
 
-    static std::vector<double> stepLosses(const QByteArray& jsonLines) {
+    static std::vector<double> stepLosses(const QString& jsonLines) {
         std::vector<double> losses;
-        for (const auto& line : jsonLines.split('\n')) {
+        for (const auto& line : jsonLines.split(QLatin1Char('\n'))) {
             if (line.trimmed().isEmpty()) continue;
             const auto j = nlohmann::json::parse(line.toStdString());
             if (j.value("event", "") == "step") losses.push_back(j.value("loss", NAN));
@@ -112,35 +63,33 @@ private slots:
         recipe.imageCount = 120;
         recipe.workers = 1;
         const auto demo = captioner::prepareDemo(recipe);
-        const QString exe = QString::fromStdString(testsupport::binDir() + "/captioner");
 
-        const int port = freePort();
+        const int port = testsupport::freePort();
         QVERIFY(port > 0);
-        QProcess ranks[2];
+        std::unique_ptr<QProcess> ranks[2];
+        for (int r = 0; r < 2; ++r)
+            ranks[r] = testsupport::startCli(trainArgs(demo, path("ddp"), 4),
+                                             testsupport::CliOptions()
+                                                 .withEnv("WORLD_SIZE", "2")
+                                                 .withEnv("RANK", QString::number(r))
+                                                 .withEnv("LOCAL_RANK", QString::number(r))
+                                                 .withEnv("MASTER_ADDR", "127.0.0.1")
+                                                 .withEnv("MASTER_PORT", QString::number(port)));
+        testsupport::CliRun done[2];
         for (int r = 0; r < 2; ++r) {
-            auto env = QProcessEnvironment::systemEnvironment();
-            env.insert("WORLD_SIZE", "2");
-            env.insert("RANK", QString::number(r));
-            env.insert("LOCAL_RANK", QString::number(r));
-            env.insert("MASTER_ADDR", "127.0.0.1");
-            env.insert("MASTER_PORT", QString::number(port));
-            ranks[r].setProcessEnvironment(env);
-            ranks[r].start(exe, trainArgs(demo, path("ddp"), 4));
+            done[r] = testsupport::finishCli(*ranks[r], 600000);
+            QVERIFY(!done[r].timedOut);
+            if (done[r].exitCode != 0) qWarning() << done[r].err;
+            QCOMPARE(done[r].exitCode, 0);
         }
-        for (auto& p : ranks) {
-            QVERIFY(p.waitForFinished(600000));
-            if (p.exitCode() != 0) qWarning() << p.readAllStandardError();
-            QCOMPARE(p.exitCode(), 0);
-        }
-        const auto ddp = stepLosses(ranks[0].readAllStandardOutput());
+        const auto ddp = stepLosses(done[0].out);
 
-        QProcess alone;
         QStringList args = trainArgs(demo, path("alone"), 8);
         args.replace(args.indexOf("nccl"), "off");
-        alone.start(exe, args);
-        QVERIFY(alone.waitForFinished(600000));
-        QCOMPARE(alone.exitCode(), 0);
-        const auto one = stepLosses(alone.readAllStandardOutput());
+        const auto alone = testsupport::runCli(args, testsupport::CliOptions().withTimeout(600000));
+        QVERIFY(!alone.timedOut);
+        QCOMPARE(alone.exitCode, 0);
+        const auto one = stepLosses(alone.out);
 
         QCOMPARE(ddp.size(), size_t{3});
         QCOMPARE(one.size(), size_t{3});

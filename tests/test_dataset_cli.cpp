@@ -2,8 +2,9 @@
 // and the answers to bad input (exit codes and messages naming the path).
 #include "test_dataset_util.h"
 
+#include "cli_run.h"
+
 #include <QFileInfo>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 
@@ -15,15 +16,10 @@ struct Result {
     std::string out, err;
 };
 
+// The runs' text as std::string, which these checks use.
 Result run(const QStringList& args) {
-    QProcess p;
-    p.start(QStringLiteral(CAPTIONER_BIN_DIR "/captioner"), args);
-    Result r;
-    if (!p.waitForFinished(60000) || p.exitStatus() != QProcess::NormalExit) return r;
-    r.exitCode = p.exitCode();
-    r.out = p.readAllStandardOutput().toStdString();
-    r.err = p.readAllStandardError().toStdString();
-    return r;
+    const auto r = testsupport::runCli(args);
+    return {r.exitCode, r.out.toStdString(), r.err.toStdString()};
 }
 } // namespace
 
@@ -34,7 +30,7 @@ class TestDatasetCli : public QObject {
 
 private slots:
     void initTestCase() {
-        QVERIFY(QFileInfo(QStringLiteral(CAPTIONER_BIN_DIR "/captioner")).isExecutable());
+        QVERIFY(QFileInfo(testsupport::captionerBin()).isExecutable());
         m_root = m_tmp.path().toStdString() + "/ds";
         dstest::image(m_root + "/train/a.png", 1);
         dstest::image(m_root + "/train/b.png", 2);

@@ -3,6 +3,7 @@
 // would. 2 processes x batch 4 must end where 1 process x batch 8 ends; a rank killed with SIGKILL
 // must stop the other with a message naming it, and --resume must then end where an uninterrupted
 // run ends.
+#include "cli_run.h"
 #include "test_support.h"
 
 #include "captioner/demo_model.h"
@@ -11,67 +12,26 @@
 #include "captioner/safetensors.h"
 
 #include <QElapsedTimer>
-#include <QProcess>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QtTest>
 
 #include <torch/types.h>
 
-#include <arpa/inet.h>
 #include <csignal>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 #include <filesystem>
 #include <map>
 #include <set>
 
 namespace fs = std::filesystem;
+using testsupport::captionerBin;
+using testsupport::CliOptions;
+using testsupport::finishCli;
+using testsupport::freePort;
 
 namespace {
 
-QString captionerBin() { return QString::fromStdString(testsupport::binDir()) + "/captioner"; }
-
-// A port the kernel just handed out on loopback (closed again: the rank-0 store binds it).
-int freePort() {
-    const int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = 0;
-    socklen_t len = sizeof a;
-    int port = 0;
-    if (bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
-        getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0)
-        port = ntohs(a.sin_port);
-    close(fd);
-    return port;
-}
-
-struct Finished {
-    int code = -1;
-    bool crashed = false;
-    QString out, err;
-    double seconds = 0;
-};
-
-Finished finish(QProcess& p, int timeoutMs = 240000) {
-    QElapsedTimer t;
-    t.start();
-    Finished f;
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
-        f.err = "timed out\n";
-    }
-    f.seconds = t.elapsed() / 1000.0;
-    f.crashed = p.exitStatus() != QProcess::NormalExit;
-    f.code = p.exitCode();
-    f.out += QString::fromUtf8(p.readAllStandardOutput());
-    f.err += QString::fromUtf8(p.readAllStandardError());
-    return f;
-}
+constexpr int kRunTimeout = 240000; // a whole training run of the test's size
 
 std::map<std::string, torch::Tensor> weights(const std::string& dir) {
     return captioner::loadSafetensors((fs::path(dir) / "model.safetensors").string());
@@ -130,64 +90,38 @@ class TestDistributed : public QObject {
 
     QStringList trainArgs(const std::string& outDir, int batch, int steps, int saveSteps, int evalSteps,
                           const QString& adamEpsilon = "1e-8") const {
-        return {"train",
-                "--model",
-                QString::fromStdString(m_demo.baseModel),
-                "--data",
-                QString::fromStdString(m_demo.data),
-                "--out",
-                QString::fromStdString(outDir),
-                "--batch-size",
-                QString::number(batch),
-                "--gradient-accumulation",
-                "1",
-                "--max-steps",
-                QString::number(steps),
-                "--save-steps",
-                QString::number(saveSteps),
-                "--eval-steps",
-                QString::number(evalSteps),
-                "--eval-generate",
-                "-1",
-                "--learning-rate",
-                "1e-3",
-                "--workers",
-                "1",
-                "--save-total-limit",
-                "0",
-                "--ddp-timeout",
-                "60",
-                "--adam-epsilon",
-                adamEpsilon};
+        return testsupport::trainArgs(
+            "", QString::fromStdString(m_demo.baseModel), QString::fromStdString(m_demo.data),
+            QString::fromStdString(outDir),
+            QStringLiteral("--batch-size %1 --gradient-accumulation 1 --max-steps %2 --save-steps %3 --eval-steps %4 "
+                           "--eval-generate -1 --learning-rate 1e-3 --workers 1 --save-total-limit 0 --ddp-timeout 60 "
+                           "--adam-epsilon %5")
+                .arg(batch)
+                .arg(steps)
+                .arg(saveSteps)
+                .arg(evalSteps)
+                .arg(adamEpsilon));
     }
 
     // Starts `ranks` processes with the variables torchrun would set (LOCAL_RANK included).
     std::vector<std::unique_ptr<QProcess>> launchByEnvironment(int ranks, const QStringList& args, int port) const {
         std::vector<std::unique_ptr<QProcess>> procs;
         for (int r = 0; r < ranks; ++r) {
-            auto p = std::make_unique<QProcess>();
-            auto env = QProcessEnvironment::systemEnvironment();
-            env.insert("WORLD_SIZE", QString::number(ranks));
-            env.insert("RANK", QString::number(r));
-            env.insert("LOCAL_RANK", QString::number(r));
-            env.insert("MASTER_ADDR", "127.0.0.1");
-            env.insert("MASTER_PORT", QString::number(port));
-            env.insert("OMP_NUM_THREADS", "1");
-            p->setProcessEnvironment(env);
-            p->start(captionerBin(), args);
+            auto p = testsupport::startCli(args, CliOptions()
+                                                     .withEnv("WORLD_SIZE", QString::number(ranks))
+                                                     .withEnv("RANK", QString::number(r))
+                                                     .withEnv("LOCAL_RANK", QString::number(r))
+                                                     .withEnv("MASTER_ADDR", "127.0.0.1")
+                                                     .withEnv("MASTER_PORT", QString::number(port))
+                                                     .withEnv("OMP_NUM_THREADS", "1"));
             p->waitForStarted();
             procs.push_back(std::move(p));
         }
         return procs;
     }
 
-    Finished runAlone(const QStringList& args) const {
-        QProcess p;
-        auto env = QProcessEnvironment::systemEnvironment();
-        env.insert("OMP_NUM_THREADS", "1");
-        p.setProcessEnvironment(env);
-        p.start(captionerBin(), args);
-        return finish(p);
+    testsupport::CliRun runAlone(const QStringList& args) const {
+        return testsupport::runCli(args, CliOptions().withEnv("OMP_NUM_THREADS", "1").withTimeout(kRunTimeout));
     }
 
 private slots:
@@ -286,13 +220,13 @@ private slots:
         for (const QString& eps : {QString("1e-4"), QString("1e-8")}) {
             const std::string one = out("one-" + eps.toStdString()), two = out("two-env-" + eps.toStdString());
             const auto alone = runAlone(trainArgs(one, 8, 6, 2, 3, eps));
-            QVERIFY2(alone.code == 0, qPrintable(alone.err));
+            QVERIFY2(alone.exitCode == 0, qPrintable(alone.err));
 
             auto procs = launchByEnvironment(2, trainArgs(two, 4, 6, 2, 3, eps), freePort());
-            const auto r0 = finish(*procs[0]);
-            const auto r1 = finish(*procs[1]);
-            QVERIFY2(r0.code == 0, qPrintable(r0.err));
-            QVERIFY2(r1.code == 0, qPrintable(r1.err));
+            const auto r0 = finishCli(*procs[0], kRunTimeout);
+            const auto r1 = finishCli(*procs[1], kRunTimeout);
+            QVERIFY2(r0.exitCode == 0, qPrintable(r0.err));
+            QVERIFY2(r1.exitCode == 0, qPrintable(r1.err));
             QVERIFY2(r0.err.contains("weights identical on all 2 ranks at step 6"), qPrintable(r0.err));
             QVERIFY2(r0.err.contains("global batch 8 = 4 per process x 2 processes x 1 accumulation"),
                      qPrintable(r0.err));
@@ -333,10 +267,6 @@ private slots:
     void torchrunLaunch() {
         const QString torchrun = QStandardPaths::findExecutable("torchrun");
         QVERIFY2(!torchrun.isEmpty(), "torchrun not found: scripts/setup installs python3-torch");
-        QProcess p;
-        auto env = QProcessEnvironment::systemEnvironment();
-        env.insert("OMP_NUM_THREADS", "1");
-        p.setProcessEnvironment(env);
         // Debian's torchrun 1.13 needs --redirects/--tee set (see DESIGN.md).
         const QString logs = QString::fromStdString(out("torchrun-logs"));
         QStringList args = {"--nnodes",
@@ -356,9 +286,9 @@ private slots:
                             "--no_python",
                             captionerBin()};
         args += trainArgs(out("two-torchrun"), 4, 6, 2, 3);
-        p.start(torchrun, args);
-        const auto r = finish(p);
-        QVERIFY2(r.code == 0, qPrintable(r.err + r.out));
+        const auto r = testsupport::runCli(
+            args, CliOptions().withProgram(torchrun).withEnv("OMP_NUM_THREADS", "1").withTimeout(kRunTimeout));
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err + r.out));
         const auto a = weights(out("two-torchrun"));
         QVERIFY(identical(a, weights(out("two-env-1e-8")))); // the launcher changes nothing
         QCOMPARE(entries(out("two-torchrun")), entries(out("one-1e-8")));
@@ -370,9 +300,9 @@ private slots:
         const int steps = 120;
         {
             auto procs = launchByEnvironment(2, trainArgs(out("whole"), 4, steps, 10, 0), freePort());
-            const auto r0 = finish(*procs[0]);
-            const auto r1 = finish(*procs[1]);
-            QVERIFY2(r0.code == 0 && r1.code == 0, qPrintable(r0.err + r1.err));
+            const auto r0 = finishCli(*procs[0], kRunTimeout);
+            const auto r1 = finishCli(*procs[1], kRunTimeout);
+            QVERIFY2(r0.exitCode == 0 && r1.exitCode == 0, qPrintable(r0.err + r1.err));
         }
         auto procs = launchByEnvironment(2, trainArgs(out("killed"), 4, steps, 10, 0), freePort());
         QElapsedTimer t;
@@ -381,16 +311,16 @@ private slots:
                procs[1]->state() == QProcess::Running)
             QTest::qWait(5);
         if (procs[1]->state() != QProcess::Running) {
-            const auto r0 = finish(*procs[0]);
-            const auto r1 = finish(*procs[1]);
+            const auto r0 = finishCli(*procs[0], kRunTimeout);
+            const auto r1 = finishCli(*procs[1], kRunTimeout);
             QFAIL(qPrintable("rank 1 ended before it could be killed:\n" + r0.err + "\n" + r1.err));
         }
         ::kill(static_cast<pid_t>(procs[1]->processId()), SIGKILL);
-        const auto r1 = finish(*procs[1]);
+        const auto r1 = finishCli(*procs[1], kRunTimeout);
         QVERIFY(r1.crashed);
-        const auto r0 = finish(*procs[0], 120000);
+        const auto r0 = finishCli(*procs[0], 120000);
         qInfo("rank 0 stopped %.1f s after rank 1 was killed", r0.seconds);
-        QVERIFY2(r0.code != 0, qPrintable(r0.err));
+        QVERIFY2(r0.exitCode != 0, qPrintable(r0.err));
         QVERIFY2(r0.seconds < 60, qPrintable(QString::number(r0.seconds)));
         QVERIFY2(r0.err.contains("rank 1 (of 2) is gone: its process died, was stopped or lost its connection"),
                  qPrintable(r0.err));
@@ -401,9 +331,9 @@ private slots:
         auto args = trainArgs(out("killed"), 4, steps, 10, 0);
         args << "--resume";
         auto again = launchByEnvironment(2, args, freePort());
-        const auto a0 = finish(*again[0]);
-        const auto a1 = finish(*again[1]);
-        QVERIFY2(a0.code == 0 && a1.code == 0, qPrintable(a0.err + a1.err));
+        const auto a0 = finishCli(*again[0], kRunTimeout);
+        const auto a1 = finishCli(*again[1], kRunTimeout);
+        QVERIFY2(a0.exitCode == 0 && a1.exitCode == 0, qPrintable(a0.err + a1.err));
         QVERIFY2(a0.err.contains("resumed from"), qPrintable(a0.err));
         QVERIFY(identical(weights(out("killed")), weights(out("whole"))));
     }
@@ -418,38 +348,32 @@ private slots:
         while (!fs::exists(out("hung") + "/events.jsonl") && t.elapsed() < 120000) QTest::qWait(20);
         QTest::qWait(1500); // into the steps
         ::kill(static_cast<pid_t>(procs[1]->processId()), SIGSTOP);
-        const auto r0 = finish(*procs[0], 120000);
+        const auto r0 = finishCli(*procs[0], 120000);
         ::kill(static_cast<pid_t>(procs[1]->processId()), SIGKILL);
-        finish(*procs[1]);
+        finishCli(*procs[1], kRunTimeout);
         qInfo("rank 0 stopped %.1f s after rank 1 was frozen (timeout 10 s)", r0.seconds);
-        QVERIFY2(r0.code != 0, qPrintable(r0.err));
+        QVERIFY2(r0.exitCode != 0, qPrintable(r0.err));
         QVERIFY2(r0.seconds < 40, qPrintable(QString::number(r0.seconds)));
         QVERIFY2(r0.err.contains("rank 1 (of 2)"), qPrintable(r0.err));
     }
 
     void aloneWhenTheLauncherSaysOne() {
-        QProcess p;
-        auto env = QProcessEnvironment::systemEnvironment();
-        env.insert("WORLD_SIZE", "1");
-        env.insert("RANK", "0");
-        p.setProcessEnvironment(env);
-        p.start(captionerBin(), trainArgs(out("world-one"), 8, 6, 2, 3));
-        const auto r = finish(p);
-        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const auto r =
+            testsupport::runCli(trainArgs(out("world-one"), 8, 6, 2, 3),
+                                CliOptions().withEnv("WORLD_SIZE", "1").withEnv("RANK", "0").withTimeout(kRunTimeout));
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QVERIFY(!r.err.contains("process group"));
         QVERIFY(identical(weights(out("world-one")), weights(out("one-1e-8"))));
     }
 
     void badEnvironmentIsNamed() {
-        QProcess p;
-        auto env = QProcessEnvironment::systemEnvironment();
-        env.insert("WORLD_SIZE", "2");
-        env.insert("RANK", "5");
-        env.insert("MASTER_ADDR", "127.0.0.1");
-        p.setProcessEnvironment(env);
-        p.start(captionerBin(), trainArgs(out("bad-env"), 8, 6, 2, 3));
-        const auto r = finish(p);
-        QVERIFY(r.code != 0);
+        const auto r =
+            testsupport::runCli(trainArgs(out("bad-env"), 8, 6, 2, 3), CliOptions()
+                                                                           .withEnv("WORLD_SIZE", "2")
+                                                                           .withEnv("RANK", "5")
+                                                                           .withEnv("MASTER_ADDR", "127.0.0.1")
+                                                                           .withTimeout(kRunTimeout));
+        QVERIFY(r.exitCode != 0);
         QVERIFY2(r.err.contains("RANK: '5' is not a whole number from 0 to 1"), qPrintable(r.err));
     }
 };

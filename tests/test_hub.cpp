@@ -15,17 +15,16 @@
 
 #include "captioner_hub/hub_download.h"
 #include "captioner_hub/hub_push.h"
+#include "cli_run.h"
 #include "test_support.h"
 
 #include <QCryptographicHash>
 #include <QDir>
 #include <QDirIterator>
-#include <QEventLoop>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QRandomGenerator>
 #include <QSignalSpy>
 #include <QTcpServer>
@@ -898,23 +897,17 @@ private slots:
     }
 
     void cliDownloadAndList() {
-        const QString cli = QString::fromStdString(testsupport::binDir()) + QStringLiteral("/captioner");
-        if (!QFileInfo::exists(cli)) QSKIP("the captioner CLI is not built");
+        if (!QFileInfo::exists(testsupport::captionerBin())) QSKIP("the captioner CLI is not built");
         auto run = [&](const QStringList& args, const QString& token = QString()) {
-            QProcess p;
-            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-            env.insert(QStringLiteral("HF_ENDPOINT"), m_hub->endpoint());
-            env.insert(QStringLiteral("HF_HOME"), m_home.path());
-            env.remove(QStringLiteral("HF_HUB_CACHE"));
-            env.remove(QStringLiteral("HF_TOKEN"));
-            if (!token.isEmpty()) env.insert(QStringLiteral("HF_TOKEN"), token);
-            p.setProcessEnvironment(env);
-            QEventLoop loop; // the server answers from this thread's event loop: no blocking wait
-            QObject::connect(&p, &QProcess::finished, &loop, &QEventLoop::quit);
-            p.start(cli, args);
-            loop.exec();
-            return std::make_tuple(p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
-                                   QString::fromUtf8(p.readAllStandardError()));
+            auto options = testsupport::CliOptions()
+                               .withEnv(QStringLiteral("HF_ENDPOINT"), m_hub->endpoint())
+                               .withEnv(QStringLiteral("HF_HOME"), m_home.path())
+                               .withoutEnv(QStringLiteral("HF_HUB_CACHE"))
+                               .withoutEnv(QStringLiteral("HF_TOKEN"))
+                               .waitingInEventLoop(); // the server answers from this thread's event loop
+            if (!token.isEmpty()) options.withEnv(QStringLiteral("HF_TOKEN"), token);
+            const auto r = testsupport::runCli(args, options);
+            return std::make_tuple(r.exitCode, r.out, r.err);
         };
         const auto [code, out, err] =
             run({QStringLiteral("hub"), QStringLiteral("download"), QStringLiteral("org/tiny-git")});

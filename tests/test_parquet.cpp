@@ -3,6 +3,7 @@
 // hand-made hostile files give exact errors (and never anything but captioner::Error); the dataset
 // layout (one file, a Hub repo folder of shards), images decoded from rows, thumbnails, the batch
 // loader, convert to imagefolder, the refused write-back, and `captioner dataset X.parquet --json`.
+#include "cli_run.h"
 #include "test_support.h"
 
 #include <captioner/batch_loader.h>
@@ -17,7 +18,6 @@
 #include <captioner/tokenizer.h>
 
 #include <QCryptographicHash>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 
@@ -661,12 +661,11 @@ private slots:
 
     void cliReportsParquet() {
         const std::string file = pq("nulls_types_v1_snappy.parquet");
-        QProcess p;
-        p.start(QStringLiteral(CAPTIONER_BIN_DIR "/captioner"), {"dataset", QString::fromStdString(file), "--json"});
-        QVERIFY(p.waitForFinished(60000));
-        QCOMPARE(p.exitCode(), 0);
-        QCOMPARE(p.readAllStandardError(), QByteArray());
-        const json j = json::parse(p.readAllStandardOutput().toStdString());
+        const auto report = testsupport::runCli({"dataset", QString::fromStdString(file), "--json"});
+        QVERIFY(!report.timedOut);
+        QCOMPARE(report.exitCode, 0);
+        QCOMPARE(report.err, QString());
+        const json j = json::parse(report.out.toStdString());
         QCOMPARE(j["format"], json("parquet"));
         QCOMPARE(j["source"], json(file));
         QCOMPARE(j["images"], json(7));
@@ -684,14 +683,11 @@ private slots:
 
         // convert: the rows' images become files beside their caption files.
         const std::string out = tmp("cli_sidecar");
-        QProcess conv;
-        conv.start(QStringLiteral(CAPTIONER_BIN_DIR "/captioner"),
-                   {"dataset", "convert", QString::fromStdString(pq("hub_repo")), "--to", "sidecar", "--out",
-                    QString::fromStdString(out)});
-        QVERIFY(conv.waitForFinished(60000));
-        QCOMPARE(conv.exitCode(), 0);
-        QCOMPARE(conv.readAllStandardOutput().toStdString(),
-                 "wrote 9 images and 9 captions as sidecar to " + out + "\n");
+        const auto conv = testsupport::runCli({"dataset", "convert", QString::fromStdString(pq("hub_repo")), "--to",
+                                               "sidecar", "--out", QString::fromStdString(out)});
+        QVERIFY(!conv.timedOut);
+        QCOMPARE(conv.exitCode, 0);
+        QCOMPARE(conv.out.toStdString(), "wrote 9 images and 9 captions as sidecar to " + out + "\n");
         QCOMPARE(
             testsupport::readFile(out + "/train/train-00001-of-00002-000000.txt"),
             m_expected.at("hub_repo/data/train-00001-of-00002.parquet").at("rows")[0].at("text").get<std::string>() +
@@ -702,13 +698,10 @@ private slots:
                      .at("image_sha256")
                      .get<std::string>());
 
-        QProcess bad;
-        bad.start(QStringLiteral(CAPTIONER_BIN_DIR "/captioner"),
-                  {"dataset", QString::fromStdString(pq("refused_brotli.parquet"))});
-        QVERIFY(bad.waitForFinished(60000));
-        QVERIFY(bad.exitCode() != 0);
-        QVERIFY2(bad.readAllStandardError().contains("uses BROTLI compression, which is not supported"),
-                 "error names the codec");
+        const auto bad = testsupport::runCli({"dataset", QString::fromStdString(pq("refused_brotli.parquet"))});
+        QVERIFY(!bad.timedOut);
+        QVERIFY(bad.exitCode != 0);
+        QVERIFY2(bad.err.contains("uses BROTLI compression, which is not supported"), "error names the codec");
     }
 };
 

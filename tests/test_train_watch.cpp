@@ -1,6 +1,7 @@
 // `captioner train --watch OUTPUT`: follows the events.jsonl of a run in another process and prints
 // the same progress lines as the run itself, waits for a folder without the file, ends with the run's
 // end (0 completed, 130 cancelled, 1 failed) and goes on past a cancelled run that is resumed.
+#include "cli_run.h"
 #include "test_support.h"
 
 #include "captioner/demo_model.h"
@@ -8,15 +9,16 @@
 
 #include <QDir>
 #include <QFile>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
+
+using testsupport::CliRun;
 
 namespace {
 
 constexpr int kLong = 600000; // generous: the machine may be busy with other builds and runs
 
-QString cli() { return QStringLiteral(CAPTIONER_BIN_DIR "/captioner"); }
+testsupport::CliOptions longRun() { return testsupport::CliOptions().withTimeout(kLong); }
 
 QStringList linesStartingWith(const QString& text, const QString& prefix) {
     QStringList out;
@@ -31,20 +33,6 @@ captioner::TrainingEvent makeEvent(captioner::TrainingEventType type, int64_t st
     e.step = step;
     e.maxSteps = 4;
     return e;
-}
-
-struct Result {
-    int exitCode = -1;
-    QString out, err;
-};
-
-Result finish(QProcess& p) {
-    Result r;
-    if (!p.waitForFinished(kLong) || p.exitStatus() != QProcess::NormalExit) return r;
-    r.exitCode = p.exitCode();
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
 }
 
 } // namespace
@@ -68,46 +56,21 @@ private slots:
 
     void followsARunInAnotherProcess() {
         const QString out = path(QStringLiteral("run"));
-        QProcess watch;
-        watch.setReadChannel(QProcess::StandardError);
-        watch.start(cli(), {"train", "--watch", out, "--logging-steps", "1"});
+        const auto watch = testsupport::startCli({"train", "--watch", out, "--logging-steps", "1"});
+        watch->setReadChannel(QProcess::StandardError);
         // It says that it waits, before the run exists.
-        while (!watch.canReadLine()) QVERIFY(watch.waitForReadyRead(kLong));
-        const QString waiting = QString::fromUtf8(watch.readLine());
+        while (!watch->canReadLine()) QVERIFY(watch->waitForReadyRead(kLong));
+        const QString waiting = QString::fromUtf8(watch->readLine());
         QCOMPARE(waiting,
                  QStringLiteral("waiting for %1/events.jsonl: no run has written events there yet\n").arg(out));
 
-        QProcess train;
-        train.start(cli(), {"--threads",
-                            "1",
-                            "train",
-                            "--model",
-                            QString::fromStdString(m_demo.baseModel),
-                            "--data",
-                            QString::fromStdString(m_demo.data),
-                            "--out",
-                            out,
-                            "--batch-size",
-                            "8",
-                            "--gradient-accumulation",
-                            "1",
-                            "--max-steps",
-                            "6",
-                            "--logging-steps",
-                            "1",
-                            "--eval-steps",
-                            "3",
-                            "--save-steps",
-                            "3",
-                            "--eval-generate",
-                            "2",
-                            "--samples",
-                            "1",
-                            "--workers",
-                            "1"});
-        const Result trained = finish(train);
+        const auto train = testsupport::startCli(testsupport::trainArgs(
+            "--threads 1", QString::fromStdString(m_demo.baseModel), QString::fromStdString(m_demo.data), out,
+            "--batch-size 8 --gradient-accumulation 1 --max-steps 6 --logging-steps 1 --eval-steps 3 --save-steps 3 "
+            "--eval-generate 2 --samples 1 --workers 1"));
+        const CliRun trained = testsupport::finishCli(*train, kLong);
         QCOMPARE(trained.exitCode, 0);
-        const Result watched = finish(watch);
+        const CliRun watched = testsupport::finishCli(*watch, kLong);
         QCOMPARE(watched.exitCode, 0);
 
         // The same progress as the run printed itself: every step line, the evals and the end.
@@ -121,17 +84,13 @@ private slots:
         QCOMPARE(linesStartingWith(watched.err, QStringLiteral("training completed")), end);
 
         // A finished run's folder: the history at once, then the exit.
-        QProcess again;
-        again.start(cli(), {"train", "--watch", out, "--logging-steps", "1"});
-        const Result history = finish(again);
+        const CliRun history = testsupport::runCli({"train", "--watch", out, "--logging-steps", "1"}, longRun());
         QCOMPARE(history.exitCode, 0);
         QCOMPARE(linesStartingWith(history.err, QStringLiteral("step ")), steps);
         QVERIFY2(!history.err.contains(QStringLiteral("waiting for")), qPrintable(history.err));
 
         // --json: the file's lines, as they are.
-        QProcess json;
-        json.start(cli(), {"train", "--watch", out, "--json"});
-        const Result lines = finish(json);
+        const CliRun lines = testsupport::runCli({"train", "--watch", out, "--json"}, longRun());
         QCOMPARE(lines.exitCode, 0);
         QFile file(out + QStringLiteral("/events.jsonl"));
         QVERIFY(file.open(QIODevice::ReadOnly));
@@ -159,9 +118,7 @@ private slots:
         end.status = status.toStdString();
         end.message = "out of memory";
         writer.append(end);
-        QProcess watch;
-        watch.start(cli(), {"train", "--watch", out});
-        const Result r = finish(watch);
+        const CliRun r = testsupport::runCli({"train", "--watch", out}, longRun());
         QCOMPARE(r.exitCode, exitCode);
         QCOMPARE(r.err.trimmed().split(QLatin1Char('\n')).last(), lastLine);
     }
@@ -177,19 +134,18 @@ private slots:
         auto resumed = makeEvent(captioner::TrainingEventType::Started, 2);
         resumed.resumedFromStep = 2;
         writer.append(resumed);
-        QProcess watch;
-        watch.setReadChannel(QProcess::StandardError);
-        watch.start(cli(), {"train", "--watch", out});
+        const auto watch = testsupport::startCli({"train", "--watch", out});
+        watch->setReadChannel(QProcess::StandardError);
         QString seen;
         while (!seen.contains(QStringLiteral("resuming at step 2"))) {
-            QVERIFY2(watch.waitForReadyRead(kLong), qPrintable(seen));
-            seen += QString::fromUtf8(watch.readAllStandardError());
+            QVERIFY2(watch->waitForReadyRead(kLong), qPrintable(seen));
+            seen += QString::fromUtf8(watch->readAllStandardError());
         }
-        QCOMPARE(watch.state(), QProcess::Running); // the file's last event is a start, not an end
+        QCOMPARE(watch->state(), QProcess::Running); // the file's last event is a start, not an end
         auto done = makeEvent(captioner::TrainingEventType::Finished, 4);
         done.status = "completed";
         writer.append(done);
-        const Result r = finish(watch);
+        const CliRun r = testsupport::finishCli(*watch, kLong);
         QCOMPARE(r.exitCode, 0);
         QVERIFY2((seen + r.err).contains(QStringLiteral("training cancelled at step 2\n")), qPrintable(seen + r.err));
         QCOMPARE((seen + r.err).trimmed().split(QLatin1Char('\n')).last(),
@@ -197,9 +153,8 @@ private slots:
     }
 
     void watchTakesNoRunOptions() {
-        QProcess p;
-        p.start(cli(), {"train", "--watch", path(QStringLiteral("x")), "--model", "m"});
-        const Result r = finish(p);
+        const CliRun r =
+            testsupport::runCli({"train", "--watch", path(QStringLiteral("x")), "--model", "m"}, longRun());
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains(QStringLiteral("--watch follows a run; it takes no --model")), qPrintable(r.err));
     }

@@ -1,10 +1,10 @@
 // `captioner train` killed with SIGKILL in the middle of a run and started again with --resume ends
 // with exactly the weights of an uninterrupted run; a damaged newest checkpoint is skipped for the
 // previous one. Also `captioner eval --json` keys. Runs the real CLI binary.
+#include "cli_run.h"
 #include "test_support.h"
 #include "trainer_test_util.h"
 
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -26,61 +26,29 @@ private:
     std::string path(const std::string& name) const { return (fs::path(m_tmp.path().toStdString()) / name).string(); }
     QStringList trainArgs(const std::string& out) const {
         const auto paths = captioner::demoPaths(m_recipe.dir);
-        return {"--threads",
-                "2",
-                "train",
-                "--model",
-                QString::fromStdString(m_model),
-                "--data",
-                QString::fromStdString(paths.data),
-                "--out",
-                QString::fromStdString(out),
-                "--json",
-                "--max-steps",
-                "8",
-                "--batch-size",
-                "8",
-                "--gradient-accumulation",
-                "2",
-                "--learning-rate",
-                "2e-3",
-                "--save-steps",
-                "2",
-                "--save-total-limit",
-                "0",
-                "--eval-steps",
-                "4",
-                "--eval-generate",
-                "4",
-                "--eval-batch-size",
-                "16",
-                "--workers",
-                "1",
-                "--seed",
-                "11"};
+        return testsupport::trainArgs("--threads 2", QString::fromStdString(m_model),
+                                      QString::fromStdString(paths.data), QString::fromStdString(out),
+                                      "--json --max-steps 8 --batch-size 8 --gradient-accumulation 2 --learning-rate "
+                                      "2e-3 --save-steps 2 --save-total-limit 0 --eval-steps 4 --eval-generate 4 "
+                                      "--eval-batch-size 16 --workers 1 --seed 11");
     }
-    static QString exe() { return QString::fromStdString(testsupport::binDir() + "/captioner"); }
 
     // Runs to the end; returns the JSON events.
     std::vector<nlohmann::json> runToEnd(const QStringList& args, int expectedExit = 0) {
-        QProcess p;
-        p.start(exe(), args);
-        if (!p.waitForFinished(300000)) {
-            p.kill();
-            return {};
-        }
-        if (p.exitCode() != expectedExit) qWarning() << p.readAllStandardError();
-        [&] { QCOMPARE(p.exitCode(), expectedExit); }();
+        const auto r = testsupport::runCli(args, testsupport::CliOptions().withTimeout(300000));
+        if (r.timedOut) return {};
+        if (r.exitCode != expectedExit) qWarning() << r.err;
+        [&] { QCOMPARE(r.exitCode, expectedExit); }();
         std::vector<nlohmann::json> events;
-        for (const auto& line : p.readAllStandardOutput().split('\n'))
+        for (const auto& line : r.out.split(QLatin1Char('\n')))
             if (!line.trimmed().isEmpty()) events.push_back(nlohmann::json::parse(line.toStdString()));
         return events;
     }
 
     // Starts a run and SIGKILLs it as soon as it reports the checkpoint of `step`.
     void runAndKillAfterCheckpoint(const std::string& out, int step) {
-        QProcess p;
-        p.start(exe(), trainArgs(out));
+        const auto run = testsupport::startCli(trainArgs(out));
+        QProcess& p = *run;
         QVERIFY(p.waitForStarted());
         bool seen = false;
         QByteArray buffer;
@@ -159,13 +127,13 @@ private slots:
 
     void evalJsonHasTheDocumentedKeys() {
         const auto paths = captioner::demoPaths(m_recipe.dir);
-        QProcess p;
-        p.start(exe(), {"eval", "--model", QString::fromStdString(path("uninterrupted")), "--data",
-                        QString::fromStdString(paths.data), "--seed", "11", "--generate", "3", "--json", "--workers",
-                        "1", "--batch-size", "16", "--threads", "2"});
-        QVERIFY(p.waitForFinished(120000));
-        QCOMPARE(p.exitCode(), 0);
-        const auto j = nlohmann::json::parse(p.readAllStandardOutput().toStdString());
+        const auto r = testsupport::runCli({"eval", "--model", QString::fromStdString(path("uninterrupted")), "--data",
+                                            QString::fromStdString(paths.data), "--seed", "11", "--generate", "3",
+                                            "--json", "--workers", "1", "--batch-size", "16", "--threads", "2"},
+                                           testsupport::CliOptions().withTimeout(120000));
+        QVERIFY(!r.timedOut);
+        QCOMPARE(r.exitCode, 0);
+        const auto j = nlohmann::json::parse(r.out.toStdString());
         for (const char* k : {"loss", "wer", "wer_teacher_forced", "rouge_l", "bleu4", "cider", "count"})
             QVERIFY2(j.contains(k) && !j[k].is_null(), k);
         QCOMPARE(j["count"].get<int64_t>(), int64_t{10}); // ceil(0.1 * 100) held out with the trainer's split
@@ -184,11 +152,10 @@ private slots:
     }
 
     void trainReportsBadArgumentsWithExitCode2() {
-        QProcess p;
-        p.start(exe(), {"train", "--model", "x"});
-        QVERIFY(p.waitForFinished(30000));
-        QCOMPARE(p.exitCode(), 2);
-        QVERIFY(p.readAllStandardError().contains("--data is required"));
+        const auto r = testsupport::runCli({"train", "--model", "x"}, testsupport::CliOptions().withTimeout(30000));
+        QVERIFY(!r.timedOut);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.err.contains("--data is required"));
     }
 };
 

@@ -9,12 +9,12 @@
 #include "captioner/trainer.h"
 
 #include "captioner_ui/train_page.h"
+#include "cli_run.h"
 
 #include <QDir>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
-#include <QProcess>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QStandardPaths>
@@ -81,41 +81,17 @@ class TestTrainingWatch : public QObject {
     captioner::DemoPaths m_demo;
 
     QStringList trainArgs(const QString& out, int maxSteps) const {
-        return {"--threads",
-                "1",
-                "train",
-                "--model",
-                QString::fromStdString(m_demo.baseModel),
-                "--data",
-                QString::fromStdString(m_demo.data),
-                "--out",
-                out,
-                "--batch-size",
-                "8",
-                "--gradient-accumulation",
-                "1",
-                "--max-steps",
-                QString::number(maxSteps),
-                "--logging-steps",
-                "1",
-                "--eval-steps",
-                "2",
-                "--save-steps",
-                "2",
-                "--eval-generate",
-                "2",
-                "--samples",
-                "1",
-                "--workers",
-                "1"};
+        return testsupport::trainArgs("--threads 1", QString::fromStdString(m_demo.baseModel),
+                                      QString::fromStdString(m_demo.data), out,
+                                      QStringLiteral("--batch-size 8 --gradient-accumulation 1 --max-steps %1 "
+                                                     "--logging-steps 1 --eval-steps 2 --save-steps 2 "
+                                                     "--eval-generate 2 --samples 1 --workers 1")
+                                          .arg(maxSteps));
     }
 
+    // The run's progress shows in the test log; -1 when it crashed or timed out.
     static int runCli(const QStringList& args) {
-        QProcess p;
-        p.setProcessChannelMode(QProcess::ForwardedErrorChannel); // the run's progress shows in the test log
-        p.start(QStringLiteral(CAPTIONER_BIN_DIR "/captioner"), args);
-        if (!p.waitForFinished(kLong) || p.exitStatus() != QProcess::NormalExit) return -1;
-        return p.exitCode();
+        return testsupport::runCli(args, testsupport::CliOptions().forwardingStderr().withTimeout(kLong)).exitCode;
     }
 
 private slots:
@@ -150,17 +126,15 @@ private slots:
         QVERIFY(!page.start());
 
         // The run goes on in its own process while this event loop turns: the page follows it live.
-        QProcess run;
-        run.setProcessChannelMode(QProcess::ForwardedErrorChannel);
         int stepsSeenWhileRunning = 0;
+        const auto run = testsupport::startCli(trainArgs(out, 6), testsupport::CliOptions().forwardingStderr());
         connect(&page, &TrainPage::progressChanged, this, [&] {
-            if (run.state() == QProcess::Running) stepsSeenWhileRunning = int(page.currentStep());
+            if (run->state() == QProcess::Running) stepsSeenWhileRunning = int(page.currentStep());
         });
-        run.start(QStringLiteral(CAPTIONER_BIN_DIR "/captioner"), trainArgs(out, 6));
         QTRY_COMPARE_WITH_TIMEOUT(page.lastStatus(), QStringLiteral("completed"), kLong);
-        QTRY_COMPARE_WITH_TIMEOUT(run.state(), QProcess::NotRunning, kLong);
-        QCOMPARE(run.exitStatus(), QProcess::NormalExit);
-        QCOMPARE(run.exitCode(), 0);
+        QTRY_COMPARE_WITH_TIMEOUT(run->state(), QProcess::NotRunning, kLong);
+        QCOMPARE(run->exitStatus(), QProcess::NormalExit);
+        QCOMPARE(run->exitCode(), 0);
         // Informational only (a busy machine may delay this process's polls past the run's end).
         qInfo("steps drawn while the run was still going: %d of 6", stepsSeenWhileRunning);
         const Counts first = countEvents(out);
