@@ -1,0 +1,304 @@
+// Screenshot automation of captioner-gui (see screenshots.h). Each mode sets the window up as a user
+// would (through the same widgets and actions), waits for what it shows to be ready, then grabs.
+// Core (torch) headers before Qt's: Qt's `slots` macro breaks ATen's headers.
+#include "captioner/caption_pipeline.h"
+#include "captioner/demo_model.h"
+
+#include "screenshots.h"
+
+#include "captioner_ui/caption_card.h"
+#include "captioner_ui/caption_page.h"
+#include "captioner_ui/dataset_page.h"
+#include "captioner_ui/main_window.h"
+#include "captioner_ui/model_manager.h"
+#include "captioner_ui/model_panel.h"
+#include "captioner_ui/settings_dialog.h"
+#include "captioner_ui/theme.h"
+#include "captioner_ui/train_page.h"
+
+#include <QAction>
+#include <QCoreApplication>
+#include <QDir>
+#include <QFutureWatcher>
+#include <QHostAddress>
+#include <QLineEdit>
+#include <QProcess>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTcpServer>
+#include <QTimer>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <algorithm>
+#include <cstdio>
+#include <functional>
+
+namespace captioner::app {
+
+namespace {
+
+using captioner::ui::MainWindow;
+
+QString appDataFolder(const QString& name) {
+    return QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + QLatin1Char('/') + name;
+}
+
+// Saves `widget` into `file` and ends the event loop with 0, or 1 when the file cannot be written.
+void saveAndQuit(QWidget* widget, const QString& file) {
+    const bool saved = widget && widget->grab().save(file);
+    if (!saved) std::fprintf(stderr, "captioner-gui: could not write %s\n", qPrintable(file));
+    QCoreApplication::exit(saved ? 0 : 1);
+}
+
+// Calls `done` every 250 ms until it returns true.
+void pollUntil(QObject* owner, const std::function<bool()>& done) {
+    auto* poll = new QTimer(owner);
+    QObject::connect(poll, &QTimer::timeout, owner, [poll, done] {
+        if (done()) poll->stop();
+    });
+    poll->start(250);
+}
+
+// The demo data and untrained base model the training screenshots use (1,500 images, made once, off
+// the UI thread); `then` runs on the UI thread with their paths.
+void withDemoData(MainWindow& window, const std::function<void(const captioner::DemoPaths&)>& then) {
+    const QString dir = appDataFolder(QStringLiteral("screenshot-demo"));
+    auto* watcher = new QFutureWatcher<captioner::DemoPaths>(&window);
+    QObject::connect(watcher, &QFutureWatcher<captioner::DemoPaths>::finished, &window,
+                     [watcher, then] { then(watcher->result()); });
+    watcher->setFuture(QtConcurrent::run([dir] {
+        captioner::DemoRecipe recipe;
+        recipe.dir = dir.toStdString();
+        recipe.imageCount = 1500;
+        return captioner::prepareDemo(recipe);
+    }));
+}
+
+// "settings": the Preferences dialog.
+void settingsScreenshot(MainWindow& window, const QString& file) {
+    QTimer::singleShot(500, &window, [&window, file] {
+        auto* dialog = new captioner::ui::SettingsDialog(&window);
+        dialog->show();
+        QTimer::singleShot(500, dialog, [dialog, file] { saveAndQuit(dialog, file); });
+    });
+}
+
+// "model": the Model panel once a model is loaded (CAPTIONER_SCREENSHOT_MODEL, default the demo model).
+void modelScreenshot(MainWindow& window, const QString& file) {
+    window.resize(1280, 800);
+    auto* manager = window.modelManager();
+    const QString model = qEnvironmentVariable("CAPTIONER_SCREENSHOT_MODEL", manager->demoModelFolder());
+    auto shoot = [&window, file] {
+        QTimer::singleShot(800, &window, [&window, file] {
+            QWidget* panel = window.modelPanel();
+            saveAndQuit(panel->parentWidget() ? panel->parentWidget() : panel, file);
+        });
+    };
+    QObject::connect(manager, &captioner::ui::ModelManager::modelReady, &window, shoot);
+    QObject::connect(manager, &captioner::ui::ModelManager::loadFailed, &window, shoot);
+    window.showPage(MainWindow::Page::Caption);
+    window.openModel(model);
+}
+
+// "hub-download", "hub-cache", "hub-push" (the run of CAPTIONER_SCREENSHOT_RUN=FOLDER): the dialog.
+void hubScreenshot(MainWindow& window, const QString& mode, const QString& file) {
+    window.resize(1280, 800);
+    QTimer::singleShot(800, &window, [&window, mode, file] {
+        QString dialogName = QStringLiteral("hubCacheDialog");
+        if (mode == QLatin1String("hub-download")) {
+            dialogName = QStringLiteral("hubDownloadDialog");
+            window.findChild<QAction*>(QStringLiteral("actionHubDownload"))->trigger();
+        } else if (mode == QLatin1String("hub-push")) {
+            dialogName = QStringLiteral("hubPushDialog");
+            window.showPage(MainWindow::Page::Train);
+            window.trainPage()->loadRun(qEnvironmentVariable("CAPTIONER_SCREENSHOT_RUN"));
+            window.trainPage()->findChild<QPushButton*>(QStringLiteral("trainPushToHub"))->click();
+        } else {
+            window.findChild<QAction*>(QStringLiteral("actionHubCache"))->trigger();
+        }
+        QTimer::singleShot(1500, &window, [&window, dialogName, file] {
+            auto* dialog = window.findChild<QWidget*>(dialogName);
+            if (auto* repo = dialog ? dialog->findChild<QLineEdit*>(QStringLiteral("hubPushRepo")) : nullptr)
+                repo->setText(QStringLiteral("your-name/git-demo-shapes"));
+            if (auto* repo = dialog ? dialog->findChild<QLineEdit*>(QStringLiteral("hubRepoId")) : nullptr)
+                repo->setText(QStringLiteral("microsoft/git-base"));
+            if (!dialog) std::fprintf(stderr, "captioner-gui: no %s to grab\n", qPrintable(dialogName));
+            saveAndQuit(dialog, file);
+        });
+    });
+}
+
+// "train": a short live run of the tiny demo model on demo data, grabbed once a few evals are charted.
+void trainScreenshot(MainWindow& window, const std::function<void()>& grab) {
+    window.resize(1360, 860);
+    withDemoData(window, [&window, grab](const captioner::DemoPaths& paths) {
+        const QString dir = appDataFolder(QStringLiteral("screenshot-demo/run"));
+        auto* page = window.trainPage();
+        window.showPage(MainWindow::Page::Train);
+        page->findChild<QPushButton*>(QStringLiteral("trainDemoRecipe"))->click();
+        page->setModelFolder(QString::fromStdString(paths.baseModel));
+        page->setDatasetFolder(QString::fromStdString(paths.data));
+        QDir(dir).removeRecursively();
+        page->setOutputFolder(dir);
+        page->findChild<QSpinBox*>(QStringLiteral("trainMaxSteps"))->setValue(600);
+        page->findChild<QSpinBox*>(QStringLiteral("trainLoggingSteps"))->setValue(1);
+        page->findChild<QSpinBox*>(QStringLiteral("trainEvalSteps"))->setValue(25);
+        page->findChild<QSpinBox*>(QStringLiteral("trainSaveSteps"))->setValue(50);
+        page->findChild<QSpinBox*>(QStringLiteral("trainEvalGenerate"))->setValue(40);
+        if (!page->start()) return grab();
+        pollUntil(&window, [page, grab] {
+            if (page->chartPointCount(QStringLiteral("eval_loss")) < 6 && page->isRunning()) return false;
+            QTimer::singleShot(1000, page, grab); // the charts redraw their axes after a batch of points
+            return true;
+        });
+    });
+}
+
+// "watch": Watch Run Folder… following a data-parallel run of two `captioner train` processes (the
+// CLI next to this program, launched as torchrun would: WORLD_SIZE, RANK, MASTER_ADDR/PORT) on the
+// demo data, grabbed once a few evals are charted; the processes are stopped when the shot is taken.
+void watchScreenshot(MainWindow& window, const std::function<void()>& grab) {
+    window.resize(1360, 860);
+    withDemoData(window, [&window, grab](const captioner::DemoPaths& paths) {
+        const QString out = appDataFolder(QStringLiteral("screenshot-demo/cluster-run"));
+        QDir(out).removeRecursively();
+        QTcpServer probe; // a free port for rank 0's store
+        probe.listen(QHostAddress::LocalHost, 0);
+        const QString port = QString::number(probe.serverPort());
+        probe.close();
+        const QString cli = QCoreApplication::applicationDirPath() + QStringLiteral("/captioner");
+        const QStringList args = {QStringLiteral("train"),
+                                  QStringLiteral("--model"),
+                                  QString::fromStdString(paths.baseModel),
+                                  QStringLiteral("--data"),
+                                  QString::fromStdString(paths.data),
+                                  QStringLiteral("--out"),
+                                  out,
+                                  QStringLiteral("--batch-size"),
+                                  QStringLiteral("8"),
+                                  QStringLiteral("--gradient-accumulation"),
+                                  QStringLiteral("1"),
+                                  QStringLiteral("--learning-rate"),
+                                  QStringLiteral("1e-3"),
+                                  QStringLiteral("--warmup-ratio"),
+                                  QStringLiteral("0.05"),
+                                  QStringLiteral("--max-steps"),
+                                  QStringLiteral("600"),
+                                  QStringLiteral("--logging-steps"),
+                                  QStringLiteral("1"),
+                                  QStringLiteral("--eval-steps"),
+                                  QStringLiteral("25"),
+                                  QStringLiteral("--save-steps"),
+                                  QStringLiteral("50"),
+                                  QStringLiteral("--eval-generate"),
+                                  QStringLiteral("40"),
+                                  QStringLiteral("--threads"),
+                                  QStringLiteral("1")};
+        QList<QProcess*> ranks;
+        for (int rank = 0; rank < 2; ++rank) {
+            auto* process = new QProcess(&window);
+            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+            env.insert(QStringLiteral("WORLD_SIZE"), QStringLiteral("2"));
+            env.insert(QStringLiteral("RANK"), QString::number(rank));
+            env.insert(QStringLiteral("LOCAL_RANK"), QString::number(rank));
+            env.insert(QStringLiteral("MASTER_ADDR"), QStringLiteral("127.0.0.1"));
+            env.insert(QStringLiteral("MASTER_PORT"), port);
+            process->setProcessEnvironment(env);
+            process->setProcessChannelMode(QProcess::ForwardedErrorChannel);
+            process->setStandardOutputFile(QProcess::nullDevice());
+            process->start(cli, args);
+            ranks << process;
+        }
+        auto stopRanks = [ranks] {
+            for (QProcess* p : ranks) p->terminate(); // SIGTERM: the trainer saves and ends
+            for (QProcess* p : ranks)
+                if (!p->waitForFinished(30000)) p->kill();
+        };
+        window.showPage(MainWindow::Page::Train);
+        auto* page = window.trainPage();
+        page->watchRun(out);
+        pollUntil(&window, [page, ranks, grab, stopRanks] {
+            const bool ended =
+                std::all_of(ranks.begin(), ranks.end(), [](QProcess* p) { return p->state() == QProcess::NotRunning; });
+            if (page->chartPointCount(QStringLiteral("eval_loss")) < 6 && !ended) return false;
+            QTimer::singleShot(1000, page, [grab, stopRanks] { // the watcher's next poll and the redraw
+                stopRanks();
+                grab();
+            });
+            return true;
+        });
+    });
+}
+
+// "caption", "caption-dark": the Caption page with the results of a model (CAPTIONER_SCREENSHOT_MODEL,
+// default the demo model) on a few images (CAPTIONER_SCREENSHOT_IMAGES, a folder; default the demo
+// data), grabbed once every card has its caption.
+void captionScreenshot(MainWindow& window, bool dark, const std::function<void()>& grab) {
+    window.resize(1280, 800);
+    captioner::ui::applyTheme(dark ? QStringLiteral("dark") : QStringLiteral("light"));
+    const QString demo = appDataFolder(QStringLiteral("demo"));
+    const QString model = qEnvironmentVariable("CAPTIONER_SCREENSHOT_MODEL", demo + QStringLiteral("/model"));
+    const QString imagesDir = qEnvironmentVariable("CAPTIONER_SCREENSHOT_IMAGES", demo + QStringLiteral("/data"));
+    QStringList images;
+    for (const std::string& path : captioner::listImageFiles(imagesDir.toStdString())) {
+        images << QString::fromStdString(path);
+        if (images.size() == 4) break;
+    }
+    auto* page = window.captionPage();
+    window.showPage(MainWindow::Page::Caption);
+    window.openModel(model); // through the model manager, so its panel shows the model's facts
+    page->captionFiles(images);
+    pollUntil(&window, [page, grab] {
+        const QList<captioner::ui::CaptionCard*> cards = page->cards();
+        const bool done = !cards.isEmpty() && !page->isBusy() &&
+                          std::all_of(cards.begin(), cards.end(), [](captioner::ui::CaptionCard* c) {
+                              return c->state() == captioner::ui::CaptionCard::State::Done ||
+                                     c->state() == captioner::ui::CaptionCard::State::Failed;
+                          });
+        if (!done) return false;
+        cards.first()->setFocus();
+        QTimer::singleShot(1000, page, grab); // thumbnails
+        return true;
+    });
+    QTimer::singleShot(120000, &window, grab); // a model that never loads still gives a picture
+}
+
+// "grid" (default), "detail" (a selected image, large thumbnails), "review": the dataset browser,
+// shot once the dataset is open and checked, leaving time for the visible thumbnails.
+void datasetScreenshot(MainWindow& window, const QString& mode, const std::function<void()>& grab) {
+    auto* page = window.datasetPage();
+    QObject::connect(page, &captioner::ui::DatasetPage::reportReady, &window, [page, mode, grab, &window] {
+        if (mode == QLatin1String("detail")) {
+            page->setThumbnailSize(160);
+            page->selectRow(7);
+        } else if (mode == QLatin1String("review")) {
+            page->setReviewMode(true);
+            page->selectRow(2);
+            page->editCaption();
+        }
+        QTimer::singleShot(2000, &window, grab);
+    });
+    QObject::connect(page, &captioner::ui::DatasetPage::openFailed, &window, [grab] { grab(); });
+}
+
+} // namespace
+
+QString screenshotModes() {
+    return QStringLiteral("grid, detail, review, train, watch, caption, caption-dark, model, settings, hub-download, "
+                          "hub-cache or hub-push");
+}
+
+void startScreenshot(MainWindow& window, const QString& mode, const QString& file) {
+    auto grab = [&window, file] { saveAndQuit(&window, file); };
+    if (mode == QLatin1String("settings")) settingsScreenshot(window, file);
+    else if (mode == QLatin1String("model")) modelScreenshot(window, file);
+    else if (mode.startsWith(QLatin1String("hub-"))) hubScreenshot(window, mode, file);
+    else if (mode == QLatin1String("train")) trainScreenshot(window, grab);
+    else if (mode == QLatin1String("watch")) watchScreenshot(window, grab);
+    else if (mode == QLatin1String("caption") || mode == QLatin1String("caption-dark"))
+        captionScreenshot(window, mode == QLatin1String("caption-dark"), grab);
+    else datasetScreenshot(window, mode, grab);
+}
+
+} // namespace captioner::app
