@@ -1,15 +1,15 @@
 // The Hugging Face dialogs through their controls: the cache dialog lists a cache laid out as
-// huggingface_hub writes it and opens the chosen repository; the download dialog fetches from a small
-// local Hub (QTcpServer on 127.0.0.1, HF_ENDPOINT) with progress and shows the Hub's 404 message; the
-// push dialog previews the model card and says when there is no token. Every control is named for
-// assistive technology.
+// huggingface_hub writes it and opens the chosen repository; the download dialog fetches from the
+// local Hub (tests/support/fake_hub.h, on 127.0.0.1 through HF_ENDPOINT) with progress and shows the
+// Hub's 404 message; the push dialog previews the model card and says when there is no token. Every
+// control is named for assistive technology.
 #include "captioner/hf_cache.h"
 
 #include "captioner_ui/hub_dialogs.h"
+#include "fake_hub.h"
 #include "test_support.h"
 
 #include <QAbstractButton>
-#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QLabel>
@@ -18,64 +18,18 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSignalSpy>
-#include <QTcpServer>
-#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTreeWidget>
 
 using namespace captioner;
 using namespace captioner::ui;
+using testsupport::gitSha1;
 
 namespace {
 
 const QByteArray kConfig = "{\"model_type\": \"git\"}\n";
 const QByteArray kCommit = "0123456789abcdef0123456789abcdef01234567";
-
-QByteArray gitSha1(const QByteArray& b) {
-    return QCryptographicHash::hash("blob " + QByteArray::number(b.size()) + '\0' + b, QCryptographicHash::Sha1)
-        .toHex();
-}
-
-// Just enough Hub for one model with one file: the listing, and resolve by commit.
-class MiniHub : public QTcpServer {
-public:
-    MiniHub() {
-        connect(this, &QTcpServer::newConnection, this, [this] {
-            while (QTcpSocket* s = nextPendingConnection()) {
-                connect(s, &QTcpSocket::readyRead, this, [this, s] { answer(s); });
-                connect(s, &QTcpSocket::disconnected, s, &QObject::deleteLater);
-            }
-        });
-        listen(QHostAddress::LocalHost, 0);
-    }
-
-private:
-    void answer(QTcpSocket* s) {
-        m_buffer[s] += s->readAll();
-        if (!m_buffer[s].contains("\r\n\r\n")) return;
-        const QList<QByteArray> first = m_buffer[s].left(m_buffer[s].indexOf('\r')).split(' ');
-        m_buffer.remove(s);
-        const QByteArray method = first.value(0), target = first.value(1);
-        QByteArray head, body;
-        if (target == "/api/models/org/tiny/revision/main?blobs=true") {
-            body = "{\"sha\":\"" + kCommit +
-                   "\",\"siblings\":[{\"rfilename\":\"config.json\",\"size\":" + QByteArray::number(kConfig.size()) +
-                   "}]}";
-            head = "HTTP/1.1 200 OK\r\n";
-        } else if (target == "/org/tiny/resolve/" + kCommit + "/config.json") {
-            body = kConfig;
-            head = "HTTP/1.1 200 OK\r\nETag: \"" + gitSha1(kConfig) + "\"\r\nX-Repo-Commit: " + kCommit + "\r\n";
-        } else {
-            body = "{\"error\":\"Repository not found\"}";
-            head = "HTTP/1.1 404 Not Found\r\nX-Error-Code: RepoNotFound\r\nX-Error-Message: Repository not found\r\n";
-        }
-        s->write(head + "Content-Length: " + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" +
-                 (method == "HEAD" ? QByteArray() : body));
-        s->disconnectFromHost();
-    }
-    QHash<QTcpSocket*, QByteArray> m_buffer;
-};
 
 void addCachedRepo(const QString& cache, HubRepoType type, const std::string& id, const QByteArray& bytes,
                    const QString& file) {
@@ -177,8 +131,11 @@ private slots:
     }
 
     void downloadDialogFetchesAndOpens() {
-        MiniHub hub;
-        qputenv("HF_ENDPOINT", QStringLiteral("http://127.0.0.1:%1").arg(hub.serverPort()).toUtf8());
+        // Just enough Hub for one model with one file: the listing, and resolve by commit.
+        testsupport::FakeHub hub;
+        hub.addFile(QStringLiteral("models/org/tiny"), QStringLiteral("config.json"), kConfig, false);
+        hub.repos["models/org/tiny"].commit = QString::fromLatin1(kCommit);
+        qputenv("HF_ENDPOINT", hub.endpoint().toUtf8());
         HubDownloadDialog dialog;
         dialog.show();
         checkAccessible(&dialog);
