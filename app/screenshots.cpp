@@ -3,6 +3,7 @@
 // Core (torch) headers before Qt's: Qt's `slots` macro breaks ATen's headers.
 #include "captioner/caption_pipeline.h"
 #include "captioner/demo_model.h"
+#include "captioner/error.h"
 
 #include "screenshots.h"
 
@@ -241,9 +242,15 @@ void captionScreenshot(MainWindow& window, bool dark, const std::function<void()
     const QString model = qEnvironmentVariable("CAPTIONER_SCREENSHOT_MODEL", demo + QStringLiteral("/model"));
     const QString imagesDir = qEnvironmentVariable("CAPTIONER_SCREENSHOT_IMAGES", demo + QStringLiteral("/data"));
     QStringList images;
-    for (const std::string& path : captioner::listImageFiles(imagesDir.toStdString())) {
-        images << QString::fromStdString(path);
-        if (images.size() == 4) break;
+    try {
+        for (const std::string& path : captioner::listImageFiles(imagesDir.toStdString())) {
+            images << QString::fromStdString(path);
+            if (images.size() == 4) break;
+        }
+    } catch (const captioner::Error& e) { // no demo yet: `captioner demo` makes it
+        std::fprintf(stderr, "captioner-gui: %s\n", e.what());
+        QTimer::singleShot(0, &window, [] { QCoreApplication::exit(1); });
+        return;
     }
     auto* page = window.captionPage();
     window.showPage(MainWindow::Page::Caption);
