@@ -117,6 +117,39 @@ private slots:
         QCOMPARE(h.entries.back().step, int64_t{6});
     }
 
+    void trainingArgsOfTheNewestCheckpoint() {
+        QTemporaryDir dir;
+        const fs::path out = dir.path().toStdString();
+        QVERIFY(!captioner::readTrainingArgs(out.string()).has_value()); // nothing saved yet
+        writeState(out / "checkpoint-2", 2, "", logUpTo(2));
+        QVERIFY(!captioner::readTrainingArgs(out.string()).has_value()); // a checkpoint without the file
+        testsupport::writeFile((out / "checkpoint-2" / "training_args.json").string(),
+                               R"({"model": "m", "data": "d", "output_dir": "o", "precision": "bf16",
+                                   "learning_rate": 0.001, "per_device_train_batch_size": 8,
+                                   "per_device_eval_batch_size": 8, "gradient_accumulation_steps": 1,
+                                   "max_steps": 600, "eval_steps": 25, "seed": 7, "eval_generate_limit": 40,
+                                   "some_future_key": true})");
+        const auto o = captioner::readTrainingArgs(out.string());
+        QVERIFY(o.has_value());
+        QCOMPARE(o->modelDir, std::string("m"));
+        QCOMPARE(o->dataPath, std::string("d"));
+        QVERIFY(o->precision == captioner::Precision::Bf16);
+        QCOMPARE(o->learningRate, 1e-3);
+        QCOMPARE(o->batchSize, 8);
+        QCOMPARE(o->evalBatchSize, 0); // written as the batch size when it was unset
+        QCOMPARE(o->gradientAccumulation, 1);
+        QCOMPARE(o->maxSteps, int64_t{600});
+        QCOMPARE(o->evalSteps, int64_t{25});
+        QCOMPARE(o->seed, uint64_t{7});
+        QCOMPARE(o->evalGenerateLimit, 40);
+        QCOMPARE(o->saveSteps, captioner::TrainingOptions{}.saveSteps); // not in the file: the default
+        testsupport::writeFile((out / "checkpoint-2" / "training_args.json").string(),
+                               R"({"per_device_train_batch_size": "eight"})");
+        testsupport::expectError([&] { captioner::readTrainingArgs(out.string()); },
+                                 (out / "checkpoint-2" / "training_args.json").string(),
+                                 {"unexpected training arguments"});
+    }
+
     void errorsNameTheFile() {
         QTemporaryDir dir;
         const std::string out = dir.path().toStdString();

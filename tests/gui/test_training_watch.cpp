@@ -17,6 +17,7 @@
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSpinBox>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTreeWidget>
@@ -108,6 +109,9 @@ private slots:
     void followsACliRunInAnotherProcess() {
         TrainPage page;
         page.show();
+        auto* batch = child<QSpinBox>(&page, "trainBatchSize");
+        auto* maxSteps = child<QSpinBox>(&page, "trainMaxSteps");
+        QCOMPARE(batch->value(), 32); // the guide's recipe, as the form starts
         const QString out = m_dir.filePath(QStringLiteral("run"));
         const QString log = QDir::toNativeSeparators(out + QStringLiteral("/events.jsonl"));
         auto* stats = child<QLabel>(&page, "trainStats");
@@ -158,6 +162,11 @@ private slots:
         QCOMPARE(child<QTreeWidget>(&page, "trainCheckpoints")->topLevelItemCount(),
                  int(captioner::listCheckpoints(out.toStdString()).size()));
         QCOMPARE(child<QTreeWidget>(&page, "trainCheckpoints")->topLevelItemCount(), 3); // checkpoint-2, -4, -6
+        // The locked form shows the watched run's recipe (its training_args.json), not this window's.
+        QCOMPARE(batch->value(), 8);
+        QCOMPARE(maxSteps->value(), 6);
+        QCOMPARE(child<QLineEdit>(&page, "trainModel")->text(),
+                 QDir::toNativeSeparators(QString::fromStdString(m_demo.baseModel)));
 
         // Resumed by another process: the same file goes on and so do the charts.
         QStringList resume = trainArgs(out, 8);
@@ -203,6 +212,9 @@ private slots:
 
         page.stopWatching();
         QVERIFY(!page.isWatching());
+        QCOMPARE(batch->value(), 32); // the form is as it was before watching
+        QCOMPARE(child<QLineEdit>(&page, "trainModel")->text(), QString());
+        QCOMPARE(child<QLineEdit>(&page, "trainOutput")->text(), QDir::toNativeSeparators(out));
         QVERIFY(child<QPushButton>(&page, "trainStart")->isEnabled());
         QVERIFY(child<QLineEdit>(&page, "trainOutput")->isEnabled());
         QCOMPARE(page.chartPointCount(QStringLiteral("loss")), 6); // the charts stay

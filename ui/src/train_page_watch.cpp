@@ -7,6 +7,9 @@
 #include "training_form.h"
 #include "training_watcher.h"
 
+#include "captioner/error.h"
+#include "captioner/training_history.h"
+
 #include <QDir>
 #include <QFileDialog>
 #include <QLabel>
@@ -33,6 +36,8 @@ void TrainPage::chooseWatchFolder() {
 bool TrainPage::watchRun(const QString& outputFolder) {
     if (m_thread || outputFolder.trimmed().isEmpty()) return false;
     delete std::exchange(m_watcher, nullptr);
+    if (!m_formBeforeWatch) m_formBeforeWatch = std::make_unique<captioner::TrainingOptions>(m_form->options());
+    m_watchRecipeShown = false;
     showProblem(QString());
     m_charts->clear();
     m_samples->clear();
@@ -65,10 +70,32 @@ void TrainPage::stopWatching() {
     ++m_watchGeneration;
     appendLog(tr("Stopped watching %1").arg(QDir::toNativeSeparators(m_watcher->logPath())));
     delete std::exchange(m_watcher, nullptr);
+    if (m_formBeforeWatch) {
+        // The form is the user's again, as it was; the watched run's output folder stays chosen (the
+        // charts shown are its), so Start there asks before touching it.
+        captioner::TrainingOptions before = *std::exchange(m_formBeforeWatch, nullptr);
+        before.outputDir = QDir::toNativeSeparators(m_runOutput).toStdString();
+        m_form->setOptions(before);
+    }
     m_paused = false;
     updateButtons();
     applyPendingFolders();
     emit progressChanged(-1);
+}
+
+void TrainPage::showWatchedRecipe() {
+    if (m_watchRecipeShown) return;
+    try {
+        const auto options = captioner::readTrainingArgs(QDir::toNativeSeparators(m_runOutput).toStdString());
+        if (!options) return; // no checkpoint yet: the next batch looks again
+        m_form->setRecipe(*options);
+        m_form->setModelFolder(QString::fromStdString(options->modelDir));
+        m_form->setDatasetPath(QString::fromStdString(options->dataPath));
+        appendLog(tr("The form shows the watched run's recipe (per process: batch %1).").arg(options->batchSize));
+    } catch (const captioner::Error& e) {
+        appendLog(tr("The watched run's recipe cannot be shown: %1").arg(QString::fromStdString(e.what())));
+    }
+    m_watchRecipeShown = true;
 }
 
 QString TrainPage::watchingText() const {
@@ -125,6 +152,7 @@ void TrainPage::onWatchedBatch(const QList<captioner::TrainingEvent>& updates, b
     }
     m_batching = false;
     if (std::exchange(m_checkpointsStale, false)) refreshCheckpoints();
+    if (!updates.isEmpty()) showWatchedRecipe();
     updateReadiness();
 }
 

@@ -4,10 +4,12 @@
 // its checkpoints with their metrics. The GUI's Train page rebuilds its charts and checkpoint list
 // from it when it opens a finished run or resumes one; `captioner train --watch` and the GUI's watch
 // mode follow events.jsonl instead (captioner/event_log.h).
+#include "captioner/trainer.h"
 #include "captioner/training_events.h"
 
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,6 +36,11 @@ struct TrainingHistory {
 // checkpoint's, whichever has the higher global_step (an interrupted run's root state is older).
 // Throws Error naming the folder when neither holds one, or naming the file that cannot be parsed.
 TrainingHistory readTrainingHistory(const std::string& outputDir);
+
+// The options the run in outputDir was started with, as its newest checkpoint's training_args.json
+// records them (what the file leaves out stays at TrainingOptions' defaults); nullopt while no
+// checkpoint exists yet. Throws Error naming a damaged file.
+std::optional<TrainingOptions> readTrainingArgs(const std::string& outputDir);
 
 // The complete checkpoint-<step> folders of outputDir (listCheckpoints), newest first, with the
 // metrics their own trainer_state.json logged at their step and the best one marked. A checkpoint

@@ -139,21 +139,24 @@ ProcessGroup::ProcessGroup(const DistributedConfig& config, const torch::Device&
     m->heartbeat = std::thread([this] { heartbeatLoop(); });
 }
 
-ProcessGroup::~ProcessGroup() {
-    if (!m) return;
-    m->stop = true;
-    m->cv.notify_all();
-    if (m->heartbeat.joinable()) m->heartbeat.join();
-}
+ProcessGroup::~ProcessGroup() { stopHeartbeat(true); }
 
 const std::string& ProcessGroup::backendName() const { return m->backend; }
 
 void ProcessGroup::abandon() {
+    stopHeartbeat(false);
+    (void)m.release(); // see the header: never destroyed after a failure
+}
+
+// Tells the heartbeat thread to end; joins it, or (after a failure, when a store call may hang on a
+// dead peer) lets it go.
+void ProcessGroup::stopHeartbeat(bool wait) {
     if (!m) return;
     m->stop = true;
     m->cv.notify_all();
-    if (m->heartbeat.joinable()) m->heartbeat.detach();
-    (void)m.release(); // see the header: never destroyed after a failure
+    if (!m->heartbeat.joinable()) return;
+    if (wait) m->heartbeat.join();
+    else m->heartbeat.detach();
 }
 
 void ProcessGroup::heartbeatLoop() {

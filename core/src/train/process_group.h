@@ -54,6 +54,7 @@ private:
     [[noreturn]] void fail(const std::string& what, const std::string& cause);
     std::string diagnose();
     void heartbeatLoop();
+    void stopHeartbeat(bool wait);
 
     struct Impl;
     std::unique_ptr<Impl> m;

@@ -15,8 +15,6 @@ namespace fs = std::filesystem;
 
 namespace captioner::detail {
 
-namespace {
-
 nlohmann::json trainingArgsJson(const TrainingOptions& o) {
     return {{"model", o.modelDir},
             {"data", o.dataPath},
@@ -46,8 +44,51 @@ nlohmann::json trainingArgsJson(const TrainingOptions& o) {
             {"greater_is_better", greaterIsBetter(o.metricForBest)},
             {"test_size", o.testSize},
             {"seed", o.seed},
-            {"generation_max_length", o.generationMaxLength}};
+            {"generation_max_length", o.generationMaxLength},
+            {"eval_generate_limit", o.evalGenerateLimit}};
 }
+
+TrainingOptions trainingOptionsFromArgsJson(const nlohmann::json& j, const std::string& path) {
+    if (!j.is_object()) throw Error(path, "is not a JSON object");
+    TrainingOptions o;
+    try {
+        o.modelDir = j.value("model", o.modelDir);
+        o.dataPath = j.value("data", o.dataPath);
+        o.outputDir = j.value("output_dir", o.outputDir);
+        o.device = j.value("device", o.device);
+        o.precision = parsePrecision(j.value("precision", precisionName(o.precision)));
+        o.learningRate = j.value("learning_rate", o.learningRate);
+        o.adamBeta1 = j.value("adam_beta1", o.adamBeta1);
+        o.adamBeta2 = j.value("adam_beta2", o.adamBeta2);
+        o.adamEpsilon = j.value("adam_epsilon", o.adamEpsilon);
+        o.weightDecay = j.value("weight_decay", o.weightDecay);
+        o.lrScheduler = j.value("lr_scheduler_type", o.lrScheduler);
+        o.warmupRatio = j.value("warmup_ratio", o.warmupRatio);
+        o.warmupSteps = j.value("warmup_steps", o.warmupSteps);
+        o.maxGradNorm = j.value("max_grad_norm", o.maxGradNorm);
+        o.numEpochs = j.value("num_train_epochs", o.numEpochs);
+        o.batchSize = j.value("per_device_train_batch_size", o.batchSize);
+        o.evalBatchSize = j.value("per_device_eval_batch_size", o.evalBatchSize);
+        if (o.evalBatchSize == o.batchSize) o.evalBatchSize = 0; // written as the batch size when unset
+        o.gradientAccumulation = j.value("gradient_accumulation_steps", o.gradientAccumulation);
+        o.maxSteps = j.value("max_steps", o.maxSteps);
+        o.loggingSteps = j.value("logging_steps", o.loggingSteps);
+        o.evalSteps = j.value("eval_steps", o.evalSteps);
+        o.saveSteps = j.value("save_steps", o.saveSteps);
+        o.saveTotalLimit = j.value("save_total_limit", o.saveTotalLimit);
+        o.loadBestModelAtEnd = j.value("load_best_model_at_end", o.loadBestModelAtEnd);
+        o.metricForBest = j.value("metric_for_best_model", o.metricForBest);
+        o.testSize = j.value("test_size", o.testSize);
+        o.seed = j.value("seed", o.seed);
+        o.generationMaxLength = j.value("generation_max_length", o.generationMaxLength);
+        o.evalGenerateLimit = j.value("eval_generate_limit", o.evalGenerateLimit);
+    } catch (const nlohmann::json::exception& e) {
+        throw Error(path, std::string("unexpected training arguments: ") + e.what());
+    }
+    return o;
+}
+
+namespace {
 
 std::vector<torch::Generator> generators(const torch::Device& device) {
     std::vector<torch::Generator> g{at::detail::getDefaultCPUGenerator()};

@@ -29,6 +29,11 @@ struct TrainerState {
     nlohmann::json fingerprint; // what must match for a resume to reproduce the uninterrupted run
 };
 
+// training_args.json: the options a checkpoint was trained with (HF's names where HF has one), and back.
+// The reader takes what the file has over the defaults and throws Error(path, …) for a wrong type.
+nlohmann::json trainingArgsJson(const TrainingOptions& options);
+TrainingOptions trainingOptionsFromArgsJson(const nlohmann::json& j, const std::string& path);
+
 // Pretty-printed JSON written atomically (trainer_state.json, scheduler.json, training_args.json).
 void writeJson(const std::string& path, const nlohmann::json& j);
 

@@ -6,6 +6,7 @@
 
 #include "../util/json_file.h"
 #include "checkpoint_folders.h"
+#include "trainer_state.h"
 
 #include <nlohmann/json.hpp>
 
@@ -49,6 +50,16 @@ const nlohmann::json& logHistoryOf(const nlohmann::json& state, const fs::path& 
 }
 
 } // namespace
+
+std::optional<TrainingOptions> readTrainingArgs(const std::string& outputDir) {
+    for (const std::string& checkpoint : listCheckpoints(outputDir)) {
+        const fs::path file = fs::path(checkpoint) / "training_args.json";
+        std::error_code ec;
+        if (!fs::is_regular_file(file, ec)) continue; // a checkpoint of another tool: look further back
+        return detail::trainingOptionsFromArgsJson(detail::readJsonFile(file.string()), file.string());
+    }
+    return std::nullopt;
+}
 
 std::vector<CheckpointRecord> listCheckpointRecords(const std::string& outputDir) {
     std::vector<CheckpointRecord> records;

@@ -10,6 +10,8 @@
 #include <QStringList>
 #include <QWidget>
 
+#include <memory>
+
 class QLabel;
 class QPlainTextEdit;
 class QProgressBar;
@@ -20,6 +22,7 @@ class QTreeWidget;
 namespace captioner {
 struct TrainingEvent;
 struct TrainingHistory;
+struct TrainingOptions;
 } // namespace captioner
 
 namespace captioner::ui {
@@ -81,6 +84,7 @@ private:
                         const QStringList& problems);
     void applyPendingFolders();
     QString watchingText() const;
+    void showWatchedRecipe();
     void applyHistory(const captioner::TrainingHistory& history);
     void refreshCheckpoints();
     void addSamples(const captioner::TrainingEvent& event);
@@ -109,6 +113,10 @@ private:
     QThread* m_thread = nullptr;
     TrainingWorker* m_worker = nullptr;
     TrainingWatcher* m_watcher = nullptr;
+    // The form as it was before watching (restored by stopWatching); while watching it shows the
+    // watched run's recipe once its first checkpoint's training_args.json exists.
+    std::unique_ptr<captioner::TrainingOptions> m_formBeforeWatch;
+    bool m_watchRecipeShown = false;
     int m_watchGeneration = 0;                           // batches queued by a watcher that was stopped are dropped
     bool m_batching = false, m_checkpointsStale = false; // one checkpoint refresh per watched batch
     QString m_runOutput;
