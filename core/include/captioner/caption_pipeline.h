@@ -28,12 +28,23 @@
 
 namespace captioner {
 
+struct WordConfidence {
+    std::string word;
+    double confidence = 0; // the product of its tokens' probabilities
+};
+
 struct CaptionResult {
     std::string image; // the path as given
     std::string caption;
     std::vector<int64_t> tokenIds; // as HF generate returns them, start token included
-    double seconds = 0;            // decode + preprocess + this image's share of its batch's generation
-    std::string error;             // non-empty when the image could not be captioned
+    // Each generated token's probability under the model (tokenProbabilities[t] is tokenIds[t + 1]'s;
+    // see generateWithProbabilities), the caption's confidence (their geometric mean, the end token
+    // included) and its words' confidences (Tokenizer::words grouping).
+    std::vector<float> tokenProbabilities;
+    double confidence = 0;
+    std::vector<WordConfidence> words;
+    double seconds = 0; // decode + preprocess + this image's share of its batch's generation
+    std::string error;  // non-empty when the image could not be captioned
     bool ok() const { return error.empty(); }
 };
 
@@ -55,6 +66,13 @@ CaptionOptions captionOptionsFor(const GitCheckpoint& checkpoint);
 // Generation options from a checkpoint's config (bos/eos/pad ids) with the caller's decoding settings.
 GenerationOptions generationOptionsFor(const GitCheckpoint& checkpoint, int maxLength, int numBeams,
                                        double lengthPenalty);
+
+// The geometric mean of the probabilities (0 for none).
+double captionConfidence(const std::vector<float>& tokenProbabilities);
+// The words of decode(ids) with the product of their tokens' probabilities; probabilities[t] belongs to
+// ids[t + 1] (ids start with the start token, as generate returns them).
+std::vector<WordConfidence> wordConfidences(const Tokenizer& tokenizer, const std::vector<int64_t>& ids,
+                                            const std::vector<float>& probabilities);
 
 // One result per path, in order. Throws Error for a checkpoint without tokenizer or invalid decoding
 // options. When cancelled, returns the results of the batches finished before the cancel (a prefix

@@ -46,4 +46,16 @@ GenerationOptions defaultGenerationOptions(const GitConfig& config);
 std::vector<std::vector<int64_t>> generate(GitForCausalLM& model, const torch::Tensor& pixelValues,
                                            const GenerationOptions& opts);
 
+// generate()'s sequences (the same ids) with each generated token's probability under the model:
+// tokenProbabilities[i][t] belongs to sequences[i][t + 1] (the start token has none). Greedy: the chosen
+// token's softmax probability at its step; beam search: exp of the token's log-softmax along the
+// returned beam (transformers' compute_transition_scores with beam_indices). Taken from the log-softmax
+// each step computes anyway (greedy adds one logsumexp per row). Empty when cancelled.
+struct GenerationResult {
+    std::vector<std::vector<int64_t>> sequences;
+    std::vector<std::vector<float>> tokenProbabilities;
+};
+GenerationResult generateWithProbabilities(GitForCausalLM& model, const torch::Tensor& pixelValues,
+                                           const GenerationOptions& opts);
+
 } // namespace captioner

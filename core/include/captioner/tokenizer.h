@@ -12,6 +12,13 @@
 
 namespace captioner {
 
+// A word of a decoded caption: its text and the positions, in the ids given to words(), of the tokens
+// that form it.
+struct TokenWord {
+    std::string text;
+    std::vector<size_t> tokens;
+};
+
 // The interface every caption tokenizer offers, whatever its algorithm.
 class Tokenizer {
 public:
@@ -21,6 +28,11 @@ public:
     virtual std::vector<int64_t> encode(const std::string& text, bool addSpecialTokens = true) const = 0;
     // As Hugging Face's decode, including clean_up_tokenization_spaces (BertTokenizer's default).
     virtual std::string decode(const std::vector<int64_t>& ids, bool skipSpecialTokens = true) const = 0;
+    // The words of decode(ids, true), tokens joined as the detokeniser joins them: a WordPiece token
+    // starts a word unless it is a "##" continuation; a SentencePiece piece starts one when it begins
+    // with "▁". Special tokens belong to no word. Each word's text is decode() of its tokens (so
+    // punctuation split off by the tokenizer is a word of its own).
+    virtual std::vector<TokenWord> words(const std::vector<int64_t>& ids) const = 0;
     virtual int64_t vocabSize() const = 0;
     virtual int64_t clsTokenId() const = 0;
     virtual int64_t sepTokenId() const = 0;
@@ -56,6 +68,7 @@ public:
     std::vector<std::string> tokenize(const std::string& text) const override;
     std::vector<int64_t> encode(const std::string& text, bool addSpecialTokens = true) const override;
     std::string decode(const std::vector<int64_t>& ids, bool skipSpecialTokens = true) const override;
+    std::vector<TokenWord> words(const std::vector<int64_t>& ids) const override;
     int64_t vocabSize() const override { return static_cast<int64_t>(m_vocab.size()); }
     int64_t clsTokenId() const override { return m_clsId; }
     int64_t sepTokenId() const override { return m_sepId; }
@@ -102,6 +115,7 @@ public:
     std::vector<std::string> tokenize(const std::string& text) const override;
     std::vector<int64_t> encode(const std::string& text, bool addSpecialTokens = true) const override;
     std::string decode(const std::vector<int64_t>& ids, bool skipSpecialTokens = true) const override;
+    std::vector<TokenWord> words(const std::vector<int64_t>& ids) const override;
     int64_t vocabSize() const override { return m_vocabSize; }
     int64_t clsTokenId() const override { return m_clsId; }
     int64_t sepTokenId() const override { return m_sepId; }

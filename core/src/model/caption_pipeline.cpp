@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 
 namespace captioner {
 
@@ -95,13 +96,17 @@ std::vector<CaptionResult> captionImages(GitCheckpoint& ck, const std::vector<st
         }
         if (!pixels.empty()) {
             const auto t0 = Clock::now();
-            const auto ids = generate(ck.model, torch::stack(pixels).to(device), generation);
+            auto generated = generateWithProbabilities(ck.model, torch::stack(pixels).to(device), generation);
+            const auto& ids = generated.sequences;
             if (ids.size() != okIndex.size()) break; // cancelled mid-generation (the only way to get fewer)
             const double share = secondsSince(t0) / static_cast<double>(okIndex.size());
             for (size_t k = 0; k < okIndex.size(); ++k) {
                 CaptionResult& r = batch[okIndex[k]];
                 r.tokenIds = ids[k];
                 r.caption = ck.tokenizer->decode(r.tokenIds, true);
+                r.tokenProbabilities = std::move(generated.tokenProbabilities[k]);
+                r.confidence = captionConfidence(r.tokenProbabilities);
+                r.words = wordConfidences(*ck.tokenizer, r.tokenIds, r.tokenProbabilities);
                 r.seconds += share;
             }
         }
@@ -111,6 +116,25 @@ std::vector<CaptionResult> captionImages(GitCheckpoint& ck, const std::vector<st
         }
     }
     return results;
+}
+
+double captionConfidence(const std::vector<float>& tokenProbabilities) {
+    if (tokenProbabilities.empty()) return 0;
+    double sumLog = 0;
+    for (float p : tokenProbabilities) sumLog += std::log(static_cast<double>(p));
+    return std::exp(sumLog / static_cast<double>(tokenProbabilities.size()));
+}
+
+std::vector<WordConfidence> wordConfidences(const Tokenizer& tokenizer, const std::vector<int64_t>& ids,
+                                            const std::vector<float>& probabilities) {
+    std::vector<WordConfidence> out;
+    for (const TokenWord& w : tokenizer.words(ids)) {
+        double product = 1;
+        for (size_t t : w.tokens)
+            product *= t >= 1 && t - 1 < probabilities.size() ? static_cast<double>(probabilities[t - 1]) : 0.0;
+        out.push_back({w.text, product});
+    }
+    return out;
 }
 
 ScoreResult scoreCaption(GitCheckpoint& ck, const std::string& imagePath, const std::string& text) {

@@ -9,10 +9,13 @@
 
 namespace captioner::detail {
 
-// Empty result when opts.shouldCancel() returned true.
+// Empty result when opts.shouldCancel() returned true. When probs is given it receives each returned
+// sequence's per-token probabilities (see GenerationResult); null skips that work.
 std::vector<std::vector<int64_t>> greedySearch(TextStepper& stepper, int64_t images, const GenerationOptions& opts,
-                                               const torch::Device& device);
+                                               const torch::Device& device,
+                                               std::vector<std::vector<float>>* probs = nullptr);
 std::vector<std::vector<int64_t>> beamSearch(TextStepper& stepper, int64_t images, const GenerationOptions& opts,
-                                             const torch::Device& device);
+                                             const torch::Device& device,
+                                             std::vector<std::vector<float>>* probs = nullptr);
 
 } // namespace captioner::detail

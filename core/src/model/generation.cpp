@@ -9,17 +9,28 @@ namespace captioner {
 namespace detail {
 
 std::vector<std::vector<int64_t>> greedySearch(TextStepper& stepper, int64_t images, const GenerationOptions& opts,
-                                               const torch::Device& device) {
+                                               const torch::Device& device, std::vector<std::vector<float>>* probs) {
     std::vector<std::vector<int64_t>> seqs(static_cast<size_t>(images), {opts.bosTokenId});
+    if (probs) probs->assign(static_cast<size_t>(images), {});
     std::vector<int64_t> active(static_cast<size_t>(images)), tokens(static_cast<size_t>(images), opts.bosTokenId);
     for (int64_t i = 0; i < images; ++i) active[static_cast<size_t>(i)] = i;
     for (int64_t curLen = 1; curLen < opts.maxLength;) {
         if (opts.shouldCancel && opts.shouldCancel()) return {};
-        auto next = stepper.step(torch::tensor(tokens, torch::kLong).to(device)).argmax(-1).to(torch::kCPU);
+        auto logits = stepper.step(torch::tensor(tokens, torch::kLong).to(device));
+        auto nextOnDevice = logits.argmax(-1);
+        torch::Tensor chosenProb;
+        if (probs) // softmax at the chosen id: exp(logit - logsumexp), one reduction per row
+            chosenProb = (logits.gather(1, nextOnDevice.unsqueeze(1)).squeeze(1) - logits.logsumexp(-1))
+                             .exp()
+                             .to(torch::kFloat)
+                             .to(torch::kCPU)
+                             .contiguous();
+        auto next = nextOnDevice.to(torch::kCPU);
         const int64_t* nextPtr = next.data_ptr<int64_t>();
         std::vector<int64_t> keep;
         for (size_t a = 0; a < active.size(); ++a) {
             seqs[static_cast<size_t>(active[a])].push_back(nextPtr[a]);
+            if (probs) (*probs)[static_cast<size_t>(active[a])].push_back(chosenProb.data_ptr<float>()[a]);
             tokens[a] = nextPtr[a];
             if (nextPtr[a] != opts.eosTokenId) keep.push_back(static_cast<int64_t>(a));
         }
@@ -99,8 +110,10 @@ GenerationOptions defaultGenerationOptions(const GitConfig& config) {
     return o;
 }
 
-std::vector<std::vector<int64_t>> generate(GitForCausalLM& model, const torch::Tensor& pixelValues,
-                                           const GenerationOptions& opts) {
+namespace {
+
+std::vector<std::vector<int64_t>> run(GitForCausalLM& model, const torch::Tensor& pixelValues,
+                                      const GenerationOptions& opts, std::vector<std::vector<float>>* probs) {
     validate(model->config(), pixelValues, opts);
     EvalModeScope evalMode(model);
     c10::InferenceMode inference;
@@ -110,8 +123,23 @@ std::vector<std::vector<int64_t>> generate(GitForCausalLM& model, const torch::T
     std::unique_ptr<detail::TextStepper> stepper =
         opts.useCache ? detail::makeCachedStepper(*model, pixels, opts.numBeams, opts.maxLength)
                       : detail::makeFullStepper(*model, pixels, opts.numBeams);
-    return opts.numBeams == 1 ? detail::greedySearch(*stepper, images, opts, weight.device())
-                              : detail::beamSearch(*stepper, images, opts, weight.device());
+    return opts.numBeams == 1 ? detail::greedySearch(*stepper, images, opts, weight.device(), probs)
+                              : detail::beamSearch(*stepper, images, opts, weight.device(), probs);
+}
+
+} // namespace
+
+std::vector<std::vector<int64_t>> generate(GitForCausalLM& model, const torch::Tensor& pixelValues,
+                                           const GenerationOptions& opts) {
+    return run(model, pixelValues, opts, nullptr);
+}
+
+GenerationResult generateWithProbabilities(GitForCausalLM& model, const torch::Tensor& pixelValues,
+                                           const GenerationOptions& opts) {
+    GenerationResult result;
+    result.sequences = run(model, pixelValues, opts, &result.tokenProbabilities);
+    if (result.sequences.empty()) result.tokenProbabilities.clear();
+    return result;
 }
 
 } // namespace captioner

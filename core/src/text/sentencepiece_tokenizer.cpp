@@ -178,6 +178,28 @@ std::string SentencePieceTokenizer::decode(const std::vector<int64_t>& ids, bool
     return out;
 }
 
+std::vector<TokenWord> SentencePieceTokenizer::words(const std::vector<int64_t>& ids) const {
+    static const std::string kWordStart = "\xE2\x96\x81"; // U+2581, SentencePiece's word boundary
+    std::vector<TokenWord> out;
+    std::vector<int64_t> pieces;
+    const auto flush = [&] {
+        if (!out.empty() && !pieces.empty()) out.back().text = decode(pieces, true);
+        pieces.clear();
+    };
+    for (size_t i = 0; i < ids.size(); ++i) {
+        const int64_t id = ids[i] >= 0 && ids[i] < m_vocabSize ? ids[i] : m_unkId;
+        if (id == m_clsId || id == m_sepId || id == m_padId || id == m_unkId) continue; // as decode(ids, true)
+        if (out.empty() || idToPiece(id).rfind(kWordStart, 0) == 0) {
+            flush();
+            out.push_back({});
+        }
+        out.back().tokens.push_back(i);
+        pieces.push_back(id);
+    }
+    flush();
+    return out;
+}
+
 std::string SentencePieceTokenizer::idToPiece(int64_t id) const {
     const auto& api = text::sentencePiecePlugin();
     if (id < 0 || id >= m_vocabSize) return idToPiece(m_unkId);

@@ -240,6 +240,27 @@ std::string WordPieceTokenizer::decode(const std::vector<int64_t>& ids, bool ski
     return cleanUpTokenization(stripPythonWhitespace(merged));
 }
 
+std::vector<TokenWord> WordPieceTokenizer::words(const std::vector<int64_t>& ids) const {
+    std::vector<TokenWord> out;
+    std::vector<int64_t> pieces;
+    const auto flush = [&] {
+        if (!out.empty() && !pieces.empty()) out.back().text = decode(pieces, true);
+        pieces.clear();
+    };
+    for (size_t i = 0; i < ids.size(); ++i) {
+        if (decode({ids[i]}, true).empty()) continue; // a special token (or one decoding to nothing)
+        const std::string& token = idToToken(ids[i]);
+        if (out.empty() || token.rfind("##", 0) != 0) {
+            flush();
+            out.push_back({});
+        }
+        out.back().tokens.push_back(i);
+        pieces.push_back(ids[i]);
+    }
+    flush();
+    return out;
+}
+
 const std::string& WordPieceTokenizer::idToToken(int64_t id) const {
     static const std::string kUnk = "[UNK]";
     if (id < 0 || id >= static_cast<int64_t>(m_vocab.size())) return kUnk;
