@@ -351,7 +351,7 @@ private slots:
                                          << 1 << "e_refs.csv:3: 3 fields, but the header has 2";
         QTest::newRow("CSV open quote") << "{\"image\": \"a.jpg\", \"caption\": \"a dog\"}\n"
                                         << "image,caption\na.jpg,a dog\nb.jpg,\"a cat\n\n"
-                                        << 1 << "e_refs.csv:3: quoted field is not closed";
+                                        << 1 << "e_refs.csv:3: unterminated quoted field";
         QTest::newRow("CSV line after a quoted line break")
             << "{\"image\": \"a.jpg\", \"caption\": \"a dog\"}\n"
             << "image,caption\na.jpg,\"a dog\nrunning\"\nb.jpg,a cat,extra\n"

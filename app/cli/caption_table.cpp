@@ -1,5 +1,6 @@
 #include "caption_table.h"
 
+#include "captioner/csv.h"
 #include "captioner/error.h"
 
 #include <nlohmann/json.hpp>
@@ -157,68 +158,9 @@ CaptionTable readJsonDocument(const std::string& path, const std::string& text, 
     return fromObjects(objects, path, keyField, captionField);
 }
 
-struct CsvRecord {
-    std::vector<std::string> fields;
-    size_t line = 0;
-};
-
-// RFC 4180: quoted fields may hold commas, doubled quotes and line breaks; CRLF or LF. A quote inside
-// an unquoted field is kept as a character (as Python's csv module does).
-std::vector<CsvRecord> parseCsv(const std::string& text, const std::string& path) {
-    std::vector<CsvRecord> records;
-    CsvRecord record;
-    std::string field;
-    size_t line = 1;
-    record.line = line;
-    bool atFieldStart = true, recordEmpty = true;
-    auto endField = [&] {
-        record.fields.push_back(std::move(field));
-        field.clear();
-        atFieldStart = true;
-    };
-    auto endRecord = [&] {
-        endField();
-        if (!recordEmpty) records.push_back(std::move(record)); // a blank line is no record
-        record = CsvRecord();
-        recordEmpty = true;
-    };
-    for (size_t i = 0; i < text.size();) {
-        const char c = text[i];
-        if (c == '"' && atFieldStart) {
-            const size_t openedOn = line;
-            atFieldStart = recordEmpty = false;
-            for (++i;; ++i) {
-                if (i >= text.size()) throw Error(path + ":" + std::to_string(openedOn), "quoted field is not closed");
-                if (text[i] == '"') {
-                    if (i + 1 >= text.size() || text[i + 1] != '"') break;
-                    ++i; // a doubled quote
-                } else if (text[i] == '\n') {
-                    ++line;
-                }
-                field.push_back(text[i]);
-            }
-            ++i; // the closing quote
-        } else if (c == ',') {
-            endField();
-            recordEmpty = false;
-            ++i;
-        } else if (c == '\n' || (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n')) {
-            i += c == '\r' ? 2 : 1;
-            endRecord();
-            record.line = ++line;
-        } else {
-            field.push_back(c);
-            atFieldStart = recordEmpty = false;
-            ++i;
-        }
-    }
-    if (!recordEmpty) endRecord();
-    return records;
-}
-
 CaptionTable readCsv(const std::string& path, const std::string& text, const std::string& keyField,
                      const std::string& captionField) {
-    const auto records = parseCsv(text, path);
+    const auto records = captioner::parseCsv(text, path); // RFC 4180, as metadata.csv is read
     if (records.empty()) throw Error(path, "empty CSV file (a header row is needed)");
     const auto& header = records.front().fields;
     auto column = [&](const std::string& name) {

@@ -1,8 +1,8 @@
-#include "data/csv.h"
+#include "captioner/csv.h"
 
 #include "captioner/error.h"
 
-namespace captioner::detail {
+namespace captioner {
 
 std::vector<CsvRecord> parseCsv(const std::string& input, const std::string& nameForErrors) {
     std::vector<CsvRecord> records;
@@ -93,4 +93,4 @@ std::string formatCsvRecord(const std::vector<std::string>& fields) {
     return out;
 }
 
-} // namespace captioner::detail
+} // namespace captioner

@@ -3,7 +3,7 @@
 // captioning the caption is the first of `text`, `caption`, `captions` present, and every other
 // column is kept verbatim in DatasetItem::extra.
 #include "data/dataset_access.h"
-#include "data/csv.h"
+#include "captioner/csv.h"
 #include "data/dataset_files.h"
 
 #include "captioner/error.h"
@@ -33,9 +33,9 @@ std::vector<Row> readRows(CaptionDataset& d, const std::string& path, json& stat
     if (latin1) DatasetAccess::addProblem(d, path, "not valid UTF-8; read as Latin-1");
     std::vector<Row> rows;
     if (detail::lowerAscii(fs::path(path).extension().string()) == ".csv") {
-        std::vector<detail::CsvRecord> records;
+        std::vector<CsvRecord> records;
         try {
-            records = detail::parseCsv(text, path);
+            records = parseCsv(text, path);
         } catch (const Error& e) {
             DatasetAccess::addProblem(d, e.subject(), e.reason());
             state["unsaveable"][path] = e.subject() + ": " + e.reason();
@@ -256,7 +256,7 @@ std::string csvText(const std::vector<nlohmann::ordered_json>& rows, std::vector
     for (const auto& r : rows)
         for (auto it = r.begin(); it != r.end(); ++it)
             if (std::find(columns.begin(), columns.end(), it.key()) == columns.end()) columns.push_back(it.key());
-    std::string out = detail::formatCsvRecord(columns);
+    std::string out = formatCsvRecord(columns);
     for (const auto& r : rows) {
         std::vector<std::string> fields;
         for (const auto& c : columns) {
@@ -265,7 +265,7 @@ std::string csvText(const std::vector<nlohmann::ordered_json>& rows, std::vector
             else if (it->is_string()) fields.push_back(it->get<std::string>());
             else fields.push_back(it->dump());
         }
-        out += detail::formatCsvRecord(fields);
+        out += formatCsvRecord(fields);
     }
     return out;
 }

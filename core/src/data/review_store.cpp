@@ -3,7 +3,7 @@
 #include "captioner/atomic_file.h"
 #include "captioner/caption_search.h"
 #include "captioner/error.h"
-#include "data/csv.h"
+#include "captioner/csv.h"
 #include "data/dataset_files.h"
 
 #include <nlohmann/json.hpp>
@@ -123,12 +123,12 @@ std::string utcTimestamp() {
 }
 
 void exportReviewCsv(const std::string& path, const CaptionDataset& dataset, const ReviewStore& store) {
-    std::string out = detail::formatCsvRecord({"file", "status", "reason", "caption", "caption_chars", "reviewed_at"});
+    std::string out = formatCsvRecord({"file", "status", "reason", "caption", "caption_chars", "reviewed_at"});
     for (const DatasetItem& item : dataset.items()) {
         const ReviewEntry e = store.entry(ReviewStore::keyFor(dataset, item));
         const std::string& caption = firstCaption(item);
-        out += detail::formatCsvRecord({ReviewStore::keyFor(dataset, item), toString(e.status), e.reason, caption,
-                                        std::to_string(captionLength(caption)), e.reviewedAt});
+        out += formatCsvRecord({ReviewStore::keyFor(dataset, item), toString(e.status), e.reason, caption,
+                                std::to_string(captionLength(caption)), e.reviewedAt});
     }
     writeFileAtomically(path, out);
 }

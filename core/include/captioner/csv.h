@@ -2,12 +2,13 @@
 // RFC 4180 CSV: comma-separated fields, records ended by CRLF or LF, fields in double quotes may hold
 // commas, line breaks and doubled quotes. A leading UTF-8 BOM is ignored. Reading is lenient where
 // Python's csv module is (a stray quote inside an unquoted field is kept as a character); an
-// unterminated quoted field is an error naming the line it started on.
+// unterminated quoted field is an error naming the line it started on. The one CSV reader and writer of
+// the project: datasets' metadata.csv, review exports, and the CLI's caption files (`captioner metrics`).
 #include <cstddef>
 #include <string>
 #include <vector>
 
-namespace captioner::detail {
+namespace captioner {
 
 struct CsvRecord {
     std::vector<std::string> fields;
@@ -19,4 +20,4 @@ std::vector<CsvRecord> parseCsv(const std::string& text, const std::string& name
 // Quotes a field only when it must (comma, quote, CR, LF, or leading/trailing space); CRLF endings.
 std::string formatCsvRecord(const std::vector<std::string>& fields);
 
-} // namespace captioner::detail
+} // namespace captioner
