@@ -5,8 +5,8 @@
 //                 [--threads N] [--reference-tokens 5]
 //
 // Prints load time, per-image latency (median over runs) at batch 1, images/s at batch 1 and 8,
-// the reference's seconds per token, and peak RSS. Generation is greedy with a fixed number of new
-// tokens (end-of-sequence disabled) so runs are comparable across models.
+// the reference's seconds per token, the cost of per-token probabilities (confidence), and peak RSS. Generation is
+// greedy with a fixed number of new tokens (end-of-sequence disabled) so runs are comparable across models.
 #include "captioner/caption_pipeline.h"
 #include "captioner/image_io.h"
 #include "captioner/model_presets.h"
@@ -24,6 +24,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <stdexcept>
 #include <string>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -160,6 +161,29 @@ int main(int argc, char** argv) {
             }
             std::printf("  of which vision encoder  %8.3f s (median), text steps %.1f ms/token after it\n", median(enc),
                         1000 * (lat - median(enc)) / newTokens);
+        }
+        {
+            // The cost of per-token probabilities (confidence, issue 17): generate() vs
+            // generateWithProbabilities() on the same pixels, alternated, greedy and 3 beams, batch 8.
+            std::vector<torch::Tensor> px;
+            for (const auto& p : eight) px.push_back(ck.processor.preprocess(captioner::decodeImageRgb(p)));
+            const auto pixels = torch::stack(px);
+            for (int beams : {1, 3}) {
+                auto g = opts.generation;
+                g.numBeams = beams;
+                std::vector<double> plain, withProbs;
+                for (int r = 0; r < std::max(3, runs); ++r) {
+                    t0 = Clock::now();
+                    const auto ids = captioner::generate(ck.model, pixels, g);
+                    plain.push_back(since(t0));
+                    t0 = Clock::now();
+                    const auto res = captioner::generateWithProbabilities(ck.model, pixels, g);
+                    withProbs.push_back(since(t0));
+                    if (res.sequences != ids) throw std::runtime_error("probabilities changed the ids");
+                }
+                std::printf("confidence cost, %d beam(s), batch 8: %8.3f s without, %8.3f s with (median, %+.1f%%)\n",
+                            beams, median(plain), median(withProbs), 100.0 * (median(withProbs) / median(plain) - 1.0));
+            }
         }
         if (refTokens > 0) {
             const double ref = referenceSecondsPerToken(ck, paths[0], refTokens);

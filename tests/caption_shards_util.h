@@ -11,6 +11,7 @@
 #include <QStringList>
 
 #include <algorithm>
+#include <cmath>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -61,12 +62,19 @@ inline std::vector<nlohmann::json> records(const std::string& path) {
     return out;
 }
 
-// What must not depend on how the work was split: everything but timing and the shard fields.
+// What must not depend on how the work was split: everything but timing and the shard fields. The
+// confidence is compared apart (sameConfidence): batching moves float32 logits in their last bits.
 inline nlohmann::json deterministic(nlohmann::json r) {
     r.erase("seconds");
+    r.erase("confidence");
     r.erase("shard");
     r.erase("shards");
     return r;
+}
+
+inline bool sameConfidence(const nlohmann::json& a, const nlohmann::json& b) {
+    if (a.contains("confidence") != b.contains("confidence")) return false;
+    return !a.contains("confidence") || std::abs(a["confidence"].get<double>() - b["confidence"].get<double>()) < 1e-5;
 }
 
 inline int countNewlines(const QString& path) {

@@ -81,6 +81,8 @@ private slots:
         QCOMPARE(lines.size(), m_allRecords.size());
         for (size_t i = 0; i < lines.size(); ++i) {
             QCOMPARE(deterministic(lines[i]), deterministic(m_allRecords[i]));
+            QVERIFY(sameConfidence(lines[i], m_allRecords[i]));
+            QVERIFY(lines[i].contains("confidence") == !lines[i].contains("error"));
             QCOMPARE(lines[i]["shard"].get<size_t>(), i / 5);
         }
 
@@ -94,6 +96,8 @@ private slots:
             QCOMPARE(j["image"], lines[i]["image"]);
             QCOMPARE(j["caption"], lines[i]["caption"]);
             QCOMPARE(j["token_ids"], lines[i]["token_ids"]);
+            QVERIFY(sameConfidence(j, lines[i]));
+            QCOMPARE(j["words"].size() > 0, !j["caption"].get<std::string>().empty());
         }
         QCOMPARE(i, size_t(14));
 
@@ -159,7 +163,10 @@ private slots:
                                 out.toStdString() + " holds all 8 of the shard's images\n");
         const auto done = records(out.toStdString());
         QCOMPARE(done.size(), size_t(8));
-        for (size_t i = 0; i < done.size(); ++i) QCOMPARE(deterministic(done[i]), deterministic(m_allRecords[i]));
+        for (size_t i = 0; i < done.size(); ++i) {
+            QCOMPARE(deterministic(done[i]), deterministic(m_allRecords[i]));
+            QVERIFY(sameConfidence(done[i], m_allRecords[i]));
+        }
 
         // Nothing left: a third run captions nothing and leaves the file as it is.
         const std::string before = testsupport::readFile(out.toStdString());

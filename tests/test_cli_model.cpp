@@ -6,6 +6,7 @@
 #include "test_support.h"
 
 #include <QTemporaryDir>
+#include <cmath>
 #include <QtTest/QtTest>
 
 namespace {
@@ -53,12 +54,31 @@ private slots:
         QVERIFY2(r.err.find(bad.toStdString()) != std::string::npos, r.err.c_str());
         const auto lines = jsonLines(r.out);
         QCOMPARE(lines.size(), m_ref["images"].size());
+        const auto confidenceRef = testsupport::readJson(testsupport::fixture("confidence/reference.json"));
+        nlohmann::json greedyConfidence;
+        for (const auto& c : confidenceRef.at("cases"))
+            if (c.at("model") == "pipeline/model" && c.at("num_beams") == 1) greedyConfidence = c;
+        QCOMPARE(greedyConfidence.at("input"), m_ref["images"]);
         for (size_t i = 0; i < lines.size(); ++i) {
             const std::string name = m_ref["images"][i].get<std::string>();
             QCOMPARE(lines[i]["image"].get<std::string>(), testsupport::fixture("image/input/" + name));
             QCOMPARE(lines[i]["caption"], m_ref["greedy"][name]["caption"]);
             QCOMPARE(lines[i]["token_ids"], m_ref["greedy"][name]["ids"]);
             QVERIFY(lines[i]["seconds"].get<double>() > 0);
+            // confidence: the geometric mean of transformers' per-token probabilities for these ids
+            // (tests/fixtures/confidence); words spell the caption, each with a confidence in (0, 1].
+            double sumLog = 0;
+            const auto& probs = greedyConfidence.at("rows").at(i).at("probs");
+            for (const auto& p : probs) sumLog += std::log(p.get<double>());
+            const double expected = std::exp(sumLog / static_cast<double>(probs.size()));
+            QVERIFY2(std::abs(lines[i]["confidence"].get<double>() - expected) < 1e-6 * expected,
+                     lines[i].dump().c_str());
+            std::string spelled;
+            for (const auto& w : lines[i]["words"]) {
+                spelled += (spelled.empty() ? "" : " ") + w["word"].get<std::string>();
+                QVERIFY(w["confidence"].get<double>() > 0 && w["confidence"].get<double>() <= 1);
+            }
+            QCOMPARE(spelled, lines[i]["caption"].get<std::string>());
         }
     }
 

@@ -213,6 +213,33 @@ private slots:
         QCOMPARE(dirs.front(), std::string("/some/plugin/dir"));
         QVERIFY(dirs.size() >= 4);
     }
+
+    void wordsJoinPiecesAtWordStarts() {
+        // A small vocabulary splits words into several pieces; words() joins them where "▁" starts a word.
+        const auto tok = SentencePieceTokenizer::train(captions(), 64, m_tmp.filePath("spwords").toStdString());
+        const std::string sentence = "a large purple elephant to the right of a white bicycle";
+        const auto ids = tok->encode(sentence);
+        const auto words = tok->words(ids);
+        QStringList texts;
+        size_t covered = 0;
+        bool multiPiece = false;
+        const std::string wordStart = "\xe2\x96\x81";
+        for (const auto& w : words) {
+            texts << QString::fromStdString(w.text);
+            QVERIFY(!w.tokens.empty());
+            QVERIFY(tok->idToPiece(ids[w.tokens.front()]).rfind(wordStart, 0) == 0);
+            for (size_t k = 1; k < w.tokens.size(); ++k) {
+                QCOMPARE(w.tokens[k], w.tokens[k - 1] + 1);
+                QVERIFY(tok->idToPiece(ids[w.tokens[k]]).rfind(wordStart, 0) != 0);
+            }
+            multiPiece |= w.tokens.size() > 1;
+            covered += w.tokens.size();
+        }
+        QCOMPARE(texts.join(' '), QString::fromStdString(sentence));
+        QCOMPARE(texts.size(), QString::fromStdString(sentence).split(' ').size());
+        QVERIFY(multiPiece);
+        QCOMPARE(covered, ids.size() - 2); // every piece but [CLS] and [SEP]
+    }
 };
 
 QTEST_GUILESS_MAIN(TestSentencePiece)

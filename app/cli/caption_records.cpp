@@ -95,6 +95,7 @@ std::string recordLine(const captioner::CaptionResult& r, std::size_t index, con
         j["caption"] = r.caption;
         j["token_ids"] = r.tokenIds;
         j["seconds"] = r.seconds;
+        j["confidence"] = r.confidence;
     } else {
         j["error"] = r.error;
     }

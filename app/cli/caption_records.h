@@ -1,9 +1,9 @@
 #pragma once
 // The JSONL file of a sharded captioning run: one line per image, written as each image finishes, so
 // a killed shard keeps what it had done and a re-run appends the rest. A line is
-//   {"image", "caption", "token_ids", "seconds", "index", "shard", "shards", "total"}
+//   {"image", "caption", "token_ids", "seconds", "confidence", "index", "shard", "shards", "total"}
 // or, for an image that could not be captioned, {"image", "error", "index", ...}. image, caption,
-// token_ids and seconds mean what they mean in `captioner caption --json`; index is the image's
+// token_ids, seconds and confidence mean what they mean in `captioner caption --json`; index is the image's
 // position in the sorted, de-duplicated inputs (of `total`), shard/shards the K/N that wrote it, so
 // `caption merge` can order lines and tell which shard a missing image belongs to.
 //

@@ -35,7 +35,8 @@ void define(cli::ArgParser& p) {
     p.addOption("batch-size", "N", "Images per forward pass", "8");
     p.addOption("device", "NAME", "cpu, cuda, cuda:N or auto; under torchrun cuda and auto mean cuda:LOCAL_RANK",
                 "cpu");
-    p.addFlag("json", "One JSON object per image and line: image, caption, token_ids, seconds");
+    p.addFlag("json", "One JSON object per image and line: image, caption, token_ids, seconds, confidence (geometric "
+                      "mean of the generated tokens' probabilities), words ([{word, confidence}])");
     p.addOption("shard", "K/N",
                 "Caption shard K of N, K counting from 0: the K-th of N contiguous blocks of the sorted, de-duplicated "
                 "inputs (after folder expansion). Default: from SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT "
@@ -44,10 +45,11 @@ void define(cli::ArgParser& p) {
     p.addOption("shard-count", "N",
                 "The number of shards where only the index comes from the environment "
                 "(JOB_COMPLETION_INDEX of a Kubernetes Indexed Job: its completions)");
-    p.addOption("out", "FILE",
-                "Append one JSON line per image to FILE as it finishes (also errors); a re-run skips what FILE holds. "
-                "{shard} and {shards} in FILE become K and N. Lines: image, caption, token_ids, seconds (or error), "
-                "index, shard, shards, total. Exit status 0 once FILE holds every image of the shard, errors included");
+    p.addOption(
+        "out", "FILE",
+        "Append one JSON line per image to FILE as it finishes (also errors); a re-run skips what FILE holds. "
+        "{shard} and {shards} in FILE become K and N. Lines: image, caption, token_ids, seconds, confidence (or error), "
+        "index, shard, shards, total. Exit status 0 once FILE holds every image of the shard, errors included");
     p.addFlag("dry-run",
               "Print the index and path of each image this shard would caption and exit (no model is loaded)");
     p.addFlag("allow-gaps", "merge: write the merged file even when images are missing (they are still reported)");
@@ -110,8 +112,10 @@ int runUnsharded(const cli::ArgParser& p, const Inputs& in) {
             return;
         }
         if (json) {
-            nlohmann::json j{
-                {"image", r.image}, {"caption", r.caption}, {"token_ids", r.tokenIds}, {"seconds", r.seconds}};
+            nlohmann::json words = nlohmann::json::array();
+            for (const auto& w : r.words) words.push_back({{"word", w.word}, {"confidence", w.confidence}});
+            nlohmann::json j{{"image", r.image},     {"caption", r.caption},       {"token_ids", r.tokenIds},
+                             {"seconds", r.seconds}, {"confidence", r.confidence}, {"words", std::move(words)}};
             std::cout << j.dump() << std::endl;
         } else {
             std::cout << r.image << '\t' << r.caption << std::endl;

@@ -102,9 +102,10 @@ class TestCaptionPage : public QObject {
     QTemporaryDir m_dir;
     QString m_modelDir;
     std::shared_ptr<captioner::GitCheckpoint> m_model;
-    QStringList m_sources;              // fixture images used below
-    QHash<QString, QString> m_expected; // fixture image -> the core's caption (greedy, max length 50)
-    QString m_brokenError;              // the core's error for the broken file, with its path
+    QStringList m_sources;                       // fixture images used below
+    QHash<QString, QString> m_expected;          // fixture image -> the core's caption (greedy, max length 50)
+    QString m_brokenError;                       // the core's error for the broken file, with its path
+    QHash<QString, double> m_expectedConfidence; // fixture image -> the core's caption confidence
 
     // The core's answer for the page's default decoding, computed on its own copy of the model.
     void computeExpected(const QStringList& images) {
@@ -116,8 +117,10 @@ class TestCaptionPage : public QObject {
         std::vector<std::string> paths;
         for (const QString& p : images) paths.push_back(p.toStdString());
         for (const captioner::CaptionResult& r : captioner::captionImages(*reference, paths, options)) {
-            if (r.ok()) m_expected.insert(QString::fromStdString(r.image), QString::fromStdString(r.caption));
-            else m_brokenError = QString::fromStdString(r.error);
+            if (r.ok()) {
+                m_expected.insert(QString::fromStdString(r.image), QString::fromStdString(r.caption));
+                m_expectedConfidence.insert(QString::fromStdString(r.image), r.confidence);
+            } else m_brokenError = QString::fromStdString(r.error);
         }
     }
 
@@ -126,6 +129,7 @@ class TestCaptionPage : public QObject {
         QFile::remove(dest);
         if (!QFile::copy(source, dest)) return {};
         m_expected.insert(dest, m_expected.value(source));
+        m_expectedConfidence.insert(dest, m_expectedConfidence.value(source));
         return dest;
     }
 
@@ -150,24 +154,24 @@ private slots:
 
     void exportFormatsByteForByte() {
         const QVector<CaptionRecord> rows{
-            {QStringLiteral("/data/a b.png"), QStringLiteral("a cat, sitting"), 0.1234, {}},
-            {QStringLiteral("/data/q\"uote.jpg"), QStringLiteral("line one\nline \"two\""), 1.5, {}},
-            {QStringLiteral("/data/café.webp"), QStringLiteral("un café ☕"), 2.0, {}},
-            {QStringLiteral("/data/bad.png"), {}, 0.0005, QStringLiteral("/data/bad.png: cannot decode")},
+            {QStringLiteral("/data/a b.png"), QStringLiteral("a cat, sitting"), 0.1234, {}, 0.25},
+            {QStringLiteral("/data/q\"uote.jpg"), QStringLiteral("line one\nline \"two\""), 1.5, {}, -1},
+            {QStringLiteral("/data/café.webp"), QStringLiteral("un café ☕"), 2.0, {}, -1},
+            {QStringLiteral("/data/bad.png"), {}, 0.0005, QStringLiteral("/data/bad.png: cannot decode"), -1},
         };
-        QCOMPARE(captionsToCsv(rows), QByteArray("image,caption,seconds,error\r\n"
-                                                 "/data/a b.png,\"a cat, sitting\",0.123,\r\n"
-                                                 "\"/data/q\"\"uote.jpg\",\"line one\nline \"\"two\"\"\",1.500,\r\n"
-                                                 "/data/caf\xc3\xa9.webp,un caf\xc3\xa9 \xe2\x98\x95,2.000,\r\n"
-                                                 "/data/bad.png,,0.001,/data/bad.png: cannot decode\r\n"));
+        QCOMPARE(captionsToCsv(rows), QByteArray("image,caption,seconds,error,confidence\r\n"
+                                                 "/data/a b.png,\"a cat, sitting\",0.123,,0.250000\r\n"
+                                                 "\"/data/q\"\"uote.jpg\",\"line one\nline \"\"two\"\"\",1.500,,\r\n"
+                                                 "/data/caf\xc3\xa9.webp,un caf\xc3\xa9 \xe2\x98\x95,2.000,,\r\n"
+                                                 "/data/bad.png,,0.001,/data/bad.png: cannot decode,\r\n"));
         QCOMPARE(
             captionsToJsonLines(rows),
             QByteArray(
-                "{\"image\":\"/data/a b.png\",\"caption\":\"a cat, sitting\",\"seconds\":0.123,\"error\":null}\n"
-                "{\"image\":\"/data/q\\\"uote.jpg\",\"caption\":\"line one\\nline \\\"two\\\"\",\"seconds\":1.5,\"error\":null}\n"
-                "{\"image\":\"/data/caf\xc3\xa9.webp\",\"caption\":\"un caf\xc3\xa9 \xe2\x98\x95\",\"seconds\":2.0,\"error\":null}\n"
-                "{\"image\":\"/data/bad.png\",\"caption\":\"\",\"seconds\":0.001,\"error\":\"/data/bad.png: cannot decode\"}\n"));
-        QCOMPARE(captionsToCsv({}), QByteArray("image,caption,seconds,error\r\n"));
+                "{\"image\":\"/data/a b.png\",\"caption\":\"a cat, sitting\",\"seconds\":0.123,\"error\":null,\"confidence\":0.25}\n"
+                "{\"image\":\"/data/q\\\"uote.jpg\",\"caption\":\"line one\\nline \\\"two\\\"\",\"seconds\":1.5,\"error\":null,\"confidence\":null}\n"
+                "{\"image\":\"/data/caf\xc3\xa9.webp\",\"caption\":\"un caf\xc3\xa9 \xe2\x98\x95\",\"seconds\":2.0,\"error\":null,\"confidence\":null}\n"
+                "{\"image\":\"/data/bad.png\",\"caption\":\"\",\"seconds\":0.001,\"error\":\"/data/bad.png: cannot decode\",\"confidence\":null}\n"));
+        QCOMPARE(captionsToCsv({}), QByteArray("image,caption,seconds,error,confidence\r\n"));
         QCOMPARE(sidecarText(QStringLiteral("two\r\nlines\nhere")), QByteArray("two lines here\n"));
         QCOMPARE(sidecarPathFor(QStringLiteral("/x/y/photo.final.jpg")), QStringLiteral("/x/y/photo.final.txt"));
     }
@@ -222,8 +226,12 @@ private slots:
         const bool quote = err.contains(',') || err.contains('"');
         const QByteArray csvError = quote ? '"' + QByteArray(err).replace("\"", "\"\"") + '"' : err;
         const QByteArray jsonError = QByteArray(err).replace("\\", "\\\\").replace("\"", "\\\"");
-        QByteArray csv = "image,caption,seconds,error\r\n";
+        QByteArray csv = "image,caption,seconds,error,confidence\r\n";
         QByteArray jsonl;
+        // The page's confidences: the core's for the same image, up to batching (the GUI may batch the
+        // images differently, which moves logits by ~1e-6).
+        QHash<QString, double> confidence;
+        for (const CaptionRecord& r : page.records()) confidence.insert(r.image, r.confidence);
         for (const QString& path : order) {
             CaptionCard* c = cardFor(page, path);
             const QByteArray seconds = formatSeconds(c->seconds()).toUtf8();
@@ -231,13 +239,21 @@ private slots:
                 QByteArray::number(std::round(c->seconds() * 1000) / 1000, 'g', QLocale::FloatingPointShortest);
             if (!jsonSeconds.contains('.') && !jsonSeconds.contains('e')) jsonSeconds += ".0";
             if (c == bad) {
-                csv += path.toUtf8() + ",," + seconds + ',' + csvError + "\r\n";
+                QCOMPARE(confidence.value(path), -1.0);
+                csv += path.toUtf8() + ",," + seconds + ',' + csvError + ",\r\n";
                 jsonl += "{\"image\":\"" + path.toUtf8() + "\",\"caption\":\"\",\"seconds\":" + jsonSeconds +
-                         ",\"error\":\"" + jsonError + "\"}\n";
+                         ",\"error\":\"" + jsonError + "\",\"confidence\":null}\n";
             } else {
-                csv += path.toUtf8() + ',' + m_expected.value(path).toUtf8() + ',' + seconds + ",\r\n";
+                const double conf = confidence.value(path);
+                QVERIFY2(std::abs(conf - m_expectedConfidence.value(path)) < 1e-5, qPrintable(path));
+                QVERIFY(conf > 0 && conf <= 1);
+                QByteArray jsonConf =
+                    QByteArray::number(std::round(conf * 1e6) / 1e6, 'g', QLocale::FloatingPointShortest);
+                if (!jsonConf.contains('.') && !jsonConf.contains('e')) jsonConf += ".0";
+                csv += path.toUtf8() + ',' + m_expected.value(path).toUtf8() + ',' + seconds + ",," +
+                       formatConfidence(conf).toUtf8() + "\r\n";
                 jsonl += "{\"image\":\"" + path.toUtf8() + "\",\"caption\":\"" + m_expected.value(path).toUtf8() +
-                         "\",\"seconds\":" + jsonSeconds + ",\"error\":null}\n";
+                         "\",\"seconds\":" + jsonSeconds + ",\"error\":null,\"confidence\":" + jsonConf + "}\n";
             }
         }
         const QString csvPath = m_dir.filePath(QStringLiteral("out/results.csv"));

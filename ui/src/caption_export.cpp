@@ -22,12 +22,14 @@ QByteArray csvField(const QString& text) {
 } // namespace
 
 QString formatSeconds(double seconds) { return QString::number(seconds, 'f', 3); }
+QString formatConfidence(double confidence) { return confidence < 0 ? QString() : QString::number(confidence, 'f', 6); }
 
 QByteArray captionsToCsv(const QVector<CaptionRecord>& records) {
-    QByteArray out = "image,caption,seconds,error\r\n";
+    // confidence was added last, so readers of the older four columns still work.
+    QByteArray out = "image,caption,seconds,error,confidence\r\n";
     for (const CaptionRecord& r : records) {
         out += csvField(r.image) + ',' + csvField(r.caption) + ',' + formatSeconds(r.seconds).toUtf8() + ',' +
-               csvField(r.error) + "\r\n";
+               csvField(r.error) + ',' + formatConfidence(r.confidence).toUtf8() + "\r\n";
     }
     return out;
 }
@@ -41,6 +43,8 @@ QByteArray captionsToJsonLines(const QVector<CaptionRecord>& records) {
         line["seconds"] = std::round(r.seconds * 1000.0) / 1000.0;
         if (r.error.isEmpty()) line["error"] = nullptr;
         else line["error"] = r.error.toStdString();
+        if (r.confidence < 0) line["confidence"] = nullptr;
+        else line["confidence"] = std::round(r.confidence * 1e6) / 1e6;
         out += QByteArray::fromStdString(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)) + '\n';
     }
     return out;

@@ -15,7 +15,7 @@ QVector<CaptionRecord> CaptionPage::records() const {
     QVector<CaptionRecord> out;
     for (const CaptionQueue::Item& item : m_queue->items()) {
         if (item.state != CaptionQueue::State::Done && item.state != CaptionQueue::State::Failed) continue;
-        out.push_back({item.path, item.caption, item.seconds, item.error});
+        out.push_back({item.path, item.caption, item.seconds, item.error, item.confidence});
     }
     return out;
 }

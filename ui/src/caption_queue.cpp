@@ -214,6 +214,7 @@ void CaptionQueue::onResult(const CaptionOutcome& outcome) {
     item->caption = outcome.error.isEmpty() ? outcome.caption : QString();
     item->error = outcome.error;
     item->seconds = outcome.seconds;
+    item->confidence = outcome.error.isEmpty() ? outcome.confidence : -1;
     item->restored = false;
     setState(*item, outcome.error.isEmpty() ? State::Done : State::Failed);
     ++m_batchDone;
@@ -312,7 +313,8 @@ void CaptionQueue::saveFolderProgress(const QString& folder) {
         results.append(QJsonObject{{QStringLiteral("image"), item.path},
                                    {QStringLiteral("caption"), item.caption},
                                    {QStringLiteral("seconds"), item.seconds},
-                                   {QStringLiteral("error"), item.error}});
+                                   {QStringLiteral("error"), item.error},
+                                   {QStringLiteral("confidence"), item.confidence}});
     }
     const QString file = progressFilePath(folder);
     if (complete) {
@@ -352,6 +354,7 @@ int CaptionQueue::restoreFolderProgress(const QString& folder, const QStringList
         item.caption = error.isEmpty() ? r.value(QStringLiteral("caption")).toString() : QString();
         item.error = error;
         item.seconds = r.value(QStringLiteral("seconds")).toDouble();
+        item.confidence = error.isEmpty() ? r.value(QStringLiteral("confidence")).toDouble(-1) : -1;
         item.restored = true;
         setState(item, error.isEmpty() ? State::Done : State::Failed);
         ++restored;

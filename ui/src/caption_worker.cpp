@@ -22,6 +22,7 @@ void CaptionWorker::run(const CaptionJob& job) {
             o.id = job.ids.value(delivered++);
             o.caption = QString::fromStdString(r.caption);
             o.seconds = r.seconds;
+            if (r.ok()) o.confidence = r.confidence;
             o.error = QString::fromStdString(r.error);
             emit resultReady(o);
         };

@@ -37,6 +37,7 @@ struct CaptionOutcome {
     QString caption;
     double seconds = 0;
     QString error;
+    double confidence = -1; // the caption's (captioner::CaptionResult::confidence); -1 with an error
 };
 
 class CaptionWorker : public QObject {

@@ -19,7 +19,8 @@ struct CaptionRecord {
     QString image; // absolute path
     QString caption;
     double seconds = 0;
-    QString error; // empty: captioned
+    QString error;          // empty: captioned
+    double confidence = -1; // the caption's confidence (geometric mean of its token probabilities); < 0: unknown
 };
 
 QByteArray captionsToCsv(const QVector<CaptionRecord>& records);
@@ -27,6 +28,8 @@ QByteArray captionsToJsonLines(const QVector<CaptionRecord>& records);
 QString sidecarPathFor(const QString& image);
 QByteArray sidecarText(const QString& caption);
 QString formatSeconds(double seconds); // "0.123"
+// "0.123456"; empty for an unknown confidence (< 0). The CSV's last column, after error.
+QString formatConfidence(double confidence);
 
 // Writes through captioner::writeFileAtomically; false and a message naming the file on failure.
 bool writeFileAtomically(const QString& path, const QByteArray& bytes, QString* error);

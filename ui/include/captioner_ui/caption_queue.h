@@ -42,8 +42,9 @@ public:
         QString caption; // empty when error is set
         QString error;
         double seconds = 0;
-        bool restored = false; // the result came from a folder's progress file
-        QString folder;        // the folder it was added with; empty for single images
+        double confidence = -1; // the caption's confidence; -1: unknown (an error, or restored without one)
+        bool restored = false;  // the result came from a folder's progress file
+        QString folder;         // the folder it was added with; empty for single images
     };
     // The decoding options of the jobs sent from now on; key() tells a folder's saved results whether
     // they were made with these options.
