@@ -19,10 +19,11 @@ std::vector<std::vector<int64_t>> greedySearch(TextStepper& stepper, int64_t ima
         auto logits = stepper.step(torch::tensor(tokens, torch::kLong).to(device));
         auto nextOnDevice = logits.argmax(-1);
         torch::Tensor chosenProb;
-        if (probs) // softmax at the chosen id: exp(logit - logsumexp), one reduction per row
-            chosenProb = (logits.gather(1, nextOnDevice.unsqueeze(1)).squeeze(1) - logits.logsumexp(-1))
-                             .exp()
-                             .to(torch::kFloat)
+        if (probs) // softmax at the chosen (maximal) logit m: exp(m - m) / sum(exp(logits - m)), one pass
+            chosenProb = (logits - logits.gather(1, nextOnDevice.unsqueeze(1)))
+                             .exp_()
+                             .sum(-1)
+                             .reciprocal_()
                              .to(torch::kCPU)
                              .contiguous();
         auto next = nextOnDevice.to(torch::kCPU);
