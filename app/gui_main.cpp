@@ -6,13 +6,11 @@
 #include "screenshots.h"
 
 #include "captioner_ui/app_settings.h"
-#include "captioner_ui/caption_page.h"
 #include "captioner_ui/main_window.h"
 #include "captioner_ui/theme.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QFileInfo>
 #include <QIcon>
 
 #include <cstdio>
@@ -59,9 +57,10 @@ int main(int argc, char** argv) {
     parser.addOption(screenshotModeOption);
     parser.addPositionalArgument(
         QStringLiteral("paths"),
-        QCoreApplication::translate("main",
-                                    "A dataset folder to open, and/or image files to caption on the Caption page."),
-        QStringLiteral("[folder] [images...]"));
+        QCoreApplication::translate(
+            "main", "A dataset folder or dataset file (metadata.jsonl/.csv, COCO .json, Flickr "
+                    "token file, .parquet) to open, and/or image files to caption on the Caption page."),
+        QStringLiteral("[dataset] [images...]"));
 
     // --help, --version and usage errors need no display: answer them before creating the GUI.
     QStringList arguments;
@@ -94,18 +93,12 @@ int main(int argc, char** argv) {
 
     captioner::ui::MainWindow window;
     window.show();
-    QString datasetFolder;
-    QStringList imageFiles;
-    for (const QString& path : parser.positionalArguments()) {
-        const QFileInfo info(path);
-        if (info.isDir() && datasetFolder.isEmpty()) datasetFolder = info.absoluteFilePath();
-        else if (!info.isDir()) imageFiles << info.absoluteFilePath(); // missing files get a message on the page
-    }
-    if (!datasetFolder.isEmpty()) window.openDataset(datasetFolder);
-    else window.openDemoDataset(); // something to look at on first start; generated once, off the UI thread
-    if (!imageFiles.isEmpty()) {
-        window.captionPage()->captionFiles(imageFiles); // captioned as soon as a model is open
-        window.showPage(captioner::ui::MainWindow::Page::Caption);
+    // The first folder or dataset file (metadata.jsonl/.csv, COCO .json, Flickr token file, .parquet) is
+    // the dataset; other files are captioned on the Caption page as soon as a model is open.
+    if (!window.openPaths(parser.positionalArguments())) {
+        const auto page = window.currentPage(); // the Caption page when images were given
+        window.openDemoDataset(); // something to look at on first start; generated once, off the UI thread
+        window.showPage(page);
     }
     if (!parser.isSet(screenshotOption)) window.openLastModel(); // in the background, like the dataset
     if (parser.isSet(screenshotOption))

@@ -1,11 +1,15 @@
 // The Hugging Face dialogs through their controls: the cache dialog lists a cache laid out as
 // huggingface_hub writes it and opens the chosen repository; the download dialog fetches from the
 // local Hub (tests/support/fake_hub.h, on 127.0.0.1 through HF_ENDPOINT) with progress and shows the
-// Hub's 404 message; the push dialog previews the model card and says when there is no token. Every
-// control is named for assistive technology.
+// Hub's 404 message; the push dialog previews the model card and says when there is no token; the
+// Model panel's "Get microsoft/git-base from Hugging Face" downloads that repository and opens it.
+// Every control is named for assistive technology.
 #include "captioner/hf_cache.h"
 
+#include "captioner_ui/caption_page.h"
 #include "captioner_ui/hub_dialogs.h"
+#include "captioner_ui/main_window.h"
+#include "captioner_ui/model_panel.h"
 #include "fake_hub.h"
 #include "test_support.h"
 
@@ -17,7 +21,9 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTreeWidget>
@@ -174,6 +180,59 @@ private slots:
         QCOMPARE(open[0][0].toString(), snapshot);
         QCOMPARE(open[0][1].toBool(), false);
         qunsetenv("HF_ENDPOINT");
+    }
+
+    // With no model open, the Model panel offers microsoft/git-base: one keypress downloads it from the
+    // (local) Hub through the download dialog and opens it for captioning.
+    void modelPanelGetsHubModel() {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("Captioner"));
+        QCoreApplication::setApplicationName(QStringLiteral("Captioner"));
+        QSettings().clear();
+        testsupport::FakeHub hub;
+        const QString key = QStringLiteral("models/") + ModelPanel::suggestedHubModel();
+        QCOMPARE(key, QStringLiteral("models/microsoft/git-base"));
+        const QDir model(QString::fromStdString(testsupport::fixture("pipeline/model")));
+        for (const QString& name : model.entryList(QDir::Files)) {
+            QFile f(model.filePath(name));
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            hub.addFile(key, name, f.readAll(), false);
+        }
+        hub.repos[key].commit = QString::fromLatin1(kCommit);
+        qputenv("HF_ENDPOINT", hub.endpoint().toUtf8());
+
+        MainWindow w;
+        w.show();
+        w.showPage(MainWindow::Page::Caption);
+        auto* button = w.findChild<QPushButton*>(QStringLiteral("modelHubButton"));
+        QVERIFY(button);
+        QVERIFY(w.modelPanel()->isDemoOffered());
+        QVERIFY(button->isVisible());
+        QCOMPARE(button->accessibleName(), QStringLiteral("Get microsoft/git-base from Hugging Face"));
+        QVERIFY(!button->accessibleDescription().isEmpty());
+        QVERIFY(button->focusPolicy() & Qt::TabFocus);
+        // Tab reaches it from the demo button beside it.
+        auto* demo = w.findChild<QPushButton*>(QStringLiteral("modelDemoButton"));
+        QVERIFY(demo);
+        QWidget* next = demo->nextInFocusChain();
+        while (next != demo && !(next->isVisible() && next->isEnabled() && (next->focusPolicy() & Qt::TabFocus)))
+            next = next->nextInFocusChain();
+        QCOMPARE(next, button);
+
+        button->setFocus();
+        QTest::keyClick(button, Qt::Key_Space);
+        auto* dialog = w.findChild<HubDownloadDialog*>();
+        QVERIFY(dialog);
+        QCOMPARE(dialog->findChild<QLineEdit*>(QStringLiteral("hubRepoId"))->text(), ModelPanel::suggestedHubModel());
+        const QString snapshot = m_home.path() + QStringLiteral("/hub/models--microsoft--git-base/snapshots/") +
+                                 QString::fromLatin1(kCommit);
+        QTRY_COMPARE_WITH_TIMEOUT(w.captionPage()->modelFolder(), snapshot, 60000);
+        QVERIFY(w.captionPage()->hasModel());
+        QCOMPARE(w.currentPage(), MainWindow::Page::Caption);
+        QVERIFY(!w.modelPanel()->isDemoOffered());
+        QTRY_VERIFY(!w.findChild<HubDownloadDialog*>()); // it closed itself once the model was there
+        qunsetenv("HF_ENDPOINT");
+        QSettings().clear();
     }
 
     void pushDialogPreviewsCard() {

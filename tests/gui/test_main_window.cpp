@@ -2,6 +2,8 @@
 // states, accessibility of every interactive widget, the runtime status and settings round trips.
 #include "gui_test_dataset.h"
 
+#include "test_support.h"
+
 #include "captioner/runtime.h"
 #include "captioner_ui/app_settings.h"
 #include "captioner_ui/caption_page.h"
@@ -15,7 +17,9 @@
 #include <QApplication>
 #include <QDialog>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMenuBar>
+#include <QMimeData>
 #include <QPushButton>
 #include <QSettings>
 #include <QStandardPaths>
@@ -98,6 +102,7 @@ private slots:
         QTest::addColumn<QString>("name");
         QTest::addColumn<QKeySequence>("keys");
         QTest::newRow("open dataset") << "actionOpenDataset" << QKeySequence(QStringLiteral("Ctrl+O"));
+        QTest::newRow("open dataset file") << "actionOpenDatasetFile" << QKeySequence(QStringLiteral("Ctrl+Alt+O"));
         QTest::newRow("open model") << "actionOpenModel" << QKeySequence(QStringLiteral("Ctrl+Shift+O"));
         QTest::newRow("quit") << "actionQuit" << QKeySequence(QStringLiteral("Ctrl+Q"));
         QTest::newRow("dataset page") << "actionShowDataset" << QKeySequence(QStringLiteral("Ctrl+1"));
@@ -261,7 +266,7 @@ private slots:
             dialog->reject();
         });
         w.showShortcuts();
-        QCOMPARE(rows, 35); // every action with a shortcut in the shortcuts() data above
+        QCOMPARE(rows, 36); // every action with a shortcut in the shortcuts() data above
         QVERIFY2(bad.isEmpty(), qPrintable(bad.join(QLatin1Char('\n'))));
     }
 
@@ -299,6 +304,84 @@ private slots:
         QVERIFY(w.trainPage()->statusText().contains(QStringLiteral("Dataset and model are chosen")));
         QCOMPARE(AppSettings::recent().size(), 2); // the same model folder is listed once
         QCOMPARE(AppSettings::recent().first(), QStringLiteral("model:") + QDir(dir.path()).absolutePath());
+    }
+
+    // A dataset file (COCO .json, metadata.jsonl, .parquet) opens as the dataset, from openDataset and
+    // from a drop on the window or the Dataset page; an image goes to the Caption page.
+    void opensDatasetFiles() {
+        QTemporaryDir dir;
+        QVERIFY(guitest::writeDataset(dir.path())); // six images named in metadata.jsonl
+        const QString coco = dir.filePath(QStringLiteral("captions_val2017.json"));
+        QVERIFY(guitest::writeAll(
+            coco, R"({"images": [{"id": 1, "file_name": "0000.png"}, {"id": 2, "file_name": "0001.png"}],
+                      "annotations": [{"id": 10, "image_id": 1, "caption": "a circle"},
+                                      {"id": 11, "image_id": 1, "caption": "a round thing"},
+                                      {"id": 12, "image_id": 2, "caption": "a square"}]})"));
+        const QString parquet = dir.filePath(QStringLiteral("plain.parquet"));
+        QVERIFY(QFile::copy(QString::fromStdString(testsupport::fixture("parquet/plain_v1_uncompressed.parquet")),
+                            parquet));
+        MainWindow w;
+        auto* summary = w.datasetPage()->findChild<QLabel*>(QStringLiteral("datasetSummary"));
+        auto* trainDataset = w.trainPage()->findChild<QLineEdit*>(QStringLiteral("trainDataset"));
+        QVERIFY(summary);
+        QVERIFY(trainDataset);
+        const auto shows = [&](const QString& path, int images) {
+            QTRY_COMPARE(summary->text(),
+                         QStringLiteral("%1 — %2 images").arg(QDir::toNativeSeparators(path)).arg(images));
+            QCOMPARE(w.currentPage(), MainWindow::Page::Dataset);
+            QCOMPARE(w.datasetPage()->folder(), path);
+            QCOMPARE(w.datasetPage()->rootFolder(), QDir(dir.path()).absolutePath());
+            QCOMPARE(QDir::fromNativeSeparators(trainDataset->text()), path);
+            QTRY_COMPARE(AppSettings::recent().value(0), QStringLiteral("dataset:") + path);
+            QTRY_VERIFY2(w.windowTitle().startsWith(QFileInfo(path).fileName() + QStringLiteral("[*]")),
+                         qPrintable(w.windowTitle()));
+            QTRY_VERIFY(!w.datasetPage()->isLoading()); // the report of this one is done before the next opens
+        };
+
+        w.openDataset(coco);
+        shows(coco, 2);
+        if (QTest::currentTestFailed()) return;
+
+        // What a file manager delivers: enter, move and drop events with file URLs.
+        const auto drop = [](QWidget* target, const QStringList& paths) {
+            QMimeData mime;
+            QList<QUrl> urls;
+            for (const QString& p : paths) urls << QUrl::fromLocalFile(p);
+            mime.setUrls(urls);
+            const QPoint at = target->rect().center();
+            QDragEnterEvent enter(at, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+            QCoreApplication::sendEvent(target, &enter);
+            if (!enter.isAccepted()) return false;
+            QDragMoveEvent move(at, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+            QCoreApplication::sendEvent(target, &move);
+            if (!move.isAccepted()) return false;
+            QDropEvent event(QPointF(at), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+            QCoreApplication::sendEvent(target, &event);
+            return event.isAccepted();
+        };
+        const QString metadata = dir.filePath(QStringLiteral("metadata.jsonl"));
+        QVERIFY(drop(&w, {metadata}));
+        shows(metadata, 6);
+        if (QTest::currentTestFailed()) return;
+        QVERIFY(drop(w.datasetPage(), {parquet}));
+        shows(parquet, 6); // the fixture's six rows
+        if (QTest::currentTestFailed()) return;
+
+        // What the command line gives goes through openPaths.
+        QVERIFY(w.openPaths({coco}));
+        shows(coco, 2);
+        if (QTest::currentTestFailed()) return;
+
+        // An image goes to the Caption page (waiting for a model), the dataset stays.
+        const QString image = dir.filePath(QStringLiteral("0001.png"));
+        QVERIFY(!w.openPaths({image}));
+        QCOMPARE(w.currentPage(), MainWindow::Page::Caption);
+        QCOMPARE(w.captionPage()->cards().size(), 1);
+        QCOMPARE(w.datasetPage()->folder(), coco);
+        QVERIFY(drop(&w, {dir.filePath(QStringLiteral("0002.png"))}));
+        QCOMPARE(w.currentPage(), MainWindow::Page::Caption);
+        QCOMPARE(w.captionPage()->cards().size(), 2);
+        QCOMPARE(w.datasetPage()->folder(), coco);
     }
 
     void statusBarShowsRuntime() {

@@ -152,12 +152,12 @@ private slots:
         auto* demo = panel.findChild<QPushButton*>(QStringLiteral("modelDemoButton"));
         demo->setFocus();
         QStringList visited;
-        for (int i = 0; i < 3; ++i) {
+        for (int i = 0; i < 4; ++i) {
             visited << QApplication::focusWidget()->objectName();
             QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
         }
-        QCOMPARE(visited, (QStringList{QStringLiteral("modelDemoButton"), QStringLiteral("modelOpen"),
-                                       QStringLiteral("modelRecent")}));
+        QCOMPARE(visited, (QStringList{QStringLiteral("modelDemoButton"), QStringLiteral("modelHubButton"),
+                                       QStringLiteral("modelOpen"), QStringLiteral("modelRecent")}));
         for (const QString& name : visited) {
             auto* w = panel.findChild<QWidget*>(name);
             QVERIFY2(!w->accessibleName().isEmpty() && !w->accessibleDescription().isEmpty(), qPrintable(name));
@@ -168,6 +168,13 @@ private slots:
         openButton->setFocus();
         QTest::keyClick(openButton, Qt::Key_Space);
         QCOMPARE(open.count(), 1);
+        // And on "Get microsoft/git-base from Hugging Face" asks the window to download that model.
+        QSignalSpy hub(&panel, &ModelPanel::hubModelRequested);
+        auto* hubButton = panel.findChild<QPushButton*>(QStringLiteral("modelHubButton"));
+        hubButton->setFocus();
+        QTest::keyClick(hubButton, Qt::Key_Space);
+        QCOMPARE(hub.count(), 1);
+        QCOMPARE(hub[0][0].toString(), QStringLiteral("microsoft/git-base"));
     }
 
     void folderWithoutConfigIsNotAModel() {

@@ -38,14 +38,16 @@ namespace captioner::ui {
 namespace {
 constexpr int kMinThumb = 64, kMaxThumb = 256, kThumbStep = 16;
 
-// The folder a drop refers to: the first local directory, or the folder of the first local file.
+// The dataset a drop refers to: the first local directory or dataset file, or the folder of the
+// first other local file.
 QString droppedFolder(const QMimeData* mime) {
     if (!mime || !mime->hasUrls()) return {};
     for (const QUrl& url : mime->urls()) {
         if (!url.isLocalFile()) continue;
         const QFileInfo info(url.toLocalFile());
         if (info.isDir()) return info.absoluteFilePath();
-        if (info.isFile()) return info.absolutePath();
+        if (info.isFile())
+            return DatasetPage::isDatasetFileName(info.fileName()) ? info.absoluteFilePath() : info.absolutePath();
     }
     return {};
 }
@@ -70,8 +72,9 @@ DatasetPage::DatasetPage(QWidget* parent)
     m_filter->setDatasetModel(m_model);
 
     m_empty->setTitle(tr("No dataset open"));
-    m_empty->setText(tr("Open a dataset folder (Ctrl+O) or drop one here. A dataset is a folder of "
-                        "images, optionally with their captions."));
+    m_empty->setText(tr("Open a dataset folder (Ctrl+O) or a dataset file (Ctrl+Alt+O), or drop one here. A "
+                        "dataset is a folder of images, optionally with their captions, or a caption file: "
+                        "metadata.jsonl/.csv, COCO .json, Flickr token file, .parquet."));
     QPushButton* open = m_empty->addButton(tr("&Open Dataset…"), tr("Choose a folder of images to use as the dataset"));
     connect(open, &QPushButton::clicked, this, &DatasetPage::openRequested);
     QPushButton* demo = m_empty->addButton(tr("Open the &Demo Dataset"),
@@ -176,7 +179,8 @@ DatasetPage::DatasetPage(QWidget* parent)
             return;
         }
         if (!m_model->hasDataset())
-            m_empty->setText(tr("Could not open %1: %2\n\nOpen another folder (Ctrl+O) or the demo dataset.")
+            m_empty->setText(tr("Could not open %1: %2\n\nOpen another folder (Ctrl+O) or file (Ctrl+Alt+O), or the "
+                                "demo dataset.")
                                  .arg(QDir::toNativeSeparators(folder), why));
         emit openFailed(folder, why);
     });
@@ -265,6 +269,22 @@ QStringList DatasetPage::imageNameFilters() {
     return {QStringLiteral("*.jpg"),  QStringLiteral("*.jpeg"), QStringLiteral("*.png"),  QStringLiteral("*.bmp"),
             QStringLiteral("*.webp"), QStringLiteral("*.tif"),  QStringLiteral("*.tiff"), QStringLiteral("*.JPG"),
             QStringLiteral("*.JPEG"), QStringLiteral("*.PNG")};
+}
+
+bool DatasetPage::isDatasetFileName(const QString& path) {
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    static const QStringList kSuffixes = {QStringLiteral("json"),    QStringLiteral("jsonl"), QStringLiteral("csv"),
+                                          QStringLiteral("parquet"), QStringLiteral("txt"),   QStringLiteral("token")};
+    return kSuffixes.contains(suffix);
+}
+
+QString DatasetPage::datasetFileFilter() {
+    return tr("Dataset files (*.json *.jsonl *.csv *.parquet *.txt *.token);;All files (*)");
+}
+
+QString DatasetPage::rootFolder() const {
+    const QFileInfo info(m_folder);
+    return m_folder.isEmpty() || info.isDir() ? m_folder : info.absolutePath();
 }
 
 bool DatasetPage::isEmptyStateShown() const { return m_stack->currentWidget() == m_empty; }
@@ -364,6 +384,10 @@ bool DatasetPage::eventFilter(QObject* watched, QEvent* event) {
 }
 
 void DatasetPage::dragEnterEvent(QDragEnterEvent* event) {
+    if (!droppedFolder(event->mimeData()).isEmpty()) event->acceptProposedAction();
+}
+
+void DatasetPage::dragMoveEvent(QDragMoveEvent* event) {
     if (!droppedFolder(event->mimeData()).isEmpty()) event->acceptProposedAction();
 }
 

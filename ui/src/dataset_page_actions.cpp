@@ -294,7 +294,7 @@ bool DatasetPage::exportReview(const QString& path, QString* error) {
 void DatasetPage::chooseExport() {
     QString selected;
     const QString path =
-        QFileDialog::getSaveFileName(this, tr("Export Review"), m_folder + QStringLiteral("/review.csv"),
+        QFileDialog::getSaveFileName(this, tr("Export Review"), rootFolder() + QStringLiteral("/review.csv"),
                                      tr("CSV (*.csv);;JSON Lines (*.jsonl)"), &selected);
     if (path.isEmpty()) return;
     QString error;

@@ -153,6 +153,7 @@ void HubDownloadDialog::startDownload() {
                 m_log->appendPlainText(tr("Ready in %1").arg(QDir::toNativeSeparators(m_snapshot)));
                 m_open->setEnabled(true);
                 m_open->setFocus();
+                if (m_openWhenDone) m_open->click();
             } else {
                 m_progress->setFormat(tr("Stopped"));
                 m_log->appendPlainText(tr("Error: %1").arg(m_error));

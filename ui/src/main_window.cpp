@@ -85,7 +85,7 @@ MainWindow::MainWindow(QWidget* parent)
                 // Into the open dataset when it holds any of the images; otherwise the images' folder is
                 // opened as the dataset first (in the background) and they go in once it is open.
                 const QString root = m_datasetPage->hasDataset()
-                                         ? QDir(m_datasetPage->folder()).absolutePath() + QLatin1Char('/')
+                                         ? QDir(m_datasetPage->rootFolder()).absolutePath() + QLatin1Char('/')
                                          : QString();
                 const bool inOpen =
                     !root.isEmpty() && std::any_of(images.begin(), images.end(), [&root](const QString& image) {
@@ -127,6 +127,7 @@ MainWindow::MainWindow(QWidget* parent)
     m_modelPanel = new ModelPanel(m_modelManager);
     m_captionPage->setModelPanel(m_modelPanel);
     connect(m_modelPanel, &ModelPanel::openRequested, this, &MainWindow::chooseModel);
+    connect(m_modelPanel, &ModelPanel::hubModelRequested, this, &MainWindow::downloadHubModel);
     connect(m_modelManager, &ModelManager::modelReady, m_captionPage, &CaptionPage::setModel);
     connect(m_modelManager, &ModelManager::modelReady, this,
             [this](const std::shared_ptr<captioner::GitCheckpoint>&, const QString& folder) {
@@ -143,10 +144,16 @@ MainWindow::MainWindow(QWidget* parent)
 
 void MainWindow::createActions() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
-    QAction* openDataset = file->addAction(tr("Open &Dataset…"), this, &MainWindow::chooseDataset);
+    QAction* openDataset = file->addAction(tr("Open &Dataset Folder…"), this, &MainWindow::chooseDataset);
     openDataset->setObjectName(QStringLiteral("actionOpenDataset"));
     openDataset->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_O));
-    openDataset->setStatusTip(tr("Open a folder of images as the dataset"));
+    openDataset->setStatusTip(tr("Open a folder of images, or a folder holding a dataset's caption files, as the "
+                                 "dataset"));
+    QAction* openDatasetFile = file->addAction(tr("Open Dataset &File…"), this, &MainWindow::chooseDatasetFile);
+    openDatasetFile->setObjectName(QStringLiteral("actionOpenDatasetFile"));
+    openDatasetFile->setShortcut(QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_O));
+    openDatasetFile->setStatusTip(
+        tr("Open a dataset file: metadata.jsonl or .csv, a COCO captions .json, a Flickr token file or a .parquet"));
     QAction* openModel = file->addAction(tr("Open &Model…"), this, &MainWindow::chooseModel);
     openModel->setObjectName(QStringLiteral("actionOpenModel"));
     openModel->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
@@ -158,12 +165,7 @@ void MainWindow::createActions() {
     auto openFromHub = [this](const QString& folder, bool dataset) {
         dataset ? this->openDataset(folder) : this->openModel(folder);
     };
-    auto showHubDownload = [this, openFromHub] {
-        auto* dialog = new HubDownloadDialog(this);
-        dialog->setAttribute(Qt::WA_DeleteOnClose);
-        connect(dialog, &HubDownloadDialog::openRequested, this, openFromHub);
-        dialog->open();
-    };
+    auto showHubDownload = [this] { showHubDownloadDialog(); };
     QAction* hubDownload = file->addAction(tr("Download from &Hugging Face…"), this, showHubDownload);
     hubDownload->setObjectName(QStringLiteral("actionHubDownload"));
     hubDownload->setStatusTip(tr("Download a model or dataset from the Hugging Face Hub into the shared cache"));
@@ -274,8 +276,31 @@ MainWindow::Page MainWindow::currentPage() const { return static_cast<Page>(m_ta
 void MainWindow::showPage(Page page) { m_tabs->setCurrentIndex(static_cast<int>(page)); }
 
 void MainWindow::chooseDataset() {
-    const QString folder = QFileDialog::getExistingDirectory(this, tr("Open Dataset Folder"), m_datasetPage->folder());
+    const QString folder =
+        QFileDialog::getExistingDirectory(this, tr("Open Dataset Folder"), m_datasetPage->rootFolder());
     if (!folder.isEmpty()) openDataset(folder);
+}
+
+void MainWindow::chooseDatasetFile() {
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open Dataset File"), m_datasetPage->rootFolder(),
+                                                      DatasetPage::datasetFileFilter());
+    if (!path.isEmpty()) openDataset(path);
+}
+
+HubDownloadDialog* MainWindow::showHubDownloadDialog() {
+    auto* dialog = new HubDownloadDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &HubDownloadDialog::openRequested, this,
+            [this](const QString& folder, bool dataset) { dataset ? openDataset(folder) : openModel(folder); });
+    dialog->open();
+    return dialog;
+}
+
+void MainWindow::downloadHubModel(const QString& repo) {
+    HubDownloadDialog* dialog = showHubDownloadDialog();
+    dialog->setRepo(repo, false);
+    dialog->setOpenWhenDone(true); // the model opens as soon as it is in the cache
+    dialog->startDownload();
 }
 
 void MainWindow::chooseModel() {
@@ -285,12 +310,30 @@ void MainWindow::chooseModel() {
 }
 
 void MainWindow::openDataset(const QString& folder) {
-    if (!QFileInfo(folder).isDir()) {
-        QMessageBox::warning(this, tr("Open Dataset"), tr("%1 is not a folder.").arg(QDir::toNativeSeparators(folder)));
+    // A folder or a dataset file: the loader (off the UI thread) says why one cannot be read.
+    if (!QFileInfo::exists(folder)) {
+        QMessageBox::warning(this, tr("Open Dataset"), tr("%1 does not exist.").arg(QDir::toNativeSeparators(folder)));
         return;
     }
     m_datasetPage->openFolder(folder);
     showPage(Page::Dataset);
+}
+
+bool MainWindow::openPaths(const QStringList& paths) {
+    QString dataset;
+    QStringList images;
+    for (const QString& path : paths) {
+        const QFileInfo info(path);
+        const bool isDataset = info.isDir() || (info.isFile() && DatasetPage::isDatasetFileName(info.fileName()));
+        if (isDataset && dataset.isEmpty()) dataset = info.absoluteFilePath();
+        else if (!isDataset) images << info.absoluteFilePath(); // one dataset at a time: later ones are left
+    }
+    if (!dataset.isEmpty()) openDataset(dataset);
+    if (!images.isEmpty()) {
+        m_captionPage->captionFiles(images); // captioned as soon as a model is open
+        showPage(Page::Caption);
+    }
+    return !dataset.isEmpty();
 }
 
 void MainWindow::openDemoDataset() {
@@ -316,12 +359,18 @@ void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
     if (event->mimeData()->hasUrls() && event->mimeData()->urls().first().isLocalFile()) event->acceptProposedAction();
 }
 
+void MainWindow::dragMoveEvent(QDragMoveEvent* event) {
+    if (event->mimeData()->hasUrls() && event->mimeData()->urls().first().isLocalFile()) event->acceptProposedAction();
+}
+
 void MainWindow::dropEvent(QDropEvent* event) {
-    const QList<QUrl> urls = event->mimeData()->urls();
-    if (urls.isEmpty() || !urls.first().isLocalFile()) return;
-    const QFileInfo info(urls.first().toLocalFile());
+    // Folders and dataset files open as the dataset, images go to the Caption page (as on the command line).
+    QStringList paths;
+    for (const QUrl& url : event->mimeData()->urls())
+        if (url.isLocalFile()) paths << url.toLocalFile();
+    if (paths.isEmpty()) return;
     event->acceptProposedAction();
-    openDataset(info.isDir() ? info.absoluteFilePath() : info.absolutePath());
+    openPaths(paths);
 }
 
 void MainWindow::openModel(const QString& folder) {

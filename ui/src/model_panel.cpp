@@ -53,8 +53,8 @@ ModelPanel::ModelPanel(ModelManager* manager, QWidget* parent)
       m_factsBox(new QWidget(this)), m_facts(new QFormLayout(m_factsBox)), m_status(new QLabel(this)),
       m_progress(new QProgressBar(this)), m_cancel(new QPushButton(tr("Cancel"), this)), m_error(new QLabel(this)),
       m_demoBox(new QWidget(this)), m_demoText(new QLabel(m_demoBox)), m_demoButton(new QPushButton(m_demoBox)),
-      m_open(new QPushButton(tr("Open &Model…"), this)), m_recent(new QPushButton(tr("Rece&nt"), this)),
-      m_recentMenu(new QMenu(this)) {
+      m_hubButton(new QPushButton(m_demoBox)), m_open(new QPushButton(tr("Open &Model…"), this)),
+      m_recent(new QPushButton(tr("Rece&nt"), this)), m_recentMenu(new QMenu(this)) {
     setObjectName(QStringLiteral("modelPanel"));
     setAccessibleName(tr("Model"));
     setAccessibleDescription(tr("The model used for captioning, its facts, and opening another one"));
@@ -114,6 +114,17 @@ ModelPanel::ModelPanel(ModelManager* manager, QWidget* parent)
     demoLayout->setContentsMargins(0, 4, 0, 4);
     demoLayout->addWidget(m_demoText);
     demoLayout->addWidget(m_demoButton, 0, Qt::AlignLeft);
+    // A real model in one click: the download dialog shows the size the Hub reports and the progress.
+    m_hubButton->setObjectName(QStringLiteral("modelHubButton"));
+    // On two lines: the side panel can be as narrow as 260 px.
+    m_hubButton->setText(tr("&Get %1\nfrom Hugging Face").arg(suggestedHubModel()));
+    m_hubButton->setAccessibleName(tr("Get %1 from Hugging Face").arg(suggestedHubModel()));
+    m_hubButton->setAccessibleDescription(
+        tr("Download Microsoft's GIT base model (captions real photos) from the Hugging Face Hub into the shared "
+           "cache, with progress; an interrupted download resumes; then use it for captioning"));
+    m_hubButton->setToolTip(m_hubButton->accessibleDescription());
+    connect(m_hubButton, &QPushButton::clicked, this, [this] { emit hubModelRequested(suggestedHubModel()); });
+    demoLayout->addWidget(m_hubButton, 0, Qt::AlignLeft);
 
     m_open->setObjectName(QStringLiteral("modelOpen"));
     m_open->setAccessibleName(tr("Open model"));
@@ -177,6 +188,7 @@ QString ModelPanel::modelText() const { return m_model->text(); }
 QString ModelPanel::statusText() const { return m_status->text(); }
 QString ModelPanel::errorText() const { return m_error->isHidden() ? QString() : m_error->text(); }
 bool ModelPanel::isDemoOffered() const { return !m_demoBox->isHidden(); }
+QString ModelPanel::suggestedHubModel() { return QStringLiteral("microsoft/git-base"); }
 
 QString ModelPanel::factText(const QString& key) const {
     auto* label = m_factsBox->findChild<QLabel*>(QStringLiteral("modelFact_") + key);
@@ -231,7 +243,8 @@ void ModelPanel::updateDemoOffer() {
         m_demoButton->setAccessibleDescription(tr("Open the demo model made earlier"));
     } else {
         m_demoText->setText(tr("No model yet? The built-in demo model learns to caption simple shapes in a few CPU "
-                               "minutes, in the background. Or open a Hugging Face GIT checkpoint folder."));
+                               "minutes, in the background. For real photos, get a real model from Hugging Face, or "
+                               "open a GIT checkpoint folder."));
         m_demoButton->setText(tr("&Prepare Demo Model"));
         m_demoButton->setAccessibleDescription(tr("Generate the demo images and train the tiny demo model in the "
                                                   "background, then use it for captioning"));

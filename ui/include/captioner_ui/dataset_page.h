@@ -3,7 +3,7 @@
 // DatasetModel through DatasetFilterModel), a search box, kind and sort choosers, a thumbnail size
 // slider, the detail pane with the caption editor, and review mode for stepping through images with
 // the keyboard. Opening, report building, previews and saving run off the UI thread; the page shows
-// progress meanwhile and stays usable. Folders can be dropped onto it.
+// progress meanwhile and stays usable. Folders and dataset files can be dropped onto it.
 #include <QList>
 #include <QWidget>
 
@@ -43,8 +43,12 @@ public:
     explicit DatasetPage(QWidget* parent = nullptr);
     ~DatasetPage() override;
 
+    // What was opened: a folder, or a dataset file (metadata.jsonl/.csv, COCO .json, Flickr token
+    // file, .parquet).
     QString folder() const { return m_folder; }
-    // Opens a dataset folder in the background; opened() or openFailed() follows.
+    // The folder of what was opened: folder() itself, or the folder holding the dataset file.
+    QString rootFolder() const;
+    // Opens a dataset folder or dataset file in the background; opened() or openFailed() follows.
     void openFolder(const QString& folder);
     // Opens the built-in demo dataset, generating it first when it is not there yet.
     void openDemo();
@@ -52,6 +56,11 @@ public:
     bool isLoading() const;
     bool hasDataset() const;
     static QStringList imageNameFilters();
+    // Whether a file name is one of the dataset files CaptionDataset::open reads, by extension:
+    // .json (COCO), .jsonl/.csv (imagefolder metadata), .parquet, .txt/.token (Flickr).
+    static bool isDatasetFileName(const QString& path);
+    // The file dialog filter for those files.
+    static QString datasetFileFilter();
 
     DatasetModel* model() const { return m_model; }
     DatasetFilterModel* filterModel() const { return m_filter; }
@@ -98,6 +107,7 @@ public slots:
 signals:
     void openRequested();
     void openDemoRequested();
+    // A folder or dataset file was dropped (a dropped image stands for its folder).
     void folderDropped(const QString& folder);
     void opened(const QString& folder);
     void openFailed(const QString& folder, const QString& message);
@@ -107,6 +117,7 @@ signals:
 
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
+    void dragMoveEvent(QDragMoveEvent* event) override;
     void dropEvent(QDropEvent* event) override;
     bool eventFilter(QObject* watched, QEvent* event) override;
 

@@ -61,6 +61,9 @@ class HubDownloadDialog : public QDialog {
 public:
     explicit HubDownloadDialog(QWidget* parent = nullptr);
     void setRepo(const QString& id, bool dataset = false, const QString& revision = QStringLiteral("main"));
+    // When on, a download that succeeds emits openRequested and closes the dialog by itself (a failed
+    // or cancelled one leaves it open with the log, and Download resumes it).
+    void setOpenWhenDone(bool on) { m_openWhenDone = on; }
     QString snapshotPath() const { return m_snapshot; }
     bool isDataset() const;
 
@@ -90,6 +93,7 @@ private:
     HubJobThread* m_job;
     QString m_snapshot;
     QString m_error;
+    bool m_openWhenDone = false;
 };
 
 class HubCacheDialog : public QDialog {

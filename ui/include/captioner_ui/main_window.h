@@ -14,6 +14,7 @@ namespace captioner::ui {
 class DatasetPage;
 class TrainPage;
 class CaptionPage;
+class HubDownloadDialog;
 class ModelManager;
 class ModelPanel;
 
@@ -32,8 +33,17 @@ public:
     ModelManager* modelManager() const { return m_modelManager; }
     ModelPanel* modelPanel() const { return m_modelPanel; }
 
-    // Opens a dataset folder in the background (the Dataset page shows progress).
+    // Opens a dataset folder or dataset file (metadata.jsonl/.csv, COCO .json, Flickr token file,
+    // .parquet) in the background (the Dataset page shows progress).
     void openDataset(const QString& folder);
+    // What the command line and a drop on the window give: the first folder or dataset file
+    // (DatasetPage::isDatasetFileName) is opened as the dataset (further ones are left out), every other
+    // file goes to the Caption page to be captioned (missing files get a message there). Returns whether
+    // a dataset was opened.
+    bool openPaths(const QStringList& paths);
+    // Opens the Hub download dialog for `repo` (a model), starts the download at once and opens the
+    // model when it is done (the Model panel's "Get microsoft/git-base from Hugging Face").
+    void downloadHubModel(const QString& repo);
     // Opens the built-in demo dataset, generating it on first use.
     void openDemoDataset();
     // Loads a model folder in the background (ModelManager); the Train page fine-tunes from it too.
@@ -47,7 +57,10 @@ public:
     void updateRuntimeStatus();
 
 public slots:
+    // File › Open Dataset Folder… (Ctrl+O).
     void chooseDataset();
+    // File › Open Dataset File… (Ctrl+Alt+O): a metadata, COCO, Flickr or Parquet file.
+    void chooseDatasetFile();
     void chooseModel();
     void showShortcuts();
     // Edit > Preferences (Ctrl+,): the Settings dialog; OK/Apply apply at once.
@@ -59,10 +72,13 @@ public slots:
 protected:
     void closeEvent(QCloseEvent* event) override;
     void dragEnterEvent(QDragEnterEvent* event) override;
+    void dragMoveEvent(QDragMoveEvent* event) override;
     void dropEvent(QDropEvent* event) override;
 
 private:
     void createActions();
+    // File › Download from Hugging Face…: the dialog (deleted on close) opens what it downloaded.
+    HubDownloadDialog* showHubDownloadDialog();
     void rebuildRecentMenu();
     void restoreSettings();
     void onDatasetOpened(const QString& folder);

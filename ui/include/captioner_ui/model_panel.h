@@ -4,7 +4,9 @@
 // Model…" and a Recent menu (folders that are gone are listed as unavailable), the stages of a load
 // in progress and why a load failed. While no model is loaded it offers the built-in demo model:
 // "Prepare Demo Model" trains it in the background with steps, ETA and Cancel, "Use Demo Model"
-// opens it when it was made before.
+// opens it when it was made before. Beside it, "Get microsoft/git-base from Hugging Face" asks the
+// window to download that model into the shared cache (the Hub download dialog: the total size the
+// Hub reports, progress, resume after a cancel) and open it.
 #include <QWidget>
 
 #include <memory>
@@ -36,6 +38,8 @@ public:
     // "device", "size".
     QString factText(const QString& key) const;
     bool isDemoOffered() const;
+    // The model the panel offers to download while none is open.
+    static QString suggestedHubModel();
     // Rebuilds the Recent menu from the settings (also on ModelManager::recentChanged).
     void rebuildRecentMenu();
     QMenu* recentMenu() const { return m_recentMenu; }
@@ -43,6 +47,8 @@ public:
 signals:
     // "Open Model…": the window shows its folder dialog and calls ModelManager::open.
     void openRequested();
+    // "Get microsoft/git-base from Hugging Face": the window downloads `repo` and opens it.
+    void hubModelRequested(const QString& repo);
 
 private:
     void onLoadStarted(const QString& folder);
@@ -70,6 +76,7 @@ private:
     QWidget* m_demoBox;
     QLabel* m_demoText;
     QPushButton* m_demoButton;
+    QPushButton* m_hubButton;
     QPushButton* m_open;
     QPushButton* m_recent;
     QMenu* m_recentMenu;
