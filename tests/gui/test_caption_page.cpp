@@ -13,6 +13,7 @@
 #include "captioner_ui/dataset_model.h"
 #include "captioner_ui/dataset_page.h"
 
+#include "gui_drop.h"
 #include "test_support.h"
 
 #include <QAccessible>
@@ -77,23 +78,7 @@ bool allFinished(const CaptionPage& page) {
     return !page.cards().isEmpty() && !page.isBusy();
 }
 
-// What the user drags from a file manager: file URLs, delivered as enter, move and drop events.
-bool dropFiles(QWidget* target, const QStringList& files) {
-    QMimeData mime;
-    QList<QUrl> urls;
-    for (const QString& f : files) urls << QUrl::fromLocalFile(f);
-    mime.setUrls(urls);
-    const QPoint at = target->rect().center();
-    QDragEnterEvent enter(at, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-    QCoreApplication::sendEvent(target, &enter);
-    if (!enter.isAccepted()) return false;
-    QDragMoveEvent move(at, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-    QCoreApplication::sendEvent(target, &move);
-    if (!move.isAccepted()) return false;
-    QDropEvent drop(QPointF(at), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-    QCoreApplication::sendEvent(target, &drop);
-    return drop.isAccepted();
-}
+using guitest::dropFiles;
 
 } // namespace
 

@@ -1,5 +1,6 @@
 // The main window under the offscreen platform: title, menus, shortcuts that switch pages, empty
 // states, accessibility of every interactive widget, the runtime status and settings round trips.
+#include "gui_drop.h"
 #include "gui_test_dataset.h"
 
 #include "test_support.h"
@@ -342,23 +343,7 @@ private slots:
         shows(coco, 2);
         if (QTest::currentTestFailed()) return;
 
-        // What a file manager delivers: enter, move and drop events with file URLs.
-        const auto drop = [](QWidget* target, const QStringList& paths) {
-            QMimeData mime;
-            QList<QUrl> urls;
-            for (const QString& p : paths) urls << QUrl::fromLocalFile(p);
-            mime.setUrls(urls);
-            const QPoint at = target->rect().center();
-            QDragEnterEvent enter(at, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-            QCoreApplication::sendEvent(target, &enter);
-            if (!enter.isAccepted()) return false;
-            QDragMoveEvent move(at, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-            QCoreApplication::sendEvent(target, &move);
-            if (!move.isAccepted()) return false;
-            QDropEvent event(QPointF(at), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-            QCoreApplication::sendEvent(target, &event);
-            return event.isAccepted();
-        };
+        const auto drop = guitest::dropFiles; // what a file manager delivers
         const QString metadata = dir.filePath(QStringLiteral("metadata.jsonl"));
         QVERIFY(drop(&w, {metadata}));
         shows(metadata, 6);
