@@ -43,22 +43,8 @@ const nlohmann::json& referenceJson() {
     static const auto j = testsupport::readJson(testsupport::fixture("optimizer/reference.json"));
     return j;
 }
-// LibTorch 2.x's element-wise AdamW kernels round the last bit differently from 1.13's (7.45e-9 here),
-// so each LibTorch is held to its own torch: with 2.x the weights after each step and the moments come
-// from reference_torch2.safetensors (PyPI's torch 2.11.0 from the same gradients; its README).
-const std::map<std::string, torch::Tensor>& referenceOfThisTorch() {
-#if TORCH_VERSION_MAJOR >= 2
-    static const auto ref =
-        loadSafetensors(testsupport::fixture("optimizer/reference_torch2.safetensors"), torch::kFloat64);
-    return ref;
-#else
-    return reference();
-#endif
-}
 torch::Tensor refTensor(const std::string& name) {
-    const bool updated = name.find(".param.") != std::string::npos || name.find(".exp_avg") != std::string::npos;
-    const auto& ref = updated ? referenceOfThisTorch() : reference();
-    return ref.at(name).to(torch::kFloat32); // F32 values round-trip exactly through F64
+    return reference().at(name).to(torch::kFloat32); // F32 values round-trip exactly through F64
 }
 
 Mlp initialModel() {
@@ -188,7 +174,15 @@ void TestOptimizer::matchesTorchWithReferenceGradients() {
         expectParamsEqual(model, k, &worst);
     }
     qInfo("max abs diff to torch over 5 steps: %g", worst);
+#if TORCH_VERSION_MAJOR >= 2
+    // The reference is torch 1.13's AdamW(foreach=False), whose formula ours follows; under LibTorch 2.x
+    // the moments still come out equal bit for bit (stateMatchesTorch) but the update's element-wise
+    // kernels round the last bit differently (measured 7.45e-9 with 2.11). Held to one float ulp at the
+    // parameters' scale (|w| < 2). (Python torch 2.x's own AdamW is another formula: exp_avg.lerp_.)
+    QVERIFY2(worst <= std::ldexp(1.0, -23), qPrintable(QString::number(worst)));
+#else
     QCOMPARE(worst, 0.0);
+#endif
 }
 
 // Our own forward/backward in LibTorch: the same numbers within float rounding.
