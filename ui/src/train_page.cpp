@@ -286,6 +286,18 @@ void TrainPage::showProblem(const QString& text) {
     m_problem->setVisible(!text.isEmpty());
 }
 
+// A new run (started here or watched) begins with empty charts, samples and log and no state.
+void TrainPage::clearRunView() {
+    showProblem(QString());
+    m_charts->clear();
+    m_samples->clear();
+    m_log->clear();
+    m_step = 0;
+    m_paused = false;
+    m_cancelling = false;
+    m_lastStatus.clear();
+}
+
 bool TrainPage::start() {
     if (m_thread || m_watcher) return false;
     captioner::TrainingOptions options = m_form->options();
@@ -309,14 +321,7 @@ bool TrainPage::start() {
         if (box.clickedButton() == resumeButton) options.resume = true;
         else if (box.clickedButton() != overButton) return false;
     }
-    showProblem(QString());
-    m_charts->clear();
-    m_samples->clear();
-    m_log->clear();
-    m_step = 0;
-    m_paused = false;
-    m_cancelling = false;
-    m_lastStatus.clear();
+    clearRunView();
     m_runOutput = outputDir;
     bool resumedCharts = false;
     if (options.resume) { // the charts continue where the run stopped

@@ -38,13 +38,7 @@ bool TrainPage::watchRun(const QString& outputFolder) {
     delete std::exchange(m_watcher, nullptr);
     if (!m_formBeforeWatch) m_formBeforeWatch = std::make_unique<captioner::TrainingOptions>(m_form->options());
     m_watchRecipeShown = false;
-    showProblem(QString());
-    m_charts->clear();
-    m_samples->clear();
-    m_log->clear();
-    m_step = 0;
-    m_paused = false;
-    m_lastStatus.clear();
+    clearRunView();
     m_progress->setRange(0, 1);
     m_progress->setValue(0);
     m_runOutput = QDir::cleanPath(outputFolder);

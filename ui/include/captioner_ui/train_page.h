@@ -85,6 +85,7 @@ private:
     void applyPendingFolders();
     QString watchingText() const;
     void showWatchedRecipe();
+    void clearRunView();
     void applyHistory(const captioner::TrainingHistory& history);
     void refreshCheckpoints();
     void addSamples(const captioner::TrainingEvent& event);
