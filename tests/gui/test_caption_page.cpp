@@ -13,7 +13,7 @@
 #include "captioner_ui/dataset_model.h"
 #include "captioner_ui/dataset_page.h"
 
-#include "gui_drop.h"
+#include "gui_test_util.h"
 #include "test_support.h"
 
 #include <QAccessible>

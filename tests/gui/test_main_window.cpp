@@ -1,6 +1,6 @@
 // The main window under the offscreen platform: title, menus, shortcuts that switch pages, empty
 // states, accessibility of every interactive widget, the runtime status and settings round trips.
-#include "gui_drop.h"
+#include "gui_test_util.h"
 #include "gui_test_dataset.h"
 
 #include "test_support.h"

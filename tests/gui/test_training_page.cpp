@@ -10,6 +10,7 @@
 #include "captioner_ui/caption_page.h"
 #include "captioner_ui/main_window.h"
 #include "captioner_ui/train_page.h"
+#include "gui_test_util.h"
 
 #include <QCheckBox>
 #include <QDoubleSpinBox>
@@ -37,11 +38,7 @@ using captioner::ui::TrainPage;
 namespace {
 constexpr int kLong = 300000; // generous: the machine may be busy with other builds and runs
 
-template <typename T> T* child(QWidget* root, const char* name) {
-    T* w = root->findChild<T*>(QLatin1String(name));
-    if (!w) qFatal("no %s", name);
-    return w;
-}
+using guitest::child;
 } // namespace
 
 class TestTrainingPage : public QObject {

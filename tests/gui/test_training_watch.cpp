@@ -9,6 +9,7 @@
 #include "captioner/trainer.h"
 
 #include "captioner_ui/train_page.h"
+#include "gui_test_util.h"
 #include "cli_run.h"
 
 #include <QDir>
@@ -32,11 +33,7 @@ using captioner::ui::TrainPage;
 namespace {
 constexpr int kLong = 600000; // generous: the machine may be busy with other builds and runs
 
-template <typename T> T* child(QWidget* root, const char* name) {
-    T* w = root->findChild<T*>(QLatin1String(name));
-    if (!w) qFatal("no %s", name);
-    return w;
-}
+using guitest::child;
 
 struct Counts {
     int steps = 0, evals = 0, evalsWithSamples = 0;
