@@ -265,7 +265,10 @@ private slots:
     }
 
     void torchrunLaunch() {
-        const QString torchrun = QStandardPaths::findExecutable("torchrun");
+        // The torchrun of this build's LibTorch (CAPTIONER_TORCHRUN, set by tests/CMakeLists.txt): a 2.x
+        // wheel's venv has its own; otherwise the one on PATH.
+        QString torchrun = qEnvironmentVariable("CAPTIONER_TORCHRUN");
+        if (torchrun.isEmpty() || torchrun.endsWith("-NOTFOUND")) torchrun = QStandardPaths::findExecutable("torchrun");
         QVERIFY2(!torchrun.isEmpty(), "torchrun not found: scripts/setup installs python3-torch");
         // Debian's torchrun 1.13 needs --redirects/--tee set (see DESIGN.md).
         const QString logs = QString::fromStdString(out("torchrun-logs"));
