@@ -33,6 +33,22 @@ struct WordConfidence {
     double confidence = 0; // the product of its tokens' probabilities
 };
 
+// "Where the model looked" at one word of a caption: the text-to-image attention of the query positions
+// that produced its tokens (GenerationResult::imageAttention), heads averaged (last layer or all layers, as
+// asked). A word of several tokens (Tokenizer::words' grouping) gets the MEAN of its tokens' maps, cell by
+// cell, CLS included, so grid + cls still sums to the word's (mean) attention mass on the image.
+struct WordHeatmap {
+    std::string word;
+    std::vector<float> grid; // rows * cols patch weights, row-major: grid[r * cols + c] is patch row r, column c
+    float cls = 0;           // the projected CLS token's weight (it has no place on the image)
+    double mass() const;     // grid + cls: the word's attention mass on the image tokens (the rest is on text)
+};
+struct CaptionHeatmaps {
+    int rows = 0, cols = 0; // the ViT's patch grid: image_size / patch_size on each side
+    std::vector<WordHeatmap> words;
+    bool empty() const { return words.empty(); }
+};
+
 struct CaptionResult {
     std::string image; // the path as given
     std::string caption;
@@ -43,6 +59,11 @@ struct CaptionResult {
     std::vector<float> tokenProbabilities;
     double confidence = 0;
     std::vector<WordConfidence> words;
+    // Only when options.generation.imageAttention is set (greedy search): words[i]'s heatmap is
+    // heatmaps.words[i] (same words, same order), and tokenImageAttention[t] is tokenIds[t + 1]'s attention
+    // over the image tokens (GenerationResult::imageAttention).
+    std::vector<std::vector<float>> tokenImageAttention;
+    CaptionHeatmaps heatmaps;
     double seconds = 0; // decode + preprocess + this image's share of its batch's generation
     std::string error;  // non-empty when the image could not be captioned
     bool ok() const { return error.empty(); }
@@ -73,6 +94,12 @@ double captionConfidence(const std::vector<float>& tokenProbabilities);
 // ids[t + 1] (ids start with the start token, as generate returns them).
 std::vector<WordConfidence> wordConfidences(const Tokenizer& tokenizer, const std::vector<int64_t>& ids,
                                             const std::vector<float>& probabilities);
+
+// Per-word heatmaps from per-token image attention (attention[t] belongs to ids[t + 1], numImageTokens =
+// 1 + gridSide * gridSide floats, CLS first): words as Tokenizer::words groups them, each the mean of its
+// tokens' maps. Throws Error when a row's size does not fit the grid.
+CaptionHeatmaps wordHeatmaps(const Tokenizer& tokenizer, const std::vector<int64_t>& ids,
+                             const std::vector<std::vector<float>>& attention, int gridSide);
 
 // One result per path, in order. Throws Error for a checkpoint without tokenizer or invalid decoding
 // options. When cancelled, returns the results of the batches finished before the cancel (a prefix

@@ -14,6 +14,11 @@
 
 namespace captioner {
 
+// Which decoder layers' text-to-image attention generateWithProbabilities() reports (see
+// GenerationResult::imageAttention): none (the default, no cost), the last layer, or the mean of all layers.
+// Either way the heads are averaged.
+enum class ImageAttention { None, LastLayer, AllLayers };
+
 // Token ids are the model's, not fixed: a default-constructed GenerationOptions has them unset and
 // generate() refuses it with an Error; take them from defaultGenerationOptions(config) or, for a loaded
 // checkpoint, captionOptionsFor(checkpoint) (caption_pipeline.h).
@@ -30,6 +35,10 @@ struct GenerationOptions {
     int64_t bosTokenId = kUnsetTokenId, eosTokenId = kUnsetTokenId, padTokenId = kUnsetTokenId;
     int numReturnSequences = 1; // beam search only; at most numBeams; results are image-major
     bool useCache = true;       // false re-runs the full model every step, as transformers does (for tests)
+    // "Where the model looked": generateWithProbabilities() also returns each generated token's attention over
+    // the image tokens. Greedy search only: with numBeams > 1 generateWithProbabilities() refuses it with an
+    // Error (generate() ignores it).
+    ImageAttention imageAttention = ImageAttention::None;
     // Polled before every step; when it returns true generate() stops and returns an empty vector
     // (captionImages() polls CaptionOptions::shouldCancel here as well; see caption_pipeline.h).
     std::function<bool()> shouldCancel;
@@ -51,9 +60,17 @@ std::vector<std::vector<int64_t>> generate(GitForCausalLM& model, const torch::T
 // token's softmax probability at its step; beam search: exp of the token's log-softmax along the
 // returned beam (transformers' compute_transition_scores with beam_indices). Taken from the log-softmax
 // each step computes anyway (greedy adds one logsumexp per row). Empty when cancelled.
+//
+// With opts.imageAttention set, imageAttention[i][t] is the attention of the query position that produced
+// sequences[i][t + 1] (the position whose logits gave it) over the image tokens, numImageTokens floats:
+// index 0 the projected CLS token, then the patch tokens row-major over the image_size/patch_size grid (as
+// the ViT flattens them). Heads averaged; over the last layer or the mean over all layers. The values are
+// softmax weights over [image tokens; text so far], so they sum to the token's attention mass on the image
+// (at most 1). Taken from the decoding step's own softmax: the ids are the same as without it.
 struct GenerationResult {
     std::vector<std::vector<int64_t>> sequences;
     std::vector<std::vector<float>> tokenProbabilities;
+    std::vector<std::vector<std::vector<float>>> imageAttention; // empty unless opts.imageAttention is set
 };
 GenerationResult generateWithProbabilities(GitForCausalLM& model, const torch::Tensor& pixelValues,
                                            const GenerationOptions& opts);

@@ -30,6 +30,9 @@ class GitTextLayerImpl;
 struct GitOutput {
     torch::Tensor logits; // [B, numImageTokens + L, vocab]: image positions first, as transformers returns them
     torch::Tensor loss;   // scalar; undefined when no labels were given
+    // With outputAttentions: each decoder layer's attention probabilities [B, heads, T, T] over
+    // [image tokens; text tokens] (transformers' output_attentions, text side); empty otherwise.
+    std::vector<torch::Tensor> attentions;
 };
 
 class GitForCausalLMImpl : public torch::nn::Module {
@@ -39,8 +42,10 @@ public:
     // pixelValues [B,C,H,W]; inputIds [B,L] (int64); attentionMask [B,L] (1 = token, 0 = padding; optional);
     // labels [B,L] (optional): loss = mean cross-entropy of text logits i against labels i+1, labels -100
     // ignored (pad labels are NOT ignored unless set to -100, as in transformers). Dropout in train() only.
+    // outputAttentions fills GitOutput::attentions.
     GitOutput forward(const torch::Tensor& pixelValues, const torch::Tensor& inputIds,
-                      const torch::Tensor& attentionMask = {}, const torch::Tensor& labels = {});
+                      const torch::Tensor& attentionMask = {}, const torch::Tensor& labels = {},
+                      bool outputAttentions = false);
 
     const GitConfig& config() const { return m_config; }
 

@@ -72,6 +72,7 @@ std::vector<CaptionResult> captionImages(GitCheckpoint& ck, const std::vector<st
     c10::InferenceMode inference;
     const torch::Device device = ck.model->parameters().front().device();
     const size_t batchSize = static_cast<size_t>(std::max(1, options.batchSize));
+    const int gridSide = static_cast<int>(ck.config.vision.imageSize / ck.config.vision.patchSize);
     std::vector<CaptionResult> results;
     results.reserve(paths.size());
     for (size_t start = 0; start < paths.size(); start += batchSize) {
@@ -107,6 +108,10 @@ std::vector<CaptionResult> captionImages(GitCheckpoint& ck, const std::vector<st
                 r.tokenProbabilities = std::move(generated.tokenProbabilities[k]);
                 r.confidence = captionConfidence(r.tokenProbabilities);
                 r.words = wordConfidences(*ck.tokenizer, r.tokenIds, r.tokenProbabilities);
+                if (!generated.imageAttention.empty()) {
+                    r.tokenImageAttention = std::move(generated.imageAttention[k]);
+                    r.heatmaps = wordHeatmaps(*ck.tokenizer, r.tokenIds, r.tokenImageAttention, gridSide);
+                }
                 r.seconds += share;
             }
         }
@@ -133,6 +138,44 @@ std::vector<WordConfidence> wordConfidences(const Tokenizer& tokenizer, const st
         for (size_t t : w.tokens)
             product *= t >= 1 && t - 1 < probabilities.size() ? static_cast<double>(probabilities[t - 1]) : 0.0;
         out.push_back({w.text, product});
+    }
+    return out;
+}
+
+double WordHeatmap::mass() const {
+    double sum = cls;
+    for (float v : grid) sum += v;
+    return sum;
+}
+
+CaptionHeatmaps wordHeatmaps(const Tokenizer& tokenizer, const std::vector<int64_t>& ids,
+                             const std::vector<std::vector<float>>& attention, int gridSide) {
+    CaptionHeatmaps out;
+    out.rows = out.cols = gridSide;
+    const size_t cells = static_cast<size_t>(gridSide) * static_cast<size_t>(gridSide);
+    for (const TokenWord& w : tokenizer.words(ids)) {
+        WordHeatmap map;
+        map.word = w.text;
+        map.grid.assign(cells, 0.0f);
+        // The mean of the word's tokens' maps (a token without a row, which generate never gives, is left out).
+        std::vector<double> sum(cells + 1, 0.0);
+        size_t count = 0;
+        for (size_t t : w.tokens) {
+            if (t < 1 || t - 1 >= attention.size()) continue;
+            const auto& row = attention[t - 1];
+            if (row.size() != cells + 1)
+                throw Error("image attention", "a row of " + std::to_string(row.size()) + " values does not fit a " +
+                                                   std::to_string(gridSide) + "x" + std::to_string(gridSide) +
+                                                   " patch grid plus CLS");
+            for (size_t i = 0; i <= cells; ++i) sum[i] += static_cast<double>(row[i]);
+            ++count;
+        }
+        if (count > 0) {
+            map.cls = static_cast<float>(sum[0] / static_cast<double>(count));
+            for (size_t i = 0; i < cells; ++i)
+                map.grid[i] = static_cast<float>(sum[i + 1] / static_cast<double>(count));
+        }
+        out.words.push_back(std::move(map));
     }
     return out;
 }

@@ -10,10 +10,13 @@
 namespace captioner::detail {
 
 // Empty result when opts.shouldCancel() returned true. When probs is given it receives each returned
-// sequence's per-token probabilities (see GenerationResult); null skips that work.
+// sequence's per-token probabilities (see GenerationResult); null skips that work. attention, when given
+// (greedy only), receives each generated token's image attention (GenerationResult::imageAttention) from a
+// stepper capturing it.
 std::vector<std::vector<int64_t>> greedySearch(TextStepper& stepper, int64_t images, const GenerationOptions& opts,
                                                const torch::Device& device,
-                                               std::vector<std::vector<float>>* probs = nullptr);
+                                               std::vector<std::vector<float>>* probs = nullptr,
+                                               std::vector<std::vector<std::vector<float>>>* attention = nullptr);
 std::vector<std::vector<int64_t>> beamSearch(TextStepper& stepper, int64_t images, const GenerationOptions& opts,
                                              const torch::Device& device,
                                              std::vector<std::vector<float>>* probs = nullptr);

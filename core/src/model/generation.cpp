@@ -9,9 +9,11 @@ namespace captioner {
 namespace detail {
 
 std::vector<std::vector<int64_t>> greedySearch(TextStepper& stepper, int64_t images, const GenerationOptions& opts,
-                                               const torch::Device& device, std::vector<std::vector<float>>* probs) {
+                                               const torch::Device& device, std::vector<std::vector<float>>* probs,
+                                               std::vector<std::vector<std::vector<float>>>* attention) {
     std::vector<std::vector<int64_t>> seqs(static_cast<size_t>(images), {opts.bosTokenId});
     if (probs) probs->assign(static_cast<size_t>(images), {});
+    if (attention) attention->assign(static_cast<size_t>(images), {});
     std::vector<int64_t> active(static_cast<size_t>(images)), tokens(static_cast<size_t>(images), opts.bosTokenId);
     for (int64_t i = 0; i < images; ++i) active[static_cast<size_t>(i)] = i;
     for (int64_t curLen = 1; curLen < opts.maxLength;) {
@@ -26,12 +28,18 @@ std::vector<std::vector<int64_t>> greedySearch(TextStepper& stepper, int64_t ima
                              .reciprocal_()
                              .to(torch::kCPU)
                              .contiguous();
+        torch::Tensor onImage; // [active, numImageTokens] float32 on the CPU
+        if (attention) onImage = stepper.imageAttention().to(torch::kCPU).contiguous();
         auto next = nextOnDevice.to(torch::kCPU);
         const int64_t* nextPtr = next.data_ptr<int64_t>();
         std::vector<int64_t> keep;
         for (size_t a = 0; a < active.size(); ++a) {
             seqs[static_cast<size_t>(active[a])].push_back(nextPtr[a]);
             if (probs) (*probs)[static_cast<size_t>(active[a])].push_back(chosenProb.data_ptr<float>()[a]);
+            if (attention) {
+                const float* row = onImage.data_ptr<float>() + static_cast<int64_t>(a) * onImage.size(1);
+                (*attention)[static_cast<size_t>(active[a])].emplace_back(row, row + onImage.size(1));
+            }
             tokens[a] = nextPtr[a];
             if (nextPtr[a] != opts.eosTokenId) keep.push_back(static_cast<int64_t>(a));
         }
@@ -114,7 +122,8 @@ GenerationOptions defaultGenerationOptions(const GitConfig& config) {
 namespace {
 
 std::vector<std::vector<int64_t>> run(GitForCausalLM& model, const torch::Tensor& pixelValues,
-                                      const GenerationOptions& opts, std::vector<std::vector<float>>* probs) {
+                                      const GenerationOptions& opts, std::vector<std::vector<float>>* probs,
+                                      std::vector<std::vector<std::vector<float>>>* attention = nullptr) {
     validate(model->config(), pixelValues, opts);
     EvalModeScope evalMode(model);
     c10::InferenceMode inference;
@@ -124,7 +133,8 @@ std::vector<std::vector<int64_t>> run(GitForCausalLM& model, const torch::Tensor
     std::unique_ptr<detail::TextStepper> stepper =
         opts.useCache ? detail::makeCachedStepper(*model, pixels, opts.numBeams, opts.maxLength)
                       : detail::makeFullStepper(*model, pixels, opts.numBeams);
-    return opts.numBeams == 1 ? detail::greedySearch(*stepper, images, opts, weight.device(), probs)
+    if (attention) stepper->captureImageAttention(opts.imageAttention);
+    return opts.numBeams == 1 ? detail::greedySearch(*stepper, images, opts, weight.device(), probs, attention)
                               : detail::beamSearch(*stepper, images, opts, weight.device(), probs);
 }
 
@@ -138,8 +148,17 @@ std::vector<std::vector<int64_t>> generate(GitForCausalLM& model, const torch::T
 GenerationResult generateWithProbabilities(GitForCausalLM& model, const torch::Tensor& pixelValues,
                                            const GenerationOptions& opts) {
     GenerationResult result;
-    result.sequences = run(model, pixelValues, opts, &result.tokenProbabilities);
-    if (result.sequences.empty()) result.tokenProbabilities.clear();
+    const bool attention = opts.imageAttention != ImageAttention::None;
+    if (attention && opts.numBeams != 1)
+        throw Error("generation options", "image attention maps (heatmaps) are computed for greedy search only; use "
+                                          "numBeams 1 (got " +
+                                              std::to_string(opts.numBeams) + ")");
+    result.sequences =
+        run(model, pixelValues, opts, &result.tokenProbabilities, attention ? &result.imageAttention : nullptr);
+    if (result.sequences.empty()) {
+        result.tokenProbabilities.clear();
+        result.imageAttention.clear();
+    }
     return result;
 }
 

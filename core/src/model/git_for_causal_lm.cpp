@@ -58,7 +58,8 @@ torch::Tensor GitForCausalLMImpl::embedText(const torch::Tensor& inputIds, int64
 }
 
 GitOutput GitForCausalLMImpl::forward(const torch::Tensor& pixelValues, const torch::Tensor& inputIds,
-                                      const torch::Tensor& attentionMask, const torch::Tensor& labels) {
+                                      const torch::Tensor& attentionMask, const torch::Tensor& labels,
+                                      bool outputAttentions) {
     if (inputIds.dim() != 2) throw Error("input_ids", "must have shape [batch, length]");
     const int64_t batch = inputIds.size(0), length = inputIds.size(1);
     if (pixelValues.dim() != 4 || pixelValues.size(0) == 0 || batch % pixelValues.size(0) != 0)
@@ -92,8 +93,12 @@ GitOutput GitForCausalLMImpl::forward(const torch::Tensor& pixelValues, const to
         mask = mask + padMask.unsqueeze(1); // [B,1,T,T]
     }
 
-    for (auto& layer : m_layers) hidden = layer->forward(hidden, mask);
     GitOutput out;
+    for (auto& layer : m_layers) {
+        torch::Tensor probs;
+        hidden = layer->forward(hidden, mask, outputAttentions ? &probs : nullptr);
+        if (outputAttentions) out.attentions.push_back(probs);
+    }
     out.logits = linear(hidden, m_output);
     if (labels.defined()) {
         if (labels.sizes() != inputIds.sizes()) throw Error("labels", "shape differs from input_ids");

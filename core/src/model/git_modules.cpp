@@ -163,7 +163,7 @@ torch::Tensor GitTextLayerImpl::splitHeads(const torch::Tensor& x) const {
     return x.view(sizes).transpose(-3, -2);
 }
 
-torch::Tensor GitTextLayerImpl::forward(const torch::Tensor& x, const torch::Tensor& mask) {
+torch::Tensor GitTextLayerImpl::forward(const torch::Tensor& x, const torch::Tensor& mask, torch::Tensor* probsOut) {
     const int64_t b = x.size(0), s = x.size(1), d = x.size(2);
     auto q = splitHeads(linear(x, query));
     auto k = splitHeads(linear(x, key));
@@ -171,6 +171,7 @@ torch::Tensor GitTextLayerImpl::forward(const torch::Tensor& x, const torch::Ten
     auto scores = torch::matmul(q, k.transpose(-1, -2)) / std::sqrt(static_cast<double>(headDim));
     if (mask.defined()) scores = scores + mask;
     auto probs = torch::dropout(torch::softmax(scores, -1), m_attnDropout, is_training());
+    if (probsOut) *probsOut = probs;
     auto ctx = torch::matmul(probs, v).transpose(1, 2).reshape({b, s, d});
     return afterAttention(ctx, x);
 }

@@ -89,8 +89,9 @@ private:
 class GitTextLayerImpl : public torch::nn::Module {
 public:
     GitTextLayerImpl(const GitConfig& c);
-    // x [B,S,D]; mask additive, broadcastable to [B,1,S,S].
-    torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& mask);
+    // x [B,S,D]; mask additive, broadcastable to [B,1,S,S]. probsOut, when given, receives the attention
+    // probabilities [B,H,S,S] (after dropout, as transformers' output_attentions).
+    torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& mask, torch::Tensor* probsOut = nullptr);
     // Everything after attention: output dense + residual LayerNorm, then the feed-forward block.
     torch::Tensor afterAttention(const torch::Tensor& context, const torch::Tensor& residual);
     // [.., S, D] -> [.., H, S, d] (for [B,S,D]: [B,H,S,d]).

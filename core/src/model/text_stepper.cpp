@@ -49,6 +49,7 @@ public:
         auto x = m_model.embedText(tokens.view({rows, 1}), t).view({rows, -1}); // [N, D]
         const int64_t d = x.size(1);
         const auto& layers = m_model.textLayers();
+        torch::Tensor attention; // the captured image attention, summed over the captured layers
         for (size_t l = 0; l < layers.size(); ++l) {
             auto& layer = *layers[l];
             const int64_t heads = layer.heads, hd = layer.headDim;
@@ -65,12 +66,19 @@ public:
                               .reshape({rows, heads, numImage});
             auto sText = torch::matmul(q.unsqueeze(2), keys.transpose(-1, -2)).squeeze(2); // [N,H,t+1]
             auto probs = torch::softmax(torch::cat({sImage, sText}, -1) / std::sqrt(static_cast<double>(hd)), -1);
+            if (m_capture == ImageAttention::AllLayers ||
+                (m_capture == ImageAttention::LastLayer && l + 1 == layers.size())) {
+                auto onImage = probs.narrow(-1, 0, numImage).to(torch::kFloat32).mean(1); // [N, I], heads averaged
+                attention = attention.defined() ? attention + onImage : onImage;
+            }
             auto pImage = probs.narrow(-1, 0, numImage).reshape({images, r, heads, numImage}).permute({0, 2, 1, 3});
             auto cImage = torch::matmul(pImage, m_imageValues[l]).permute({0, 2, 1, 3}).reshape({rows, heads, hd});
             auto cText = torch::matmul(probs.narrow(-1, numImage, t + 1).unsqueeze(2), values).squeeze(2);
             x = layer.afterAttention((cImage + cText).reshape({rows, d}), x);
         }
         ++m_length;
+        if (m_capture == ImageAttention::AllLayers) attention = attention / static_cast<double>(layers.size());
+        m_attention = attention;
         return torch::linear(x, m_model.outputWeight(), m_model.outputBias()).to(torch::kFloat32);
     }
 
@@ -104,7 +112,19 @@ public:
     torch::Tensor step(const torch::Tensor& tokens) override {
         m_ids = torch::cat({m_ids, tokens.view({-1, 1})}, 1);
         auto pixels = m_pixels.repeat_interleave(m_rowsPerImage, 0);
-        return m_model.forward(pixels, m_ids).logits.select(1, -1).to(torch::kFloat32);
+        const bool capture = m_capture != ImageAttention::None;
+        auto out = m_model.forward(pixels, m_ids, {}, {}, capture);
+        if (capture) {
+            const int64_t numImage = out.logits.size(1) - m_ids.size(1);
+            torch::Tensor sum;
+            const size_t first = m_capture == ImageAttention::AllLayers ? 0 : out.attentions.size() - 1;
+            for (size_t l = first; l < out.attentions.size(); ++l) { // the last query row over the image columns
+                auto onImage = out.attentions[l].select(2, -1).narrow(-1, 0, numImage).to(torch::kFloat32).mean(1);
+                sum = sum.defined() ? sum + onImage : onImage;
+            }
+            m_attention = sum / static_cast<double>(out.attentions.size() - first);
+        }
+        return out.logits.select(1, -1).to(torch::kFloat32);
     }
     void reorderRows(const torch::Tensor& rowIndex) override { m_ids = m_ids.index_select(0, rowIndex); }
     void keepImages(const std::vector<int64_t>& images) override {

@@ -4,6 +4,7 @@
 // tokens' keys/values once per image (they never attend to text) and keeps text keys/values between
 // steps; FullStepper re-runs the whole model on every step as transformers' generate does (the reference
 // the cached one is tested against).
+#include "captioner/generation.h"
 #include "captioner/git_model.h"
 
 #include <memory>
@@ -20,6 +21,15 @@ public:
     virtual void reorderRows(const torch::Tensor& rowIndex) = 0;
     // Keep only these images (indices into the current image list, ascending) and their rows.
     virtual void keepImages(const std::vector<int64_t>& images) = 0;
+    // Off (None) by default. Otherwise every later step() also keeps, for each row's new query position, its
+    // attention probabilities over the image tokens, heads averaged (layers too for AllLayers), read with
+    // imageAttention(): float32 [rows, numImageTokens].
+    void captureImageAttention(ImageAttention which) { m_capture = which; }
+    const torch::Tensor& imageAttention() const { return m_attention; }
+
+protected:
+    ImageAttention m_capture = ImageAttention::None;
+    torch::Tensor m_attention;
 };
 
 std::unique_ptr<TextStepper> makeCachedStepper(GitForCausalLMImpl& model, const torch::Tensor& pixelValues,
