@@ -1,6 +1,7 @@
 // `captioner-gui`: the desktop front end. Parses the command line, applies the thread setting,
 // opens the main window; all else lives in libcaptioner_ui (and the screenshot automation in
 // screenshots.cpp).
+#include "captioner/passive_wait.h"
 #include "captioner/runtime.h"
 
 #include "screenshots.h"
@@ -31,6 +32,8 @@ void setApplicationNames() {
 }
 
 } // namespace
+
+CAPTIONER_PASSIVE_WAIT_AT_LOAD();
 
 int main(int argc, char** argv) {
     captioner::preferPassiveThreadWaiting(argv);

@@ -11,6 +11,7 @@
 #include "captioner/image_io.h"
 #include "captioner/model_presets.h"
 #include "bench_util.h"
+#include "captioner/passive_wait.h"
 #include "captioner/runtime.h"
 #include "captioner/tokenizer.h"
 
@@ -77,6 +78,8 @@ double referenceSecondsPerToken(captioner::GitCheckpoint& ck, const std::string&
 }
 
 } // namespace
+
+CAPTIONER_PASSIVE_WAIT_AT_LOAD();
 
 int main(int argc, char** argv) {
     captioner::preferPassiveThreadWaiting(argv);

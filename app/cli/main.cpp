@@ -2,6 +2,7 @@
 #include "command.h"
 
 #include "captioner/error.h"
+#include "captioner/passive_wait.h"
 #include "captioner/runtime.h"
 
 #include <algorithm>
@@ -37,6 +38,8 @@ void printHelp() {
 }
 
 } // namespace
+
+CAPTIONER_PASSIVE_WAIT_AT_LOAD();
 
 int main(int argc, char** argv) {
     captioner::preferPassiveThreadWaiting(argv);
