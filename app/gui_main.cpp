@@ -9,6 +9,7 @@
 #include "captioner_ui/app_settings.h"
 #include "captioner_ui/main_window.h"
 #include "captioner_ui/theme.h"
+#include "captioner_ui/translations.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -91,6 +92,8 @@ int main(int argc, char** argv) {
     QGuiApplication::setApplicationDisplayName(QStringLiteral("Captioner"));
     QGuiApplication::setDesktopFileName(QStringLiteral("captioner"));
     QApplication::setWindowIcon(appIcon());
+    // The app's and Qt's translations for Preferences › Language (the system's language by default).
+    captioner::ui::installTranslators(captioner::ui::AppSettings::language());
     captioner::ui::applyThreadSetting(threads);
     captioner::ui::applyTheme(captioner::ui::AppSettings::theme());
 

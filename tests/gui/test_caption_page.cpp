@@ -250,7 +250,7 @@ private slots:
                                    {}});
         page.chooseExport();
         QCOMPARE(readAll(csvPath), csv);
-        QCOMPARE(page.statusText(), QStringLiteral("Exported 4 result(s) to %1.").arg(csvPath));
+        QCOMPARE(page.statusText(), QStringLiteral("Exported 4 results to %1.").arg(csvPath));
         const QString jsonlPath = m_dir.filePath(QStringLiteral("out/results.jsonl"));
         QVERIFY(page.exportTo(jsonlPath));
         QCOMPARE(readAll(jsonlPath), jsonl);
@@ -268,7 +268,7 @@ private slots:
                                        return answer;
                                    }});
         QCOMPARE(page.writeSidecars(), 0);
-        QCOMPARE(asked, QStringLiteral("1 caption file(s) already exist and would be replaced:\n%1").arg(existing));
+        QCOMPARE(asked, QStringLiteral("1 caption file already exists and would be replaced:\n%1").arg(existing));
         QVERIFY(!QFile::exists(sidecarPathFor(images[1])));
         answer = CaptionPage::Answer::SkipExisting;
         QCOMPARE(page.writeSidecars(), 2);
@@ -278,10 +278,10 @@ private slots:
         QVERIFY(!QFile::exists(sidecarPathFor(broken))); // no caption, no file
         answer = CaptionPage::Answer::Overwrite;
         QCOMPARE(page.writeSidecars(), 3);
-        QCOMPARE(asked, QStringLiteral("3 caption file(s) already exist and would be replaced:\n%1\n%2\n%3")
+        QCOMPARE(asked, QStringLiteral("3 caption files already exist and would be replaced:\n%1\n%2\n%3")
                             .arg(existing, sidecarPathFor(images[1]), sidecarPathFor(images[2])));
         QCOMPARE(readAll(existing), m_expected.value(images[0]).toUtf8() + '\n');
-        QCOMPARE(page.statusText(), QStringLiteral("Wrote 3 caption file(s)."));
+        QCOMPARE(page.statusText(), QStringLiteral("Wrote 3 caption files."));
         for (const QString& image : images) QFile::remove(sidecarPathFor(image));
 
         // Add to Dataset hands the captioned images (not the failed one) over.
@@ -381,7 +381,7 @@ private slots:
             QTRY_VERIFY_WITH_TIMEOUT(!page.isBusy(), kWait);
             for (CaptionCard* c : page.cards()) finishedBefore += c->state() == CaptionCard::State::Done ? 1 : 0;
             QCOMPARE(finishedBefore, 2);
-            QCOMPARE(page.statusText(), QStringLiteral("Captioning cancelled: 2 caption(s) ready."));
+            QCOMPARE(page.statusText(), QStringLiteral("Captioning cancelled: 2 captions ready."));
             QCOMPARE(page.cards().last()->state(), CaptionCard::State::Cancelled);
             QCOMPARE(QDir(progressDir).entryList(QDir::Files).size(), 1);
         }
@@ -412,7 +412,7 @@ private slots:
             QVERIFY(!cardFor(page, images[1]));
             QCOMPARE(
                 page.statusText(),
-                QStringLiteral("%1 image(s) in %2; 1 skipped (caption file present).").arg(images.size()).arg(folder));
+                QStringLiteral("%1 images in %2; 1 skipped (caption file present).").arg(images.size()).arg(folder));
             QFile::remove(sidecarPathFor(images[1]));
         }
     }
@@ -502,7 +502,7 @@ private slots:
         QCOMPARE(
             summary,
             QStringLiteral(
-                "1 image(s) got the model's caption for review (save with Ctrl+S); 1 already had a caption and kept it; "
+                "1 image got the model's caption for review (save with Ctrl+S); 1 already had a caption and kept it; "
                 "1 not in the open dataset: %1.")
                 .arg(m_sources[3]));
         DatasetModel* model = dataset.model();

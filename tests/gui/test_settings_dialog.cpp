@@ -108,6 +108,7 @@ private slots:
             child<QDoubleSpinBox>(dialog, "settingsLengthPenalty")->setValue(0.6);
             child<QSpinBox>(dialog, "settingsThumbnailSize")->setValue(192);
             chooseData(child<QComboBox>(dialog, "settingsTheme"), QStringLiteral("dark"));
+            chooseData(child<QComboBox>(dialog, "settingsLanguage"), QStringLiteral("ja"));
             QTest::mouseClick(child<QPushButton>(dialog, "settingsOk"), Qt::LeftButton);
             QCOMPARE(dialog.result(), int(QDialog::Accepted));
             QCOMPARE(applied.count(), 1);
@@ -123,6 +124,8 @@ private slots:
         QCOMPARE(s.value(QStringLiteral("decoding/lengthPenalty")).toDouble(), 0.6);
         QCOMPARE(s.value(QStringLiteral("view/thumbnailSize")).toInt(), 192);
         QCOMPARE(s.value(QStringLiteral("view/theme")).toString(), QStringLiteral("dark"));
+        QCOMPARE(s.value(QStringLiteral("view/language")).toString(), QStringLiteral("ja")); // on restart
+        QCOMPARE(AppSettings::language(), QStringLiteral("ja"));
         // Applied at once.
         QCOMPARE(captioner::currentThreads(), 1);
         QCOMPARE(captioner::ui::currentTheme(), QStringLiteral("dark"));
@@ -317,7 +320,7 @@ private slots:
         first->setFocus();
         QCOMPARE(QApplication::focusWidget(), first);
         QStringList visited;
-        for (int i = 0; i < 12; ++i) {
+        for (int i = 0; i < 13; ++i) {
             visited << QApplication::focusWidget()->objectName();
             QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
         }
@@ -325,9 +328,10 @@ private slots:
         const QStringList expected = {QStringLiteral("settingsThreads"),       QStringLiteral("settingsDevice"),
                                       QStringLiteral("settingsDecoding"),      QStringLiteral("settingsBeams"),
                                       QStringLiteral("settingsMaxLength"),     QStringLiteral("settingsLengthPenalty"),
-                                      QStringLiteral("settingsThumbnailSize"), QStringLiteral("settingsTheme")};
-        QCOMPARE(visited.mid(0, 8), expected);
-        QStringList buttons = visited.mid(8);
+                                      QStringLiteral("settingsThumbnailSize"), QStringLiteral("settingsTheme"),
+                                      QStringLiteral("settingsLanguage")};
+        QCOMPARE(visited.mid(0, 9), expected);
+        QStringList buttons = visited.mid(9);
         buttons.sort();
         QCOMPARE(buttons, (QStringList{QStringLiteral("settingsApply"), QStringLiteral("settingsCancel"),
                                        QStringLiteral("settingsDefaults"), QStringLiteral("settingsOk")}));

@@ -17,6 +17,7 @@ const char* kDecodingLengthPenalty = "decoding/lengthPenalty";
 const char* kThumbnailSize = "view/thumbnailSize";
 const char* kTheme = "view/theme";
 const char* kDevice = "device";
+const char* kLanguage = "view/language";
 } // namespace
 
 int AppSettings::threads() { return qMax(0, QSettings().value(kThreads, 0).toInt()); }
@@ -77,6 +78,13 @@ QString AppSettings::device() {
 }
 
 void AppSettings::setDevice(const QString& device) { QSettings().setValue(kDevice, device); }
+
+QString AppSettings::language() {
+    const QString l = QSettings().value(kLanguage, QStringLiteral("system")).toString();
+    return l == QLatin1String("en") || l == QLatin1String("ja") ? l : QStringLiteral("system");
+}
+
+void AppSettings::setLanguage(const QString& language) { QSettings().setValue(kLanguage, language); }
 
 int applyThreadSetting(int commandLineThreads) {
     const int wanted = commandLineThreads >= 0 ? commandLineThreads : AppSettings::threads();

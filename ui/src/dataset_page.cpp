@@ -325,25 +325,25 @@ void DatasetPage::onReport(const captioner::DatasetReport& report) {
     QStringList parts;
     const int unreadable = m_model->countWithProblem(DatasetModel::Unreadable);
     const int missing = m_model->countWithProblem(DatasetModel::MissingCaption);
-    // Plural forms spelled out: without a translation loaded, tr()'s %n would print "image(s)".
-    if (unreadable) parts << (unreadable == 1 ? tr("1 unreadable image") : tr("%1 unreadable images").arg(unreadable));
-    if (missing) parts << (missing == 1 ? tr("1 image without caption") : tr("%1 images without caption").arg(missing));
+    // Plural forms: the English ones come from resources/translations/captioner_en.ts.
+    if (unreadable) parts << tr("%n unreadable image(s)", nullptr, unreadable);
+    if (missing) parts << tr("%n image(s) without caption", nullptr, missing);
     if (const auto n = int(report.orphanCaptions.size()))
-        parts << (n == 1 ? tr("1 caption whose image is missing") : tr("%1 captions whose image is missing").arg(n));
-    if (const auto n = int(report.duplicates.size()))
-        parts << (n == 1 ? tr("1 group of duplicate images") : tr("%1 groups of duplicate images").arg(n));
+        parts << tr("%n caption(s) whose image is missing", nullptr, n);
+    if (const auto n = int(report.duplicates.size())) parts << tr("%n group(s) of duplicate images", nullptr, n);
+    const QString separator = tr(", ", "between the problems of a list");
     m_problems->setVisible(!parts.isEmpty());
     if (!parts.isEmpty())
         m_problems->setText(tr("⚠ Problems: %1. <a href=\"#problems\">Show images with problems</a>")
-                                .arg(parts.join(QStringLiteral(", ")).toHtmlEscaped()));
-    m_problems->setAccessibleDescription(parts.join(QStringLiteral(", ")));
+                                .arg(parts.join(separator).toHtmlEscaped()));
+    m_problems->setAccessibleDescription(parts.join(separator));
     applyFilter(); // the Problems filters depend on the report
     emit reportReady();
 }
 
 void DatasetPage::updateSummary() {
     const int images = m_model->rowCount();
-    const QString count = images == 1 ? tr("1 image") : tr("%1 images").arg(images);
+    const QString count = tr("%n image(s)", nullptr, images);
     m_summary->setText(tr("%1 — %2").arg(QDir::toNativeSeparators(m_folder), count));
 }
 

@@ -34,7 +34,7 @@ ImageFacts loadFacts(int row, const QString& path, const QString& split) {
         const captioner::ImageInfo info = captioner::probeImage(p);
         facts << DetailPane::tr("%1 × %2 px").arg(info.width).arg(info.height)
               << QString::fromStdString(info.format).toUpper()
-              << (info.channels == 1 ? DetailPane::tr("1 channel") : DetailPane::tr("%1 channels").arg(info.channels));
+              << DetailPane::tr("%n channel(s)", nullptr, info.channels);
         if (info.bitDepth != 8) facts << DetailPane::tr("%1-bit").arg(info.bitDepth);
         const cv::Mat rgb = captioner::decodeThumbnailRgb(p, kPreviewSide);
         out.image = QImage(rgb.data, rgb.cols, rgb.rows, int(rgb.step), QImage::Format_RGB888).copy();
@@ -218,7 +218,7 @@ QString DetailPane::factsText() const { return m_facts->text(); }
 void DetailPane::updateLengthHint() {
     const auto length = captioner::captionLength(m_editor->toPlainText().toStdString());
     const auto guidance = captioner::kAltTextGuidance;
-    QString text = length == 1 ? tr("1 character") : tr("%1 characters").arg(length);
+    QString text = tr("%n character(s)", nullptr, int(length));
     if (length == 0) text = tr("Empty caption: screen readers will have nothing to say for this image.");
     else if (length > guidance)
         text += tr(" — %1 over the ~%2-character alt-text guidance; consider a shorter caption")

@@ -1,4 +1,5 @@
 #include "empty_state.h"
+#include "captioner_ui/translations.h"
 
 #include <QEvent>
 #include <QHBoxLayout>
@@ -64,7 +65,7 @@ QString EmptyState::text() const { return m_text->text(); }
 
 QPushButton* EmptyState::addButton(const QString& text, const QString& description) {
     auto* button = new QPushButton(text, this);
-    button->setAccessibleName(QString(text).remove(QLatin1Char('&')));
+    button->setAccessibleName(withoutMnemonic(text));
     button->setAccessibleDescription(description);
     button->setToolTip(description);
     m_buttons->insertWidget(m_buttons->count() - 1, button);

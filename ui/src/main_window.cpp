@@ -7,6 +7,7 @@
 #include "captioner_ui/model_panel.h"
 #include "captioner_ui/settings_dialog.h"
 #include "captioner_ui/train_page.h"
+#include "captioner_ui/translations.h"
 #include "captioner_ui/hub_dialogs.h"
 #include "shortcuts_dialog.h"
 
@@ -237,7 +238,7 @@ void MainWindow::createActions() {
         QAction* page = view->addAction(pageNames[i], this, [this, i] { showPage(static_cast<Page>(i)); });
         page->setObjectName(QLatin1String(pageIds[i]));
         page->setShortcut(QKeySequence(Qt::CTRL | (Qt::Key_1 + i)));
-        page->setStatusTip(tr("Show the %1 page").arg(QString(pageNames[i]).remove(QLatin1Char('&'))));
+        page->setStatusTip(tr("Show the %1 page").arg(withoutMnemonic(pageNames[i])));
     }
     view->addSeparator();
     QAction* zoomIn = view->addAction(tr("Zoom &In"), this, [this] { setFontZoom(m_fontZoom + 1); });

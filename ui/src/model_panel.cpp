@@ -3,6 +3,7 @@
 #include "captioner_ui/hub_dialogs.h"
 
 #include "captioner_ui/model_manager.h"
+#include "captioner_ui/translations.h"
 
 #include <QAccessible>
 #include <QDir>
@@ -249,7 +250,7 @@ void ModelPanel::updateDemoOffer() {
         m_demoButton->setAccessibleDescription(tr("Generate the demo images and train the tiny demo model in the "
                                                   "background, then use it for captioning"));
     }
-    m_demoButton->setAccessibleName(m_demoButton->text().remove(QLatin1Char('&')));
+    m_demoButton->setAccessibleName(withoutMnemonic(m_demoButton->text()));
 }
 
 void ModelPanel::onLoadStarted(const QString& folder) {

@@ -1,6 +1,7 @@
 #include "review_panel.h"
 
 #include "captioner_ui/dataset_model.h"
+#include "captioner_ui/translations.h"
 
 #include "captioner/review_store.h"
 
@@ -109,7 +110,7 @@ void ReviewPanel::addActionRow(const QList<QAction*>& actions) {
         button->setToolButtonStyle(Qt::ToolButtonTextOnly);
         button->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
         button->setFocusPolicy(Qt::StrongFocus);
-        button->setAccessibleName(action->text().remove(QLatin1Char('&')).remove(QStringLiteral("…")));
+        button->setAccessibleName(withoutMnemonic(action->text()).remove(QStringLiteral("…")));
         button->setAccessibleDescription(action->statusTip());
         row->addWidget(button);
     }

@@ -7,6 +7,7 @@
 #include "captioner_ui/app_settings.h"
 #include "captioner_ui/model_manager.h"
 #include "captioner_ui/theme.h"
+#include "captioner_ui/translations.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -35,6 +36,7 @@ SettingsDialog::SettingsDialog(QWidget* parent)
     : QDialog(parent), m_threads(new QSpinBox(this)), m_device(new QComboBox(this)), m_deviceNote(new QLabel(this)),
       m_decoding(new QComboBox(this)), m_beams(new QSpinBox(this)), m_maxLength(new QSpinBox(this)),
       m_lengthPenalty(new QDoubleSpinBox(this)), m_thumbnailSize(new QSpinBox(this)), m_theme(new QComboBox(this)),
+      m_language(new QComboBox(this)), m_languageNote(new QLabel(this)),
       m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel | QDialogButtonBox::Apply |
                                          QDialogButtonBox::RestoreDefaults,
                                      this)) {
@@ -97,6 +99,13 @@ SettingsDialog::SettingsDialog(QWidget* parent)
     m_theme->setObjectName(QStringLiteral("settingsTheme"));
     for (const QString& name : themeNames()) m_theme->addItem(themeDisplayName(name), name);
     described(m_theme, tr("Theme"), tr("Colours of the app: the system's, light, dark or high contrast"));
+    m_language->setObjectName(QStringLiteral("settingsLanguage"));
+    for (const QString& code : languageCodes()) m_language->addItem(languageDisplayName(code), code);
+    m_languageNote->setObjectName(QStringLiteral("settingsLanguageNote"));
+    m_languageNote->setWordWrap(true);
+    m_languageNote->setText(tr("Takes effect after restarting."));
+    described(m_language, tr("Language"),
+              tr("Language of menus and messages: the system's, English or Japanese. Takes effect after restarting."));
 
     auto* performance = new QGroupBox(tr("Performance"), this);
     auto* performanceForm = new QFormLayout(performance);
@@ -115,6 +124,8 @@ SettingsDialog::SettingsDialog(QWidget* parent)
     auto* appearanceForm = new QFormLayout(appearance);
     appearanceForm->addRow(buddyLabel(tr("Thumb&nail size:"), m_thumbnailSize, appearance), m_thumbnailSize);
     appearanceForm->addRow(buddyLabel(tr("T&heme:"), m_theme, appearance), m_theme);
+    appearanceForm->addRow(buddyLabel(tr("Lan&guage:"), m_language, appearance), m_language);
+    appearanceForm->addRow(QString(), m_languageNote);
 
     QPushButton* ok = m_buttons->button(QDialogButtonBox::Ok);
     QPushButton* cancel = m_buttons->button(QDialogButtonBox::Cancel);
@@ -144,10 +155,10 @@ SettingsDialog::SettingsDialog(QWidget* parent)
     layout->addWidget(m_buttons);
 
     // Top to bottom, then the buttons in the order they are shown.
-    QWidget* order[] = {m_threads,   m_device,        m_decoding,      m_beams,
-                        m_maxLength, m_lengthPenalty, m_thumbnailSize, m_theme};
+    QWidget* order[] = {m_threads,       m_device,        m_decoding, m_beams,   m_maxLength,
+                        m_lengthPenalty, m_thumbnailSize, m_theme,    m_language};
     for (size_t i = 0; i + 1 < std::size(order); ++i) setTabOrder(order[i], order[i + 1]);
-    QWidget* previous = m_theme;
+    QWidget* previous = m_language;
     for (QAbstractButton* button : m_buttons->buttons()) {
         setTabOrder(previous, button);
         previous = button;
@@ -169,6 +180,8 @@ void SettingsDialog::load() {
     m_thumbnailSize->setValue(AppSettings::thumbnailSize());
     const int theme = m_theme->findData(AppSettings::theme());
     m_theme->setCurrentIndex(theme >= 0 ? theme : 0);
+    const int language = m_language->findData(AppSettings::language());
+    m_language->setCurrentIndex(language >= 0 ? language : 0);
     updateDecodingControls();
 }
 
@@ -182,6 +195,7 @@ void SettingsDialog::restoreDefaults() {
     m_lengthPenalty->setValue(d.lengthPenalty);
     m_thumbnailSize->setValue(128);
     m_theme->setCurrentIndex(0);
+    m_language->setCurrentIndex(0);
     updateDecodingControls();
 }
 
@@ -207,6 +221,7 @@ void SettingsDialog::apply() {
     AppSettings::setThumbnailSize(m_thumbnailSize->value());
     const QString theme = m_theme->currentData().toString();
     AppSettings::setTheme(theme);
+    AppSettings::setLanguage(m_language->currentData().toString()); // read at the next start
     if (threadsChanged) applyThreadSetting();
     if (theme != currentTheme()) applyTheme(theme);
     emit applied(deviceChanged);

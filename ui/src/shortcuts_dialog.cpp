@@ -1,4 +1,5 @@
 #include "shortcuts_dialog.h"
+#include "captioner_ui/translations.h"
 
 #include <QAction>
 #include <QDialogButtonBox>
@@ -12,7 +13,7 @@
 namespace captioner::ui {
 
 namespace {
-QString plain(QString text) { return text.remove(QLatin1Char('&')).remove(QStringLiteral("…")); }
+QString plain(const QString& text) { return withoutMnemonic(text).remove(QStringLiteral("…")); }
 
 void addRows(QTableWidget* table, const QMenu* menu, const QString& path) {
     for (QAction* action : menu->actions()) {

@@ -4,6 +4,7 @@
 #include "captioner/error.h"
 
 #include "captioner_ui/hub_dialogs.h"
+#include "captioner_ui/translations.h"
 #include "training_charts.h"
 #include "training_form.h"
 #include "training_watcher.h"
@@ -38,7 +39,7 @@ namespace {
 QPushButton* button(QWidget* parent, const QString& text, const QString& name, const QString& description) {
     auto* b = new QPushButton(text, parent);
     b->setObjectName(name);
-    b->setAccessibleName(QString(text).remove(QLatin1Char('&')).remove(QStringLiteral("…")));
+    b->setAccessibleName(withoutMnemonic(text).remove(QStringLiteral("…")));
     b->setAccessibleDescription(description);
     b->setToolTip(description);
     return b;

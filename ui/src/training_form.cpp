@@ -1,6 +1,7 @@
 #include "training_form.h"
 
 #include "training_worker.h"
+#include "captioner_ui/translations.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -37,7 +38,7 @@ void describe(QWidget* w, const QString& name, const QString& objectName, const 
         edit->setAccessibleDescription(description);
     }
 }
-QString plain(QString label) { return label.remove(QLatin1Char('&')).remove(QLatin1Char(':')); }
+QString plain(const QString& label) { return withoutMnemonic(label).remove(QLatin1Char(':')); }
 } // namespace
 
 TrainingForm::TrainingForm(QWidget* parent) : QWidget(parent) {

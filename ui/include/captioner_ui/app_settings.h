@@ -44,6 +44,11 @@ public:
     // "auto" (CUDA when LibTorch has it), "cpu" or "cuda".
     static QString device();
     static void setDevice(const QString& device);
+
+    // Language of the app: "system" (the default), "en" or "ja"; read at start-up, so a change
+    // applies on restart (installTranslators() in translations.h).
+    static QString language();
+    static void setLanguage(const QString& language);
 };
 
 // Applies the thread setting to the core at start-up. A command-line value (>= 0) wins over the

@@ -2,8 +2,9 @@
 // SettingsDialog (Edit › Preferences…, Ctrl+,) edits the persisted preferences of AppSettings:
 // LibTorch threads, device (CUDA offered only where this LibTorch has it, with the reason otherwise),
 // the default decoding of the Caption page (greedy or beam search, beams, max length, length penalty),
-// the thumbnail size and the theme. OK and Apply write them and apply them at once: threads through
-// applyThreadSetting, the theme through applyTheme; the window re-reads the rest on applied().
+// the thumbnail size, the theme and the language. OK and Apply write them and apply them at once (the
+// language on restart): threads through applyThreadSetting, the theme through applyTheme; the window
+// re-reads the rest on applied().
 #include <QDialog>
 
 class QComboBox;
@@ -41,6 +42,8 @@ private:
     QDoubleSpinBox* m_lengthPenalty;
     QSpinBox* m_thumbnailSize;
     QComboBox* m_theme;
+    QComboBox* m_language;
+    QLabel* m_languageNote;
     QDialogButtonBox* m_buttons;
 };
 

@@ -1,0 +1,31 @@
+#pragma once
+// The app's languages. The translations (resources/translations/captioner_*.ts) are compiled into
+// libcaptioner_ui as :/i18n/captioner_<lang>.qm; installTranslators() loads the app's and Qt's own
+// (qtbase_<lang>.qm from QLibraryInfo::TranslationsPath, Debian's qt6-translations-l10n) for the
+// language chosen in Preferences › Language, read once at start-up: a change applies on restart.
+#include <QString>
+#include <QStringList>
+
+class QLocale;
+
+namespace captioner::ui {
+
+// The choices of Preferences › Language: "system", "en" and "ja".
+QStringList languageCodes();
+// What the choice is called in the Language list: the system's, English, 日本語 (each in its own language).
+QString languageDisplayName(const QString& code);
+
+// The language shown for a choice: "ja" or "en". "system" means Japanese when the UI languages of
+// `system` list Japanese before English (or alone), English otherwise.
+QString effectiveLanguage(const QString& code, const QLocale& system);
+
+// Installs the app's translator (and, for Japanese, Qt's own) on the QCoreApplication for `code`
+// ("system", "en" or "ja"), removing those installed by an earlier call. Sets the default QLocale
+// to the language shown, so numbers and dates follow it. Returns the language now shown ("en"/"ja").
+QString installTranslators(const QString& code);
+
+// A label without its mnemonic, for accessible names and status texts: "&Open" and Japanese-style
+// "開く(&O)" both lose it ("Open", "開く"); "&&" stays a literal "&".
+QString withoutMnemonic(const QString& text);
+
+} // namespace captioner::ui
