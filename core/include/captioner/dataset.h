@@ -1,8 +1,8 @@
 #pragma once
 // Captioned image datasets in the layouts other tools write: Hugging Face imagefolder
 // (metadata.jsonl / metadata.csv, optional train/ test/ folders), sidecar caption files (image.txt or
-// image.caption beside image.png, kohya style), Flickr8k token files, COCO captions JSON and Parquet
-// files as the Hugging Face Hub serves datasets (read-only; images are rows, see image_source.h).
+// image.caption beside image.png, kohya style), Flickr8k token files, COCO captions JSON, Karpathy split JSON and
+// Parquet files as the Hugging Face Hub serves datasets (read-only; images are rows, see image_source.h).
 //
 // CaptionDataset reads any of them into one list of items, keeps every caption and every unknown
 // column so that a save writes back what it read (atomically, with a .bak of replaced metadata), and
@@ -27,8 +27,9 @@ struct DatasetItem {
     std::string unreadable;                          // why the image cannot be used ("" = fine or not checked)
 };
 
-enum class DatasetFormat { ImageFolder, Sidecar, Flickr, Coco, Parquet };
-std::string formatName(DatasetFormat format);              // "imagefolder", "sidecar", "flickr", "coco", "parquet"
+enum class DatasetFormat { ImageFolder, Sidecar, Flickr, Coco, Parquet, Karpathy };
+// "imagefolder", "sidecar", "flickr", "coco", "parquet", "karpathy"
+std::string formatName(DatasetFormat format);
 DatasetFormat parseDatasetFormat(const std::string& name); // inverse of formatName; throws Error
 
 struct DatasetProblem {
@@ -47,10 +48,13 @@ struct DatasetOpenOptions {
 
 class CaptionDataset {
 public:
-    // `path` is a folder (layout detected) or an explicit metadata.jsonl/.csv, COCO .json, Flickr
-    // token file or .parquet file. A folder with *.parquet files at its top or under data/ (a
-    // downloaded Hub dataset repo, possibly in several shards) is one Parquet dataset. Throws Error(path, reason) when
-    // no layout is recognised, naming what was looked for.
+    // `path` is a folder (layout detected) or an explicit metadata.jsonl/.csv, COCO .json, Karpathy
+    // split .json (dataset_coco.json, dataset_flickr8k.json, ...), Flickr token file or .parquet file.
+    // A folder holding COCO as downloaded (annotations/captions_train2017.json and
+    // captions_val2017.json beside train2017/ and val2017/, or the 2014 names) is one COCO dataset
+    // whose items carry split "train" or "validation"; a Karpathy file's splits are kept too. A folder with *.parquet
+    // files at its top or under data/ (a downloaded Hub dataset repo, possibly in several shards) is one Parquet
+    // dataset. Throws Error(path, reason) when no layout is recognised, naming what was looked for.
     static CaptionDataset open(const std::string& path, const DatasetOpenOptions& options = {});
 
     DatasetFormat format() const { return m_format; }

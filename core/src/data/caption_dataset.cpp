@@ -17,8 +17,8 @@ namespace {
 
 const char* const kLookedFor =
     "no dataset found: looked for metadata.jsonl or metadata.csv (imagefolder, also in train/ test/), "
-    "a COCO captions *.json (here or in annotations/), a Flickr *.token.txt file, *.parquet files (here or in "
-    "data/), and images "
+    "COCO captions *.json files or a Karpathy split dataset_*.json (here or in annotations/), a Flickr "
+    "*.token.txt file, *.parquet files (here or in data/), and images "
     "(.png .jpg .jpeg .webp .bmp .tif .tiff .gif .pnm) with or without .txt/.caption files";
 
 bool folderHasImages(const std::string& dir) {
@@ -49,15 +49,16 @@ std::string formatName(DatasetFormat format) {
     case DatasetFormat::Flickr: return "flickr";
     case DatasetFormat::Coco: return "coco";
     case DatasetFormat::Parquet: return "parquet";
+    case DatasetFormat::Karpathy: return "karpathy";
     }
     return "unknown";
 }
 
 DatasetFormat parseDatasetFormat(const std::string& name) {
     for (DatasetFormat f : {DatasetFormat::ImageFolder, DatasetFormat::Sidecar, DatasetFormat::Flickr,
-                            DatasetFormat::Coco, DatasetFormat::Parquet})
+                            DatasetFormat::Coco, DatasetFormat::Parquet, DatasetFormat::Karpathy})
         if (formatName(f) == detail::lowerAscii(name)) return f;
-    throw Error(name, "unknown dataset format (expected imagefolder, sidecar, flickr, coco or parquet)");
+    throw Error(name, "unknown dataset format (expected imagefolder, sidecar, flickr, coco, parquet or karpathy)");
 }
 
 CaptionDataset CaptionDataset::open(const std::string& pathIn, const DatasetOpenOptions& options) {
@@ -73,11 +74,10 @@ CaptionDataset CaptionDataset::open(const std::string& pathIn, const DatasetOpen
                 DatasetAccess::readImageFolder(d, path, meta);
             } else if (auto shards = DatasetAccess::findParquetFiles(path, false); !shards.empty()) {
                 DatasetAccess::readParquet(d, path, shards);
+            } else if (auto karpathy = DatasetAccess::findKarpathyFiles(path); !karpathy.empty()) {
+                DatasetAccess::readKarpathyFolder(d, path, karpathy, options.imageRoot, pathIn);
             } else if (auto coco = DatasetAccess::findCocoFiles(path); !coco.empty()) {
-                if (coco.size() > 1)
-                    throw Error(pathIn, "several COCO caption files (" + coco[0] + ", " + coco[1] +
-                                            (coco.size() > 2 ? ", ..." : "") + "); open one of them");
-                DatasetAccess::readCoco(d, coco.front(), options.imageRoot);
+                DatasetAccess::readCocoFolder(d, path, coco, options.imageRoot, pathIn);
             } else if (auto flickr = DatasetAccess::findFlickrFiles(path); !flickr.empty()) {
                 if (flickr.size() > 1)
                     throw Error(pathIn,
@@ -96,15 +96,18 @@ CaptionDataset CaptionDataset::open(const std::string& pathIn, const DatasetOpen
             if (ext == ".jsonl" || ext == ".csv") {
                 DatasetAccess::readImageFolder(d, detail::parentOf(path), {{path, ""}});
             } else if (ext == ".json") {
-                DatasetAccess::readCoco(d, path, options.imageRoot);
+                if (DatasetAccess::looksLikeKarpathy(path)) DatasetAccess::readKarpathy(d, path, options.imageRoot);
+                else DatasetAccess::readCoco(d, path, options.imageRoot);
             } else if (ext == ".token" || ext == ".txt") {
                 DatasetAccess::readFlickr(d, path, options.imageRoot);
             } else if (ext == ".parquet") {
                 DatasetAccess::readParquet(d, detail::parentOf(path), {path});
                 d.m_source = path;
             } else {
-                throw Error(pathIn, "not a dataset file: expected metadata .jsonl/.csv (imagefolder), a COCO .json, "
-                                    "a Flickr .token.txt or a .parquet file, or a folder");
+                throw Error(
+                    pathIn,
+                    "not a dataset file: expected metadata .jsonl/.csv (imagefolder), a COCO or Karpathy .json, "
+                    "a Flickr .token.txt or a .parquet file, or a folder");
             }
         }
     } catch (const nlohmann::json::exception& e) {
@@ -120,6 +123,7 @@ void CaptionDataset::save() {
     case DatasetFormat::Sidecar: DatasetAccess::saveSidecar(*this, m_root, false); break;
     case DatasetFormat::Flickr: DatasetAccess::saveFlickr(*this); break;
     case DatasetFormat::Coco: DatasetAccess::saveCoco(*this); break;
+    case DatasetFormat::Karpathy: DatasetAccess::saveKarpathy(*this); break;
     case DatasetFormat::Parquet:
         throw Error(m_source,
                     "Parquet datasets are read-only: captions cannot be written back into .parquet files; "

@@ -199,12 +199,18 @@ std::string trim(const std::string& s) {
 
 namespace captioner::detail {
 
-std::string pickImageRoot(const std::vector<std::string>& candidates, const std::vector<std::string>& names) {
+std::string findImageRoot(const std::vector<std::string>& candidates, const std::vector<std::string>& names) {
     std::error_code ec;
     const size_t probe = std::min<size_t>(names.size(), 16);
     for (const auto& c : candidates)
         for (size_t i = 0; i < probe; ++i)
             if (fs::is_regular_file(fs::path(c) / names[i], ec)) return absoluteNormal(c);
+    return std::string();
+}
+
+std::string pickImageRoot(const std::vector<std::string>& candidates, const std::vector<std::string>& names) {
+    const std::string found = findImageRoot(candidates, names);
+    if (!found.empty()) return found;
     return candidates.empty() ? std::string() : absoluteNormal(candidates.front());
 }
 

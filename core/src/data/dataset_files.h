@@ -43,6 +43,8 @@ std::string lowerAscii(std::string s);
 } // namespace captioner::detail
 
 namespace captioner::detail {
-// The first candidate folder in which one of the first few `names` exists; candidates[0] if none.
+// The first candidate folder in which one of the first few `names` exists; "" if none.
+std::string findImageRoot(const std::vector<std::string>& candidates, const std::vector<std::string>& names);
+// findImageRoot, or candidates[0] if none.
 std::string pickImageRoot(const std::vector<std::string>& candidates, const std::vector<std::string>& names);
 } // namespace captioner::detail
