@@ -5,8 +5,9 @@
 //                 [--threads N] [--reference-tokens 5]
 //
 // Prints load time, per-image latency (median over runs) at batch 1, images/s at batch 1 and 8,
-// the reference's seconds per token, the cost of per-token probabilities (confidence), and peak RSS. Generation is
-// greedy with a fixed number of new tokens (end-of-sequence disabled) so runs are comparable across models.
+// the reference's seconds per token, the cost of per-token probabilities (confidence) and of heatmaps, and peak RSS.
+// Generation is greedy with a fixed number of new tokens (end-of-sequence disabled) so runs are comparable across
+// models.
 #include "captioner/caption_pipeline.h"
 #include "captioner/image_io.h"
 #include "captioner/model_presets.h"
@@ -187,6 +188,27 @@ int main(int argc, char** argv) {
                 std::printf("confidence cost, %d beam(s), batch 8: %8.3f s without, %8.3f s with (median, %+.1f%%)\n",
                             beams, median(plain), median(withProbs), 100.0 * (median(withProbs) / median(plain) - 1.0));
             }
+            // The cost of heatmaps (issue 17, greedy only): generateWithProbabilities() without and with
+            // GenerationOptions::imageAttention (last layer, all layers), alternated, batch 8.
+            std::vector<double> none, lastLayer, allLayers;
+            for (int r = 0; r < std::max(3, runs); ++r) {
+                auto g = opts.generation;
+                const auto timed = [&](captioner::ImageAttention which, std::vector<double>& into) {
+                    g.imageAttention = which;
+                    t0 = Clock::now();
+                    const auto res = captioner::generateWithProbabilities(ck.model, pixels, g);
+                    into.push_back(since(t0));
+                    return res.sequences;
+                };
+                const auto ids = timed(captioner::ImageAttention::None, none);
+                if (timed(captioner::ImageAttention::LastLayer, lastLayer) != ids ||
+                    timed(captioner::ImageAttention::AllLayers, allLayers) != ids)
+                    throw std::runtime_error("heatmaps changed the ids");
+            }
+            std::printf("heatmap cost, greedy, batch 8: %8.3f s without, %8.3f s last layer (%+.1f%%), %8.3f s all "
+                        "layers (%+.1f%%) (median)\n",
+                        median(none), median(lastLayer), 100.0 * (median(lastLayer) / median(none) - 1.0),
+                        median(allLayers), 100.0 * (median(allLayers) / median(none) - 1.0));
         }
         if (refTokens > 0) {
             const double ref = referenceSecondsPerToken(ck, paths[0], refTokens);

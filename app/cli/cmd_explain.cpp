@@ -95,12 +95,12 @@ int run(const cli::ArgParser& p) {
     std::error_code ec;
     if (fs::exists(out, ec) && !fs::is_directory(out, ec))
         throw captioner::Error(out, "exists and is not a folder (--out wants a folder for the heatmap files)");
-    fs::create_directories(out, ec);
-    if (ec) throw captioner::Error(out, "cannot create folder: " + ec.message());
 
     captioner::CheckpointLoadOptions load;
     load.device = p.value("device");
-    auto ck = captioner::loadCheckpoint(modelDir, load);
+    auto ck = captioner::loadCheckpoint(modelDir, load); // a bad model fails here, before anything is written
+    fs::create_directories(out, ec);
+    if (ec) throw captioner::Error(out, "cannot create folder: " + ec.message());
     captioner::CaptionOptions options = captioner::captionOptionsFor(ck);
     options.generation.maxLength = p.intValue("max-length");
     const bool allLayers = p.flag("all-layers");

@@ -53,6 +53,12 @@ std::array<uint8_t, 3> nominalRgb(DemoColour c);
 DemoScene randomScene(std::mt19937_64& rng);
 // The caption of a scene: "a <size> <colour> <shape>[ (to the left of|above) a <size> <colour> <shape>]".
 std::string describeScene(const DemoScene& scene);
+// The tight bounding box of an object as renderScene draws it (its polygon's vertices, or the circle), in
+// fractions of the image side: x0 <= x < x1, y0 <= y < y1 (antialiasing adds under a pixel around it).
+struct DemoBox {
+    double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+};
+DemoBox demoObjectBox(const DemoObject& object);
 // RGB (CV_8UC3, R,G,B order), size x size: antialiased, drawn at up to 4x and reduced with INTER_AREA.
 cv::Mat renderScene(const DemoScene& scene, int size);
 // Every word captions can contain, for vocabulary checks.

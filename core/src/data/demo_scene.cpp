@@ -68,8 +68,8 @@ void placePair(DemoObject& a, DemoObject& b, bool horizontal, std::mt19937_64& r
     }
 }
 
-std::vector<cv::Point> polygon(const DemoObject& o, double scale, int shiftBits) {
-    const double one = double(1 << shiftBits);
+// The polygon's vertices at `scale` pixels per image side (none for a circle).
+std::vector<cv::Point2d> vertices(const DemoObject& o, double scale) {
     const double cx = o.cx * scale, cy = o.cy * scale, r = o.radius * scale;
     std::vector<cv::Point2d> pts;
     const double pi = 3.14159265358979323846;
@@ -95,6 +95,12 @@ std::vector<cv::Point> polygon(const DemoObject& o, double scale, int shiftBits)
         break;
     case DemoShape::Circle: break;
     }
+    return pts;
+}
+
+std::vector<cv::Point> polygon(const DemoObject& o, double scale, int shiftBits) {
+    const double one = double(1 << shiftBits);
+    const std::vector<cv::Point2d> pts = vertices(o, scale);
     std::vector<cv::Point> fixed;
     for (const auto& p : pts) fixed.emplace_back(int(std::lround(p.x * one)), int(std::lround(p.y * one)));
     return fixed;
@@ -190,6 +196,19 @@ std::string describeScene(const DemoScene& scene) {
         text += phrase(scene.objects[i]);
     }
     return text;
+}
+
+DemoBox demoObjectBox(const DemoObject& o) {
+    if (o.shape == DemoShape::Circle) return {o.cx - o.radius, o.cy - o.radius, o.cx + o.radius, o.cy + o.radius};
+    const auto pts = vertices(o, 1.0);
+    DemoBox box{pts[0].x, pts[0].y, pts[0].x, pts[0].y};
+    for (const auto& p : pts) {
+        box.x0 = std::min(box.x0, p.x);
+        box.y0 = std::min(box.y0, p.y);
+        box.x1 = std::max(box.x1, p.x);
+        box.y1 = std::max(box.y1, p.y);
+    }
+    return box;
 }
 
 cv::Mat renderScene(const DemoScene& scene, int size) {
