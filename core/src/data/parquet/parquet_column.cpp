@@ -98,21 +98,16 @@ public:
         fail("type " + parquetTypeName(m_info.type) + " is not supported");
     }
 
-    // Definition levels -> validity; returns the number of non-null values.
-    std::size_t levels(const uint8_t* p, std::size_t n, std::size_t count, std::vector<uint8_t>& valid) const {
-        valid.assign(count, 1);
-        if (m_info.maxDefinitionLevel == 0) return count;
-        std::vector<uint32_t> defs;
-        if (!decodeHybrid(p, n, bitWidthFor(m_info.maxDefinitionLevel), count, defs))
-            fail("definition levels are truncated");
-        std::size_t present = 0;
-        for (std::size_t i = 0; i < count; ++i) {
-            if (defs[i] > uint32_t(m_info.maxDefinitionLevel))
-                fail("definition level " + std::to_string(defs[i]) + " is out of range");
-            valid[i] = defs[i] == uint32_t(m_info.maxDefinitionLevel);
-            present += valid[i];
-        }
-        return present;
+    // Repetition or definition levels of `count` entries (RLE/bit-packed hybrid), each checked <= maxLevel.
+    void levels(const uint8_t* p, std::size_t n, std::size_t count, int maxLevel, const char* kind,
+                std::vector<uint32_t>& out) const {
+        out.clear();
+        if (maxLevel == 0) return;
+        if (!decodeHybrid(p, n, bitWidthFor(maxLevel), count, out)) fail(std::string(kind) + " levels are truncated");
+        for (std::size_t i = 0; i < count; ++i)
+            if (out[i] > uint32_t(maxLevel))
+                fail(std::string(kind) + " level " + std::to_string(out[i]) + " is out of range (at most " +
+                     std::to_string(maxLevel) + ")");
     }
 
     void values(int encoding, const uint8_t* p, std::size_t n, std::size_t count, const Values* dict,
@@ -136,6 +131,30 @@ public:
             }
             return;
         }
+        const EncodingContext ctx{m_file, m_where};
+        const ParquetType type = m_info.type;
+        if (count == 0) return; // an all-null page: nothing to decode whatever the encoding
+        if (encoding == DeltaBinaryPacked && (type == ParquetType::Int32 || type == ParquetType::Int64))
+            return decodeDeltaBinaryPacked(p, n, count, type == ParquetType::Int32, out.ints, ctx);
+        if (encoding == DeltaLengthByteArray && type == ParquetType::ByteArray)
+            return decodeDeltaLengthByteArray(p, n, count, out.bytes, ctx);
+        if (encoding == DeltaByteArray && (type == ParquetType::ByteArray || type == ParquetType::FixedLenByteArray)) {
+            decodeDeltaByteArray(p, n, count, out.bytes, ctx);
+            if (type == ParquetType::FixedLenByteArray)
+                for (const std::string& b : out.bytes)
+                    if (b.size() != std::size_t(m_info.typeLength))
+                        fail("DELTA_BYTE_ARRAY value of " + std::to_string(b.size()) + " bytes in a column of " +
+                             std::to_string(m_info.typeLength) + "-byte values");
+            return;
+        }
+        if (encoding == ByteStreamSplit && type != ParquetType::Boolean && type != ParquetType::ByteArray &&
+            type != ParquetType::Int96) {
+            const std::size_t width = type == ParquetType::FixedLenByteArray ? std::size_t(m_info.typeLength)
+                                      : type == ParquetType::Int32 || type == ParquetType::Float ? 4
+                                                                                                 : 8;
+            const std::vector<uint8_t> joined = decodeByteStreamSplit(p, n, count, width, ctx);
+            return plain(joined.data(), joined.size(), count, out);
+        }
         if (encoding == Rle && m_info.type == ParquetType::Boolean) {
             if (n < 4) fail("RLE boolean values are truncated");
             uint32_t len;
@@ -146,7 +165,7 @@ public:
             for (uint32_t b : bits) out.ints.push_back(b);
             return;
         }
-        fail("the " + encodingName(encoding) + " encoding is not supported");
+        fail("the " + encodingName(encoding) + " encoding is not supported for " + parquetTypeName(type) + " values");
     }
 
 private:
@@ -158,6 +177,14 @@ private:
 std::size_t dictionarySize(const Values& v) { return std::max({v.ints.size(), v.reals.size(), v.bytes.size()}); }
 
 } // namespace
+
+std::vector<std::string> ParquetColumnData::stringsOf(std::size_t row) const {
+    std::vector<std::string> out;
+    if (!repeated || row >= valid.size() || row + 1 >= offsets.size()) return out;
+    for (std::size_t e = offsets[row]; e < offsets[row + 1] && e < elementValid.size() && e < bytes.size(); ++e)
+        if (elementValid[e]) out.push_back(bytes[e]);
+    return out;
+}
 
 ParquetColumnData ParquetFile::readColumn(std::size_t rowGroup, std::size_t column) const {
     if (rowGroup >= m_rowGroups.size() || column >= m_columns.size())
@@ -187,13 +214,21 @@ ParquetColumnData ParquetFile::readColumn(std::size_t rowGroup, std::size_t colu
     ParquetColumnData out;
     out.type = info.type;
     const std::size_t rows = std::size_t(rg.numRows);
+    const bool repeated = info.maxRepetitionLevel > 0;
+    out.repeated = repeated;
+    // Level entries to read: one per row for a flat column; for a list, one per element or empty/null list,
+    // as many as the chunk's metadata says.
+    if (repeated && (chunk.numValues < 0 || chunk.numValues > kParquetMaxRowsPerGroup))
+        dec.fail("column chunk claims " + std::to_string(chunk.numValues) + " values, over the limit of " +
+                 std::to_string(kParquetMaxRowsPerGroup));
+    const std::size_t entries = repeated ? std::size_t(chunk.numValues) : rows;
     Values dict;
     bool haveDict = false;
-    std::size_t pos = 0, done = 0;
-    std::vector<uint8_t> valid;
-    while (done < rows) {
+    std::size_t pos = 0, done = 0, elements = 0;
+    std::vector<uint32_t> reps, defs;
+    while (done < entries) {
         if (pos >= data.size())
-            dec.fail("column chunk ends after " + std::to_string(done) + " of " + std::to_string(rows) + " values");
+            dec.fail("column chunk ends after " + std::to_string(done) + " of " + std::to_string(entries) + " values");
         parquet::ThriftReader r(data.data() + pos, data.size() - pos, m_path, "page header");
         const PageHeader h = readPageHeader(r);
         pos += r.position();
@@ -221,59 +256,66 @@ ParquetColumnData ParquetFile::readColumn(std::size_t rowGroup, std::size_t colu
             continue;
         }
         if (h.type != DataPage && h.type != DataPageV2) continue; // index pages and unknown kinds carry no values
-        if (h.numValues < 0 || uint64_t(h.numValues) > rows - done)
-            dec.fail("page holds " + std::to_string(h.numValues) + " values where " + std::to_string(rows - done) +
+        if (h.numValues < 0 || uint64_t(h.numValues) > entries - done)
+            dec.fail("page holds " + std::to_string(h.numValues) + " values where " + std::to_string(entries - done) +
                      " remain");
         const std::size_t count = std::size_t(h.numValues);
-        std::size_t present = 0;
         ++(h.type == DataPage ? out.dataPagesV1 : out.dataPagesV2);
         if (std::find(out.encodings.begin(), out.encodings.end(), encodingName(h.encoding)) == out.encodings.end())
             out.encodings.push_back(encodingName(h.encoding));
         Values vals;
+        const uint8_t* p = nullptr;
+        std::size_t n = 0;
+        std::vector<uint8_t> bytes;
         if (h.type == DataPage) {
-            const auto bytes = decompress(chunk.codec, page, pageSize, std::size_t(h.uncompressedSize), m_path, what);
-            const uint8_t* p = bytes.data();
-            std::size_t n = bytes.size();
-            if (info.maxDefinitionLevel > 0) {
+            bytes = decompress(chunk.codec, page, pageSize, std::size_t(h.uncompressedSize), m_path, what);
+            p = bytes.data();
+            n = bytes.size();
+            // v1: repetition levels, then definition levels, each behind its 4-byte length.
+            auto levelBlock = [&](int maxLevel, const char* kind, std::vector<uint32_t>& out) {
+                out.clear();
+                if (maxLevel == 0) return;
                 if (h.defLevelEncoding != Rle)
-                    dec.fail("definition levels in the " + encodingName(h.defLevelEncoding) +
+                    dec.fail(std::string(kind) + " levels in the " + encodingName(h.defLevelEncoding) +
                              " encoding are not supported");
-                if (n < 4) dec.fail("definition levels are truncated");
+                if (n < 4) dec.fail(std::string(kind) + " levels are truncated");
                 uint32_t len;
                 std::memcpy(&len, p, 4);
-                if (len > n - 4) dec.fail("definition levels run past the page");
-                present = dec.levels(p + 4, len, count, valid);
+                if (len > n - 4) dec.fail(std::string(kind) + " levels run past the page");
+                dec.levels(p + 4, len, count, maxLevel, kind, out);
                 p += 4 + len;
                 n -= 4 + len;
-            } else {
-                present = dec.levels(nullptr, 0, count, valid);
-            }
-            dec.values(h.encoding, p, n, present, haveDict ? &dict : nullptr, dictionarySize(dict), vals);
+            };
+            levelBlock(info.maxRepetitionLevel, "repetition", reps);
+            levelBlock(info.maxDefinitionLevel, "definition", defs);
         } else {
             if (h.repLevelsLength < 0 || h.defLevelsLength < 0 ||
                 uint64_t(h.repLevelsLength) + uint64_t(h.defLevelsLength) > pageSize ||
                 uint64_t(h.repLevelsLength) + uint64_t(h.defLevelsLength) > uint64_t(h.uncompressedSize))
                 dec.fail("level lengths do not fit in the page");
             const std::size_t levelBytes = std::size_t(h.repLevelsLength + h.defLevelsLength);
-            present = dec.levels(page + h.repLevelsLength, std::size_t(h.defLevelsLength), count, valid);
+            dec.levels(page, std::size_t(h.repLevelsLength), count, info.maxRepetitionLevel, "repetition", reps);
+            dec.levels(page + h.repLevelsLength, std::size_t(h.defLevelsLength), count, info.maxDefinitionLevel,
+                       "definition", defs);
             const std::size_t valueSize = std::size_t(h.uncompressedSize) - levelBytes;
-            std::vector<uint8_t> bytes;
             if (h.isCompressed)
                 bytes = decompress(chunk.codec, page + levelBytes, pageSize - levelBytes, valueSize, m_path, what);
             else if (pageSize - levelBytes != valueSize)
                 dec.fail("uncompressed values differ in size from the page header");
             else bytes.assign(page + levelBytes, page + pageSize);
-            dec.values(h.encoding, bytes.data(), bytes.size(), present, haveDict ? &dict : nullptr,
-                       dictionarySize(dict), vals);
+            p = bytes.data();
+            n = bytes.size();
         }
+        std::size_t present = count;
+        if (info.maxDefinitionLevel > 0)
+            present = std::size_t(std::count(defs.begin(), defs.end(), uint32_t(info.maxDefinitionLevel)));
+        dec.values(h.encoding, p, n, present, haveDict ? &dict : nullptr, dictionarySize(dict), vals);
         if (dictionarySize(vals) != present && present > 0)
             dec.fail("page holds " + std::to_string(dictionarySize(vals)) + " values for " + std::to_string(present) +
                      " non-null rows");
 
         std::size_t k = 0;
-        for (std::size_t i = 0; i < count; ++i) {
-            out.valid.push_back(valid[i]);
-            const bool v = valid[i] != 0;
+        auto pushValue = [&](bool v) {
             switch (info.type) {
             case ParquetType::Boolean:
             case ParquetType::Int32:
@@ -283,8 +325,36 @@ ParquetColumnData ParquetFile::readColumn(std::size_t rowGroup, std::size_t colu
             default: out.bytes.push_back(v ? std::move(vals.bytes[k]) : std::string()); break;
             }
             k += v;
+        };
+        for (std::size_t i = 0; i < count; ++i) {
+            const uint32_t def = info.maxDefinitionLevel > 0 ? defs[i] : 0;
+            const bool v = def == uint32_t(info.maxDefinitionLevel);
+            if (!repeated) {
+                out.valid.push_back(v);
+                pushValue(v);
+                continue;
+            }
+            // A list: repetition level 0 starts a row; below the repeated field's definition level the
+            // row has no elements (an empty list one level below it, a null list further down).
+            if (reps[i] == 0) {
+                if (out.valid.size() == rows)
+                    dec.fail("holds more than the row group's " + std::to_string(rows) + " rows");
+                out.offsets.push_back(elements);
+                out.valid.push_back(def + 1 >= uint32_t(info.repeatedDefinitionLevel));
+                if (def < uint32_t(info.repeatedDefinitionLevel)) continue;
+            } else if (out.valid.empty() || def < uint32_t(info.repeatedDefinitionLevel)) {
+                dec.fail("list levels are inconsistent (an element continues no list)");
+            }
+            out.elementValid.push_back(v);
+            pushValue(v);
+            ++elements;
         }
         done += count;
+    }
+    if (repeated) {
+        if (out.valid.size() != rows)
+            dec.fail("holds " + std::to_string(out.valid.size()) + " lists for " + std::to_string(rows) + " rows");
+        out.offsets.push_back(elements);
     }
     return out;
 }

@@ -1,7 +1,8 @@
 // The Parquet dataset layout: one .parquet file, or a folder of shards as a Hugging Face dataset repo
 // holds them (data/train-00000-of-00002.parquet, ...; also <config>/<split>/0000.parquet). Items
 // refer to their image by row ("FILE.parquet#row=N", see image_source.h); captions come from the
-// text column, other flat columns are kept in DatasetItem::extra. Read-only: save() refuses.
+// caption column (a string, or a list of strings: every caption of the image, of which training
+// samples one as for COCO), other flat columns are kept in DatasetItem::extra. Read-only: save() refuses.
 #include "captioner/error.h"
 #include "captioner/image_source.h"
 #include "captioner/parquet.h"
@@ -81,12 +82,12 @@ void DatasetAccess::readParquet(CaptionDataset& d, const std::string& root, cons
                             parquet::fieldList(file) + ")");
         const int caption = parquet::findCaptionColumn(file);
         if (caption < 0)
-            throw Error(path,
-                        "no caption column: expected text, caption, captions, description or sentence (columns: " +
-                            parquet::fieldList(file) + ")");
+            throw Error(path, "no caption column: expected text, caption, captions, sentences, raw, description or "
+                              "sentence (columns: " +
+                                  parquet::fieldList(file) + ")");
         const ParquetColumnInfo& captionInfo = file.columns()[std::size_t(caption)];
         if (!captionInfo.unsupported.empty()) throw Error(path, "cannot read the captions: " + captionInfo.unsupported);
-        if (captionInfo.type != ParquetType::ByteArray || captionInfo.parts.size() != 1)
+        if (captionInfo.type != ParquetType::ByteArray)
             throw Error(path, "caption column " + captionInfo.path + " is " + parquetTypeName(captionInfo.type) +
                                   ", not text");
         if (d.m_captionColumn.empty()) d.m_captionColumn = captionInfo.path;
@@ -100,6 +101,8 @@ void DatasetAccess::readParquet(CaptionDataset& d, const std::string& root, cons
             const ParquetColumnInfo& info = file.columns()[c];
             if (int(c) == image.bytes || int(c) == image.path || int(c) == caption) continue;
             if (!info.unsupported.empty()) DatasetAccess::addProblem(d, path, info.unsupported + "; column skipped");
+            else if (info.maxRepetitionLevel > 0)
+                DatasetAccess::addProblem(d, path, "list column " + info.path + " skipped");
             else if (info.parts.size() != 1)
                 DatasetAccess::addProblem(d, path, "nested column " + info.path + " skipped");
             else if (info.type == ParquetType::FixedLenByteArray ||
@@ -123,9 +126,14 @@ void DatasetAccess::readParquet(CaptionDataset& d, const std::string& root, cons
                 DatasetItem item;
                 item.imagePath = embeddedImageRef(path, row);
                 item.fileName = rel + "#row=" + std::to_string(row);
-                if (!captions.isNull(i)) {
+                // Every caption of the row: one from a string column, all non-null elements of a list.
+                const std::vector<std::string> texts = captions.repeated ? captions.stringsOf(i)
+                                                       : captions.isNull(i)
+                                                           ? std::vector<std::string>{}
+                                                           : std::vector<std::string>{captions.bytes[i]};
+                for (const std::string& text : texts) {
                     bool latin1 = false;
-                    item.captions.push_back(detail::decodeText(captions.bytes[i], latin1));
+                    item.captions.push_back(detail::decodeText(text, latin1));
                     if (latin1)
                         DatasetAccess::addProblem(d, item.fileName, "caption is not valid UTF-8; read as Latin-1");
                 }

@@ -1,10 +1,13 @@
-// Turning a page's bytes into values: decompression (libsnappy, zlib, libzstd: the codecs) and the
+// Turning a page's bytes into values: decompression (libsnappy, zlib, libzstd, liblz4, libbrotli: the
+// codecs) and the
 // RLE/bit-packed hybrid decoder for levels and dictionary indices (the encodings). The page header
 // itself is Thrift and is read in parquet_page_header.cpp.
 #include "data/parquet/parquet_format.h"
 
 #include "captioner/error.h"
 
+#include <brotli/decode.h>
+#include <lz4.h>
 #include <snappy-c.h>
 #include <zlib.h>
 #include <zstd.h>
@@ -28,7 +31,58 @@ std::string codecName(int codec) {
     return "codec " + std::to_string(codec);
 }
 
-bool codecSupported(int codec) { return codec == Uncompressed || codec == Snappy || codec == Gzip || codec == Zstd; }
+bool codecSupported(int codec) {
+    return codec == Uncompressed || codec == Snappy || codec == Gzip || codec == Zstd || codec == Lz4Raw ||
+           codec == Lz4 || codec == Brotli;
+}
+
+std::string supportedCodecs() { return "UNCOMPRESSED, SNAPPY, GZIP, ZSTD, LZ4_RAW, LZ4, BROTLI"; }
+
+bool encodingSupported(int encoding) {
+    switch (encoding) {
+    case Plain:
+    case PlainDictionary:
+    case Rle:
+    case BitPacked: // listed by old writers for levels; a page that really uses it is refused by name
+    case DeltaBinaryPacked:
+    case DeltaLengthByteArray:
+    case DeltaByteArray:
+    case RleDictionary:
+    case ByteStreamSplit: return true;
+    }
+    return false;
+}
+
+namespace {
+
+uint32_t bigEndian32(const uint8_t* p) {
+    return uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | uint32_t(p[3]);
+}
+
+// One LZ4 block (no framing) into exactly `expected` bytes at `out`.
+bool lz4Block(const uint8_t* in, std::size_t size, uint8_t* out, std::size_t expected) {
+    if (size > std::size_t(INT_MAX) || expected > std::size_t(INT_MAX)) return false;
+    const int n =
+        LZ4_decompress_safe(reinterpret_cast<const char*>(in), reinterpret_cast<char*>(out), int(size), int(expected));
+    return n >= 0 && std::size_t(n) == expected;
+}
+
+// Hadoop's LZ4 framing (what parquet-mr writes for codec LZ4): frames of a 4-byte big-endian
+// decompressed size and a 4-byte big-endian compressed size, then one LZ4 block, until the input ends.
+bool lz4Hadoop(const uint8_t* in, std::size_t size, uint8_t* out, std::size_t expected) {
+    std::size_t pos = 0, produced = 0;
+    while (size - pos >= 8) {
+        const std::size_t plain = bigEndian32(in + pos), packed = bigEndian32(in + pos + 4);
+        pos += 8;
+        if (packed > size - pos || plain > expected - produced) return false;
+        if (!lz4Block(in + pos, packed, out + produced, plain)) return false;
+        pos += packed;
+        produced += plain;
+    }
+    return pos == size && produced == expected;
+}
+
+} // namespace
 
 std::string encodingName(int encoding) {
     switch (encoding) {
@@ -55,7 +109,14 @@ std::vector<uint8_t> decompress(int codec, const uint8_t* in, std::size_t size, 
     // No codec expands a few bytes into gigabytes: refuse the claim before allocating for it. The
     // bounds are above each format's own maximum ratio (snappy ~22:1, deflate ~1032:1, zstd ~32768:1
     // for one repeated byte), plus slack for tiny pages.
-    const uint64_t ratio = codec == Snappy ? 32 : codec == Gzip ? 1100 : codec == Zstd ? 40000 : 1;
+    // LZ4 ~255:1. Brotli has no small maximum; its output is grown as it is produced (below), so a
+    // false claim costs no more memory than the stream really decompresses to.
+    const uint64_t ratio = codec == Snappy                   ? 32
+                           : codec == Gzip                   ? 1100
+                           : codec == Zstd                   ? 40000
+                           : codec == Lz4Raw || codec == Lz4 ? 300
+                           : codec == Brotli                 ? uint64_t(kParquetMaxPageBytes)
+                                                             : 1;
     if (codecSupported(codec) && codec != Uncompressed && uint64_t(expected) > uint64_t(size) * ratio + 4096)
         throw Error(file, what + ": claims " + std::to_string(expected) + " bytes from " + std::to_string(size) + " " +
                               codecName(codec) + " bytes, more than that codec can expand to (corrupt page header)");
@@ -111,9 +172,47 @@ std::vector<uint8_t> decompress(int codec, const uint8_t* in, std::size_t size, 
             fail("holds " + std::to_string(n) + " bytes, the page header says " + std::to_string(expected));
         return out;
     }
+    case Lz4Raw:
+        out.resize(expected);
+        if (!lz4Block(in, size, out.data(), expected))
+            fail("not one LZ4 block of " + std::to_string(expected) + " bytes");
+        return out;
+    case Lz4:
+        // Hadoop framing, as the Parquet spec describes codec LZ4; older Arrow versions wrote a bare block.
+        out.resize(expected);
+        if (!lz4Hadoop(in, size, out.data(), expected) && !lz4Block(in, size, out.data(), expected))
+            fail("neither Hadoop-framed LZ4 nor one LZ4 block of " + std::to_string(expected) + " bytes");
+        return out;
+    case Brotli: {
+        BrotliDecoderState* state = BrotliDecoderCreateInstance(nullptr, nullptr, nullptr);
+        if (!state) fail("cannot start the decoder");
+        std::size_t availIn = size, produced = 0;
+        const uint8_t* next = in;
+        BrotliDecoderResult rc = BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT;
+        while (rc == BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT) {
+            if (produced == expected) {
+                out.resize(expected + 1); // room for one byte more tells a stream that holds too much
+            } else {
+                out.resize(std::min(expected, std::max<std::size_t>(produced * 2, 65536)));
+            }
+            std::size_t availOut = out.size() - produced;
+            uint8_t* to = out.data() + produced;
+            rc = BrotliDecoderDecompressStream(state, &availIn, &next, &availOut, &to, nullptr);
+            produced = out.size() - availOut;
+            if (produced > expected) break;
+        }
+        BrotliDecoderDestroyInstance(state);
+        if (produced > expected) fail("holds more than the page header's " + std::to_string(expected) + " bytes");
+        if (rc != BROTLI_DECODER_RESULT_SUCCESS)
+            fail(rc == BROTLI_DECODER_RESULT_ERROR ? "invalid stream" : "truncated");
+        if (produced != expected)
+            fail("holds " + std::to_string(produced) + " bytes, the page header says " + std::to_string(expected));
+        out.resize(expected);
+        return out;
+    }
     default:
         throw Error(file, what + ": " + codecName(codec) +
-                              " compression is not supported (supported: UNCOMPRESSED, SNAPPY, GZIP, ZSTD)");
+                              " compression is not supported (supported: " + supportedCodecs() + ")");
     }
 }
 

@@ -29,6 +29,8 @@ enum PageType { DataPage = 0, IndexPage = 1, DictionaryPage = 2, DataPageV2 = 3 
 std::string codecName(int codec);
 std::string encodingName(int encoding);
 bool codecSupported(int codec);
+std::string supportedCodecs(); // "UNCOMPRESSED, SNAPPY, ..." for messages
+bool encodingSupported(int encoding);
 
 struct PageHeader {
     int type = -1;
@@ -52,5 +54,23 @@ std::vector<uint8_t> decompress(int codec, const uint8_t* in, std::size_t size, 
 bool decodeHybrid(const uint8_t* data, std::size_t size, int bitWidth, std::size_t count, std::vector<uint32_t>& out);
 
 int bitWidthFor(int64_t maxValue);
+
+// The value encodings of Encodings.md beyond PLAIN and the dictionary. Each decodes exactly `count`
+// values from [data, data + size) and throws Error(file, what + ": ...") when the data is malformed
+// or ends early; `used` (when given) receives the number of bytes the encoded values took.
+struct EncodingContext {
+    const std::string& file;
+    const std::string& what;
+};
+// DELTA_BINARY_PACKED; `bits32` wraps the values to 32 bits (INT32 columns).
+void decodeDeltaBinaryPacked(const uint8_t* data, std::size_t size, std::size_t count, bool bits32,
+                             std::vector<int64_t>& out, const EncodingContext& ctx, std::size_t* used = nullptr);
+void decodeDeltaLengthByteArray(const uint8_t* data, std::size_t size, std::size_t count, std::vector<std::string>& out,
+                                const EncodingContext& ctx);
+void decodeDeltaByteArray(const uint8_t* data, std::size_t size, std::size_t count, std::vector<std::string>& out,
+                          const EncodingContext& ctx);
+// BYTE_STREAM_SPLIT: `width` bytes per value, put back in PLAIN order (value after value).
+std::vector<uint8_t> decodeByteStreamSplit(const uint8_t* data, std::size_t size, std::size_t count, std::size_t width,
+                                           const EncodingContext& ctx);
 
 } // namespace captioner::parquet

@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <sys/stat.h>
+#include <vector>
 
 namespace captioner {
 namespace parquet {
@@ -40,10 +41,41 @@ ImageColumns findImageColumns(const ParquetFile& file) {
     return found;
 }
 
+namespace {
+
+// A column's path without the groups that list encodings add (list/element, array, bag, *_tuple ...):
+// "captions.list.element" -> {"captions"}, "sentences.list.element.raw" -> {"sentences", "raw"}.
+std::vector<std::string> logicalPath(const ParquetColumnInfo& c) {
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < c.parts.size(); ++i) {
+        const std::string& p = c.parts[i];
+        const bool wrapper = i > 0 && (p == "list" || p == "element" || p == "item" || p == "array" || p == "bag" ||
+                                       p == "array_element" || p == c.parts[i - 1] + "_tuple");
+        if (!wrapper) out.push_back(p);
+    }
+    return out;
+}
+
+} // namespace
+
 int findCaptionColumn(const ParquetFile& file) {
-    for (const char* name : {"text", "caption", "captions", "description", "sentence"}) {
-        for (std::size_t i = 0; i < file.columns().size(); ++i)
-            if (file.columns()[i].parts.front() == name) return int(i);
+    // The names the Hub's caption datasets use, most specific first; a list<string> column gives
+    // every caption of its image (COCO- and Flickr-style datasets: captions, sentences, raw ...).
+    for (const char* name : {"text", "caption", "captions", "sentences", "sentences_raw", "raw", "description",
+                             "sentence", "caption_list", "texts", "alt_text"}) {
+        int nested = -1;
+        for (std::size_t i = 0; i < file.columns().size(); ++i) {
+            const ParquetColumnInfo& c = file.columns()[i];
+            if (c.parts.front() != name) continue;
+            const std::vector<std::string> logical = logicalPath(c);
+            if (logical.size() == 1) return int(i); // the field itself (a string or a list of strings)
+            // A struct such as sentences {tokens, raw}: its text leaf.
+            const std::string& leaf = logical.back();
+            if (nested < 0 && c.type == ParquetType::ByteArray && c.maxRepetitionLevel <= 1 &&
+                (leaf == "raw" || leaf == "text" || leaf == "caption"))
+                nested = int(i);
+        }
+        if (nested >= 0) return nested;
     }
     return -1;
 }
