@@ -7,6 +7,7 @@
 #include "test_support.h"
 
 #include "captioner_ui/app_settings.h"
+#include "captioner_ui/hub_dialogs.h"
 #include "captioner_ui/main_window.h"
 #include "captioner_ui/settings_dialog.h"
 #include "captioner_ui/translations.h"
@@ -29,6 +30,7 @@
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTableWidget>
+#include <QTemporaryDir>
 #include <QXmlStreamReader>
 #include <QtTest/QtTest>
 
@@ -87,6 +89,26 @@ QStringList visibleTexts(const QWidget* root) {
     for (const QAbstractButton* b : root->findChildren<QAbstractButton*>())
         if (b->isVisibleTo(root)) texts << b->text();
     return texts;
+}
+
+// Every visible label and button under `root` that is narrower than its text needs (or, wrapping, lower).
+QStringList clipped(const QWidget* root) {
+    QStringList bad;
+    auto check = [&](const QWidget* w, const QString& text, bool wraps) {
+        if (!w->isVisible() || text.isEmpty()) return;
+        const bool fits = wraps ? w->heightForWidth(w->width()) <= w->height() : w->sizeHint().width() <= w->width();
+        if (!fits)
+            bad << QStringLiteral("%1 '%2' %3x%4, needs %5x%6: %7")
+                       .arg(QLatin1String(w->metaObject()->className()), w->objectName())
+                       .arg(w->width())
+                       .arg(w->height())
+                       .arg(w->sizeHint().width())
+                       .arg(wraps ? w->heightForWidth(w->width()) : w->sizeHint().height())
+                       .arg(text);
+    };
+    for (const QLabel* l : root->findChildren<QLabel*>()) check(l, l->text(), l->wordWrap());
+    for (const QAbstractButton* b : root->findChildren<QAbstractButton*>()) check(b, b->text(), false);
+    return bad;
 }
 
 } // namespace
@@ -225,6 +247,55 @@ private slots:
         QVERIFY(box);
         QVERIFY2(hasJapanese(box->button(QDialogButtonBox::Cancel)->text()),
                  qPrintable(box->button(QDialogButtonBox::Cancel)->text()));
+    }
+
+    // Japanese labels fit at 1280×800: no label or button of the three pages or Preferences is
+    // narrower than its text.
+    void japaneseFitsAt1280x800() {
+        MainWindow w;
+        w.resize(1280, 800);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        for (const auto page : {MainWindow::Page::Dataset, MainWindow::Page::Train, MainWindow::Page::Caption}) {
+            w.showPage(page);
+            QCoreApplication::processEvents();
+            const QStringList bad = clipped(&w);
+            QVERIFY2(bad.isEmpty(),
+                     qPrintable(QStringLiteral("page %1:\n").arg(int(page)) + bad.join(QLatin1Char('\n'))));
+        }
+        captioner::ui::SettingsDialog dialog(&w);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        const QStringList bad = clipped(&dialog);
+        QVERIFY2(bad.isEmpty(), qPrintable(bad.join(QLatin1Char('\n'))));
+        // The check finds a clipped label.
+        QWidget holder;
+        auto* probe = new QLabel(QStringLiteral("再起動後に有効になります"), &holder);
+        probe->resize(probe->sizeHint().width() / 2, probe->sizeHint().height());
+        holder.show();
+        QCOMPARE(clipped(&holder).size(), 1);
+    }
+
+    // The Hub dialogs in Japanese: every name translated, nothing clipped.
+    void hubDialogsInJapanese() {
+        QTemporaryDir home;
+        qputenv("HF_HUB_CACHE", (home.path() + QStringLiteral("/hub")).toUtf8());
+        qputenv("HF_TOKEN_PATH", (home.path() + QStringLiteral("/no-token")).toUtf8());
+        qunsetenv("HF_TOKEN");
+        const QSet<QString> english = englishSources();
+        captioner::ui::HubDownloadDialog download;
+        captioner::ui::HubCacheDialog cache;
+        captioner::ui::HubPushDialog push(home.path());
+        for (QDialog* dialog : std::initializer_list<QDialog*>{&download, &cache, &push}) {
+            dialog->show();
+            QVERIFY(QTest::qWaitForWindowExposed(dialog));
+            QVERIFY2(hasJapanese(dialog->windowTitle()), qPrintable(dialog->windowTitle()));
+            const QStringList names = untranslatedNames(dialog, english);
+            QVERIFY2(names.isEmpty(), qPrintable(names.join(QLatin1Char('\n'))));
+            const QStringList bad = clipped(dialog);
+            QVERIFY2(bad.isEmpty(), qPrintable(bad.join(QLatin1Char('\n'))));
+            dialog->hide();
+        }
     }
 
     void shortcutsListInJapanese() {
