@@ -9,6 +9,7 @@
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 
+#include <cctype>
 #include <cmath>
 
 namespace {

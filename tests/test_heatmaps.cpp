@@ -14,6 +14,7 @@
 #include "test_support.h"
 
 #include <QtTest/QtTest>
+#include <c10/core/InferenceMode.h>
 
 #include <cmath>
 
