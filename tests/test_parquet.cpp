@@ -3,6 +3,8 @@
 // hand-made hostile files give exact errors (and never anything but captioner::Error); the dataset
 // layout (one file, a Hub repo folder of shards), images decoded from rows, thumbnails, the batch
 // loader, convert to imagefolder, the refused write-back, and `captioner dataset X.parquet --json`.
+// Lists, DELTA_* / BYTE_STREAM_SPLIT and LZ4/BROTLI: apache/parquet-testing's files against their
+// expectations, and Hub-shaped list-caption files from pyarrow and DuckDB (fixtures/parquet/lists).
 #include "cli_run.h"
 #include "test_support.h"
 
@@ -21,7 +23,9 @@
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 
+#include <cmath>
 #include <filesystem>
+#include <sstream>
 
 using namespace captioner;
 using nlohmann::json;
@@ -57,6 +61,61 @@ std::vector<json> columnJson(const ParquetFile& f, const std::string& path, bool
     }
     return out;
 }
+
+// Every row of one column as JSON, lists as arrays (null elements as null), NaN as "NaN".
+std::vector<json> valuesJson(const ParquetFile& f, const std::string& path) {
+    const int c = f.findColumn(path);
+    if (c < 0) throw std::runtime_error("no column " + path);
+    std::vector<json> out;
+    for (std::size_t g = 0; g < f.numRowGroups(); ++g) {
+        const ParquetColumnData d = f.readColumn(g, std::size_t(c));
+        auto value = [&](std::size_t i) -> json {
+            if (d.type == ParquetType::Boolean) return d.ints[i] != 0;
+            if (!d.ints.empty()) return d.ints[i];
+            if (!d.reals.empty()) return std::isnan(d.reals[i]) ? json("NaN") : json(d.reals[i]);
+            return d.bytes[i];
+        };
+        for (std::size_t i = 0; i < d.size(); ++i) {
+            if (d.isNull(i)) out.push_back(nullptr);
+            else if (!d.repeated) out.push_back(value(i));
+            else {
+                json list = json::array();
+                for (std::size_t e = d.offsets[i]; e < d.offsets[i + 1]; ++e)
+                    list.push_back(d.elementValid[e] ? value(e) : json(nullptr));
+                out.push_back(list);
+            }
+        }
+    }
+    return out;
+}
+
+// One CSV line split into cells: "quoted" cells (with "" for a quote) are strings, bare empty cells null.
+std::vector<json> csvCells(const std::string& line) {
+    std::vector<json> cells;
+    std::size_t i = 0;
+    for (;;) {
+        if (i < line.size() && line[i] == '"') {
+            std::string v;
+            for (++i; i < line.size(); ++i) {
+                if (line[i] == '"' && i + 1 < line.size() && line[i + 1] == '"') v += line[++i];
+                else if (line[i] == '"') break;
+                else v += line[i];
+            }
+            ++i;
+            cells.push_back(v);
+        } else {
+            const std::size_t end = std::min(line.find(',', i), line.size());
+            const std::string v = line.substr(i, end - i);
+            cells.push_back(v.empty() ? json(nullptr) : json(v));
+            i = end;
+        }
+        if (i >= line.size()) break;
+        ++i; // the comma
+    }
+    return cells;
+}
+
+std::string cellText(const json& v) { return v.is_null() ? "" : v.is_string() ? v.get<std::string>() : v.dump(); }
 
 std::string errorOf(const std::function<void()>& f) {
     try {
@@ -321,6 +380,204 @@ private slots:
                 for (std::size_t e = tags.offsets[i]; e < tags.offsets[i + 1]; ++e)
                     got.push_back(tags.elementValid[e] ? json(tags.bytes[e]) : json(nullptr));
                 QCOMPARE(got, want);
+            }
+        }
+    }
+
+    // apache/parquet-testing (tests/fixtures/parquet/parquet-testing/README.md): lists in the 3-level and
+    // legacy layouts, DELTA_* and BYTE_STREAM_SPLIT encodings, LZ4 in its three framings; every column
+    // equal to pyarrow's reading (expected.json).
+    void parquetTestingFilesReadExactly() {
+        const json expected = testsupport::readJson(pq("parquet-testing/expected.json"));
+        QCOMPARE(int(expected.size()), 9);
+        for (const auto& [name, e] : expected.items()) {
+            const ParquetFile f = ParquetFile::open(pq("parquet-testing/" + name));
+            QCOMPARE(f.numRows(), e.at("rows").get<int64_t>());
+            QCOMPARE(f.createdBy(), e.at("created_by").get<std::string>());
+            for (const auto& [path, want] : e.at("columns").items()) {
+                const std::vector<json> got = valuesJson(f, path);
+                QVERIFY2(json(got) == want, (name + " " + path + ": " + json(got).dump().substr(0, 300)).c_str());
+            }
+        }
+        const ParquetFile lists = ParquetFile::open(pq("parquet-testing/list_columns.parquet"));
+        const ParquetColumnData utf8 = lists.readColumn(0, std::size_t(lists.findColumn("utf8_list.list.item")));
+        QCOMPARE(utf8.stringsOf(2), (std::vector<std::string>{"efg", "hij", "xyz"})); // null element left out
+        QVERIFY(utf8.stringsOf(1).empty());                                           // a null list
+        const ParquetFile bss = ParquetFile::open(pq("parquet-testing/byte_stream_split.zstd.parquet"));
+        QCOMPARE(bss.readColumn(0, 0).encodings, std::vector<std::string>{"BYTE_STREAM_SPLIT"});
+        const ParquetFile dlba = ParquetFile::open(pq("parquet-testing/delta_length_byte_array.parquet"));
+        QCOMPARE(dlba.readColumn(0, 0).encodings, std::vector<std::string>{"DELTA_LENGTH_BYTE_ARRAY"});
+        for (const char* lz4 : {"lz4_raw_compressed", "hadoop_lz4_compressed", "non_hadoop_lz4_compressed"}) {
+            const ParquetFile f = ParquetFile::open(pq("parquet-testing/" + std::string(lz4) + ".parquet"));
+            QCOMPARE(f.codecName(0, 0), std::string(lz4[0] == 'l' ? "LZ4_RAW" : "LZ4"));
+        }
+    }
+
+    // BYTE_STREAM_SPLIT for every type it applies to: each column equals its PLAIN twin.
+    void byteStreamSplitMatchesPlain() {
+        const ParquetFile f = ParquetFile::open(pq("parquet-testing/byte_stream_split_extended.gzip.parquet"));
+        for (const char* type : {"float16", "float", "double", "int32", "int64", "flba5", "decimal"}) {
+            const std::string split = std::string(type) + "_byte_stream_split";
+            QCOMPARE(f.readColumn(0, std::size_t(f.findColumn(split))).encodings,
+                     std::vector<std::string>{"BYTE_STREAM_SPLIT"});
+            const std::vector<json> values = valuesJson(f, split);
+            QCOMPARE(values.size(), std::size_t(200));
+            QCOMPARE(values, valuesJson(f, std::string(type) + "_plain"));
+        }
+    }
+
+    // The DELTA files with the CSV of their contents that parquet-testing ships, cell by cell (by position:
+    // the CSV headers are not always the column names). delta_binary_packed_expect.csv (160 KB) is not
+    // committed: the same CSV written from our values has its SHA-256.
+    void deltaFilesMatchTheirCsv() {
+        for (const char* name :
+             {"delta_byte_array", "delta_encoding_required_column", "delta_encoding_optional_column"}) {
+            const ParquetFile f = ParquetFile::open(pq("parquet-testing/" + std::string(name) + ".parquet"));
+            std::vector<std::vector<json>> columns;
+            for (const auto& c : f.columns()) columns.push_back(valuesJson(f, c.path));
+            std::istringstream csv(testsupport::readFile(pq("parquet-testing/" + std::string(name) + "_expect.csv")));
+            std::string line;
+            std::getline(csv, line);
+            QCOMPARE(csvCells(line).size(), columns.size());
+            std::size_t row = 0;
+            bool delta = false;
+            for (; std::getline(csv, line); ++row) {
+                const std::vector<json> cells = csvCells(line);
+                QCOMPARE(cells.size(), columns.size());
+                for (std::size_t c = 0; c < cells.size(); ++c)
+                    QVERIFY2(cellText(columns[c][row]) == cellText(cells[c]) &&
+                                 columns[c][row].is_null() == cells[c].is_null(),
+                             (std::string(name) + " row " + std::to_string(row) + " column " + f.columns()[c].path +
+                              ": " + columns[c][row].dump() + " vs " + cells[c].dump())
+                                 .c_str());
+            }
+            QCOMPARE(int64_t(row), f.numRows());
+            for (std::size_t c = 0; c < f.columns().size(); ++c)
+                for (const auto& e : f.readColumn(0, c).encodings) delta |= e.rfind("DELTA_", 0) == 0;
+            QVERIFY(delta);
+        }
+        const ParquetFile f = ParquetFile::open(pq("parquet-testing/delta_binary_packed.parquet"));
+        std::string csv;
+        std::vector<std::vector<json>> columns;
+        for (const auto& c : f.columns()) {
+            csv += (csv.empty() ? "" : ",") + c.path;
+            columns.push_back(valuesJson(f, c.path));
+            QCOMPARE(f.readColumn(0, columns.size() - 1).encodings, std::vector<std::string>{"DELTA_BINARY_PACKED"});
+        }
+        csv += "\n";
+        for (std::size_t r = 0; r < std::size_t(f.numRows()); ++r)
+            for (std::size_t c = 0; c < columns.size(); ++c)
+                csv += cellText(columns[c][r]) + (c + 1 < columns.size() ? "," : "\n");
+        QCOMPARE(sha256(csv), std::string("9384cc177b54ca364ffdf1e4d0390acddc55f42a0e149300934c70b4946c444b"));
+    }
+
+    // What we still refuse, by name, for that column only.
+    void parquetTestingRefusals() {
+        const ParquetFile old = ParquetFile::open(pq("parquet-testing/old_list_structure.parquet"));
+        QCOMPARE(old.columns().at(0).unsupported,
+                 std::string("column a.array.array is a list of lists (2 repetition levels), which is not supported"));
+        const ParquetFile nested = ParquetFile::open(pq("parquet-testing/nested_lists.snappy.parquet"));
+        QCOMPARE(errorOf([&] { nested.readColumn(0, 0); }),
+                 pq("parquet-testing/nested_lists.snappy.parquet") +
+                     ": column a.list.element.list.element.list.element is a list of lists (3 repetition levels), "
+                     "which is not supported");
+        QCOMPARE(valuesJson(nested, "b"), (std::vector<json>{1, 1, 1}));
+        const std::string big = pq("parquet-testing/large_string_map.brotli.parquet");
+        const ParquetFile map = ParquetFile::open(big);
+        QCOMPARE(errorOf([&] { map.readColumn(0, 0); }),
+                 big +
+                     ": column arr.key_value.key in row group 0: page claims an implausible size of 1073741828 bytes");
+    }
+
+    // Hub-shaped files (image {bytes, path} + list<string> captions) from pyarrow and DuckDB: v1 and v2
+    // pages, dictionary, PLAIN and DELTA encodings, BYTE_STREAM_SPLIT, SNAPPY/ZSTD/LZ4_RAW/BROTLI.
+    void hubListCaptionFiles() {
+        const json expected = testsupport::readJson(pq("lists/expected.json"));
+        int files = 0;
+        for (const auto& [name, e] : expected.items()) {
+            if (name == "versions") continue;
+            ++files;
+            const std::string path = pq("lists/" + name);
+            const ParquetFile f = ParquetFile::open(path);
+            QCOMPARE(f.createdBy(), e.at("created_by").get<std::string>());
+            const std::string col = e.at("caption_column").get<std::string>();
+            const std::string leaf = col + ".list.element";
+            QCOMPARE(f.columns().at(std::size_t(f.findColumn(leaf))).maxRepetitionLevel, 1);
+            const json& rows = e.at("rows");
+            const auto hashes = columnJson(f, "image.bytes", true);
+            const auto names = valuesJson(f, "image.path");
+            const auto captions = valuesJson(f, leaf);
+            const auto ids = valuesJson(f, "id");
+            const auto scores = valuesJson(f, "score");
+            QCOMPARE(hashes.size(), rows.size());
+            for (std::size_t i = 0; i < rows.size(); ++i) {
+                QCOMPARE(hashes[i], rows[i].at("image_sha256"));
+                QCOMPARE(names[i], rows[i].at("image_path"));
+                QCOMPARE(captions[i], rows[i].at("captions"));
+                QCOMPARE(ids[i], rows[i].at("id"));
+                QCOMPARE(scores[i], rows[i].at("score"));
+            }
+            // The dataset: every image with all its captions (null elements and null lists give none).
+            const CaptionDataset d = CaptionDataset::open(path);
+            QCOMPARE(d.captionColumn(), leaf);
+            QCOMPARE(d.items().size(), rows.size());
+            for (std::size_t i = 0; i < rows.size(); ++i) {
+                std::vector<std::string> want;
+                if (!rows[i].at("captions").is_null())
+                    for (const json& c : rows[i].at("captions"))
+                        if (!c.is_null()) want.push_back(c.get<std::string>());
+                QCOMPARE(d.items()[i].captions, want);
+            }
+            if (name.find("delta") != std::string::npos || name.rfind("duckdb_v2", 0) == 0) {
+                const ParquetColumnData c = f.readColumn(0, std::size_t(f.findColumn(leaf)));
+                // pyarrow's "v2" files have v2 data pages; DuckDB's PARQUET_VERSION v2 means the DELTA encodings
+                // in v1 data pages.
+                QCOMPARE(c.dataPagesV2 > 0, name.rfind("pyarrow", 0) == 0 && name.find("_v2_") != std::string::npos);
+                QVERIFY(c.encodings.at(0).rfind("DELTA_", 0) == 0);
+                QCOMPARE(f.readColumn(0, std::size_t(f.findColumn("id"))).encodings,
+                         std::vector<std::string>{"DELTA_BINARY_PACKED"});
+                QCOMPARE(f.readColumn(0, std::size_t(f.findColumn("score"))).encodings,
+                         std::vector<std::string>{"BYTE_STREAM_SPLIT"});
+            }
+        }
+        QCOMPARE(files, 8);
+        QCOMPARE(ParquetFile::open(pq("lists/duckdb_v2_lz4.parquet")).codecName(0, 0), std::string("LZ4_RAW"));
+        QCOMPARE(ParquetFile::open(pq("lists/pyarrow_delta_v1_brotli.parquet")).codecName(0, 0), std::string("BROTLI"));
+    }
+
+    // The CLI on a DuckDB v2 file with list captions: 7 images, 9 captions in all.
+    void cliReportsListCaptions() {
+        const std::string file = pq("lists/duckdb_v2_zstd.parquet");
+        const auto report = testsupport::runCli({"dataset", QString::fromStdString(file), "--json"});
+        QVERIFY(!report.timedOut);
+        QCOMPARE(report.exitCode, 0);
+        const json j = json::parse(report.out.toStdString());
+        QCOMPARE(j["images"], json(7));
+        QCOMPARE(j["captions"], json(9));
+        QCOMPARE(j["missing_captions"],
+                 json::parse(R"(["duckdb_v2_zstd.parquet#row=1", "duckdb_v2_zstd.parquet#row=2"])"));
+    }
+
+    // Truncated and byte-flipped list and DELTA files: a result or captioner::Error, nothing else.
+    void mangledListFilesOnlyEverThrowError() {
+        for (const char* name : {"lists/duckdb_v2_zstd.parquet", "lists/pyarrow_delta_v2_lz4raw.parquet",
+                                 "lists/pyarrow_delta_v1_brotli.parquet"}) {
+            const std::string good = testsupport::readFile(pq(name));
+            const std::string path = tmp("mangled_list.parquet");
+            for (std::size_t i = 4; i < good.size(); i += (i < good.size() - 600 ? 3 : 1)) {
+                for (int variant = 0; variant < 2; ++variant) {
+                    std::string bad = good;
+                    if (variant == 0) bad[i] = char(~uint8_t(bad[i]));
+                    else bad[i] = char(uint8_t(bad[i]) + 1);
+                    testsupport::writeFile(path, bad);
+                    try {
+                        const ParquetFile f = ParquetFile::open(path);
+                        for (std::size_t g = 0; g < f.numRowGroups(); ++g)
+                            for (std::size_t c = 0; c < f.columns().size(); ++c) f.readColumn(g, c);
+                    } catch (const Error& e) {
+                        QVERIFY2(std::string(e.what()).rfind(path + ": ", 0) == 0, e.what());
+                    }
+                }
             }
         }
     }
