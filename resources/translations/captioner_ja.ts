@@ -364,7 +364,20 @@
         </translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+1"/>
+        <source>; </source>
+        <comment>between the parts of a summary</comment>
+        <translation>。</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <location filename="../../ui/src/caption_page_run.cpp" line="+141"/>
+        <source>.</source>
+        <comment>ends a summary</comment>
+        <translation>。</translation>
+    </message>
+    <message>
+        <location line="+23"/>
         <source>Could not save the pasted image to %1</source>
         <translation>貼り付けた画像を %1 に保存できませんでした</translation>
     </message>
@@ -533,7 +546,7 @@ or paste an image or file (Ctrl+V)</source>
     </message>
     <message>
         <location line="+1"/>
-        <location filename="../../ui/src/caption_page_run.cpp" line="+45"/>
+        <location filename="../../ui/src/caption_page_run.cpp" line="-96"/>
         <source>No model open: images wait until one is.</source>
         <translation>モデルが開かれていません。モデルを開くまで画像は待機します。</translation>
     </message>
@@ -1458,7 +1471,19 @@ Open another folder (Ctrl+O) or file (Ctrl+Alt+O), or the demo dataset.</source>
         </translation>
     </message>
     <message>
-        <location line="+59"/>
+        <location line="+2"/>
+        <source>; </source>
+        <comment>between the parts of a summary</comment>
+        <translation>。</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>.</source>
+        <comment>ends a summary</comment>
+        <translation>。</translation>
+    </message>
+    <message>
+        <location line="+57"/>
         <source>Type or choose a reason to flag the image</source>
         <translation>画像にフラグを付ける理由を入力するか選んでください</translation>
     </message>

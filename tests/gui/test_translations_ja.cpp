@@ -167,6 +167,11 @@ private slots:
                  QStringLiteral("1 枚の画像"));
         QCOMPARE(QCoreApplication::translate("captioner::ui::DatasetPage", "%n image(s)", nullptr, 12),
                  QStringLiteral("12 枚の画像"));
+        // Summaries joined from parts end and join with Japanese punctuation.
+        QCOMPARE(QCoreApplication::translate("captioner::ui::CaptionPage", ".", "ends a summary"),
+                 QStringLiteral("。"));
+        QCOMPARE(QCoreApplication::translate("captioner::ui::DatasetPage", "; ", "between the parts of a summary"),
+                 QStringLiteral("。"));
     }
 
     void mainWindowPagesAndMenus() {

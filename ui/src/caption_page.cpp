@@ -236,7 +236,7 @@ void CaptionPage::onFolderListed(const QString& folder, int images, int skipped,
     parts << tr("%n image(s) in %1", nullptr, images + skipped).arg(QDir::toNativeSeparators(folder));
     if (skipped) parts << tr("%n skipped (caption file present)", nullptr, skipped);
     if (restored) parts << tr("%n restored from an interrupted run", nullptr, restored);
-    announce(parts.join(QStringLiteral("; ")) + QLatin1Char('.'));
+    announce(parts.join(tr("; ", "between the parts of a summary")) + tr(".", "ends a summary"));
 }
 
 void CaptionPage::paste() {

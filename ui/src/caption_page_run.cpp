@@ -138,7 +138,7 @@ void CaptionPage::onBatchFinished(bool cancelled, int captioned, int failed, int
     QString summary = cancelled ? tr("Captioning cancelled: %n caption(s) ready", nullptr, captioned)
                                 : tr("Captioning finished: %n caption(s) ready", nullptr, captioned);
     if (failed) summary += tr(", %n image(s) could not be captioned", nullptr, failed);
-    if (total > kAnnounceEach || cancelled || failed) announce(summary + QLatin1Char('.'));
+    if (total > kAnnounceEach || cancelled || failed) announce(summary + tr(".", "ends a summary"));
 }
 
 void CaptionPage::cancel() {

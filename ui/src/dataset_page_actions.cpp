@@ -163,7 +163,7 @@ int DatasetPage::addModelCaptions(const QStringList& images, const QStringList& 
         if (!outside.isEmpty())
             parts << tr("%n not in the open dataset: %1", nullptr, static_cast<int>(outside.size()))
                          .arg(outside.join(QStringLiteral(", ")));
-        *summary = parts.join(QStringLiteral("; ")) + QLatin1Char('.');
+        *summary = parts.join(tr("; ", "between the parts of a summary")) + tr(".", "ends a summary");
     }
     return changed;
 }
