@@ -252,7 +252,7 @@
         <location filename="../../ui/src/caption_page.cpp" line="+62"/>
         <source>%n image(s) already on the page were left as they are.</source>
         <translation>
-            <numerusform>すでにページにある %n 枚の画像はそのままにしました。</numerusform>
+            <numerusform>すでにページにある %Ln 枚の画像はそのままにしました。</numerusform>
         </translation>
     </message>
     <message>
@@ -346,21 +346,21 @@
         <location line="+4"/>
         <source>%n image(s) in %1</source>
         <translation>
-            <numerusform>%1 に %n 枚の画像</numerusform>
+            <numerusform>%1 に %Ln 枚の画像</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <location line="+1"/>
         <source>%n skipped (caption file present)</source>
         <translation>
-            <numerusform>%n 枚をスキップ (キャプションファイルあり)</numerusform>
+            <numerusform>%Ln 枚をスキップ (キャプションファイルあり)</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <location line="+1"/>
         <source>%n restored from an interrupted run</source>
         <translation>
-            <numerusform>%n 枚を中断した処理から復元</numerusform>
+            <numerusform>%Ln 枚を中断した処理から復元</numerusform>
         </translation>
     </message>
     <message>
@@ -405,7 +405,7 @@
         <location line="+4"/>
         <source>Exported %n result(s) to %1.</source>
         <translation>
-            <numerusform>%n 件の結果を %1 にエクスポートしました。</numerusform>
+            <numerusform>%Ln 件の結果を %1 にエクスポートしました。</numerusform>
         </translation>
     </message>
     <message>
@@ -426,7 +426,7 @@
         <location line="+15"/>
         <source>and %n more</source>
         <translation>
-            <numerusform>ほか %n 件</numerusform>
+            <numerusform>ほか %Ln 件</numerusform>
         </translation>
     </message>
     <message numerus="yes">
@@ -434,7 +434,7 @@
         <source>%n caption file(s) already exist and would be replaced:
 %1</source>
         <translation>
-            <numerusform>%n 個のキャプションファイルがすでにあり、置き換えられます:
+            <numerusform>%Ln 個のキャプションファイルがすでにあり、置き換えられます:
 %1</numerusform>
         </translation>
     </message>
@@ -447,7 +447,7 @@
         <location line="+13"/>
         <source>Wrote %n caption file(s).</source>
         <translation>
-            <numerusform>%n 個のキャプションファイルを書き込みました。</numerusform>
+            <numerusform>%Ln 個のキャプションファイルを書き込みました。</numerusform>
         </translation>
     </message>
     <message>
@@ -893,21 +893,21 @@ or paste an image or file (Ctrl+V)</source>
         <location line="+8"/>
         <source>Captioning cancelled: %n caption(s) ready</source>
         <translation>
-            <numerusform>キャプション生成をキャンセルしました: %n 件完了</numerusform>
+            <numerusform>キャプション生成をキャンセルしました: %Ln 件完了</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <location line="+1"/>
         <source>Captioning finished: %n caption(s) ready</source>
         <translation>
-            <numerusform>キャプション生成が終わりました: %n 件完了</numerusform>
+            <numerusform>キャプション生成が終わりました: %Ln 件完了</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <location line="+1"/>
         <source>, %n image(s) could not be captioned</source>
         <translation>
-            <numerusform>、%n 枚の画像は生成できませんでした</numerusform>
+            <numerusform>、%Ln 枚の画像は生成できませんでした</numerusform>
         </translation>
     </message>
     <message>
@@ -939,14 +939,14 @@ or paste an image or file (Ctrl+V)</source>
         <location line="+4"/>
         <source> · about %n s left</source>
         <translation>
-            <numerusform> · 残り約 %n 秒</numerusform>
+            <numerusform> · 残り約 %Ln 秒</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <location line="+1"/>
         <source> · about %n min left</source>
         <translation>
-            <numerusform> · 残り約 %n 分</numerusform>
+            <numerusform> · 残り約 %Ln 分</numerusform>
         </translation>
     </message>
 </context>
@@ -1267,28 +1267,28 @@ Open another folder (Ctrl+O) or file (Ctrl+Alt+O), or the demo dataset.</source>
         <location line="+16"/>
         <source>%n unreadable image(s)</source>
         <translation>
-            <numerusform>読み込めない画像 %n 枚</numerusform>
+            <numerusform>読み込めない画像 %Ln 枚</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <location line="+1"/>
         <source>%n image(s) without caption</source>
         <translation>
-            <numerusform>キャプションのない画像 %n 枚</numerusform>
+            <numerusform>キャプションのない画像 %Ln 枚</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <location line="+2"/>
         <source>%n caption(s) whose image is missing</source>
         <translation>
-            <numerusform>画像が見つからないキャプション %n 件</numerusform>
+            <numerusform>画像が見つからないキャプション %Ln 件</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <location line="+1"/>
         <source>%n group(s) of duplicate images</source>
         <translation>
-            <numerusform>重複画像 %n 組</numerusform>
+            <numerusform>重複画像 %Ln 組</numerusform>
         </translation>
     </message>
     <message>
@@ -1301,7 +1301,7 @@ Open another folder (Ctrl+O) or file (Ctrl+Alt+O), or the demo dataset.</source>
         <location line="+12"/>
         <source>%n image(s)</source>
         <translation>
-            <numerusform>%n 枚の画像</numerusform>
+            <numerusform>%Ln 枚の画像</numerusform>
         </translation>
     </message>
     <message>
@@ -1317,7 +1317,7 @@ Open another folder (Ctrl+O) or file (Ctrl+Alt+O), or the demo dataset.</source>
     <message>
         <location line="+4"/>
         <source>%1 of %2 shown</source>
-        <translation>%2 枚中 %1 枚を表示</translation>
+        <translation>%L2 枚中 %L1 枚を表示</translation>
     </message>
     <message>
         <location filename="../../ui/src/dataset_page_actions.cpp" line="+40"/>
@@ -1453,21 +1453,21 @@ Open another folder (Ctrl+O) or file (Ctrl+Alt+O), or the demo dataset.</source>
         <location line="+8"/>
         <source>%n image(s) got the model&apos;s caption for review (save with Ctrl+S)</source>
         <translation>
-            <numerusform>%n 枚の画像にレビュー用のモデルのキャプションを付けました (Ctrl+S で保存)</numerusform>
+            <numerusform>%Ln 枚の画像にレビュー用のモデルのキャプションを付けました (Ctrl+S で保存)</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <location line="+1"/>
         <source>%n already had a caption and kept it</source>
         <translation>
-            <numerusform>%n 枚はすでにキャプションがあったのでそのままにしました</numerusform>
+            <numerusform>%Ln 枚はすでにキャプションがあったのでそのままにしました</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <location line="+2"/>
         <source>%n not in the open dataset: %1</source>
         <translation>
-            <numerusform>%n 枚は開いているデータセットにありません: %1</numerusform>
+            <numerusform>%Ln 枚は開いているデータセットにありません: %1</numerusform>
         </translation>
     </message>
     <message>
@@ -1534,7 +1534,7 @@ Open another folder (Ctrl+O) or file (Ctrl+Alt+O), or the demo dataset.</source>
         <location line="+2"/>
         <source>%n channel(s)</source>
         <translation>
-            <numerusform>%n チャンネル</numerusform>
+            <numerusform>%Ln チャンネル</numerusform>
         </translation>
     </message>
     <message>
@@ -1621,7 +1621,7 @@ Open another folder (Ctrl+O) or file (Ctrl+Alt+O), or the demo dataset.</source>
         <location line="+33"/>
         <source>%n character(s)</source>
         <translation>
-            <numerusform>%n 文字</numerusform>
+            <numerusform>%Ln 文字</numerusform>
         </translation>
     </message>
     <message>
@@ -1781,7 +1781,7 @@ Open another folder (Ctrl+O) or file (Ctrl+Alt+O), or the demo dataset.</source>
         <location line="+3"/>
         <source>%n repositories, %1 in %2 (shared with Python&apos;s huggingface_hub).</source>
         <translation>
-            <numerusform>%n 個のリポジトリ、%2 に %1 (Python の huggingface_hub と共有)。</numerusform>
+            <numerusform>%Ln 個のリポジトリ、%2 に %1 (Python の huggingface_hub と共有)。</numerusform>
         </translation>
     </message>
 </context>
@@ -2961,7 +2961,7 @@ from Hugging Face</source>
     <message>
         <location line="+55"/>
         <source>%1 of %2 reviewed · %3 accepted · %4 edited · %5 flagged</source>
-        <translation>%2 枚中 %1 枚レビュー済み · 承認 %3 · 編集 %4 · フラグ %5</translation>
+        <translation>%L2 枚中 %L1 枚レビュー済み · 承認 %L3 · 編集 %L4 · フラグ %L5</translation>
     </message>
     <message>
         <location line="+11"/>

@@ -167,6 +167,8 @@ private slots:
                  QStringLiteral("1 枚の画像"));
         QCOMPARE(QCoreApplication::translate("captioner::ui::DatasetPage", "%n image(s)", nullptr, 12),
                  QStringLiteral("12 枚の画像"));
+        QCOMPARE(QCoreApplication::translate("captioner::ui::DatasetPage", "%n image(s)", nullptr, 12000),
+                 QStringLiteral("12,000 枚の画像")); // %Ln: grouped as the Japanese locale writes it
         // Summaries joined from parts end and join with Japanese punctuation.
         QCOMPARE(QCoreApplication::translate("captioner::ui::CaptionPage", ".", "ends a summary"),
                  QStringLiteral("。"));

@@ -67,8 +67,9 @@ for name, options in files.items():
                 if not text:
                     problems.append(f'{where}: empty translation')
                     continue
-                want = sorted(set(placeholder.findall(source)))
-                if sorted(set(placeholder.findall(text))) != want:
+                # %L1 / %Ln: the same argument, formatted for the locale.
+                want = sorted(set(p.replace('L', '') for p in placeholder.findall(source)))
+                if sorted(set(p.replace('L', '') for p in placeholder.findall(text))) != want:
                     problems.append(f'{where}: placeholders {want} not kept in {text!r}')
                 if sorted(tag.findall(source)) != sorted(tag.findall(text)):
                     problems.append(f'{where}: HTML tags not kept in {text!r}')
