@@ -3939,7 +3939,7 @@ The newest checkpoint is %1; tick Resume to continue from it.</source>
     <message>
         <location line="+0"/>
         <source>rate</source>
-        <translation>率</translation>
+        <translation>学習率</translation>
     </message>
     <message>
         <location line="+1"/>
