@@ -33,7 +33,8 @@ void define(cli::ArgParser& p) {
                 "cropping) and heatmaps.json (caption, confidence, grid size, and per word: its confidence, the "
                 "rows x cols patch weights and the CLS token's weight, which together are the word's attention mass on "
                 "the image). Files of the same names are replaced, each atomically; other files are left alone");
-    p.addFlag("all-layers", "Average the attention over all decoder layers instead of using the last layer only");
+    p.addFlag("all-layers", "Average the attention over all decoder layers instead of taking the last layer's alone "
+                            "(on the demo model the sharper map: see README, Where the model looked)");
     p.addOption("max-length", "N", "Maximum caption length in tokens, counting the start token", "50");
     p.addOption("device", "NAME", "cpu, cuda, cuda:N or auto", "cpu");
     p.addPositional("IMAGE", "The image to caption and explain");
