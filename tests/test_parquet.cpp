@@ -25,6 +25,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <set>
 #include <sstream>
 
 using namespace captioner;
@@ -183,7 +184,7 @@ struct ThriftWriter {
 struct HandMade {
     int64_t numRows = 3, groupRows = 3, chunkValues = 3, dataOffset = 4, pageUncompressed = 12, pageCompressed = 12;
     int64_t pageValues = 3, numChildren = 1, chunkCompressed = -1;
-    int codec = 0;
+    int codec = 0, encoding = 0;
     std::string values = std::string("\x07\0\0\0\xff\xff\xff\xff\x2a\0\0\0", 12);
 
     std::string bytes() const {
@@ -193,7 +194,7 @@ struct HandMade {
         page.i32(3, pageCompressed);
         page.begin(5);
         page.i32(1, pageValues);
-        page.i32(2, 0);
+        page.i32(2, encoding);
         page.i32(3, 3);
         page.i32(4, 3);
         page.end();
@@ -473,6 +474,11 @@ private slots:
 
     // What we still refuse, by name, for that column only.
     void parquetTestingRefusals() {
+        // (Not a refusal: an empty row group whose chunks claim data page offset 0 reads as no rows.)
+        const ParquetFile empty = ParquetFile::open(pq("parquet-testing/column_chunk_key_value_metadata.parquet"));
+        QCOMPARE(empty.numRows(), int64_t(0));
+        QCOMPARE(int(empty.numRowGroups()), 1);
+        QVERIFY(valuesJson(empty, "column1").empty());
         const ParquetFile old = ParquetFile::open(pq("parquet-testing/old_list_structure.parquet"));
         QCOMPARE(old.columns().at(0).unsupported,
                  std::string("column a.array.array is a list of lists (2 repetition levels), which is not supported"));
@@ -543,6 +549,40 @@ private slots:
         QCOMPARE(files, 8);
         QCOMPARE(ParquetFile::open(pq("lists/duckdb_v2_lz4.parquet")).codecName(0, 0), std::string("LZ4_RAW"));
         QCOMPARE(ParquetFile::open(pq("lists/pyarrow_delta_v1_brotli.parquet")).codecName(0, 0), std::string("BROTLI"));
+    }
+
+    // Training samples one of an image's list captions per epoch, as for COCO: over epochs every caption
+    // of row 4 (three of them) comes up, and only those.
+    void batchLoaderSamplesListCaptions() {
+        const CaptionDataset d = CaptionDataset::open(pq("lists/pyarrow_delta_v2_lz4raw.parquet"));
+        std::vector<TrainingExample> examples;
+        for (const auto& item : d.items())
+            if (!item.captions.empty() && item.extra.contains("image.path"))
+                examples.push_back({item.imagePath, item.captions});
+        QCOMPARE(int(examples.size()), 4); // rows 0, 3, 4, 6: the others have no caption or no image
+        const std::vector<std::string> row4 = examples[2].captions;
+        QCOMPARE(row4, (std::vector<std::string>{"un café crème", "un café noir", "une tasse de café"}));
+        ClipImageProcessorConfig c;
+        c.shortestEdge = 8;
+        c.cropHeight = c.cropWidth = 8;
+        const ClipImageProcessor processor(c);
+        std::shared_ptr<const Tokenizer> tok(
+            WordPieceTokenizer::fromVocabFile(findDataFile("bert-base-uncased-vocab.txt")));
+        BatchLoaderOptions o;
+        o.batchSize = 4;
+        o.shuffle = false;
+        o.workers = 1;
+        BatchLoader loader(examples, processor, tok, o);
+        std::set<std::string> seen;
+        for (int epoch = 0; epoch < 24; ++epoch) {
+            loader.startEpoch(epoch);
+            const auto batch = loader.next();
+            QVERIFY(batch.has_value());
+            QCOMPARE(batch->indices.at(2), std::size_t(2));
+            QVERIFY(std::find(row4.begin(), row4.end(), batch->captions.at(2)) != row4.end());
+            seen.insert(batch->captions.at(2));
+        }
+        QCOMPARE(int(seen.size()), 3);
     }
 
     // The CLI on a DuckDB v2 file with list captions: 7 images, 9 captions in all.
@@ -651,6 +691,16 @@ private slots:
         QTest::newRow("zstd expansion")
             << 12
             << "column x in row group 0, page at byte 25: claims 524288000 bytes from 12 ZSTD bytes, more than that codec can expand to (corrupt page header)";
+        // DELTA_BINARY_PACKED values 7, -1, 42 (block of 128 in 4 miniblocks, deltas in 6 bits), then broken.
+        QTest::newRow("delta valid") << 13 << "(no error)";
+        QTest::newRow("delta count")
+            << 14 << "column x in row group 0: DELTA_BINARY_PACKED holds 5 values where 3 are expected";
+        QTest::newRow("delta block size")
+            << 15 << "column x in row group 0: DELTA_BINARY_PACKED has an invalid block size of 100 values";
+        QTest::newRow("delta truncated")
+            << 16 << "column x in row group 0: DELTA_BINARY_PACKED data ends early (24 bytes needed)";
+        QTest::newRow("delta bit width")
+            << 17 << "column x in row group 0: DELTA_BINARY_PACKED has a miniblock bit width of 65";
         QTest::newRow("chunk length")
             << 11 << "column x in row group 0 lies outside the file (offset 4, 4294967296 bytes; data ends at 33)";
     }
@@ -678,14 +728,31 @@ private slots:
             h.codec = 6;
             h.pageUncompressed = 500 << 20;
             break;
+        case 13:
+        case 14:
+        case 15:
+        case 16:
+        case 17: {
+            std::string delta("\x80\x01\x04\x03\x0e\x0f\x06\x00\x00\x00\xc0\x0c", 12);
+            delta += std::string(22, '\0');
+            if (kind == 14) delta[3] = 5;
+            if (kind == 15) delta = "\x64" + delta.substr(2);
+            if (kind == 16) delta.resize(delta.size() - 3);
+            if (kind == 17) delta[6] = 65;
+            h.encoding = 5;
+            h.values = delta;
+            h.pageUncompressed = h.pageCompressed = int64_t(delta.size());
+            break;
+        }
         default: break;
         }
         const std::string path = tmp("hand_" + std::to_string(kind) + ".parquet");
         testsupport::writeFile(path, h.bytes());
         std::vector<json> values;
         const std::string got = errorOf([&] { values = columnJson(ParquetFile::open(path), "x"); });
-        QCOMPARE(QString::fromStdString(got), kind == 0 ? reason : QString::fromStdString(path + ": ") + reason);
-        if (kind == 0) QCOMPARE(values, (std::vector<json>{7, -1, 42}));
+        QCOMPARE(QString::fromStdString(got),
+                 kind == 0 || kind == 13 ? reason : QString::fromStdString(path + ": ") + reason);
+        if (kind == 0 || kind == 13) QCOMPARE(values, (std::vector<json>{7, -1, 42}));
     }
 
     // Every truncation and every flipped footer byte of a real file: success or captioner::Error,
