@@ -80,10 +80,11 @@ private slots:
         QCOMPARE(names, (QStringList{"special_tokens_map.json", "tokenizer_config.json", "vocab.txt"}));
     }
 
-    // Every listed extension is one decodeImageRgb reads (written here by OpenCV in that format).
+    // Every listed extension is one decodeImageRgb reads (written here by OpenCV in that format; GIF,
+    // which OpenCV 4.6 cannot write, from a fixture written by Pillow).
     void everyImageExtensionDecodes() {
-        const std::vector<std::string> expected = {".png", ".jpg",  ".jpeg", ".jpe", ".webp", ".bmp",
-                                                   ".tif", ".tiff", ".pbm",  ".pgm", ".ppm",  ".pnm"};
+        const std::vector<std::string> expected = {".png",  ".jpg", ".jpeg", ".jpe", ".webp", ".bmp", ".tif",
+                                                   ".tiff", ".gif", ".pbm",  ".pgm", ".ppm",  ".pnm"};
         QCOMPARE(imageExtensions(), expected);
         cv::Mat bgr(6, 8, CV_8UC3, cv::Scalar(0, 0, 0));
         bgr(cv::Rect(0, 0, 4, 6)).setTo(cv::Scalar(255, 255, 255)); // black and white, so PBM keeps it
@@ -91,6 +92,12 @@ private slots:
         cv::extractChannel(bgr, grey, 0); // OpenCV writes PBM and PGM from one channel only
         for (const std::string& ext : imageExtensions()) {
             const std::string path = tmp("sample" + ext);
+            if (ext == ".gif") {
+                const std::string gif = testsupport::fixture("image/formats/gif_2colour_72x56.gif");
+                QVERIFY2(isImageFileName(path), path.c_str());
+                QCOMPARE(decodeImageRgb(gif).cols, 72);
+                continue;
+            }
             QVERIFY2(cv::imwrite(path, ext == ".pbm" || ext == ".pgm" ? grey : bgr), path.c_str());
             const cv::Mat rgb = decodeImageRgb(path);
             QCOMPARE(rgb.cols, 8);
@@ -100,7 +107,7 @@ private slots:
             QVERIFY2(isImageFileName(path), path.c_str());
         }
         QVERIFY(isImageFileName("/x/Photo.JPG"));
-        QVERIFY(!isImageFileName("/x/anim.gif")); // decodeImageRgb refuses GIF (no decoder in OpenCV 4.6)
+        QVERIFY(isImageFileName("/x/anim.GIF")); // our own GIF decoder (OpenCV 4.6 has none)
         QVERIFY(!isImageFileName("/x/.png"));
         QVERIFY(!isImageFileName("/x/notes.txt"));
     }
@@ -116,9 +123,11 @@ private slots:
             fs::rename(path + ".png", path);
             testsupport::writeFile(fs::path(path).replace_extension(".txt").string(), "a caption");
         }
-        testsupport::writeFile(root + "/anim.gif", "GIF89a\x01\x00\x01\x00\x00\x00\x00;");
+        testsupport::writeFile(root + "/anim.gif",
+                               testsupport::readFile(testsupport::fixture("image/formats/gif_animated_72x56.gif")));
         testsupport::writeFile(root + "/anim.txt", "a caption");
-        const std::vector<std::string> expected = {root + "/sub/w.jpg", root + "/y.pbm", root + "/z.PNG"};
+        const std::vector<std::string> expected = {root + "/anim.gif", root + "/sub/w.jpg", root + "/y.pbm",
+                                                   root + "/z.PNG"};
         QCOMPARE(listImageFiles(root), expected);
         const auto dataset = CaptionDataset::open(root);
         std::vector<std::string> fromDataset;

@@ -3,7 +3,9 @@
 // R,G,B order) with the pixel values that transformers' load_image would hand to the image processor:
 // PIL's Image.open + ImageOps.exif_transpose + convert("RGB"). That means alpha is dropped (not
 // composited), grey is replicated, palettes are expanded, 16-bit colour keeps its high byte and
-// 16-bit grey is clipped to 0..255 (PIL's "I" to "RGB" conversion), and EXIF orientation is applied.
+// 16-bit grey is clipped to 0..255 (PIL's "I" to "RGB" conversion), and EXIF orientation is applied
+// (our deliberate difference from Pillow's plain open: transformers' load_image applies it too).
+// Animated files give their first frame, multi-page TIFF its first page.
 // Bad input (missing, unreadable, truncated, not an image) throws captioner::Error naming the file.
 #include <opencv2/core.hpp>
 
@@ -32,9 +34,9 @@ struct ImageInfo {
 ImageInfo probeImage(const std::string& path);
 
 // File name extensions (lower case, with the dot) of the formats decodeImageRgb reads: PNG, JPEG,
-// WebP, BMP, TIFF and Netpbm (PBM, PGM, PPM, PNM). Every folder listing of images uses this one list
-// (listImageFiles, the dataset layouts). GIF is not in it: Debian's OpenCV 4.6 has no GIF decoder
-// (imdecode returns nothing for one), so decodeImageRgb refuses GIF files with a clear error.
+// WebP, BMP, TIFF, GIF and Netpbm (PBM, PGM, PPM, PNM). Every folder listing of images uses this one
+// list (listImageFiles, the dataset layouts). GIF (first frame), BMP, four-component JPEG, animated
+// WebP and the TIFF layouts OpenCV 4.6 misreads are decoded by our own code (core/src/image/).
 const std::vector<std::string>& imageExtensions();
 // Whether a file name (or path) ends in one of imageExtensions(), ignoring case (".JPG" counts).
 bool isImageFileName(const std::string& name);

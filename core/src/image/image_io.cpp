@@ -1,8 +1,13 @@
 #include <captioner/image_io.h>
 #include <captioner/error.h>
 
+#include "image/bmp_decoder.h"
 #include "image/file_bytes.h"
+#include "image/gif_decoder.h"
 #include "image/image_format.h"
+#include "image/jpeg_cmyk.h"
+#include "image/tiff_decoder.h"
+#include "image/webp_animation.h"
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -76,8 +81,8 @@ ImageFormat checkedFormat(const std::vector<uint8_t>& bytes, const std::string& 
     if (bytes.empty()) throw Error(name, "empty file (0 bytes)");
     const ImageFormat f = detail::sniffFormat(bytes.data(), bytes.size());
     if (f == ImageFormat::Unknown) throw Error(name, "not an image (unrecognised file format)");
-    if (f == ImageFormat::Gif) throw Error(name, "GIF images are not supported by this build's decoder");
-    detail::checkComplete(f, bytes.data(), bytes.size(), name);
+    // Our BMP decoder checks the file's sizes itself, as Pillow does (it ignores the header's file size).
+    if (f != ImageFormat::Bmp) detail::checkComplete(f, bytes.data(), bytes.size(), name);
     // Refuse decompression bombs from the header, before the decoder allocates anything.
     ImageInfo info;
     if (detail::readHeader(f, bytes.data(), bytes.size(), info) &&
@@ -111,12 +116,32 @@ std::vector<uint8_t> readPrefix(const std::string& path, size_t limit) {
     return all;
 }
 
+// Our own decoders, for the files OpenCV 4.6 cannot read or reads differently from Pillow; an empty
+// Mat leaves the file to OpenCV.
+cv::Mat decodeOwn(ImageFormat f, const std::vector<uint8_t>& bytes, const std::string& name) {
+    const uint8_t* p = bytes.data();
+    const size_t n = bytes.size();
+    switch (f) {
+    case ImageFormat::Gif: return detail::decodeGifRgb(p, n, name);
+    case ImageFormat::Bmp: return detail::decodeBmpRgb(p, n, name);
+    case ImageFormat::Tiff: return detail::decodeTiffSpecialRgb(p, n, name);
+    case ImageFormat::WebP: return detail::isAnimatedWebP(p, n) ? detail::decodeAnimatedWebPRgb(p, n, name) : cv::Mat();
+    case ImageFormat::Jpeg: {
+        ImageInfo info;
+        return detail::readHeader(f, p, n, info) && info.channels == 4 ? detail::decodeCmykJpegRgb(p, n, name)
+                                                                       : cv::Mat();
+    }
+    default: return cv::Mat();
+    }
+}
+
 } // namespace
 
 cv::Mat decodeImageRgbFromMemory(const std::vector<uint8_t>& bytes, const std::string& nameForErrors) {
     const ImageFormat f = checkedFormat(bytes, nameForErrors);
-    const cv::Mat raw = decodeRaw(bytes, cv::IMREAD_UNCHANGED, f, nameForErrors);
-    return applyOrientation(toRgb8(raw, nameForErrors), detail::exifOrientation(f, bytes.data(), bytes.size()));
+    cv::Mat rgb = decodeOwn(f, bytes, nameForErrors);
+    if (rgb.empty()) rgb = toRgb8(decodeRaw(bytes, cv::IMREAD_UNCHANGED, f, nameForErrors), nameForErrors);
+    return applyOrientation(rgb, detail::exifOrientation(f, bytes.data(), bytes.size()));
 }
 
 cv::Mat decodeImageRgb(const std::string& path) { return decodeImageRgbFromMemory(detail::readFileBytes(path), path); }
@@ -147,7 +172,7 @@ cv::Mat decodeThumbnailRgb(const std::string& path, int maxSide) {
     const ImageFormat f = checkedFormat(bytes, path);
     cv::Mat rgb;
     ImageInfo info;
-    if (f == ImageFormat::Jpeg && detail::readHeader(f, bytes.data(), bytes.size(), info)) {
+    if (f == ImageFormat::Jpeg && detail::readHeader(f, bytes.data(), bytes.size(), info) && info.channels != 4) {
         // Largest libjpeg scale-down that still leaves at least maxSide pixels on the long side.
         const int longSide = std::max(info.width, info.height);
         int flags = cv::IMREAD_COLOR;
@@ -170,8 +195,8 @@ cv::Mat decodeThumbnailRgb(const std::string& path, int maxSide) {
 }
 
 const std::vector<std::string>& imageExtensions() {
-    static const std::vector<std::string> extensions = {".png", ".jpg",  ".jpeg", ".jpe", ".webp", ".bmp",
-                                                        ".tif", ".tiff", ".pbm",  ".pgm", ".ppm",  ".pnm"};
+    static const std::vector<std::string> extensions = {".png",  ".jpg", ".jpeg", ".jpe", ".webp", ".bmp", ".tif",
+                                                        ".tiff", ".gif", ".pbm",  ".pgm", ".ppm",  ".pnm"};
     return extensions;
 }
 
