@@ -99,7 +99,7 @@ cv::Mat decodeBmpRgb(const uint8_t* p, size_t n, const std::string& name) {
             else if (is(0x7C00, 0x3E0, 0x1F)) ok = true, raw = Raw::Bgr15;
         }
         if (!ok) throw Error(name, "unsupported BMP bitfields layout");
-    } else if (compression != 0 && !rle) {
+    } else if ((compression != 0 && !rle) || (rle && bits > 8)) {
         throw Error(name, "unsupported BMP compression (" + std::to_string(compression) + ")");
     }
 
