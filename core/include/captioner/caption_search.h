@@ -1,9 +1,10 @@
 #pragma once
 // Searching a dataset's captions and file names as the dataset browser does: the query is split on
-// white space and every term must occur (AND), case-insensitively (ASCII letters are folded; other
-// characters compare exactly). With wholeWords a term must match a whole word: the characters
-// around it are not letters, digits or '_' (bytes of multi-byte UTF-8 characters count as letters,
-// so "café" is one word). Plain functions, thread-safe.
+// white space (the ideographic space U+3000 that Japanese input methods type included) and every
+// term must occur (AND), case-insensitively (ASCII letters are folded; other characters compare
+// exactly). With wholeWords a term must match a whole word: the characters around it are not
+// letters, digits or '_' (bytes of multi-byte UTF-8 characters count as letters, so "café" is one
+// word). Plain functions, thread-safe.
 #include <captioner/dataset.h>
 
 #include <cstddef>

@@ -26,8 +26,14 @@ bool containsTerm(const std::string& haystack, const std::string& term, bool who
 std::string foldAscii(std::string text) { return detail::lowerAscii(std::move(text)); }
 
 std::vector<std::string> queryTerms(const std::string& text) {
+    // A Japanese input method types the full-width space U+3000 between words: it separates terms too.
+    static const std::string ideographicSpace = "\xE3\x80\x80";
+    std::string spaced = text;
+    for (std::size_t at = spaced.find(ideographicSpace); at != std::string::npos;
+         at = spaced.find(ideographicSpace, at + 1))
+        spaced.replace(at, ideographicSpace.size(), " ");
     std::vector<std::string> terms;
-    for (std::string& word : detail::splitWords(text))
+    for (std::string& word : detail::splitWords(spaced))
         if (!word.empty()) terms.push_back(foldAscii(std::move(word)));
     return terms;
 }
