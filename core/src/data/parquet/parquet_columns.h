@@ -18,7 +18,8 @@ ImageColumns findImageColumns(const ParquetFile& file);
 
 // The caption column by the names the Hub uses: text, caption, captions, sentences, sentences_raw, raw,
 // description, sentence, caption_list, texts, alt_text (first found). A list<string> field counts as
-// the field itself; in a struct field (sentences {tokens, raw}) its raw/text/caption leaf. -1 when none.
+// the field itself; in a struct field (sentences {tokens, raw}) its raw/text/caption leaf, else its only
+// text leaf. -1 when none.
 int findCaptionColumn(const ParquetFile& file);
 
 // "a, b, c" of the top-level fields, for error messages.

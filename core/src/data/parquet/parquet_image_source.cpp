@@ -63,7 +63,7 @@ int findCaptionColumn(const ParquetFile& file) {
     // every caption of its image (COCO- and Flickr-style datasets: captions, sentences, raw ...).
     for (const char* name : {"text", "caption", "captions", "sentences", "sentences_raw", "raw", "description",
                              "sentence", "caption_list", "texts", "alt_text"}) {
-        int nested = -1;
+        int nested = -1, onlyText = -1, texts = 0;
         for (std::size_t i = 0; i < file.columns().size(); ++i) {
             const ParquetColumnInfo& c = file.columns()[i];
             if (c.parts.front() != name) continue;
@@ -71,11 +71,14 @@ int findCaptionColumn(const ParquetFile& file) {
             if (logical.size() == 1) return int(i); // the field itself (a string or a list of strings)
             // A struct such as sentences {tokens, raw}: its text leaf.
             const std::string& leaf = logical.back();
-            if (nested < 0 && c.type == ParquetType::ByteArray && c.maxRepetitionLevel <= 1 &&
-                (leaf == "raw" || leaf == "text" || leaf == "caption"))
-                nested = int(i);
+            const bool text = c.type == ParquetType::ByteArray && c.isString && c.maxRepetitionLevel <= 1;
+            if (nested < 0 && text && (leaf == "raw" || leaf == "text" || leaf == "caption")) nested = int(i);
+            if (text && texts++ == 0) onlyText = int(i);
         }
         if (nested >= 0) return nested;
+        // A legacy list whose element is a one-field group (`repeated group array { optional binary str }`)
+        // or any field with a single text leaf.
+        if (texts == 1) return onlyText;
     }
     return -1;
 }
