@@ -12,7 +12,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+174"/>
+        <location line="+189"/>
         <source>%n image(s) in %1</source>
         <translation>
             <numerusform>%n image in %1</numerusform>
@@ -71,7 +71,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/src/caption_page_run.cpp" line="+138"/>
+        <location filename="../../ui/src/caption_page_run.cpp" line="+172"/>
         <source>Captioning cancelled: %n caption(s) ready</source>
         <translation>
             <numerusform>Captioning cancelled: %n caption ready</numerusform>

@@ -190,13 +190,13 @@
         <translation>%1 のプレビュー</translation>
     </message>
     <message>
-        <location line="+64"/>
-        <location line="+38"/>
+        <location line="+70"/>
+        <location line="+95"/>
         <source>No preview</source>
         <translation>プレビューなし</translation>
     </message>
     <message>
-        <location line="-15"/>
+        <location line="-45"/>
         <source>Waiting for a model: open one (Ctrl+Shift+O) and this image is captioned.</source>
         <translation>モデル待ち: モデルを開く (Ctrl+Shift+O) と、この画像のキャプションが生成されます。</translation>
     </message>
@@ -226,12 +226,34 @@
         <translation>%1 秒で生成</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+12"/>
         <source>Could not caption this image.</source>
         <translation>この画像のキャプションを生成できませんでした。</translation>
     </message>
     <message>
+        <location line="+3"/>
+        <source>Confidence %1%</source>
+        <translation>確信度 %1%</translation>
+    </message>
+    <message>
         <location line="+7"/>
+        <source>%1 (%2%)</source>
+        <comment>an uncertain word and its confidence</comment>
+        <translation>%1 (%2%)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>, </source>
+        <comment>joins the uncertain words of a caption</comment>
+        <translation>、</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Uncertain words (below %1%): %2</source>
+        <translation>確信度の低い語 (%1% 未満): %2</translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>Read the caption of %1 aloud</source>
         <translation>%1 のキャプションを読み上げます</translation>
     </message>
@@ -244,6 +266,18 @@
         <location line="+1"/>
         <source>%1: error</source>
         <translation>%1: エラー</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+2"/>
+        <source>; </source>
+        <comment>joins parts of a card&apos;s description</comment>
+        <translation>。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>uncertain words: %1</source>
+        <translation>確信度の低い語: %1</translation>
     </message>
 </context>
 <context>
@@ -302,7 +336,37 @@
         <translation>画像ごとに 1 枚のカード。上下キーでカード間を移動します</translation>
     </message>
     <message>
-        <location line="+75"/>
+        <location line="+6"/>
+        <source>Order added</source>
+        <translation>追加した順</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Least confident first</source>
+        <translation>確信度の低い順</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Most confident first</source>
+        <translation>確信度の高い順</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sort results</source>
+        <translation>結果の並べ替え</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Order the caption cards by when they were added or by their confidence</source>
+        <translation>キャプションカードを追加した順または確信度の順に並べ替えます</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>S&amp;ort results:</source>
+        <translation>並べ替え(&amp;O):</translation>
+    </message>
+    <message>
+        <location line="+79"/>
         <source>Add Folder</source>
         <translation>フォルダーの追加</translation>
     </message>
@@ -371,7 +435,7 @@
     </message>
     <message>
         <location line="+0"/>
-        <location filename="../../ui/src/caption_page_run.cpp" line="+141"/>
+        <location filename="../../ui/src/caption_page_run.cpp" line="+175"/>
         <source>.</source>
         <comment>ends a summary</comment>
         <translation>。</translation>
@@ -546,7 +610,7 @@ or paste an image or file (Ctrl+V)</source>
     </message>
     <message>
         <location line="+1"/>
-        <location filename="../../ui/src/caption_page_run.cpp" line="-96"/>
+        <location filename="../../ui/src/caption_page_run.cpp" line="-126"/>
         <source>No model open: images wait until one is.</source>
         <translation>モデルが開かれていません。モデルを開くまで画像は待機します。</translation>
     </message>
@@ -880,7 +944,7 @@ or paste an image or file (Ctrl+V)</source>
         <translation>%1 でキャプションを生成中</translation>
     </message>
     <message>
-        <location line="+85"/>
+        <location line="+115"/>
         <source>Caption ready for %1: %2</source>
         <translation>%1 のキャプションができました: %2</translation>
     </message>

@@ -29,15 +29,19 @@
 #include <QDropEvent>
 #include <QFile>
 #include <QLabel>
+#include <QLayout>
 #include <QMimeData>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QTextBlock>
+#include <QTextDocument>
 #include <QTextToSpeech>
 #include <QUndoStack>
 #include <QtTest/QtTest>
 
+#include <algorithm>
 #include <cmath>
 
 using namespace captioner::ui;
@@ -584,6 +588,103 @@ private slots:
                      qPrintable(speak->accessibleDescription()));
         }
         QCOMPARE(speak->toolTip(), speak->accessibleDescription());
+    }
+
+    // Each card: its confidence, the words below the threshold underlined in the caption, listed
+    // with their percentages in the tooltip and named in the accessible description, all from the
+    // core's result for the same image; the sort box (by keyboard) orders the cards by confidence.
+    void confidenceMarksTooltipAndSort() {
+        const QStringList images = m_sources.mid(0, 4);
+        auto reference = loadModel();
+        captioner::CaptionOptions options;
+        options.generation = captioner::generationOptionsFor(*reference, AppSettings::decoding().maxLength, 1, 1.0);
+        std::vector<std::string> paths;
+        for (const QString& p : images) paths.push_back(p.toStdString());
+        QHash<QString, captioner::CaptionResult> expected;
+        for (const captioner::CaptionResult& r : captioner::captionImages(*reference, paths, options))
+            expected.insert(QString::fromStdString(r.image), r);
+        QCOMPARE(expected.size(), images.size());
+
+        CaptionPage page;
+        page.resize(1000, 700);
+        page.show();
+        page.setModel(m_model, m_modelDir);
+        page.captionFiles(images);
+        QTRY_VERIFY_WITH_TIMEOUT(allFinished(page), kWait);
+        int uncertainTotal = 0;
+        for (CaptionCard* card : page.cards()) {
+            const captioner::CaptionResult& r = expected[card->path()];
+            QVERIFY(r.ok());
+            QCOMPARE(card->caption(), QString::fromStdString(r.caption));
+            QVERIFY2(std::abs(card->confidence() - r.confidence) < 1e-5, qPrintable(card->path()));
+            const QString confidenceText = QStringLiteral("Confidence %1%").arg(qRound(r.confidence * 100));
+            QCOMPARE(card->confidenceLabel()->text(), confidenceText);
+            QVERIFY(card->confidenceLabel()->isVisibleTo(&page));
+            QStringList uncertain;
+            QStringList percentages;
+            for (const captioner::WordConfidence& w : r.words) {
+                if (w.confidence >= CaptionCard::kUncertainWordThreshold) continue;
+                uncertain << QString::fromStdString(w.word);
+                percentages << QStringLiteral("%1 (%2%)").arg(uncertain.last()).arg(qRound(w.confidence * 100));
+            }
+            uncertainTotal += static_cast<int>(uncertain.size());
+            // The marks: the label's rich text reads as the caption, and exactly the uncertain words
+            // are underlined.
+            QTextDocument doc;
+            doc.setHtml(card->captionLabel()->text());
+            QCOMPARE(doc.toPlainText(), card->caption());
+            QStringList underlined;
+            for (QTextBlock b = doc.begin(); b.isValid(); b = b.next())
+                for (auto it = b.begin(); !it.atEnd(); ++it) {
+                    const QTextFragment f = it.fragment();
+                    if (!f.charFormat().fontUnderline()) continue;
+                    QCOMPARE(f.charFormat().underlineStyle(), QTextCharFormat::SingleUnderline);
+                    underlined << f.text();
+                }
+            QCOMPARE(underlined.join(QLatin1Char('|')).toLower(), uncertain.join(QLatin1Char('|')).toLower());
+            QString tip = confidenceText;
+            if (!uncertain.isEmpty())
+                tip += QStringLiteral("\nUncertain words (below 50%): ") + percentages.join(QStringLiteral(", "));
+            QCOMPARE(card->toolTip(), tip);
+            const QString description = QAccessible::queryAccessibleInterface(card)->text(QAccessible::Description);
+            QVERIFY2(description.contains(confidenceText), qPrintable(description));
+            if (uncertain.isEmpty())
+                QVERIFY2(!description.contains(QStringLiteral("uncertain words")), qPrintable(description));
+            else
+                QVERIFY2(
+                    description.endsWith(QStringLiteral("uncertain words: ") + uncertain.join(QStringLiteral(", "))),
+                    qPrintable(description));
+        }
+        qInfo("uncertain words on the fixture model's %d cards: %d", int(page.cards().size()), uncertainTotal);
+
+        auto* sort = page.findChild<QComboBox*>(QStringLiteral("captionSort"));
+        QVERIFY(sort);
+        QCOMPARE(sort->accessibleName(), QStringLiteral("Sort results"));
+        QCOMPARE(sort->focusPolicy() & Qt::TabFocus, Qt::TabFocus);
+        sort->setFocus(Qt::TabFocusReason);
+        const auto order = [&page] {
+            QList<CaptionCard*> cards = page.cards();
+            QLayout* layout = cards.first()->parentWidget()->layout();
+            std::sort(cards.begin(), cards.end(),
+                      [layout](CaptionCard* a, CaptionCard* b) { return layout->indexOf(a) < layout->indexOf(b); });
+            return cards;
+        };
+        QTest::keyClick(sort, Qt::Key_Down);
+        QCOMPARE(sort->currentIndex(), 1);
+        QList<CaptionCard*> cards = order();
+        QCOMPARE(cards, page.cards()); // the list Up/Down move through is the shown order
+        for (int i = 1; i < cards.size(); ++i) QVERIFY(cards[i - 1]->confidence() <= cards[i]->confidence());
+        QVERIFY(cards.first()->confidence() < cards.last()->confidence());
+        QTest::keyClick(sort, Qt::Key_Down);
+        QCOMPARE(sort->currentIndex(), 2);
+        cards = order();
+        QCOMPARE(cards, page.cards());
+        for (int i = 1; i < cards.size(); ++i) QVERIFY(cards[i - 1]->confidence() >= cards[i]->confidence());
+        QTest::keyClick(sort, Qt::Key_Home);
+        QCOMPARE(sort->currentIndex(), 0);
+        QStringList added;
+        for (CaptionCard* c : order()) added << c->path();
+        QCOMPARE(added, images);
     }
 
     void everyControlIsNamed() {

@@ -28,7 +28,7 @@ QPushButton* makeButton(const QString& text, const QString& name, const QString&
 
 CaptionCard::CaptionCard(qint64 id, const QString& path, QWidget* parent)
     : QFrame(parent), m_id(id), m_path(path), m_thumb(new QLabel(this)), m_name(new QLabel(this)),
-      m_text(new QLabel(this)), m_meta(new QLabel(this)) {
+      m_text(new QLabel(this)), m_meta(new QLabel(this)), m_confidenceLabel(new QLabel(this)) {
     setObjectName(QStringLiteral("captionCard"));
     setFrameShape(QFrame::StyledPanel);
     setFocusPolicy(Qt::StrongFocus);
@@ -68,6 +68,8 @@ CaptionCard::CaptionCard(qint64 id, const QString& path, QWidget* parent)
     m_meta->setWordWrap(true);
     m_meta->setTextFormat(Qt::PlainText);
     m_meta->setForegroundRole(QPalette::PlaceholderText);
+    m_confidenceLabel->setObjectName(QStringLiteral("cardConfidence"));
+    m_confidenceLabel->setTextFormat(Qt::PlainText);
 
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(m_copy);
@@ -78,6 +80,7 @@ CaptionCard::CaptionCard(qint64 id, const QString& path, QWidget* parent)
     auto* column = new QVBoxLayout;
     column->addWidget(m_name);
     column->addWidget(m_text);
+    column->addWidget(m_confidenceLabel);
     column->addWidget(m_meta);
     column->addStretch();
     column->addLayout(buttons);
@@ -95,8 +98,11 @@ void CaptionCard::setState(State state) {
     updateTexts();
 }
 
-void CaptionCard::setResult(const QString& caption, double seconds, const QString& error, bool restored) {
+void CaptionCard::setResult(const QString& caption, double seconds, const QString& error, bool restored,
+                            double confidence, const QVector<CaptionWord>& words) {
     m_caption = error.isEmpty() ? caption : QString();
+    m_confidence = error.isEmpty() ? confidence : -1;
+    m_words = error.isEmpty() ? words : QVector<CaptionWord>();
     m_error = error;
     m_seconds = seconds;
     m_restored = restored;
@@ -132,6 +138,33 @@ void CaptionCard::setSpeechAvailable(bool available, const QString& why) {
 
 QString CaptionCard::statusText() const { return m_meta->text(); }
 
+QVector<CaptionWord> CaptionCard::uncertainWords() const {
+    QVector<CaptionWord> out;
+    for (const CaptionWord& w : m_words)
+        if (w.confidence < kUncertainWordThreshold) out << w;
+    return out;
+}
+
+// The caption as rich text with each uncertain word underlined in the label's text colour, so it
+// follows the palette and stays readable in high contrast (Qt 6.4's rich text has no dotted or wavy
+// underline). Words are found in the caption in order; one it does not spell as given stays unmarked.
+QString CaptionCard::markedCaptionHtml() const {
+    QString html;
+    int at = 0;
+    for (const CaptionWord& w : m_words) {
+        const int found = w.word.isEmpty() ? -1 : m_caption.indexOf(w.word, at, Qt::CaseInsensitive);
+        if (found < 0) continue;
+        const int end = found + static_cast<int>(w.word.size());
+        html += m_caption.mid(at, found - at).toHtmlEscaped();
+        const QString word = m_caption.mid(found, end - found).toHtmlEscaped();
+        if (w.confidence < kUncertainWordThreshold) html += QStringLiteral("<u>%1</u>").arg(word);
+        else html += word;
+        at = end;
+    }
+    html += m_caption.mid(at).toHtmlEscaped();
+    return html;
+}
+
 void CaptionCard::updateTexts() {
     const QString file = QFileInfo(m_path).fileName();
     QString status;
@@ -150,7 +183,37 @@ void CaptionCard::updateTexts() {
     case State::Failed: status = m_error; break;
     }
     m_meta->setText(status);
-    m_text->setText(m_state == State::Failed ? tr("Could not caption this image.") : m_caption);
+    const bool done = m_state == State::Done && !m_caption.isEmpty();
+    const QVector<CaptionWord> uncertain = done ? uncertainWords() : QVector<CaptionWord>();
+    if (done && !m_words.isEmpty()) {
+        m_text->setTextFormat(Qt::RichText);
+        m_text->setText(markedCaptionHtml());
+    } else {
+        m_text->setTextFormat(Qt::PlainText);
+        m_text->setText(m_state == State::Failed ? tr("Could not caption this image.") : m_caption);
+    }
+    const bool showConfidence = done && m_confidence >= 0;
+    const QString confidenceText = showConfidence ? tr("Confidence %1%").arg(qRound(m_confidence * 100)) : QString();
+    m_confidenceLabel->setText(confidenceText);
+    m_confidenceLabel->setVisible(showConfidence);
+    QStringList percentages;
+    QStringList uncertainNames;
+    for (const CaptionWord& w : uncertain) {
+        percentages
+            << tr("%1 (%2%)", "an uncertain word and its confidence").arg(w.word).arg(qRound(w.confidence * 100));
+        uncertainNames << w.word;
+    }
+    const QString separator = tr(", ", "joins the uncertain words of a caption");
+    QString tip;
+    if (showConfidence) {
+        tip = confidenceText;
+        if (!uncertain.isEmpty())
+            tip += QLatin1Char('\n') + tr("Uncertain words (below %1%): %2")
+                                           .arg(qRound(kUncertainWordThreshold * 100))
+                                           .arg(percentages.join(separator));
+    }
+    setToolTip(tip);
+    m_text->setToolTip(tip);
     m_text->setVisible(m_state == State::Done || m_state == State::Failed || !m_caption.isEmpty());
     if (m_image.isNull()) m_thumb->setText(m_state == State::Failed ? tr("No preview") : QString());
 
@@ -164,7 +227,12 @@ void CaptionCard::updateTexts() {
     if (m_state == State::Done) setAccessibleName(tr("%1: %2").arg(file, m_caption));
     else if (m_state == State::Failed) setAccessibleName(tr("%1: error").arg(file));
     else setAccessibleName(file);
-    setAccessibleDescription(status);
+    QString description = status;
+    if (showConfidence) description += tr("; ", "joins parts of a card's description") + confidenceText;
+    if (!uncertain.isEmpty())
+        description += tr("; ", "joins parts of a card's description") +
+                       tr("uncertain words: %1").arg(uncertainNames.join(separator));
+    setAccessibleDescription(description);
 }
 
 bool CaptionCard::handleKey(QKeyEvent* event) {

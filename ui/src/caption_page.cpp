@@ -108,12 +108,27 @@ CaptionPage::CaptionPage(QWidget* parent) : QWidget(parent), m_queue(new Caption
     m_scroll->viewport()->setAcceptDrops(true);
     m_scroll->viewport()->installEventFilter(this);
 
+    m_sort = new QComboBox(this);
+    m_sort->setObjectName(QStringLiteral("captionSort"));
+    m_sort->addItems({tr("Order added"), tr("Least confident first"), tr("Most confident first")});
+    m_sort->setAccessibleName(tr("Sort results"));
+    m_sort->setAccessibleDescription(tr("Order the caption cards by when they were added or by their confidence"));
+    m_sort->setToolTip(m_sort->accessibleDescription());
+    connect(m_sort, &QComboBox::currentIndexChanged, this, &CaptionPage::applySort);
+    auto* sortLabel = new QLabel(tr("S&ort results:"), this);
+    sortLabel->setBuddy(m_sort);
+    auto* sortRow = new QHBoxLayout;
+    sortRow->addWidget(sortLabel);
+    sortRow->addWidget(m_sort);
+    sortRow->addStretch();
+
     auto* main = new QWidget(this);
     auto* mainLayout = new QVBoxLayout(main);
     mainLayout->setContentsMargins(0, 0, 0, 0);
     mainLayout->addWidget(m_dropZone, 1);
     mainLayout->addLayout(progressRow);
     mainLayout->addWidget(m_status);
+    mainLayout->addLayout(sortRow);
     mainLayout->addWidget(m_scroll, 4);
 
     m_sidePanel = buildSidePanel();

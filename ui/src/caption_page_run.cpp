@@ -9,6 +9,8 @@
 #include <QAction>
 #include <QApplication>
 #include <QComboBox>
+
+#include <algorithm>
 #include <QDir>
 #include <QDoubleSpinBox>
 #include <QFileInfo>
@@ -21,6 +23,8 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
+
+#include <algorithm>
 
 namespace captioner::ui {
 
@@ -92,6 +96,7 @@ CaptionCard* CaptionPage::addCard(qint64 id, const QString& path) {
     QWidget::setTabOrder(card->recaptionButton(), card->removeButton());
     m_cards << card;
     requestThumbnail(card);
+    if (m_sort->currentIndex() != 0) applySort();
     return card;
 }
 
@@ -109,8 +114,37 @@ void CaptionPage::syncCard(qint64 id) {
     CaptionCard* card = cardById(id);
     if (!item || !card) return;
     if (item->state == CaptionCard::State::Done || item->state == CaptionCard::State::Failed)
-        card->setResult(item->caption, item->seconds, item->error, item->restored);
+        card->setResult(item->caption, item->seconds, item->error, item->restored, item->confidence, item->words);
     else card->setState(item->state);
+    if (m_sort->currentIndex() != 0) applySort();
+}
+
+void CaptionPage::applySort() {
+    const int order = m_sort->currentIndex(); // 0 order added, 1 least confident first, 2 most confident first
+    QList<CaptionCard*> sorted = m_cards;
+    std::stable_sort(sorted.begin(), sorted.end(), [order](const CaptionCard* a, const CaptionCard* b) {
+        const bool knownA = a->state() == CaptionCard::State::Done && a->confidence() >= 0;
+        const bool knownB = b->state() == CaptionCard::State::Done && b->confidence() >= 0;
+        if (order == 0 || (!knownA && !knownB)) return a->id() < b->id();
+        if (knownA != knownB) return knownA;
+        if (a->confidence() != b->confidence())
+            return order == 1 ? a->confidence() < b->confidence() : a->confidence() > b->confidence();
+        return a->id() < b->id();
+    });
+    if (sorted == m_cards) return;
+    m_cards = sorted;
+    for (CaptionCard* card : m_cards) m_cardsLayout->removeWidget(card);
+    QWidget* previous = m_cancel;
+    for (int i = 0; i < m_cards.size(); ++i) {
+        CaptionCard* card = m_cards[i];
+        m_cardsLayout->insertWidget(i, card);
+        QWidget::setTabOrder(previous, card);
+        QWidget::setTabOrder(card, card->copyButton());
+        QWidget::setTabOrder(card->copyButton(), card->speakButton());
+        QWidget::setTabOrder(card->speakButton(), card->recaptionButton());
+        QWidget::setTabOrder(card->recaptionButton(), card->removeButton());
+        previous = card->removeButton();
+    }
 }
 
 void CaptionPage::addImages(const QStringList& images) {

@@ -215,6 +215,7 @@ void CaptionQueue::onResult(const CaptionOutcome& outcome) {
     item->error = outcome.error;
     item->seconds = outcome.seconds;
     item->confidence = outcome.error.isEmpty() ? outcome.confidence : -1;
+    item->words = outcome.error.isEmpty() ? outcome.words : QVector<CaptionWord>();
     item->restored = false;
     setState(*item, outcome.error.isEmpty() ? State::Done : State::Failed);
     ++m_batchDone;

@@ -22,7 +22,11 @@ void CaptionWorker::run(const CaptionJob& job) {
             o.id = job.ids.value(delivered++);
             o.caption = QString::fromStdString(r.caption);
             o.seconds = r.seconds;
-            if (r.ok()) o.confidence = r.confidence;
+            if (r.ok()) {
+                o.confidence = r.confidence;
+                for (const captioner::WordConfidence& w : r.words)
+                    o.words.push_back({QString::fromStdString(w.word), w.confidence});
+            }
             o.error = QString::fromStdString(r.error);
             emit resultReady(o);
         };

@@ -5,6 +5,8 @@
 // one job at a time, which keeps a checkpoint (not thread-safe) in one job's hands; the job holds its
 // own reference to the model, so swapping models while it runs is safe. cancel() stops a job between
 // batches; nothing throws out of run().
+#include "captioner_ui/caption_queue.h"
+
 #include <QMetaType>
 #include <QObject>
 #include <QString>
@@ -37,7 +39,8 @@ struct CaptionOutcome {
     QString caption;
     double seconds = 0;
     QString error;
-    double confidence = -1; // the caption's (captioner::CaptionResult::confidence); -1 with an error
+    double confidence = -1;     // the caption's (captioner::CaptionResult::confidence); -1 with an error
+    QVector<CaptionWord> words; // captioner::CaptionResult::words
 };
 
 class CaptionWorker : public QObject {

@@ -3,6 +3,9 @@
 // time captioning took or what it is waiting for, and Copy, Speak, Re-caption and Remove buttons.
 // The card itself takes focus (a screen reader reads its name: the file and the caption); Up/Down
 // (and Home/End) move to the neighbouring card, Ctrl+C copies the caption, Delete removes the card.
+// With the caption's confidence known it shows "Confidence N%", underlines (in the text's own
+// palette colour) the words below kUncertainWordThreshold, lists them with their percentages in the
+// card's tooltip and ends its accessible description with "uncertain words: …".
 #include "captioner_ui/caption_queue.h"
 
 #include <QFrame>
@@ -17,6 +20,10 @@ class CaptionCard : public QFrame {
     Q_OBJECT
 public:
     using State = CaptionQueue::State; // the card shows its queue item's state
+    // A word whose confidence (its tokens' probability product) is below this is marked uncertain. 50%:
+    // the model gave the word less than even odds; on the fixture and demo models most words sit well
+    // above it, so the marks stay few enough to be read.
+    static constexpr double kUncertainWordThreshold = 0.5;
 
     CaptionCard(qint64 id, const QString& path, QWidget* parent = nullptr);
 
@@ -27,9 +34,16 @@ public:
     QString error() const { return m_error; }
     double seconds() const { return m_seconds; }
     bool isRestored() const { return m_restored; }
+    double confidence() const { return m_confidence; } // -1: unknown
+    const QVector<CaptionWord>& words() const { return m_words; }
+    // The words below kUncertainWordThreshold, in caption order.
+    QVector<CaptionWord> uncertainWords() const;
+    QLabel* captionLabel() const { return m_text; }
+    QLabel* confidenceLabel() const { return m_confidenceLabel; }
 
     void setState(State state);
-    void setResult(const QString& caption, double seconds, const QString& error, bool restored = false);
+    void setResult(const QString& caption, double seconds, const QString& error, bool restored = false,
+                   double confidence = -1, const QVector<CaptionWord>& words = {});
     void setThumbnail(const QImage& image, int side);
     void setThumbnailSide(int side);
     void setSpeechAvailable(bool available, const QString& why);
@@ -58,6 +72,7 @@ protected:
 private:
     bool handleKey(QKeyEvent* event);
     void updateTexts();
+    QString markedCaptionHtml() const;
 
     qint64 m_id;
     QString m_path;
@@ -66,6 +81,8 @@ private:
     QString m_error;
     double m_seconds = 0;
     bool m_restored = false;
+    double m_confidence = -1;
+    QVector<CaptionWord> m_words;
     bool m_speechAvailable = false;
     QString m_speechWhy;
     QImage m_image;
@@ -74,6 +91,7 @@ private:
     QLabel* m_name;
     QLabel* m_text;
     QLabel* m_meta;
+    QLabel* m_confidenceLabel;
     QPushButton* m_copy;
     QPushButton* m_speak;
     QPushButton* m_recaption;

@@ -122,6 +122,9 @@ private:
     void onFolderListed(const QString& folder, int images, int skipped, int restored);
     void removeCard(CaptionCard* card);
     void navigate(CaptionCard* card, int step);
+    // Orders the cards as the sort box says (order added, least or most confident first; cards without
+    // a confidence after the others, in the order added) and the Tab order with them.
+    void applySort();
     void copyCaption(CaptionCard* card);
     void speak(CaptionCard* card);
     CaptionCard* currentCard() const;
@@ -154,6 +157,7 @@ private:
     QVBoxLayout* m_cardsLayout;
     QLabel* m_dropHint;
     QLabel* m_status;
+    QComboBox* m_sort;
     QProgressBar* m_progress;
     QPushButton* m_cancel;
     QComboBox* m_method;

@@ -30,6 +30,12 @@ namespace captioner::ui {
 class CaptionWorker;
 struct CaptionOutcome;
 
+// One word of a caption with its confidence (captioner::WordConfidence: its tokens' probability product).
+struct CaptionWord {
+    QString word;
+    double confidence = 0;
+};
+
 class CaptionQueue : public QObject {
     Q_OBJECT
 public:
@@ -42,9 +48,10 @@ public:
         QString caption; // empty when error is set
         QString error;
         double seconds = 0;
-        double confidence = -1; // the caption's confidence; -1: unknown (an error, or restored without one)
-        bool restored = false;  // the result came from a folder's progress file
-        QString folder;         // the folder it was added with; empty for single images
+        double confidence = -1;     // the caption's confidence; -1: unknown (an error, or restored without one)
+        QVector<CaptionWord> words; // its words' confidences, in order; empty when unknown (restored)
+        bool restored = false;      // the result came from a folder's progress file
+        QString folder;             // the folder it was added with; empty for single images
     };
     // The decoding options of the jobs sent from now on; key() tells a folder's saved results whether
     // they were made with these options.
