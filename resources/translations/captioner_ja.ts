@@ -130,7 +130,7 @@
 <context>
     <name>captioner::ui::CaptionCard</name>
     <message>
-        <location filename="../../ui/src/caption_card.cpp" line="+36"/>
+        <location filename="../../ui/src/caption_card.cpp" line="+37"/>
         <source>&amp;Copy</source>
         <translation>コピー(&amp;C)</translation>
     </message>
@@ -190,13 +190,13 @@
         <translation>%1 のプレビュー</translation>
     </message>
     <message>
-        <location line="+70"/>
-        <location line="+95"/>
+        <location line="+84"/>
+        <location line="+124"/>
         <source>No preview</source>
         <translation>プレビューなし</translation>
     </message>
     <message>
-        <location line="-45"/>
+        <location line="-49"/>
         <source>Waiting for a model: open one (Ctrl+Shift+O) and this image is captioned.</source>
         <translation>モデル待ち: モデルを開く (Ctrl+Shift+O) と、この画像のキャプションが生成されます。</translation>
     </message>
@@ -248,6 +248,11 @@
         <translation>、</translation>
     </message>
     <message>
+        <location line="+4"/>
+        <source>where the model looked for “%1” is shown on the image (Esc clears)</source>
+        <translation>「%1」でモデルが注目した箇所を画像に表示中 (Esc で解除)</translation>
+    </message>
+    <message>
         <location line="+5"/>
         <source>Uncertain words (below %1%): %2</source>
         <translation>確信度の低い語 (%1% 未満): %2</translation>
@@ -268,7 +273,8 @@
         <translation>%1: エラー</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-23"/>
+        <location line="+26"/>
         <location line="+2"/>
         <source>; </source>
         <comment>joins parts of a card&apos;s description</comment>

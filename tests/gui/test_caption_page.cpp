@@ -657,6 +657,25 @@ private slots:
         }
         qInfo("uncertain words on the fixture model's %d cards: %d", int(page.cards().size()), uncertainTotal);
 
+        // Right picks the first word: its heatmap dims the thumbnail where the model did not look; Esc clears.
+        CaptionCard* first = page.cards().first();
+        QTRY_VERIFY_WITH_TIMEOUT(!first->thumbnailLabel()->pixmap().isNull(), kWait);
+        QVERIFY(!first->words().first().heatmap.isEmpty());
+        const QImage plain = first->thumbnailLabel()->pixmap().toImage();
+        first->setFocus(Qt::TabFocusReason);
+        QTest::keyClick(first, Qt::Key_Right);
+        QCOMPARE(first->selectedWord(), 0);
+        QVERIFY(first->thumbnailLabel()->pixmap().toImage() != plain);
+        QVERIFY(QAccessible::queryAccessibleInterface(first)
+                    ->text(QAccessible::Description)
+                    .contains(first->words().first().word));
+        QTest::keyClick(first, Qt::Key_Right);
+        QCOMPARE(first->selectedWord(), qMin(1, int(first->words().size()) - 1));
+        QTest::keyClick(first, Qt::Key_Escape);
+        QCOMPARE(first->selectedWord(), -1);
+        QCOMPARE(first->thumbnailLabel()->pixmap().toImage(), plain);
+        QVERIFY(!page.isBusy());
+
         auto* sort = page.findChild<QComboBox*>(QStringLiteral("captionSort"));
         QVERIFY(sort);
         QCOMPARE(sort->accessibleName(), QStringLiteral("Sort results"));

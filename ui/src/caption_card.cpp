@@ -11,6 +11,7 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <climits>
 
 namespace captioner::ui {
@@ -103,6 +104,7 @@ void CaptionCard::setResult(const QString& caption, double seconds, const QStrin
     m_caption = error.isEmpty() ? caption : QString();
     m_confidence = error.isEmpty() ? confidence : -1;
     m_words = error.isEmpty() ? words : QVector<CaptionWord>();
+    m_selected = -1;
     m_error = error;
     m_seconds = seconds;
     m_restored = restored;
@@ -118,14 +120,50 @@ void CaptionCard::setThumbnail(const QImage& image, int side) {
 void CaptionCard::setThumbnailSide(int side) {
     m_side = side;
     m_thumb->setFixedSize(side, side);
+    updateThumbnail();
+}
+
+void CaptionCard::selectWord(int index) {
+    if (index >= m_words.size() || m_state != State::Done) index = -1;
+    if (index == m_selected) return;
+    m_selected = index;
+    updateTexts();
+    updateThumbnail();
+}
+
+void CaptionCard::updateThumbnail() {
+    const int side = m_side;
     if (m_image.isNull()) {
         m_thumb->setPixmap({});
         m_thumb->setText(m_state == State::Failed ? tr("No preview") : QString());
         return;
     }
     const qreal dpr = devicePixelRatioF();
-    QPixmap pixmap =
-        QPixmap::fromImage(m_image.scaled(QSize(side, side) * dpr, Qt::KeepAspectRatio, Qt::SmoothTransformation));
+    QImage image = m_image.scaled(QSize(side, side) * dpr, Qt::KeepAspectRatio, Qt::SmoothTransformation);
+    const CaptionWord* word = m_selected >= 0 ? &m_words[m_selected] : nullptr;
+    if (word && word->rows > 0 && word->cols > 0 && word->heatmap.size() == word->rows * word->cols) {
+        // The heatmap over the image: each patch dimmed unless the model looked there, the strongest
+        // patch clear, and a frame in the highlight colour round the patches above half the maximum.
+        const float top = *std::max_element(word->heatmap.begin(), word->heatmap.end());
+        image = image.convertToFormat(QImage::Format_ARGB32_Premultiplied);
+        QPainter painter(&image);
+        const qreal w = image.width() / qreal(word->cols), h = image.height() / qreal(word->rows);
+        const QColor shade = palette().color(QPalette::Window);
+        QPen pen(palette().color(QPalette::Highlight), qMax<qreal>(2, dpr * 2));
+        for (int r = 0; r < word->rows; ++r)
+            for (int c = 0; c < word->cols; ++c) {
+                const float v = top > 0 ? word->heatmap[r * word->cols + c] / top : 0.f;
+                const QRectF cell(c * w, r * h, w, h);
+                QColor dim = shade;
+                dim.setAlphaF(0.8 * (1.0 - v));
+                painter.fillRect(cell, dim);
+                if (v >= 0.5f) {
+                    painter.setPen(pen);
+                    painter.drawRect(cell.adjusted(1, 1, -1, -1));
+                }
+            }
+    }
+    QPixmap pixmap = QPixmap::fromImage(image);
     pixmap.setDevicePixelRatio(dpr);
     m_thumb->setPixmap(pixmap);
 }
@@ -151,12 +189,14 @@ QVector<CaptionWord> CaptionCard::uncertainWords() const {
 QString CaptionCard::markedCaptionHtml() const {
     QString html;
     int at = 0;
-    for (const CaptionWord& w : m_words) {
+    for (int i = 0; i < m_words.size(); ++i) {
+        const CaptionWord& w = m_words[i];
         const int found = w.word.isEmpty() ? -1 : m_caption.indexOf(w.word, at, Qt::CaseInsensitive);
         if (found < 0) continue;
         const int end = found + static_cast<int>(w.word.size());
         html += m_caption.mid(at, found - at).toHtmlEscaped();
-        const QString word = m_caption.mid(found, end - found).toHtmlEscaped();
+        QString word = m_caption.mid(found, end - found).toHtmlEscaped();
+        if (i == m_selected) word = QStringLiteral("<b>%1</b>").arg(word);
         if (w.confidence < kUncertainWordThreshold) html += QStringLiteral("<u>%1</u>").arg(word);
         else html += word;
         at = end;
@@ -204,6 +244,10 @@ void CaptionCard::updateTexts() {
         uncertainNames << w.word;
     }
     const QString separator = tr(", ", "joins the uncertain words of a caption");
+    if (done && m_selected >= 0)
+        status +=
+            tr("; ", "joins parts of a card's description") +
+            tr("where the model looked for “%1” is shown on the image (Esc clears)").arg(m_words[m_selected].word);
     QString tip;
     if (showConfidence) {
         tip = confidenceText;
@@ -247,8 +291,29 @@ bool CaptionCard::handleKey(QKeyEvent* event) {
     case Qt::Key_Home: emit navigateRequested(this, INT_MIN); return true;
     case Qt::Key_End: emit navigateRequested(this, INT_MAX); return true;
     case Qt::Key_Delete: emit removeRequested(this); return true;
+    case Qt::Key_Right:
+    case Qt::Key_Left:
+        if (m_words.isEmpty() || m_state != State::Done) return false;
+        selectWord(m_selected < 0 ? (event->key() == Qt::Key_Right ? 0 : static_cast<int>(m_words.size()) - 1)
+                                  : qBound(0, m_selected + (event->key() == Qt::Key_Right ? 1 : -1),
+                                           static_cast<int>(m_words.size()) - 1));
+        return true;
+    case Qt::Key_Escape:
+        if (m_selected < 0) return false;
+        selectWord(-1);
+        return true;
     default: return false;
     }
+}
+
+bool CaptionCard::event(QEvent* event) {
+    // Esc clears the overlay before the page's Esc (cancel captioning) shortcut sees it.
+    if (event->type() == QEvent::ShortcutOverride && m_selected >= 0 &&
+        static_cast<QKeyEvent*>(event)->key() == Qt::Key_Escape) {
+        event->accept();
+        return true;
+    }
+    return QFrame::event(event);
 }
 
 void CaptionCard::keyPressEvent(QKeyEvent* event) {

@@ -14,6 +14,8 @@ void CaptionWorker::run(const CaptionJob& job) {
         captioner::CaptionOptions options;
         options.generation =
             captioner::generationOptionsFor(*job.model, job.maxLength, job.numBeams, job.lengthPenalty);
+        // Heatmaps for the cards (greedy search only; the last layer costs no measurable time, see README).
+        if (job.numBeams <= 1) options.generation.imageAttention = captioner::ImageAttention::LastLayer;
         options.batchSize = job.batchSize;
         options.shouldCancel = [this] { return m_cancel.load(); };
         options.onResult = [&](const captioner::CaptionResult& r) {
@@ -24,8 +26,17 @@ void CaptionWorker::run(const CaptionJob& job) {
             o.seconds = r.seconds;
             if (r.ok()) {
                 o.confidence = r.confidence;
-                for (const captioner::WordConfidence& w : r.words)
-                    o.words.push_back({QString::fromStdString(w.word), w.confidence});
+                const bool maps = r.heatmaps.words.size() == r.words.size();
+                for (size_t i = 0; i < r.words.size(); ++i) {
+                    CaptionWord w{QString::fromStdString(r.words[i].word), r.words[i].confidence, 0, 0, {}};
+                    if (maps) {
+                        w.rows = r.heatmaps.rows;
+                        w.cols = r.heatmaps.cols;
+                        const std::vector<float>& g = r.heatmaps.words[i].grid;
+                        w.heatmap = QVector<float>(g.begin(), g.end());
+                    }
+                    o.words.push_back(w);
+                }
             }
             o.error = QString::fromStdString(r.error);
             emit resultReady(o);

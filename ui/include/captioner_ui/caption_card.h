@@ -5,7 +5,8 @@
 // (and Home/End) move to the neighbouring card, Ctrl+C copies the caption, Delete removes the card.
 // With the caption's confidence known it shows "Confidence N%", underlines (in the text's own
 // palette colour) the words below kUncertainWordThreshold, lists them with their percentages in the
-// card's tooltip and ends its accessible description with "uncertain words: …".
+// card's tooltip and ends its accessible description with "uncertain words: …". Left/Right on the card
+// pick a word (shown bold) and overlay where the model looked for it on the thumbnail; Esc clears it.
 #include "captioner_ui/caption_queue.h"
 
 #include <QFrame>
@@ -40,6 +41,9 @@ public:
     QVector<CaptionWord> uncertainWords() const;
     QLabel* captionLabel() const { return m_text; }
     QLabel* confidenceLabel() const { return m_confidenceLabel; }
+    QLabel* thumbnailLabel() const { return m_thumb; }
+    int selectedWord() const { return m_selected; } // -1: none, no overlay
+    void selectWord(int index);                     // -1 clears
 
     void setState(State state);
     void setResult(const QString& caption, double seconds, const QString& error, bool restored = false,
@@ -63,6 +67,7 @@ signals:
     void navigateRequested(captioner::ui::CaptionCard* card, int step);
 
 protected:
+    bool event(QEvent* event) override;
     void keyPressEvent(QKeyEvent* event) override;
     bool eventFilter(QObject* watched, QEvent* event) override;
     void focusInEvent(QFocusEvent* event) override;
@@ -73,6 +78,7 @@ private:
     bool handleKey(QKeyEvent* event);
     void updateTexts();
     QString markedCaptionHtml() const;
+    void updateThumbnail();
 
     qint64 m_id;
     QString m_path;
@@ -83,6 +89,7 @@ private:
     bool m_restored = false;
     double m_confidence = -1;
     QVector<CaptionWord> m_words;
+    int m_selected = -1;
     bool m_speechAvailable = false;
     QString m_speechWhy;
     QImage m_image;

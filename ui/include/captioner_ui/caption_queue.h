@@ -34,6 +34,10 @@ struct CaptionOutcome;
 struct CaptionWord {
     QString word;
     double confidence = 0;
+    // Where the model looked for it (captioner::WordHeatmap): rows x cols patch weights, row-major;
+    // empty when not computed (beam search, restored results).
+    int rows = 0, cols = 0;
+    QVector<float> heatmap;
 };
 
 class CaptionQueue : public QObject {
