@@ -674,6 +674,12 @@ private slots:
         QTest::keyClick(first, Qt::Key_Escape);
         QCOMPARE(first->selectedWord(), -1);
         QCOMPARE(first->thumbnailLabel()->pixmap().toImage(), plain);
+        // A word is a link of the caption label: activating it (what a click does) picks it too.
+        emit first->captionLabel()->linkActivated(QStringLiteral("word:0"));
+        QCOMPARE(first->selectedWord(), 0);
+        QVERIFY(first->thumbnailLabel()->pixmap().toImage() != plain);
+        QTest::keyClick(first, Qt::Key_Escape);
+        QCOMPARE(first->selectedWord(), -1);
         QVERIFY(!page.isBusy());
 
         auto* sort = page.findChild<QComboBox*>(QStringLiteral("captionSort"));

@@ -63,7 +63,13 @@ CaptionCard::CaptionCard(qint64 id, const QString& path, QWidget* parent)
     m_text->setFont(larger);
     m_text->setWordWrap(true);
     m_text->setTextFormat(Qt::PlainText);
-    m_text->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_text->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::LinksAccessibleByMouse);
+    // A word with a heatmap is a link (drawn as plain text): clicking it overlays its heatmap.
+    connect(m_text, &QLabel::linkActivated, this, [this](const QString& link) {
+        if (!link.startsWith(QLatin1String("word:"))) return;
+        selectWord(link.mid(5).toInt());
+        setFocus(Qt::MouseFocusReason);
+    });
     m_text->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
     m_meta->setObjectName(QStringLiteral("cardStatus"));
     m_meta->setWordWrap(true);
@@ -197,8 +203,12 @@ QString CaptionCard::markedCaptionHtml() const {
         html += m_caption.mid(at, found - at).toHtmlEscaped();
         QString word = m_caption.mid(found, end - found).toHtmlEscaped();
         if (i == m_selected) word = QStringLiteral("<b>%1</b>").arg(word);
-        if (w.confidence < kUncertainWordThreshold) html += QStringLiteral("<u>%1</u>").arg(word);
-        else html += word;
+        if (w.confidence < kUncertainWordThreshold) word = QStringLiteral("<u>%1</u>").arg(word);
+        if (!w.heatmap.isEmpty())
+            word = QStringLiteral("<a href=\"word:%1\" style=\"color: %2; text-decoration: none;\">%3</a>")
+                       .arg(i)
+                       .arg(palette().color(QPalette::WindowText).name(), word);
+        html += word;
         at = end;
     }
     html += m_caption.mid(at).toHtmlEscaped();
