@@ -12,7 +12,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+189"/>
+        <location line="+191"/>
         <source>%n image(s) in %1</source>
         <translation>
             <numerusform>%n image in %1</numerusform>

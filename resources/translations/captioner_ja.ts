@@ -190,8 +190,8 @@
         <translation>%1 のプレビュー</translation>
     </message>
     <message>
-        <location line="+84"/>
-        <location line="+124"/>
+        <location line="+90"/>
+        <location line="+128"/>
         <source>No preview</source>
         <translation>プレビューなし</translation>
     </message>
@@ -367,7 +367,17 @@
         <translation>キャプションカードを追加した順または確信度の順に並べ替えます</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
+        <source>Sort orders</source>
+        <translation>並べ替えの順序</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Orders the caption cards can be shown in</source>
+        <translation>キャプションカードを表示できる順序</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>S&amp;ort results:</source>
         <translation>並べ替え(&amp;O):</translation>
     </message>

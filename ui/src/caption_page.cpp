@@ -114,6 +114,8 @@ CaptionPage::CaptionPage(QWidget* parent) : QWidget(parent), m_queue(new Caption
     m_sort->setAccessibleName(tr("Sort results"));
     m_sort->setAccessibleDescription(tr("Order the caption cards by when they were added or by their confidence"));
     m_sort->setToolTip(m_sort->accessibleDescription());
+    m_sort->view()->setAccessibleName(tr("Sort orders"));
+    m_sort->view()->setAccessibleDescription(tr("Orders the caption cards can be shown in"));
     connect(m_sort, &QComboBox::currentIndexChanged, this, &CaptionPage::applySort);
     auto* sortLabel = new QLabel(tr("S&ort results:"), this);
     sortLabel->setBuddy(m_sort);
