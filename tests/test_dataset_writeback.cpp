@@ -97,6 +97,18 @@ private slots:
                  std::string("source,file_name,text\r\nweb,a.png,\"x, y\"\r\n,b.png,\"say \"\"hi\"\"\nnow\"\r\n"));
         QVERIFY(!fs::exists(root + "/metadata.jsonl"));
         QCOMPARE(content(CaptionDataset::open(root)), content(d));
+
+        // A second caption in a `text` column is stored as a JSON list and read back as two captions;
+        // a caption that merely looks like a list (not all strings) stays one caption.
+        d.setCaptions(0, {"first, one", "zweite \"Beschriftung\""});
+        d.setCaptions(1, {"[1, 2]"});
+        d.save();
+        QCOMPARE(read(root + "/metadata.csv"),
+                 std::string("source,file_name,text\r\nweb,a.png,\"[\"\"first, one\"\",\"\"zweite "
+                             "\\\"\"Beschriftung\\\"\"\"\"]\"\r\n,b.png,\"[1, 2]\"\r\n"));
+        const auto again = CaptionDataset::open(root);
+        QCOMPARE(again.items()[0].captions, (std::vector<std::string>{"first, one", "zweite \"Beschriftung\""}));
+        QCOMPARE(again.items()[1].captions, std::vector<std::string>{"[1, 2]"});
     }
 
     void sidecarSave() {

@@ -27,6 +27,21 @@ struct Row {
 };
 
 // One metadata file's rows; bad lines become problems (and are kept verbatim for write-back).
+// A CSV cell holding a list of captions: a JSON array in the `captions` column, as the writer stores
+// several captions. In `text` / `caption` only an array of strings counts (save() writes one there when
+// an image of such a file gains a second caption; read back as one string, the captions were lost).
+bool isListCell(const std::string& column, const std::string& v) {
+    if (v.size() < 2 || v.front() != '[' || v.back() != ']') return false;
+    if (column != "captions" && column != "text" && column != "caption") return false;
+    const json parsed = json::parse(v, nullptr, false);
+    if (!parsed.is_array()) return false;
+    if (column == "captions") return true;
+    if (parsed.empty()) return false;
+    for (const auto& e : parsed)
+        if (!e.is_string()) return false;
+    return true;
+}
+
 std::vector<Row> readRows(CaptionDataset& d, const std::string& path, json& state) {
     bool latin1 = false;
     const std::string text = detail::decodeText(detail::readWholeFile(path), latin1);
@@ -55,12 +70,9 @@ std::vector<Row> readRows(CaptionDataset& d, const std::string& path, json& stat
             json obj = json::object();
             for (size_t c = 0; c < header.size() && c < rec.fields.size(); ++c) {
                 const std::string& v = rec.fields[c];
-                if (header[c] == "captions" && !v.empty() && v.front() == '[') {
-                    json parsed = json::parse(v, nullptr, false);
-                    if (parsed.is_array()) {
-                        obj[header[c]] = parsed;
-                        continue;
-                    }
+                if (isListCell(header[c], v)) {
+                    obj[header[c]] = json::parse(v);
+                    continue;
                 }
                 obj[header[c]] = v;
             }
