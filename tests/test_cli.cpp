@@ -3,6 +3,7 @@
 #include "captioner/runtime.h"
 
 #include "cli_run.h"
+#include "test_support.h"
 
 #include <QFileInfo>
 #include <QtTest/QtTest>
@@ -12,7 +13,7 @@ using testsupport::runCli;
 
 namespace {
 QString cli() { return testsupport::captionerBin(); }
-QString gui() { return QStringLiteral(CAPTIONER_BIN_DIR "/captioner-gui"); }
+QString gui() { return QString::fromStdString(testsupport::binDir()) + "/captioner-gui"; }
 } // namespace
 
 class TestCli : public QObject {

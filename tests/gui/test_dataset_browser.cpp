@@ -2,6 +2,7 @@
 // filtering (substring, whole words, kinds), sorting, thumbnails, the detail pane, and a caption
 // edit + undo + redo + save round trip on disk.
 #include "gui_test_dataset.h"
+#include "test_support.h"
 
 #include "captioner_ui/dataset_filter_model.h"
 #include "captioner_ui/dataset_model.h"
@@ -232,7 +233,7 @@ private slots:
         DatasetPage page;
         page.show();
         QVERIFY(QTest::qWaitForWindowExposed(&page));
-        QVERIFY(openAndWait(page, QStringLiteral(CAPTIONER_FIXTURES_DIR "/parquet/hub_repo")));
+        QVERIFY(openAndWait(page, QString::fromStdString(testsupport::fixture("parquet/hub_repo"))));
         QVERIFY(page.model()->rowCount() > 0);
         page.selectRow(0);
         QPlainTextEdit* editor = page.findChild<QPlainTextEdit*>(QStringLiteral("captionEditor"));

@@ -39,7 +39,7 @@ using guitest::child;
 
 namespace {
 
-const QString kTsFile = QStringLiteral(CAPTIONER_FIXTURES_DIR "/../../resources/translations/captioner_ja.ts");
+const QString kTsFile = QString::fromStdString(testsupport::fixture("../../resources/translations/captioner_ja.ts"));
 
 bool hasJapanese(const QString& text) {
     static const QRegularExpression kana(QStringLiteral("[\\x{3040}-\\x{30ff}\\x{3400}-\\x{9fff}]"));
