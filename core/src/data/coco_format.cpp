@@ -80,18 +80,22 @@ std::string commonFolder(const std::string& a, const std::string& b) {
 
 } // namespace
 
-std::vector<std::string> DatasetAccess::findCocoFiles(const std::string& dir) {
+std::vector<std::string> DatasetAccess::findJsonFiles(const std::string& dir, bool (*accept)(const std::string&)) {
     std::vector<std::string> found;
     for (const std::string& folder : {dir, detail::joinPaths(dir, "annotations")}) {
         std::error_code ec;
         if (!fs::is_directory(folder, ec)) continue;
         for (const auto& e : fs::directory_iterator(folder, ec))
             if (e.is_regular_file(ec) && detail::lowerAscii(e.path().extension().string()) == ".json" &&
-                looksLikeCoco(e.path().string()))
+                accept(e.path().string()))
                 found.push_back(e.path().string());
     }
     std::sort(found.begin(), found.end());
     return found;
+}
+
+std::vector<std::string> DatasetAccess::findCocoFiles(const std::string& dir) {
+    return findJsonFiles(dir, looksLikeCoco);
 }
 
 void DatasetAccess::readCoco(CaptionDataset& d, const std::string& jsonFile, const std::string& imageRoot) {

@@ -22,6 +22,8 @@ struct DatasetAccess {
     // Karpathy split files (dataset_coco.json and friends) in dir and dir/annotations, sorted.
     static std::vector<std::string> findKarpathyFiles(const std::string& dir);
     static bool looksLikeKarpathy(const std::string& path); // from the file's first bytes
+    // The *.json files in dir and dir/annotations that `accept` takes, sorted (both finders above).
+    static std::vector<std::string> findJsonFiles(const std::string& dir, bool (*accept)(const std::string&));
     static std::vector<std::string> findFlickrFiles(const std::string& dir);
     // *.parquet at the top of dir or anywhere under dir/data/; with `anywhere`, at any depth.
     static std::vector<std::string> findParquetFiles(const std::string& dir, bool anywhere);

@@ -97,17 +97,7 @@ bool DatasetAccess::looksLikeKarpathy(const std::string& path) {
 }
 
 std::vector<std::string> DatasetAccess::findKarpathyFiles(const std::string& dir) {
-    std::vector<std::string> found;
-    for (const std::string& folder : {dir, detail::joinPaths(dir, "annotations")}) {
-        std::error_code ec;
-        if (!fs::is_directory(folder, ec)) continue;
-        for (const auto& e : fs::directory_iterator(folder, ec))
-            if (e.is_regular_file(ec) && detail::lowerAscii(e.path().extension().string()) == ".json" &&
-                looksLikeKarpathy(e.path().string()))
-                found.push_back(e.path().string());
-    }
-    std::sort(found.begin(), found.end());
-    return found;
+    return findJsonFiles(dir, looksLikeKarpathy);
 }
 
 void DatasetAccess::readKarpathyFolder(CaptionDataset& d, const std::string& dir, const std::vector<std::string>& files,
