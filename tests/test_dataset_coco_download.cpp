@@ -18,22 +18,13 @@
 using captioner::CaptionDataset;
 using captioner::DatasetFormat;
 using dstest::image;
+using dstest::problemsText;
 using dstest::put;
 using nlohmann::json;
 
 namespace {
 using Strings = std::vector<std::string>;
 using Indices = std::vector<std::size_t>;
-
-std::vector<std::string> problemsText(const CaptionDataset& d, const std::string& root) {
-    std::vector<std::string> out;
-    for (const auto& p : d.problems()) {
-        std::string f = p.file;
-        if (f.rfind(root, 0) == 0) f = f.substr(root.size() + 1);
-        out.push_back(f + " | " + p.reason);
-    }
-    return out;
-}
 
 // "split file_name | caption / caption" per item, paths relative to `root`.
 std::vector<std::string> itemsText(const CaptionDataset& d, const std::string& root) {

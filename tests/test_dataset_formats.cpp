@@ -11,19 +11,11 @@
 using captioner::CaptionDataset;
 using captioner::DatasetFormat;
 using dstest::image;
+using dstest::problemsText;
 using dstest::put;
 using nlohmann::json;
 
 namespace {
-std::vector<std::string> problemsText(const CaptionDataset& d, const std::string& root) {
-    std::vector<std::string> out;
-    for (const auto& p : d.problems()) {
-        std::string f = p.file;
-        if (f.rfind(root, 0) == 0) f = f.substr(root.size() + 1);
-        out.push_back(f + " | " + p.reason);
-    }
-    return out;
-}
 using Strings = std::vector<std::string>;
 captioner::DatasetOpenOptions imageRootOption(const std::string& dir) {
     captioner::DatasetOpenOptions o;

@@ -2,11 +2,14 @@
 // Helpers for the dataset suites: build dataset layouts inside a temporary folder.
 #include "test_support.h"
 
+#include "captioner/dataset.h"
+
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace dstest {
 
@@ -24,5 +27,16 @@ inline void image(const std::string& path, int seed = 0, int w = 8, int h = 6) {
 }
 
 inline std::string read(const std::string& path) { return testsupport::readFile(path); }
+
+// "file | reason" per problem of `d`, file paths relative to `root` when inside it.
+inline std::vector<std::string> problemsText(const captioner::CaptionDataset& d, const std::string& root) {
+    std::vector<std::string> out;
+    for (const auto& p : d.problems()) {
+        std::string f = p.file;
+        if (f.rfind(root, 0) == 0) f = f.substr(root.size() + 1);
+        out.push_back(f + " | " + p.reason);
+    }
+    return out;
+}
 
 } // namespace dstest
