@@ -1,12 +1,15 @@
 // The `captioner` command line as a user meets it: help, version, and how bad input is answered
 // (message on stderr, exit code 2 for usage errors). Runs the built binaries (testsupport::runCli).
+#include "captioner/cuda_info.h"
 #include "captioner/runtime.h"
 
 #include "cli_run.h"
 #include "test_support.h"
 
 #include <QFileInfo>
+#include <QTemporaryDir>
 #include <QtTest/QtTest>
+#include <torch/version.h>
 
 using testsupport::CliRun;
 using testsupport::runCli;
@@ -72,7 +75,76 @@ private slots:
         const QStringList lines = r.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
         QCOMPARE(lines.size(), 2);
         QCOMPARE(lines[0], QStringLiteral("captioner %1").arg(QString::fromStdString(captioner::version())));
-        QCOMPARE(lines[1], QString::fromStdString(captioner::torchDescription()));
+        // Answered without loading LibTorch, so from what was known at build time: a CPU-only build says
+        // so as LibTorch does; a CUDA build cannot tell whether a GPU is visible (`captioner info` can).
+        const QString torch =
+            captioner::cudaBuiltIn()
+                ? QStringLiteral("LibTorch " TORCH_VERSION " (CUDA built in; 'captioner info' lists the devices)")
+                : QString::fromStdString(captioner::torchDescription());
+        QCOMPARE(lines[1], torch);
+    }
+
+    // `captioner --help` and `captioner COMMAND --help` are answered by the thin executable (no LibTorch);
+    // a global option first sends the same question to the command library. The answers are the same
+    // text, for every command.
+    void thinHelpIsTheLibrarys() {
+        const CliRun top = runCli({"--help"});
+        QCOMPARE(top.exitCode, 0);
+        const CliRun libraryTop = runCli({"--threads", "0", "--help"});
+        QCOMPARE(libraryTop.exitCode, 0);
+        QCOMPARE(top.out, libraryTop.out);
+        QStringList commands;
+        const QString listing = top.out.section(QStringLiteral("Commands:\n"), 1).section(QStringLiteral("\n\n"), 0, 0);
+        for (const QString& line : listing.split(QLatin1Char('\n'), Qt::SkipEmptyParts))
+            commands << line.trimmed().section(QLatin1Char(' '), 0, 0);
+        QVERIFY2(commands.contains(QStringLiteral("caption")) && commands.contains(QStringLiteral("info")),
+                 qPrintable(top.out));
+        for (const QString& command : commands) {
+            const CliRun thin = runCli({command, QStringLiteral("--help")});
+            const CliRun library = runCli({QStringLiteral("--threads"), QStringLiteral("0"), command, "--help"});
+            QCOMPARE(thin.exitCode, 0);
+            QCOMPARE(library.exitCode, 0);
+            QVERIFY2(thin.out.startsWith(QStringLiteral("Usage: captioner ") + command), qPrintable(thin.out));
+            QCOMPARE(thin.out, library.out);
+            QCOMPARE(thin.err, QString());
+        }
+        if (!captioner::cudaBuiltIn()) QCOMPARE(runCli({"--version"}).out, runCli({"--threads", "0", "--version"}).out);
+    }
+
+    // Help and version need only the executable; a command without its library says which file is missing.
+    void withoutTheCommandLibrary() {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString lone = dir.path() + "/captioner";
+        QVERIFY(QFile::copy(cli(), lone));
+        const auto options = testsupport::CliOptions().withProgram(lone);
+        for (const QStringList& args : {QStringList{"--version"}, QStringList{"--help"}, QStringList{"info", "-h"}}) {
+            const CliRun r = runCli(args, options);
+            QCOMPARE(r.exitCode, 0);
+            QVERIFY(!r.out.isEmpty());
+            QCOMPARE(r.err, QString());
+        }
+        const CliRun r = runCli({"info"}, options);
+        QCOMPARE(r.exitCode, 1);
+        QCOMPARE(r.out, QString());
+        QVERIFY2(r.err.startsWith(QStringLiteral("captioner: the command library is missing: no ") + dir.path() + "/"),
+                 qPrintable(r.err));
+        QVERIFY2(r.err.contains(QStringLiteral("libcaptioner_cli.so")), qPrintable(r.err));
+    }
+
+    // OMP_WAIT_POLICY=PASSIVE reaches libgomp: the thin executable sets it before it loads the command
+    // library (and with it LibTorch and libgomp), which reads it once, as OMP_DISPLAY_ENV shows.
+    void passiveWaitTakesEffect() {
+        const auto options = testsupport::CliOptions()
+                                 .withoutEnv(QStringLiteral("OMP_WAIT_POLICY"))
+                                 .withEnv(QStringLiteral("OMP_DISPLAY_ENV"), QStringLiteral("TRUE"));
+        const CliRun r = runCli({"info"}, options);
+        QCOMPARE(r.exitCode, 0);
+        if (!r.err.contains(QStringLiteral("OPENMP DISPLAY ENVIRONMENT BEGIN")))
+            QSKIP("LibTorch here does not use libgomp (no OMP_DISPLAY_ENV output)");
+        const QString begin = QStringLiteral("OPENMP DISPLAY ENVIRONMENT BEGIN");
+        QCOMPARE(r.err.indexOf(begin), r.err.lastIndexOf(begin)); // libgomp loaded once: no re-execution
+        QVERIFY2(r.err.contains(QStringLiteral("OMP_WAIT_POLICY = 'PASSIVE'")), qPrintable(r.err));
     }
 
     // The desktop binary answers --help, --version and bad options without a display.

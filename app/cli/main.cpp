@@ -1,8 +1,9 @@
-// `captioner`: the command-line front end. Dispatches to the registered subcommands.
+// The command library of `captioner` (libcaptioner_cli.so): the thin executable (app/launcher/) loads it
+// and calls captioner_cli_main for every command line it does not answer itself. Dispatches to the
+// registered subcommands.
 #include "command.h"
 
 #include "captioner/error.h"
-#include "captioner/passive_wait.h"
 #include "captioner/runtime.h"
 
 #include <algorithm>
@@ -39,9 +40,9 @@ void printHelp() {
 
 } // namespace
 
-CAPTIONER_PASSIVE_WAIT_AT_LOAD();
-
-int main(int argc, char** argv) {
+// The thin executable set OMP_WAIT_POLICY before it loaded this library and, with it, libgomp; this
+// keeps it for child processes (and re-executes a program that calls us without having set it).
+extern "C" __attribute__((visibility("default"))) int captioner_cli_main(int argc, char** argv) {
     captioner::preferPassiveThreadWaiting(argv);
     std::vector<std::string> args(argv + 1, argv + argc);
     int threads = 0;
