@@ -8,6 +8,7 @@
 #include "captioner/caption_pipeline.h"
 #include "captioner/error.h"
 #include "captioner/image_io.h"
+#include "captioner/inference_precision.h"
 
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
@@ -37,6 +38,7 @@ void define(cli::ArgParser& p) {
                             "(on the demo model the sharper map: see README, Where the model looked)");
     p.addOption("max-length", "N", "Maximum caption length in tokens, counting the start token", "50");
     p.addOption("device", "NAME", "cpu, cuda, cuda:N or auto", "cpu");
+    p.addOption("precision", "MODE", "fp32, bf16 or int8, as for `captioner caption`", "fp32");
     p.addPositional("IMAGE", "The image to caption and explain");
 }
 
@@ -99,7 +101,9 @@ int run(const cli::ArgParser& p) {
 
     captioner::CheckpointLoadOptions load;
     load.device = p.value("device");
+    const auto precision = captioner::parseInferencePrecision(p.value("precision"));
     auto ck = captioner::loadCheckpoint(modelDir, load); // a bad model fails here, before anything is written
+    captioner::applyInferencePrecision(ck, precision);
     fs::create_directories(out, ec);
     if (ec) throw captioner::Error(out, "cannot create folder: " + ec.message());
     captioner::CaptionOptions options = captioner::captionOptionsFor(ck);

@@ -2,6 +2,7 @@
 #include "command.h"
 
 #include "captioner/cuda_info.h"
+#include "captioner/inference_precision.h"
 #include "captioner/runtime.h"
 
 #include <iostream>
@@ -14,6 +15,7 @@ cli::CommandRegistrar reg({"info", "Show build and runtime information (threads,
                                          << "threads: " << captioner::currentThreads() << " of "
                                          << captioner::hardwareThreads() << " cores\n";
                                for (const auto& line : captioner::cudaSummaryLines()) std::cout << line << "\n";
+                               for (const auto& line : captioner::precisionSummaryLines()) std::cout << line << "\n";
                                return 0;
                            }});
 } // namespace

@@ -37,7 +37,14 @@ enum class Activation {
 Activation activationFromName(const std::string& name); // names as in transformers' ACT2FN
 torch::Tensor applyActivation(Activation act, const torch::Tensor& x);
 
+// int8 captioning (precision_modes.cpp) runs a quantized Linear layer through LibTorch's dynamically
+// quantized matmul: int8LinearRegistered() stays false until a model is quantized, so fp32 and bf16 take
+// the plain path unchanged. runInt8Linear() returns false for a layer that was not quantized.
+bool int8LinearRegistered();
+bool runInt8Linear(const torch::nn::LinearImpl* layer, const torch::Tensor& x, torch::Tensor& out);
 inline torch::Tensor linear(const torch::Tensor& x, const torch::nn::Linear& l) {
+    torch::Tensor out;
+    if (int8LinearRegistered() && runInt8Linear(l.get(), x, out)) return out;
     return torch::linear(x, l->weight, l->bias);
 }
 // Under bf16/fp16 autocast the input arrives in the low-precision type while the weights stay float32;
