@@ -13,6 +13,7 @@
 #include <QtTest/QtTest>
 
 #include <cstring>
+#include <random>
 
 using namespace captioner;
 
@@ -72,6 +73,18 @@ torch::Tensor hfPixelValues(const std::string& cropRel) {
     return out;
 }
 
+// HF's center_crop of a resized image: crop pixel (y, x) is (top + y, left + x), zero outside.
+cv::Mat hfCenterCrop(const cv::Mat& img, int cropH, int cropW) {
+    const auto floorDiv2 = [](int v) { return v >= 0 ? v / 2 : -((-v + 1) / 2); };
+    const int top = floorDiv2(img.rows - cropH), left = floorDiv2(img.cols - cropW);
+    cv::Mat out = cv::Mat::zeros(cropH, cropW, img.type());
+    for (int y = 0; y < cropH; ++y)
+        for (int x = 0; x < cropW; ++x)
+            if (top + y >= 0 && top + y < img.rows && left + x >= 0 && left + x < img.cols)
+                out.at<cv::Vec3b>(y, x) = img.at<cv::Vec3b>(top + y, left + x);
+    return out;
+}
+
 double maxAbsDiff(const torch::Tensor& a, const torch::Tensor& b) { return (a - b).abs().max().item<double>(); }
 
 bool isLossless(const std::string& input) {
@@ -128,6 +141,67 @@ private slots:
         cv::Mat cvCubic;
         cv::resize(rgb, cvCubic, pil.size(), 0, 0, cv::INTER_CUBIC);
         QVERIFY(cv::norm(cvCubic, pil, cv::NORM_INF) > 0);
+    }
+
+    // resizedAndCropped resizes only the region the crop keeps; it must equal the whole resize cropped,
+    // bit for bit, for every filter, landscape and portrait, odd sizes, crops larger than the resize.
+    void croppedRegionResizeEqualsFullResize() {
+        std::mt19937 rng(23);
+        const auto uniform = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+        int cases = 0, padded = 0;
+        for (int i = 0; i < 240; ++i) {
+            ClipImageProcessorConfig c;
+            c.resample = i % 6;
+            if (i % 5 == 4) {
+                c.sizeHeight = uniform(1, 300);
+                c.sizeWidth = uniform(1, 300);
+            } else {
+                c.shortestEdge = i % 3 == 0 ? 224 : uniform(1, 260);
+            }
+            c.cropHeight = i % 3 == 0 ? 224 : uniform(1, 300);
+            c.cropWidth = i % 3 == 0 ? 224 : uniform(1, 300);
+            int w = uniform(1, 520), h = uniform(1, 520);
+            if (i % 7 == 0) w = uniform(1, 4); // elongated portrait
+            if (i % 7 == 1) h = uniform(1, 4); // elongated landscape
+            cv::Mat rgb(h, w, CV_8UC3);
+            cv::randu(rgb, 0, 256);
+            const ClipImageProcessor proc(c);
+            const cv::Mat full = proc.resized(rgb);
+            const cv::Mat expected = hfCenterCrop(full, c.cropHeight, c.cropWidth);
+            const cv::Mat ours = proc.resizedAndCropped(rgb);
+            const std::string what = std::to_string(w) + "x" + std::to_string(h) + " resized to " +
+                                     std::to_string(full.cols) + "x" + std::to_string(full.rows) + ", crop " +
+                                     std::to_string(c.cropWidth) + "x" + std::to_string(c.cropHeight) + ", filter " +
+                                     std::to_string(c.resample);
+            QVERIFY2(sameImage(ours, expected), what.c_str());
+            padded += full.rows < c.cropHeight || full.cols < c.cropWidth;
+            ++cases;
+        }
+        QCOMPARE(cases, 240);
+        QVERIFY(padded > 20); // the padded branch is exercised too
+    }
+
+    void elongatedImageCostsOnlyItsCrop() {
+        // 1 x 65537 resizes to 224 x 14,680,288 (9.9 GB); the crop needs 224 x 224 of it.
+        const ClipImageProcessor proc;
+        cv::Mat rgb(65537, 1, CV_8UC3);
+        cv::randu(rgb, 0, 256);
+        const cv::Mat crop = proc.resizedAndCropped(rgb);
+        QCOMPARE(crop.rows, 224);
+        QCOMPARE(crop.cols, 224);
+        // Upscaling one column: every output column is the same, and row y of the crop is the bicubic
+        // interpolation of source rows around the middle; compare with a full resize of the middle.
+        ClipImageProcessorConfig c;
+        c.sizeWidth = 224;
+        c.sizeHeight = 14680288;
+        c.doCenterCrop = true;
+        QCOMPARE(ClipImageProcessor(c).resizedAndCropped(rgb).rows, 224);
+        QVERIFY(sameImage(ClipImageProcessor(c).resizedAndCropped(rgb), crop));
+        QVERIFY_THROWS_EXCEPTION(Error, proc.resized(rgb)); // the full resize is over the pixel limit
+        // A resize longer than 2^30 pixels is refused, not attempted.
+        ClipImageProcessorConfig big;
+        big.shortestEdge = 1 << 20;
+        QVERIFY_THROWS_EXCEPTION(Error, ClipImageProcessor(big).resizedAndCropped(cv::Mat(2000, 1, CV_8UC3)));
     }
 
     void heightWidthResizeAndPaddedCrop() {

@@ -49,6 +49,10 @@ public:
     // [B,3,H,W] float32; all outputs share one size, so any image sizes may be mixed.
     torch::Tensor preprocessBatch(const std::vector<cv::Mat>& rgb) const;
     // The uint8 stages alone, for previews and tests: after the resize, and after resize + crop.
+    // resizedAndCropped computes only the resized pixels the crop keeps (plus the filter's reach into
+    // the source), so its cost does not grow with the image's aspect ratio; its values are those of
+    // resized() cropped. Images whose resize would be absurdly long (over 2^30 pixels on a side) are
+    // refused with captioner::Error.
     cv::Mat resized(const cv::Mat& rgb) const;
     cv::Mat resizedAndCropped(const cv::Mat& rgb) const;
 
@@ -57,6 +61,9 @@ public:
     int outputWidth() const;
 
 private:
+    cv::Mat rgbInput(const cv::Mat& rgb) const;
+    cv::Size resizedSize(int cols, int rows) const;
+
     ClipImageProcessorConfig m_config;
 };
 

@@ -1,5 +1,6 @@
 #include <captioner/clip_image_processor.h>
 #include <captioner/error.h>
+#include <captioner/image_io.h>
 
 #include "image/pil_resize.h"
 #include "util/file_io.h"
@@ -7,7 +8,9 @@
 #include <opencv2/imgproc.hpp>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 namespace captioner {
 namespace {
@@ -50,10 +53,15 @@ void validate(const ClipImageProcessorConfig& c, const std::string& source) {
 
 bool useHeightWidth(const ClipImageProcessorConfig& c) { return c.sizeHeight > 0 && c.sizeWidth > 0; }
 
+// The resize's longer side is at most this many pixels (an 1 x 178,956,970 image, Pillow's largest,
+// would otherwise ask for a 224 x 40-billion resize: int overflow here, an allocation failure there).
+constexpr double kMaxResizedSide = double(1 << 30);
+
+int floorDiv2(int v) { return v >= 0 ? v / 2 : -((-v + 1) / 2); }
+
 // HF center_crop: offsets (H - S) // 2 (floor division, may be negative), zero padding placed at
 // ceil((S - H) / 2) when the image is smaller than the crop.
 cv::Mat centerCrop(const cv::Mat& img, int cropH, int cropW) {
-    const auto floorDiv2 = [](int v) { return v >= 0 ? v / 2 : -((-v + 1) / 2); };
     const int top = floorDiv2(img.rows - cropH), left = floorDiv2(img.cols - cropW);
     if (top >= 0 && left >= 0) return img(cv::Rect(left, top, cropW, cropH)).clone();
     const int newH = std::max(cropH, img.rows), newW = std::max(cropW, img.cols);
@@ -166,7 +174,7 @@ int ClipImageProcessor::outputWidth() const {
     return m_config.doResize && useHeightWidth(m_config) ? m_config.sizeWidth : 0;
 }
 
-cv::Mat ClipImageProcessor::resized(const cv::Mat& rgbIn) const {
+cv::Mat ClipImageProcessor::rgbInput(const cv::Mat& rgbIn) const {
     if (rgbIn.empty() || rgbIn.depth() != CV_8U) throw Error("preprocess", "expects a non-empty 8-bit image");
     cv::Mat rgb = rgbIn;
     // Decoders already give RGB; accept grey or RGBA from other callers the way PIL converts them.
@@ -174,23 +182,52 @@ cv::Mat ClipImageProcessor::resized(const cv::Mat& rgbIn) const {
     else if (m_config.doConvertRgb && rgb.channels() == 4) cv::cvtColor(rgbIn, rgb, cv::COLOR_RGBA2RGB);
     if (rgb.channels() != 3)
         throw Error("preprocess", "expects a 3-channel RGB image, got " + std::to_string(rgb.channels()) + " channels");
-    if (!m_config.doResize) return rgb.clone();
-    int outH = m_config.sizeHeight, outW = m_config.sizeWidth;
-    if (!useHeightWidth(m_config)) {
-        // get_resize_output_image_size with default_to_square=False: long = int(S * long / short).
-        const int s = m_config.shortestEdge;
-        const bool portrait = rgb.cols <= rgb.rows;
-        const int shortSide = portrait ? rgb.cols : rgb.rows, longSide = portrait ? rgb.rows : rgb.cols;
-        const int newLong = int(double(s) * double(longSide) / double(shortSide));
-        outH = portrait ? newLong : s;
-        outW = portrait ? s : newLong;
-    }
-    return detail::pilResize(rgb, outW, outH, detail::PilFilter(m_config.resample));
+    return rgb;
 }
 
-cv::Mat ClipImageProcessor::resizedAndCropped(const cv::Mat& rgb) const {
-    cv::Mat img = resized(rgb);
-    return m_config.doCenterCrop ? centerCrop(img, m_config.cropHeight, m_config.cropWidth) : img;
+cv::Size ClipImageProcessor::resizedSize(int cols, int rows) const {
+    if (useHeightWidth(m_config)) return {m_config.sizeWidth, m_config.sizeHeight};
+    // get_resize_output_image_size with default_to_square=False: long = int(S * long / short).
+    const int s = m_config.shortestEdge;
+    const bool portrait = cols <= rows;
+    const int shortSide = portrait ? cols : rows, longSide = portrait ? rows : cols;
+    const double newLong = std::floor(double(s) * double(longSide) / double(shortSide));
+    if (newLong > kMaxResizedSide)
+        throw Error("preprocess", "image of " + std::to_string(cols) + "x" + std::to_string(rows) +
+                                      " pixels is too elongated: resizing its shorter side to " + std::to_string(s) +
+                                      " would make the longer side " + std::to_string(int64_t(newLong)) +
+                                      " pixels; not resized");
+    return portrait ? cv::Size(s, int(newLong)) : cv::Size(int(newLong), s);
+}
+
+cv::Mat ClipImageProcessor::resized(const cv::Mat& rgbIn) const {
+    const cv::Mat rgb = rgbInput(rgbIn);
+    if (!m_config.doResize) return rgb.clone();
+    const cv::Size size = resizedSize(rgb.cols, rgb.rows);
+    if (uint64_t(size.width) * uint64_t(size.height) > kMaxImagePixels)
+        throw Error("preprocess", "resizing " + std::to_string(rgb.cols) + "x" + std::to_string(rgb.rows) + " to " +
+                                      std::to_string(size.width) + "x" + std::to_string(size.height) +
+                                      " pixels would exceed the limit of " + std::to_string(kMaxImagePixels));
+    return detail::pilResize(rgb, size.width, size.height, detail::PilFilter(m_config.resample));
+}
+
+cv::Mat ClipImageProcessor::resizedAndCropped(const cv::Mat& rgbIn) const {
+    if (!m_config.doCenterCrop) return resized(rgbIn);
+    const int cropH = m_config.cropHeight, cropW = m_config.cropWidth;
+    const cv::Mat rgb = rgbInput(rgbIn);
+    if (!m_config.doResize) return centerCrop(rgb, cropH, cropW);
+    // Only the part of the resized image that the crop keeps is computed: crop pixel (y, x) is resized
+    // pixel (top + y, left + x), or zero padding where that lies outside the resized image.
+    const cv::Size size = resizedSize(rgb.cols, rgb.rows);
+    const int top = floorDiv2(size.height - cropH), left = floorDiv2(size.width - cropW);
+    const int y0 = std::max(0, top), y1 = std::min(size.height, top + cropH);
+    const int x0 = std::max(0, left), x1 = std::min(size.width, left + cropW);
+    const cv::Mat kept = detail::pilResizeRegion(rgb, size.width, size.height, detail::PilFilter(m_config.resample),
+                                                 cv::Rect(x0, y0, x1 - x0, y1 - y0));
+    if (kept.rows == cropH && kept.cols == cropW) return kept;
+    cv::Mat out = cv::Mat::zeros(cropH, cropW, kept.type());
+    kept.copyTo(out(cv::Rect(x0 - left, y0 - top, kept.cols, kept.rows)));
+    return out;
 }
 
 torch::Tensor ClipImageProcessor::preprocess(const cv::Mat& rgb) const {

@@ -62,25 +62,28 @@ Kernel kernelFor(PilFilter f) {
     throw Error("resize", "unsupported resampling filter");
 }
 
-// Per output position: first input index, tap count and fixed-point weights (ksize per row).
+// Per output position in [begin, begin + first.size()): first input index, tap count and
+// fixed-point weights (ksize per position). Each position's taps depend only on the sizes and the
+// position, so a range of positions gets exactly the taps the whole axis would give them.
 struct Taps {
     int ksize = 0;
     std::vector<int> first, count;
     std::vector<int32_t> weights;
 };
 
-Taps computeTaps(int inSize, int outSize, const Kernel& kernel) {
+Taps computeTaps(int inSize, int outSize, const Kernel& kernel, int begin, int end) {
     // Pillow passes the box edges as float; integral sizes make in1 - in0 exact.
     const double scale = double(float(inSize) - 0.0f) / outSize;
     const double filterScale = std::max(scale, 1.0);
     const double support = kernel.support * filterScale;
     Taps t;
     t.ksize = int(std::ceil(support)) * 2 + 1;
-    t.first.resize(outSize);
-    t.count.resize(outSize);
-    t.weights.assign(size_t(outSize) * t.ksize, 0);
+    const int n = end - begin;
+    t.first.resize(size_t(n));
+    t.count.resize(size_t(n));
+    t.weights.assign(size_t(n) * t.ksize, 0);
     std::vector<double> w(t.ksize);
-    for (int xx = 0; xx < outSize; ++xx) {
+    for (int xx = begin; xx < end; ++xx) {
         const double center = 0.0 + (xx + 0.5) * scale;
         const double ss = 1.0 / filterScale;
         int xmin = int(center - support + 0.5); // truncation toward zero, as Pillow's cast
@@ -93,14 +96,14 @@ Taps computeTaps(int inSize, int outSize, const Kernel& kernel) {
             w[x] = kernel.fn((x + xmin - center + 0.5) * ss);
             total += w[x];
         }
-        int32_t* out = &t.weights[size_t(xx) * t.ksize];
+        int32_t* out = &t.weights[size_t(xx - begin) * t.ksize];
         for (int x = 0; x < xmax; ++x) {
             const double k = total != 0.0 ? w[x] / total : w[x];
             const double scaled = k * (1 << kPrecisionBits);
             out[x] = k < 0 ? int32_t(-0.5 + scaled) : int32_t(0.5 + scaled);
         }
-        t.first[xx] = xmin;
-        t.count[xx] = xmax;
+        t.first[size_t(xx - begin)] = xmin;
+        t.count[size_t(xx - begin)] = xmax;
     }
     return t;
 }
@@ -159,14 +162,14 @@ void verticalPass(const cv::Mat& src, cv::Mat& out, const Taps& t, int rowOffset
 }
 
 // Pillow resizes NEAREST with an affine transform sampling each output pixel's centre.
-cv::Mat nearestResize(const cv::Mat& src, int width, int height) {
-    cv::Mat out(height, width, src.type());
+cv::Mat nearestResize(const cv::Mat& src, int width, int height, const cv::Rect& region) {
+    cv::Mat out(region.height, region.width, src.type());
     const size_t px = src.elemSize();
     const double sx = double(src.cols) / width, sy = double(src.rows) / height;
-    for (int yy = 0; yy < height; ++yy) {
-        const int y = std::min(src.rows - 1, int(std::floor((yy + 0.5) * sy)));
-        for (int xx = 0; xx < width; ++xx) {
-            const int x = std::min(src.cols - 1, int(std::floor((xx + 0.5) * sx)));
+    for (int yy = 0; yy < region.height; ++yy) {
+        const int y = std::min(src.rows - 1, int(std::floor((region.y + yy + 0.5) * sy)));
+        for (int xx = 0; xx < region.width; ++xx) {
+            const int x = std::min(src.cols - 1, int(std::floor((region.x + xx + 0.5) * sx)));
             std::copy_n(src.ptr<uint8_t>(y) + x * px, px, out.ptr<uint8_t>(yy) + xx * px);
         }
     }
@@ -176,32 +179,44 @@ cv::Mat nearestResize(const cv::Mat& src, int width, int height) {
 } // namespace
 
 cv::Mat pilResize(const cv::Mat& src, int width, int height, PilFilter filter) {
+    return pilResizeRegion(src, width, height, filter, cv::Rect(0, 0, width, height));
+}
+
+cv::Mat pilResizeRegion(const cv::Mat& src, int width, int height, PilFilter filter, const cv::Rect& region) {
     if (src.depth() != CV_8U || src.channels() < 1 || src.channels() > 4)
         throw Error("resize", "expects an 8-bit image with 1 to 4 channels");
     if (width <= 0 || height <= 0 || src.empty())
         throw Error("resize", "empty image or target size " + std::to_string(width) + "x" + std::to_string(height));
-    if (width == src.cols && height == src.rows) return src.clone();
-    if (filter == PilFilter::Nearest) return nearestResize(src, width, height);
+    if (region.x < 0 || region.y < 0 || region.width <= 0 || region.height <= 0 || region.x > width - region.width ||
+        region.y > height - region.height)
+        throw Error("resize", "region outside the " + std::to_string(width) + "x" + std::to_string(height) + " output");
+    if (width == src.cols && height == src.rows) return src(region).clone();
+    if (filter == PilFilter::Nearest) return nearestResize(src, width, height, region);
 
     const Kernel kernel = kernelFor(filter);
-    const Taps vert = computeTaps(src.rows, height, kernel);
+    const Taps vert = computeTaps(src.rows, height, kernel, region.y, region.y + region.height);
     const bool needHorizontal = width != src.cols;
     const bool needVertical = height != src.rows;
 
-    // Like Pillow, filter horizontally only the rows the vertical pass will read.
-    cv::Mat current = src;
+    // Like Pillow, filter horizontally only the rows the vertical pass will read; here also only the
+    // output columns and rows of the region, so an elongated image costs what its region costs.
+    cv::Mat current; // what the vertical pass reads: the region's columns, filtered or as they are
     int rowOffset = 0;
+    if (!needHorizontal) current = src.colRange(region.x, region.x + region.width);
     if (needHorizontal) {
-        const Taps horiz = computeTaps(src.cols, width, kernel);
-        const int firstRow = vert.first.front();
-        const int lastRow = vert.first.back() + vert.count.back();
-        cv::Mat tmp(lastRow - firstRow, width, src.type());
+        const Taps horiz = computeTaps(src.cols, width, kernel, region.x, region.x + region.width);
+        int firstRow = region.y, lastRow = region.y + region.height; // no vertical pass: the region's rows
+        if (needVertical) {
+            firstRow = vert.first.front();
+            lastRow = vert.first.back() + vert.count.back();
+        }
+        cv::Mat tmp(lastRow - firstRow, region.width, src.type());
         horizontalPass(src, firstRow, tmp, horiz);
+        if (!needVertical) return tmp;
         current = tmp;
         rowOffset = firstRow;
     }
-    if (!needVertical) return current.isContinuous() && current.data != src.data ? current : current.clone();
-    cv::Mat out(height, current.cols, src.type());
+    cv::Mat out(region.height, region.width, src.type());
     verticalPass(current, out, vert, rowOffset);
     return out;
 }

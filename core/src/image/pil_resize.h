@@ -13,4 +13,9 @@ enum class PilFilter { Nearest = 0, Lanczos = 1, Bilinear = 2, Bicubic = 3, Box 
 // src: CV_8UC1/3/4, any stride. Returns a new width x height image of the same type.
 cv::Mat pilResize(const cv::Mat& src, int width, int height, PilFilter filter);
 
+// pilResize(src, width, height, filter)(region), bit for bit, computed from only the source pixels the
+// region depends on (its output rows and columns, widened by the filter's support): the cost follows
+// the region's size, not the whole output's. region must lie inside width x height.
+cv::Mat pilResizeRegion(const cv::Mat& src, int width, int height, PilFilter filter, const cv::Rect& region);
+
 } // namespace captioner::detail
