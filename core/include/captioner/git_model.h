@@ -57,6 +57,9 @@ public:
     // name (mis-shaped with both shapes). position_ids buffers written by older transformers are accepted
     // and ignored. Converts F16/BF16/F64 to the module's dtype and device.
     void loadStateDict(const std::map<std::string, torch::Tensor>& tensors, const std::string& sourcePath);
+    // loadStateDict's checks alone, throwing the same Error; only names, shapes and dtypes are read, so
+    // `tensors` may be on the meta device (loadCheckpoint checks a file this way, then reads it in place).
+    void checkStateDict(const std::map<std::string, torch::Tensor>& tensors, const std::string& sourcePath) const;
 
     // Projected visual features [B, 1 + patches, hidden] (vision tower + visual projection).
     torch::Tensor encodeImage(const torch::Tensor& pixelValues);

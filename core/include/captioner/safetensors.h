@@ -40,11 +40,21 @@ public:
     // view when the data is suitably aligned, otherwise a copy. Other dtypes throw Error.
     torch::Tensor tensor(const std::string& name) const;
 
+    // Copies tensor `name` into `dst`, which must have its shape (any dtype: the stored values are
+    // converted as Tensor::copy_ converts them, the same values tensor(name).to(dst's dtype) gives), and
+    // gives the mapped pages back as it goes: a contiguous CPU `dst` is filled 8 MiB at a time, each
+    // chunk's pages dropped from the process once copied (they are read from the file again if touched),
+    // so that loading a model never holds the file's pages and its parameters resident together.
+    // Throws Error naming the file and tensor for a shape mismatch or a dtype LibTorch cannot hold.
+    void readInto(const std::string& name, torch::Tensor& dst) const;
+
     struct Mapping;
 
 private:
     SafetensorsFile() = default;
     void parseHeader(const char* begin, const char* end);
+    // Drops the mapped pages of [begin, end) from the process (MADV_DONTNEED; see readInto).
+    void releasePages(const unsigned char* begin, const unsigned char* end) const;
 
     std::string m_path;
     std::shared_ptr<const Mapping> m_mapping;

@@ -3,6 +3,7 @@
 #include "captioner/error.h"
 #include "captioner/atomic_file.h"
 #include "captioner/safetensors.h"
+#include "model/safetensors_dtype.h"
 #include "util/file_io.h"
 
 #include <nlohmann/json.hpp>
@@ -30,8 +31,9 @@ nlohmann::json readJsonFile(const std::string& path) {
     }
 }
 
-// Loads weights from model.safetensors or a sharded model.safetensors.index.json; refuses pickles.
-std::map<std::string, torch::Tensor> readWeights(const std::string& dir, std::string* storedDtype) {
+// The weights of a checkpoint folder, opened but not read: which file holds each tensor, from
+// model.safetensors or the shards of model.safetensors.index.json; refuses pickles.
+std::map<std::string, std::shared_ptr<SafetensorsFile>> openWeights(const std::string& dir, std::string* storedDtype) {
     const std::string single = joinPath(dir, "model.safetensors");
     const std::string index = joinPath(dir, "model.safetensors.index.json");
     std::vector<std::string> files;
@@ -57,17 +59,20 @@ std::map<std::string, torch::Tensor> readWeights(const std::string& dir, std::st
     } else {
         throw Error(dir, "no model.safetensors in the checkpoint folder");
     }
-    std::map<std::string, torch::Tensor> all;
+    std::map<std::string, std::shared_ptr<SafetensorsFile>> all;
     std::set<std::string> dtypes;
     for (const auto& f : files) {
         if (!fs::exists(f)) throw Error(f, "shard listed in model.safetensors.index.json is missing");
         // Named: in a range-for over open(f)->entries() the shared_ptr temporary, and with it the
         // file and its entries, is destroyed before the loop body runs (heap-use-after-free).
         const auto file = SafetensorsFile::open(f);
-        for (const auto& e : file->entries()) dtypes.insert(e.dtype);
-        for (auto& [name, t] : loadSafetensors(f, torch::kFloat32)) {
-            if (all.count(name)) throw Error(f, "tensor " + name + " appears in more than one shard");
-            all.emplace(name, std::move(t));
+        for (const auto& e : file->entries()) {
+            dtypes.insert(e.dtype);
+            const auto* info = safetensors_detail::dtypeByName(e.dtype);
+            if (!info || !info->scalar)
+                throw Error(f, "tensor '" + e.name + "' has dtype " + e.dtype + ", which LibTorch cannot hold");
+            if (all.count(e.name)) throw Error(f, "tensor " + e.name + " appears in more than one shard");
+            all.emplace(e.name, file);
         }
     }
     if (storedDtype) {
@@ -175,10 +180,23 @@ GitCheckpoint loadCheckpoint(const std::string& dir, const CheckpointLoadOptions
                                  " tokens but the model's vocab_size is " + std::to_string(ck.config.vocabSize));
     }
 
-    auto weights = readWeights(dir, &ck.storedDtype);
+    // Each tensor is read straight into its parameter (converted to fp32 as before), the file's pages
+    // given back as they are copied: the peak is the model plus a few MiB, not the model twice.
+    const auto weights = openWeights(dir, &ck.storedDtype);
     ck.model = GitForCausalLM(ck.config);
-    ck.model->loadStateDict(weights, joinPath(dir, "model.safetensors"));
-    weights.clear();
+    {
+        // The names and shapes are checked first, as loadStateDict checks them (of the fp32 tensors the
+        // files convert to: only their shapes are made, on the meta device).
+        std::map<std::string, torch::Tensor> shapes;
+        for (const auto& [name, file] : weights)
+            shapes.emplace(name, torch::empty(file->entry(name).shape,
+                                              torch::TensorOptions().dtype(torch::kFloat32).device(torch::kMeta)));
+        ck.model->checkStateDict(shapes, joinPath(dir, "model.safetensors"));
+    }
+    {
+        torch::NoGradGuard noGrad;
+        for (auto& item : ck.model->named_parameters(true)) weights.at(item.key())->readInto(item.key(), item.value());
+    }
     ck.model->eval();
     ck.model->to(device);
     return ck;

@@ -284,11 +284,86 @@ torch::Tensor SafetensorsFile::tensor(const std::string& name) const {
     }
 }
 
+namespace {
+// Pages of the mapping handed back per step of readInto: big enough that the madvise calls cost nothing
+// beside the copy, small beside a model.
+constexpr std::size_t kReadChunkBytes = std::size_t(8) << 20;
+} // namespace
+
+void SafetensorsFile::releasePages(const unsigned char* begin, const unsigned char* end) const {
+    static const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+    if (begin >= end || page == 0) return;
+    const auto mapBegin = reinterpret_cast<std::uintptr_t>(m_mapping->address);
+    const auto mapEnd = mapBegin + m_mapping->length;
+    // Whole pages round the range, within the mapping: a page shared with a neighbouring tensor is
+    // dropped too, which only means it is read from the file again if that tensor is read later (the
+    // mapping is private and read-only, so no page holds anything the file does not).
+    const std::uintptr_t from = std::max(mapBegin, reinterpret_cast<std::uintptr_t>(begin) / page * page);
+    const std::uintptr_t to = std::min(mapEnd, (reinterpret_cast<std::uintptr_t>(end) + page - 1) / page * page);
+    if (from < to) ::madvise(reinterpret_cast<void*>(from), to - from, MADV_DONTNEED); // advice: failure is harmless
+}
+
+void SafetensorsFile::readInto(const std::string& name, torch::Tensor& dst) const {
+    const SafetensorsEntry& e = entry(name);
+    const DtypeInfo* info = dtypeByName(e.dtype);
+    if (!info || !info->scalar)
+        throw Error(m_path, "tensor '" + name + "' has dtype " + e.dtype + ", which LibTorch cannot hold");
+    if (!dst.defined() || dst.sizes() != c10::IntArrayRef(e.shape))
+        throw Error(m_path, "tensor '" + name + "' has shape " + shapeText(e.shape) + ", but it was to be read into " +
+                                (dst.defined() ? "a tensor of shape " + shapeText(dst.sizes().vec()) : "no tensor"));
+    const unsigned char* src = m_data + e.begin;
+    const auto bytes = static_cast<std::size_t>(e.end - e.begin);
+    try {
+        const c10::ScalarType stored = *info->scalar;
+        if (!dst.device().is_cpu() || !dst.is_contiguous() || stored == c10::ScalarType::Bool) {
+            dst.copy_(tensor(name)); // tensor() normalises bools
+            releasePages(src, src + bytes);
+            return;
+        }
+        if (dst.scalar_type() == stored) {
+            auto* out = static_cast<unsigned char*>(dst.data_ptr());
+            for (std::size_t done = 0; done < bytes; done += kReadChunkBytes) {
+                const std::size_t n = std::min(kReadChunkBytes, bytes - done);
+                std::memcpy(out + done, src + done, n);
+                releasePages(src + done, src + done + n);
+            }
+            return;
+        }
+        const auto itemSize = static_cast<std::size_t>(info->bits / 8);
+        const auto numel = static_cast<int64_t>(bytes / itemSize);
+        const auto perChunk = static_cast<int64_t>(std::max<std::size_t>(1, kReadChunkBytes / itemSize));
+        const auto options = torch::TensorOptions().dtype(stored);
+        const bool aligned = reinterpret_cast<std::uintptr_t>(src) % itemSize == 0;
+        torch::Tensor staging; // LibTorch's kernels want aligned elements: misaligned data is copied first
+        if (!aligned) staging = torch::empty({std::min(perChunk, numel)}, options);
+        torch::Tensor flat = dst.view({-1});
+        for (int64_t start = 0; start < numel; start += perChunk) {
+            const int64_t n = std::min(perChunk, numel - start);
+            const unsigned char* part = src + static_cast<std::size_t>(start) * itemSize;
+            const std::size_t partBytes = static_cast<std::size_t>(n) * itemSize;
+            torch::Tensor values;
+            if (aligned) {
+                values = torch::from_blob(const_cast<unsigned char*>(part), {n}, options);
+            } else {
+                values = staging.narrow(0, 0, n);
+                std::memcpy(values.data_ptr(), part, partBytes);
+            }
+            flat.narrow(0, start, n).copy_(values);
+            releasePages(part, part + partBytes);
+        }
+    } catch (const c10::Error& err) {
+        throw Error(m_path, "tensor '" + name + "': " + err.what_without_backtrace());
+    }
+}
+
 std::map<std::string, torch::Tensor> loadSafetensors(const std::string& path, torch::ScalarType dtype) {
     auto file = SafetensorsFile::open(path);
     std::map<std::string, torch::Tensor> out;
-    for (const SafetensorsEntry& e : file->entries())
-        out[e.name] = file->tensor(e.name).to(dtype, /*non_blocking=*/false, /*copy=*/true).contiguous();
+    for (const SafetensorsEntry& e : file->entries()) {
+        torch::Tensor t = torch::empty(e.shape, torch::TensorOptions().dtype(dtype));
+        file->readInto(e.name, t); // the values of tensor(name).to(dtype), without keeping the file's pages
+        out[e.name] = std::move(t);
+    }
     return out;
 }
 

@@ -36,9 +36,9 @@ std::vector<std::pair<std::string, torch::Tensor>> GitForCausalLMImpl::namedTens
     return out;
 }
 
-void GitForCausalLMImpl::loadStateDict(const std::map<std::string, torch::Tensor>& tensors,
-                                       const std::string& sourcePath) {
-    auto params = named_parameters(true);
+void GitForCausalLMImpl::checkStateDict(const std::map<std::string, torch::Tensor>& tensors,
+                                        const std::string& sourcePath) const {
+    const auto params = named_parameters(true);
     std::vector<std::string> missing, unexpected, misshaped, badType;
     for (const auto& item : params) {
         auto it = tensors.find(item.key());
@@ -65,6 +65,12 @@ void GitForCausalLMImpl::loadStateDict(const std::map<std::string, torch::Tensor
         if (!badType.empty()) reason += "; tensors that are not floating point: " + joinList(badType);
         throw Error(sourcePath, reason);
     }
+}
+
+void GitForCausalLMImpl::loadStateDict(const std::map<std::string, torch::Tensor>& tensors,
+                                       const std::string& sourcePath) {
+    checkStateDict(tensors, sourcePath);
+    auto params = named_parameters(true);
     torch::NoGradGuard noGrad;
     for (auto& item : params)
         item.value().copy_(tensors.at(item.key()).to(item.value().device(), item.value().scalar_type()));
