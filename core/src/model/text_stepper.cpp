@@ -3,10 +3,51 @@
 #include "captioner/error.h"
 #include "model/git_modules.h"
 
+#include <c10/core/impl/LocalDispatchKeySet.h>
+
 #include <cmath>
 
 namespace captioner::detail {
 namespace {
+
+// Under autocast the shared path (detail::linear) must run: it is the one autocast lowers to bf16/fp16.
+bool autocastActive() {
+    return c10::impl::tls_is_dispatch_key_included(c10::DispatchKey::AutocastCPU) ||
+           c10::impl::tls_is_dispatch_key_included(c10::DispatchKey::AutocastCUDA);
+}
+
+// x [rows, in] W^T + b written into buffer's first rows, for float32 weights and activations: one row
+// (batch-1 greedy decoding) goes through BLAS's matrix-vector product, since addmm on a single row runs
+// OpenBLAS's sgemm, which packs the whole weight matrix first (2.4x slower at git-base shapes, measured
+// with bench/step_bench). Returns the written rows, or an undefined tensor where the caller must take
+// the shared path instead (int8 layers have no float weight; bf16 weights; autocast).
+torch::Tensor projectInto(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias,
+                          const torch::Tensor& buffer) {
+    if (x.scalar_type() != torch::kFloat32 || weight.scalar_type() != torch::kFloat32 || weight.dim() != 2 ||
+        weight.size(1) != x.size(1) || weight.size(0) != buffer.size(1) || !bias.defined() ||
+        x.device() != weight.device() || autocastActive())
+        return {};
+    auto out = buffer.narrow(0, 0, x.size(0));
+    if (x.size(0) == 1) {
+        auto row = out.view({-1});
+        at::addmv_out(row, bias, weight, x.reshape({-1}));
+    } else {
+        at::addmm_out(out, bias, x, weight.t());
+    }
+    return out;
+}
+
+torch::Tensor project(const torch::Tensor& x, const torch::nn::Linear& l, const torch::Tensor& buffer) {
+    auto out = projectInto(x, l->weight, l->bias, buffer);
+    return out.defined() ? out : linear(x, l);
+}
+
+// project(x) + residual, added in place where the projection went into the buffer.
+torch::Tensor projectAdd(const torch::Tensor& x, const torch::nn::Linear& l, const torch::Tensor& buffer,
+                         const torch::Tensor& residual) {
+    auto out = projectInto(x, l->weight, l->bias, buffer);
+    return out.defined() ? out.add_(residual) : linear(x, l) + residual;
+}
 
 torch::Tensor rowsOfImages(const std::vector<int64_t>& images, int64_t rowsPerImage, const torch::Device& device) {
     std::vector<int64_t> rows;
@@ -18,7 +59,8 @@ torch::Tensor rowsOfImages(const std::vector<int64_t>& images, int64_t rowsPerIm
 class CachedStepper : public TextStepper {
 public:
     CachedStepper(GitForCausalLMImpl& model, const torch::Tensor& pixelValues, int64_t rowsPerImage, int64_t maxText)
-        : m_model(model), m_rowsPerImage(rowsPerImage), m_maxText(maxText) {
+        : m_model(model), m_act(activationFromName(model.config().hiddenAct)), m_rowsPerImage(rowsPerImage),
+          m_maxText(maxText) {
         auto h = model.encodeImage(pixelValues); // [B, I, D]
         const int64_t images = h.size(0);
         m_imageTokens = h.size(1);
@@ -40,6 +82,16 @@ public:
             m_textKeys.push_back(torch::empty({images * rowsPerImage, layer.heads, maxText, layer.headDim}, opts));
             m_textValues.push_back(torch::empty({images * rowsPerImage, layer.heads, maxText, layer.headDim}, opts));
         }
+        // Every step's projections land in these (rows only shrink, so the first rows are used).
+        const int64_t rows = images * rowsPerImage, d = h.size(2);
+        const auto opts = h.options();
+        m_query = torch::empty({rows, d}, opts);
+        m_key = torch::empty({rows, d}, opts);
+        m_value = torch::empty({rows, d}, opts);
+        m_attnOut = torch::empty({rows, d}, opts);
+        m_inter = torch::empty({rows, layers.empty() ? d : layers[0]->intermediate->weight.size(0)}, opts);
+        m_layerOut = torch::empty({rows, d}, opts);
+        m_logits = torch::empty({rows, model.outputWeight().size(0)}, opts);
     }
 
     torch::Tensor step(const torch::Tensor& tokens) override {
@@ -53,9 +105,9 @@ public:
         for (size_t l = 0; l < layers.size(); ++l) {
             auto& layer = *layers[l];
             const int64_t heads = layer.heads, hd = layer.headDim;
-            auto q = linear(x, layer.query).view({rows, heads, hd});
-            m_textKeys[l].select(2, t).copy_(linear(x, layer.key).view({rows, heads, hd}));
-            m_textValues[l].select(2, t).copy_(linear(x, layer.value).view({rows, heads, hd}));
+            auto q = project(x, layer.query, m_query).view({rows, heads, hd});
+            m_textKeys[l].select(2, t).copy_(project(x, layer.key, m_key).view({rows, heads, hd}));
+            m_textValues[l].select(2, t).copy_(project(x, layer.value, m_value).view({rows, heads, hd}));
             auto keys = m_textKeys[l].narrow(2, 0, t + 1); // [N,H,t+1,d]
             auto values = m_textValues[l].narrow(2, 0, t + 1);
 
@@ -74,12 +126,14 @@ public:
             auto pImage = probs.narrow(-1, 0, numImage).reshape({images, r, heads, numImage}).permute({0, 2, 1, 3});
             auto cImage = torch::matmul(pImage, m_imageValues[l]).permute({0, 2, 1, 3}).reshape({rows, heads, hd});
             auto cText = torch::matmul(probs.narrow(-1, numImage, t + 1).unsqueeze(2), values).squeeze(2);
-            x = layer.afterAttention((cImage + cText).reshape({rows, d}), x);
+            x = afterAttention(layer, (cImage + cText).reshape({rows, d}), x);
         }
         ++m_length;
         if (m_capture == ImageAttention::AllLayers) attention = attention / static_cast<double>(layers.size());
         m_attention = attention;
-        return torch::linear(x, m_model.outputWeight(), m_model.outputBias()).to(torch::kFloat32);
+        auto logits = projectInto(x, m_model.outputWeight(), m_model.outputBias(), m_logits);
+        if (!logits.defined()) logits = torch::linear(x, m_model.outputWeight(), m_model.outputBias());
+        return logits.to(torch::kFloat32);
     }
 
     void reorderRows(const torch::Tensor& rowIndex) override {
@@ -96,10 +150,23 @@ public:
     }
 
 private:
+    // GitTextLayerImpl::afterAttention with the projections into the step's buffers (eval mode: generate()
+    // decodes in eval mode, so there is no dropout) and the residuals added in place; same operations in
+    // the same order: LayerNorm(dense(context) + residual), then LayerNorm(out(act(inter(a))) + a).
+    torch::Tensor afterAttention(GitTextLayerImpl& layer, const torch::Tensor& context, const torch::Tensor& residual) {
+        auto attn = layerNorm(projectAdd(context, layer.attnDense, m_attnOut, residual), layer.attnLayerNorm);
+        auto inter = applyActivation(m_act, project(attn, layer.intermediate, m_inter));
+        return layerNorm(projectAdd(inter, layer.outDense, m_layerOut, attn), layer.outLayerNorm);
+    }
+
     GitForCausalLMImpl& m_model;
+    Activation m_act; // the text layers' feed-forward activation (hidden_act)
     int64_t m_rowsPerImage, m_maxText, m_imageTokens = 0, m_length = 0;
     std::vector<torch::Tensor> m_imageKeys, m_imageValues; // per layer [images, H, I, d]
     std::vector<torch::Tensor> m_textKeys, m_textValues;   // per layer [rows, H, maxText, d]
+    // Per-step outputs, preallocated for the first step's rows: [rows, hidden] for the query, key and value
+    // projections, the attention output and the layer output, [rows, intermediate], and the logits.
+    torch::Tensor m_query, m_key, m_value, m_attnOut, m_inter, m_layerOut, m_logits;
 };
 
 class FullStepper : public TextStepper {

@@ -15,7 +15,8 @@ namespace captioner::detail {
 class TextStepper {
 public:
     virtual ~TextStepper() = default;
-    // tokens [rows] int64: the newest token of each row. Returns float32 logits [rows, vocab] for the next one.
+    // tokens [rows] int64: the newest token of each row. Returns float32 logits [rows, vocab] for the next one,
+    // valid until the next step() (the cached stepper writes them into a buffer it reuses).
     virtual torch::Tensor step(const torch::Tensor& tokens) = 0;
     // New row i continues old row rowIndex[i]; rows must stay with their own image.
     virtual void reorderRows(const torch::Tensor& rowIndex) = 0;
