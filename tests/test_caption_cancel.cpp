@@ -77,7 +77,7 @@ private slots:
             QCOMPARE(o.generation.padTokenId, ck.config.padTokenId);
             QCOMPARE(o.generation.maxLength, 50);
             QCOMPARE(o.generation.numBeams, 1);
-            QCOMPARE(o.batchSize, 8);
+            QCOMPARE(o.batchSize, 0); // automatic: autoCaptionBatchSize (README: Throughput)
         }
         // Both fixtures use BERT's ids; with [CLS] moved to id 1 in the vocabulary, the options follow.
         QTemporaryDir tmp;

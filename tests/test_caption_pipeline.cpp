@@ -5,6 +5,7 @@
 #include "captioner/caption_pipeline.h"
 #include "captioner/error.h"
 #include "captioner/image_io.h"
+#include "captioner/model_presets.h"
 #include "captioner/safetensors.h"
 
 #include "test_support.h"
@@ -36,6 +37,24 @@ class TestCaptionPipeline : public QObject {
     nlohmann::json m_oursRef;
 
 private slots:
+    // The batch size `captioner caption` and the app use when none is given (README: Throughput).
+    void automaticBatchSize() {
+        const GitConfig base = presetConfig("git-base");
+        // Per image: the key/value cache of 6 layers over 197 image + 50 text tokens (9,105,408 bytes) and
+        // the widest text layer over those 247 tokens, MLP 3072 + 12 heads' scores, in and out (11,927,136).
+        QCOMPARE(captionActivationBytes(base, 50, 1), uint64_t(21032544));
+        QCOMPARE(captionActivationBytes(base, 50, 3), uint64_t(63097632));           // all of it per beam
+        const uint64_t quarterOfWeights = 176000000;                                 // git-base: 706 MB of fp32 weights
+        QCOMPARE(autoCaptionBatchSize(base, 50, 1, 2, false, quarterOfWeights), 8);  // 2 cores
+        QCOMPARE(autoCaptionBatchSize(base, 50, 1, 1, false, quarterOfWeights), 4);  // 4 per thread
+        QCOMPARE(autoCaptionBatchSize(base, 50, 1, 16, false, quarterOfWeights), 8); // at most 8 on the CPU
+        QCOMPARE(autoCaptionBatchSize(base, 50, 1, 2, false, 100000000), 4);         // bounded by memory
+        QCOMPARE(autoCaptionBatchSize(base, 50, 3, 2, false, quarterOfWeights), 2);  // beams count
+        QCOMPARE(autoCaptionBatchSize(base, 50, 1, 2, false, 0), 1);                 // never 0
+        QCOMPARE(autoCaptionBatchSize(base, 50, 1, 2, true, uint64_t(1) << 30), 32); // CUDA
+        QCOMPARE(autoCaptionBatchSize(base, 50, 1, 2, true, uint64_t(1) << 28), 12);
+    }
+
     void initTestCase() {
         m_ref = testsupport::readJson(testsupport::fixture("pipeline/model_reference.json"));
         m_oursRef = testsupport::readJson(testsupport::fixture("pipeline/ours_reference.json"));

@@ -33,7 +33,11 @@ void define(cli::ArgParser& p) {
     p.addOption("max-length", "N", "Maximum caption length in tokens, counting the start token", "50");
     p.addOption("num-beams", "N", "Beam search width; 1 = greedy", "1");
     p.addOption("length-penalty", "X", "Beam score = sum of log-probs / length ** X", "1.0");
-    p.addOption("batch-size", "N", "Images per forward pass", "8");
+    p.addOption("batch-size", "N",
+                "Images per forward pass; 0 = chosen from the model and the threads (on the CPU 4 per thread, at "
+                "most 8, fewer where their activations would exceed a quarter of the model's memory; README: "
+                "Throughput)",
+                "0");
     p.addOption("device", "NAME", "cpu, cuda, cuda:N or auto; under torchrun cuda and auto mean cuda:LOCAL_RANK",
                 "cpu");
     p.addOption("precision", "MODE",
@@ -251,7 +255,7 @@ int run(const cli::ArgParser& p) {
     if (p.intValue("max-length") < 2)
         throw cli::UsageError("--max-length must be at least 2 (it counts the start token)");
     if (p.intValue("num-beams") < 1) throw cli::UsageError("--num-beams must be at least 1");
-    if (p.intValue("batch-size") < 1) throw cli::UsageError("--batch-size must be at least 1");
+    if (p.intValue("batch-size") < 0) throw cli::UsageError("--batch-size must be 0 (automatic) or more");
     if (p.isSet("out") && p.value("out").empty()) throw cli::UsageError("--out needs a file name");
     try {
         captioner::parseInferencePrecision(p.value("precision"));

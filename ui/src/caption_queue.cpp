@@ -53,7 +53,7 @@ CaptionQueue::~CaptionQueue() {
 
 void CaptionQueue::setJobSize(int imagesPerJob, int imagesPerPass) {
     m_jobSize = qMax(1, imagesPerJob);
-    m_passSize = qMax(1, imagesPerPass);
+    m_passSize = qMax(0, imagesPerPass);
 }
 
 const CaptionQueue::Item* CaptionQueue::item(qint64 id) const {

@@ -30,7 +30,7 @@ struct CaptionJob {
     int maxLength = 50;
     int numBeams = 1;
     double lengthPenalty = 1.0;
-    int batchSize = 4;
+    int batchSize = 0; // images per forward pass; 0: automatic
 };
 
 struct CaptionOutcome {

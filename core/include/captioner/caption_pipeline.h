@@ -73,7 +73,9 @@ struct CaptionOptions {
     // Token ids left unset (the default) are taken from the checkpoint by captionImages(), as
     // captionOptionsFor() gives them. numReturnSequences is ignored: one caption per image (the best).
     GenerationOptions generation;
-    int batchSize = 8;
+    // Images per forward pass; 0 (the default) picks it from the model, the decoding settings and the
+    // threads (autoCaptionBatchSize). While a batch is generated, the next one is decoded beside it.
+    int batchSize = 0;
     // The one cancel path: polled before each batch and before every generation step (as is
     // generation.shouldCancel, if set). See captionImages() for what a cancelled call returns.
     std::function<bool()> shouldCancel;
@@ -87,6 +89,21 @@ CaptionOptions captionOptionsFor(const GitCheckpoint& checkpoint);
 // Generation options from a checkpoint's config (bos/eos/pad ids) with the caller's decoding settings.
 GenerationOptions generationOptionsFor(const GitCheckpoint& checkpoint, int maxLength, int numBeams,
                                        double lengthPenalty);
+
+// The batch size captionImages uses when none is given, on the CPU: 4 images per LibTorch thread, at
+// most 8 (one image's text steps read all the text weights for a matrix-vector product each; batching
+// turns them into matrix products, and beyond ~8 images per step 2-core throughput stops growing, the
+// vision encoder being compute-bound anyway), and at most as many as fit in `memoryBudget` bytes at
+// captionActivationBytes each. On CUDA (cuda = true) up to 32 images, by the same memory rule. At least 1.
+int autoCaptionBatchSize(const GitConfig& config, int maxLength, int numBeams, int threads, bool cuda,
+                         uint64_t memoryBudget);
+// The memory one image adds while it is captioned (fp32): its key/value cache (image tokens plus
+// maxLength, numBeams times) and the widest layer's activations (MLP hidden plus attention scores).
+uint64_t captionActivationBytes(const GitConfig& config, int maxLength, int numBeams);
+// The budget captionImages gives autoCaptionBatchSize: a quarter of the model's parameter bytes (so
+// batching adds at most a quarter to the model's memory), at least 64 MiB, and at most a quarter of
+// the memory the system has available (/proc/meminfo's MemAvailable) on the CPU.
+uint64_t captionMemoryBudget(const GitCheckpoint& checkpoint);
 
 // The geometric mean of the probabilities (0 for none).
 double captionConfidence(const std::vector<float>& tokenProbabilities);

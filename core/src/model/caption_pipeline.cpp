@@ -4,9 +4,13 @@
 #include "captioner/image_io.h"
 #include "data/dataset_files.h"
 
+#include <ATen/Parallel.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <fstream>
+#include <future>
 
 namespace captioner {
 
@@ -55,6 +59,53 @@ GenerationOptions generationOptionsFor(const GitCheckpoint& ck, int maxLength, i
     return g;
 }
 
+uint64_t captionActivationBytes(const GitConfig& c, int maxLength, int numBeams) {
+    const auto beams = static_cast<uint64_t>(std::max(1, numBeams));
+    const auto imageTokens = static_cast<uint64_t>(c.vision.numImageTokens());
+    const uint64_t textTokens = imageTokens + static_cast<uint64_t>(std::max(1, maxLength));
+    constexpr uint64_t kFloat = 4;
+    const uint64_t cache = 2 * static_cast<uint64_t>(c.numHiddenLayers) * textTokens *
+                           static_cast<uint64_t>(c.hiddenSize) * kFloat * beams;
+    // A layer's input and output beside its widest intermediate: MLP hidden, or attention scores of every head.
+    const auto widest = [&](uint64_t tokens, int64_t intermediate, int64_t heads) {
+        return tokens * (static_cast<uint64_t>(intermediate) + static_cast<uint64_t>(heads) * tokens) * kFloat * 2;
+    };
+    const uint64_t vision = widest(imageTokens, c.vision.intermediateSize, c.vision.numAttentionHeads);
+    const uint64_t text = widest(textTokens, c.intermediateSize, c.numAttentionHeads) * beams;
+    return cache + std::max(vision, text);
+}
+
+int autoCaptionBatchSize(const GitConfig& config, int maxLength, int numBeams, int threads, bool cuda,
+                         uint64_t memoryBudget) {
+    const int preferred = cuda ? 32 : std::min(8, 4 * std::max(1, threads));
+    const uint64_t perImage = std::max<uint64_t>(1, captionActivationBytes(config, maxLength, numBeams));
+    const uint64_t fit = memoryBudget / perImage;
+    return static_cast<int>(std::max<uint64_t>(1, std::min<uint64_t>(static_cast<uint64_t>(preferred), fit)));
+}
+
+namespace {
+// MemAvailable from /proc/meminfo in bytes; 0 where unknown.
+uint64_t availableMemory() {
+    std::ifstream in("/proc/meminfo");
+    std::string key;
+    uint64_t kib = 0;
+    std::string unit;
+    while (in >> key >> kib >> unit)
+        if (key == "MemAvailable:") return kib * 1024;
+    return 0;
+}
+} // namespace
+
+uint64_t captionMemoryBudget(const GitCheckpoint& ck) {
+    uint64_t parameterBytes = 0;
+    for (const auto& p : ck.model->parameters())
+        parameterBytes += static_cast<uint64_t>(p.numel()) * static_cast<uint64_t>(p.element_size());
+    uint64_t budget = std::max<uint64_t>(uint64_t(64) << 20, parameterBytes / 4);
+    if (ck.model->parameters().front().device().is_cpu())
+        if (const uint64_t available = availableMemory(); available > 0) budget = std::min(budget, available / 4);
+    return budget;
+}
+
 std::vector<CaptionResult> captionImages(GitCheckpoint& ck, const std::vector<std::string>& paths,
                                          const CaptionOptions& options) {
     if (!ck.tokenizer) throw Error(ck.dir, "the checkpoint has no tokenizer, captions cannot be decoded");
@@ -71,23 +122,28 @@ std::vector<CaptionResult> captionImages(GitCheckpoint& ck, const std::vector<st
     generation.shouldCancel = cancelled;
     c10::InferenceMode inference;
     const torch::Device device = ck.model->parameters().front().device();
-    const size_t batchSize = static_cast<size_t>(std::max(1, options.batchSize));
+    const size_t batchSize = static_cast<size_t>(
+        options.batchSize > 0 ? options.batchSize
+                              : autoCaptionBatchSize(ck.config, generation.maxLength, generation.numBeams,
+                                                     at::get_num_threads(), device.is_cuda(), captionMemoryBudget(ck)));
     const int gridSide = static_cast<int>(ck.config.vision.imageSize / ck.config.vision.patchSize);
-    std::vector<CaptionResult> results;
-    results.reserve(paths.size());
-    for (size_t start = 0; start < paths.size(); start += batchSize) {
-        if (cancelled()) break;
-        const size_t end = std::min(paths.size(), start + batchSize);
-        std::vector<CaptionResult> batch(end - start);
+    // Decoding and preprocessing one batch, on its own thread while the one before it is generated.
+    struct Decoded {
+        std::vector<CaptionResult> batch;
         std::vector<torch::Tensor> pixels;
         std::vector<size_t> okIndex;
+    };
+    const auto decode = [&ck, &paths, batchSize](size_t start) {
+        Decoded d;
+        const size_t end = std::min(paths.size(), start + batchSize);
+        d.batch.resize(end - start);
         for (size_t i = start; i < end; ++i) {
-            CaptionResult& r = batch[i - start];
+            CaptionResult& r = d.batch[i - start];
             r.image = paths[i];
             const auto t0 = Clock::now();
             try {
-                pixels.push_back(ck.processor.preprocess(decodeImageRgb(paths[i])));
-                okIndex.push_back(i - start);
+                d.pixels.push_back(ck.processor.preprocess(decodeImageRgb(paths[i])));
+                d.okIndex.push_back(i - start);
             } catch (const Error& e) {
                 r.error = e.what();
             } catch (const std::exception& e) {
@@ -95,6 +151,19 @@ std::vector<CaptionResult> captionImages(GitCheckpoint& ck, const std::vector<st
             }
             r.seconds = secondsSince(t0);
         }
+        return d;
+    };
+    std::vector<CaptionResult> results;
+    results.reserve(paths.size());
+    std::future<Decoded> next;
+    if (!paths.empty() && !cancelled()) next = std::async(std::launch::async, decode, size_t(0));
+    for (size_t start = 0; start < paths.size(); start += batchSize) {
+        if (cancelled()) break; // (a batch still being decoded is waited for by next's destructor)
+        Decoded current = next.get();
+        if (start + batchSize < paths.size()) next = std::async(std::launch::async, decode, start + batchSize);
+        std::vector<CaptionResult>& batch = current.batch;
+        std::vector<torch::Tensor>& pixels = current.pixels;
+        const std::vector<size_t>& okIndex = current.okIndex;
         if (!pixels.empty()) {
             const auto t0 = Clock::now();
             auto generated = generateWithProbabilities(ck.model, torch::stack(pixels).to(device), generation);

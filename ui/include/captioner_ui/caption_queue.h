@@ -82,7 +82,8 @@ public:
     QString modelFolder() const { return m_modelFolder; }
     void setDecoding(const Decoding& decoding) { m_decoding = decoding; }
     Decoding decoding() const { return m_decoding; }
-    // Images per job (what a cancel or model change waits for) and per forward pass; 8 and 4 unless set.
+    // Images per job (what a cancel or model change waits for) and per forward pass; 8 and 0 unless set
+    // (0: the core picks the pass size from the model and the threads, as `captioner caption` does).
     void setJobSize(int imagesPerJob, int imagesPerPass);
 
     const QVector<Item>& items() const { return m_items; }
@@ -147,7 +148,7 @@ private:
     quint64 m_modelGeneration = 0;
     Decoding m_decoding;
     int m_jobSize = 8;
-    int m_passSize = 4;
+    int m_passSize = 0; // automatic (captioner::autoCaptionBatchSize)
 
     QThread* m_thread;
     CaptionWorker* m_worker;
