@@ -58,6 +58,7 @@ bool ArgParser::parse(const std::vector<std::string>& args) {
                     value = args[++i];
                 }
                 m_values[name] = value;
+                m_allValues[name].push_back(value);
             }
             continue;
         }
@@ -98,6 +99,11 @@ std::optional<std::string> ArgParser::optional(const std::string& name) const {
 }
 
 std::string ArgParser::value(const std::string& name) const { return optional(name).value_or(""); }
+
+std::vector<std::string> ArgParser::values(const std::string& name) const {
+    const auto it = m_allValues.find(name);
+    return it == m_allValues.end() ? std::vector<std::string>() : it->second;
+}
 
 int ArgParser::intValue(const std::string& name) const {
     const std::string v = value(name);

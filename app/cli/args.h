@@ -29,7 +29,9 @@ public:
 
     bool isSet(const std::string& name) const;
     bool flag(const std::string& name) const { return isSet(name); }
-    std::string value(const std::string& name) const; // option value or its default; "" if none
+    std::string value(const std::string& name) const; // option value or its default; "" if none (the last one given)
+    // Every value given for an option, in order (an option may be repeated: --model A --model B).
+    std::vector<std::string> values(const std::string& name) const;
     std::optional<std::string> optional(const std::string& name) const;
     int intValue(const std::string& name) const;
     double doubleValue(const std::string& name) const;
@@ -55,6 +57,7 @@ private:
     std::vector<Option> m_options;
     std::vector<Positional> m_positionals;
     std::map<std::string, std::string> m_values;
+    std::map<std::string, std::vector<std::string>> m_allValues;
     std::map<std::string, std::vector<std::string>> m_positionalValues;
 };
 

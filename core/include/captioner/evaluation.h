@@ -23,6 +23,7 @@
 namespace captioner {
 
 class CaptionDataset;
+class Tokenizer;
 struct GitCheckpoint;
 
 struct EvalExample {
@@ -60,6 +61,19 @@ struct EvalResult {
     std::vector<std::string> skipped; // "path: reason" of images that could not be read
     bool cancelled = false;
 };
+
+// A reference caption as the trainer's generated-caption WER sees it: encoded as the batch loader
+// encodes captions (truncated to maxTextLength tokens ending with the end token; 0: no limit) and
+// decoded again, so an uncased tokenizer's lower-casing and spacing do not count as errors.
+std::string tokenizedReference(const Tokenizer& tokenizer, const std::string& caption, int maxTextLength);
+
+// The trainer's generated-caption metrics (EvalResult::generated) of captions made elsewhere
+// (`captioner compare`, the app's compare view): WER against each first reference as
+// tokenizedReference gives it, ROUGE-L, BLEU-4 and CIDEr-D as computeCaptionMetrics. maxTextLength is
+// the checkpoint's max_position_embeddings, as the trainer's batch loader uses it.
+CaptionMetrics generatedCaptionMetrics(const Tokenizer& tokenizer, int maxTextLength,
+                                       const std::vector<std::string>& predictions,
+                                       const std::vector<std::vector<std::string>>& references);
 
 // Runs in eval mode (restored after) under `options.precision`, on the model's device. Throws Error
 // when no example can be evaluated; unreadable images are skipped and listed.

@@ -30,6 +30,42 @@ std::vector<EvalExample> evalExamplesFor(const CaptionDataset& dataset, const st
     return out;
 }
 
+std::string tokenizedReference(const Tokenizer& tokenizer, const std::string& caption, int maxTextLength) {
+    std::vector<int64_t> ids = tokenizer.encode(caption, true);
+    // As the batch loader truncates (HF's truncation): the first tokens, ending with the end token.
+    if (maxTextLength > 0 && static_cast<int64_t>(ids.size()) > maxTextLength) {
+        ids.resize(static_cast<size_t>(maxTextLength));
+        ids.back() = tokenizer.sepTokenId();
+    }
+    return tokenizer.decode(ids);
+}
+
+namespace {
+// The one place the trainer's generated-caption metrics are put together.
+CaptionMetrics generatedMetrics(const std::vector<std::string>& predictions, const std::vector<std::string>& firstRefs,
+                                const std::vector<std::vector<std::string>>& allRefs) {
+    CaptionMetrics m = computeCaptionMetrics(predictions, allRefs);
+    m.wer = wordErrorRate(predictions, firstRefs);
+    return m;
+}
+} // namespace
+
+CaptionMetrics generatedCaptionMetrics(const Tokenizer& tokenizer, int maxTextLength,
+                                       const std::vector<std::string>& predictions,
+                                       const std::vector<std::vector<std::string>>& references) {
+    if (predictions.size() != references.size())
+        throw Error("caption metrics", std::to_string(predictions.size()) + " predictions but " +
+                                           std::to_string(references.size()) + " reference sets");
+    std::vector<std::string> firstRefs;
+    firstRefs.reserve(references.size());
+    for (size_t i = 0; i < references.size(); ++i) {
+        if (references[i].empty())
+            throw Error("caption metrics", "image " + std::to_string(i) + " has no reference caption");
+        firstRefs.push_back(tokenizedReference(tokenizer, references[i].front(), maxTextLength));
+    }
+    return generatedMetrics(predictions, firstRefs, references);
+}
+
 torch::Tensor labelsFor(const torch::Tensor& inputIds, const torch::Tensor& attentionMask) {
     return inputIds.masked_fill(attentionMask.eq(0), -100);
 }
@@ -179,10 +215,7 @@ EvalResult combineEvalParts(const std::vector<EvalPart>& parts, size_t exampleCo
     }
     r.loss = lossSum / static_cast<double>(r.count);
     r.werTeacherForced = wordErrorRate(tfPredictions, tfReferences);
-    if (!predictions.empty()) {
-        r.generated = computeCaptionMetrics(predictions, allRefs);
-        r.generated.wer = wordErrorRate(predictions, firstRefs);
-    }
+    if (!predictions.empty()) r.generated = generatedMetrics(predictions, firstRefs, allRefs);
     return r;
 }
 
