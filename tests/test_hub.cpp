@@ -290,6 +290,39 @@ private slots:
                            "`huggingface-cli login`) with a token of that account"));
     }
 
+    // The Hub's listing from a hostile or broken server (found by tests/fuzz/fuzz_hub): sizes that are
+    // no whole number of bytes are refused with the file named, never cast (1e107 to an integer was
+    // undefined behaviour); good sizes still read.
+    void hostileListingRefused() {
+        const QByteArray head = R"({"sha": "0123456789abcdef0123456789abcdef01234567", "siblings": [)";
+        const auto listingWith = [&](const QByteArray& sibling) { return head + sibling + "]}"; };
+        const QString subject = QStringLiteral("model o/n");
+        const RepoListing ok = parseRepoListing(
+            listingWith(R"({"rfilename": "config.json", "size": 863}, {"rfilename": "model.safetensors", "size": 134,
+                "lfs": {"sha256": "ab", "size": 9007199254740992}})"),
+            subject);
+        QCOMPARE(ok.files.size(), 2);
+        QCOMPARE(ok.files[0].size, qint64(863));
+        QCOMPARE(ok.files[1].size, qint64(9007199254740992));
+        const std::pair<QByteArray, QString> bad[] = {
+            {R"({"rfilename": "a.bin", "size": 2.11909e+107})", QStringLiteral("2.11909e+107")},
+            {R"({"rfilename": "a.bin", "size": -5})", QStringLiteral("-5")},
+            {R"({"rfilename": "a.bin", "size": 1.5})", QStringLiteral("1.5")},
+            {R"({"rfilename": "a.bin", "size": "12"})", QStringLiteral("\"12\"")},
+            {R"({"rfilename": "a.bin", "size": 1, "lfs": {"sha256": "ab", "size": 1e19}})", QStringLiteral("1e+19")},
+        };
+        for (const auto& [sibling, shown] : bad) {
+            try {
+                parseRepoListing(listingWith(sibling), subject);
+                QFAIL(qPrintable("accepted: " + QString::fromUtf8(sibling)));
+            } catch (const captioner::Error& e) {
+                QCOMPARE(QString::fromStdString(e.what()),
+                         QStringLiteral("model o/n: the Hub's file list gives \"a.bin\" an impossible size (%1)")
+                             .arg(shown));
+            }
+        }
+    }
+
     void interruptedTransferResumes() {
         const QString wBlob = QString::fromLatin1(sha256Hex(m_weights));
         const QString incomplete =

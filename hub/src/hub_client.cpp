@@ -60,6 +60,21 @@ QUrl listingUrl(const HubSettings& settings, const RepoRef& repo) {
     return QUrl::fromEncoded(url, QUrl::StrictMode);
 }
 
+namespace {
+// A file size from the Hub's JSON (a number): a whole number of bytes from 0 to 2^53 (what a JSON
+// double holds exactly), else the answer is refused — a hostile or broken server's 1e300 or -5 must not
+// become a size.
+qint64 listedSize(const QJsonValue& v, const QString& subject, const QString& path) {
+    const double d = v.toDouble(-1.0);
+    if (!v.isDouble() || !(d >= 0.0 && d <= 9007199254740992.0) || d != static_cast<double>(static_cast<qint64>(d)))
+        throw Error(subject.toStdString(),
+                    "the Hub's file list gives \"" + path.toStdString() + "\" an impossible size (" +
+                        QJsonDocument(QJsonArray{v}).toJson(QJsonDocument::Compact).mid(1).chopped(1).toStdString() +
+                        ")");
+    return static_cast<qint64>(d);
+}
+} // namespace
+
 RepoListing parseRepoListing(const QByteArray& json, const QString& subject) {
     QJsonParseError err;
     const QJsonDocument doc = QJsonDocument::fromJson(json, &err);
@@ -83,13 +98,13 @@ RepoListing parseRepoListing(const QByteArray& json, const QString& subject) {
             throw Error(subject.toStdString(),
                         "the Hub's file list holds an unusable path \"" + file.path.toStdString() + "\"");
         file.size =
-            f.contains(QStringLiteral("size")) ? static_cast<qint64>(f.value(QStringLiteral("size")).toDouble()) : -1;
+            f.contains(QStringLiteral("size")) ? listedSize(f.value(QStringLiteral("size")), subject, file.path) : -1;
         file.blobId = f.value(QStringLiteral("blobId")).toString();
         const QJsonObject lfs = f.value(QStringLiteral("lfs")).toObject();
         if (!lfs.isEmpty()) {
             file.lfsSha256 = lfs.value(QStringLiteral("sha256")).toString();
             if (lfs.contains(QStringLiteral("size")))
-                file.size = static_cast<qint64>(lfs.value(QStringLiteral("size")).toDouble());
+                file.size = listedSize(lfs.value(QStringLiteral("size")), subject, file.path);
         }
         listing.files.push_back(file);
     }
