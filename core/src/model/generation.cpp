@@ -3,7 +3,11 @@
 #include "captioner/error.h"
 #include "model/decoding_strategies.h"
 
+#include <ATen/Parallel.h>
 #include <c10/core/InferenceMode.h>
+
+#include <algorithm>
+#include <dlfcn.h>
 
 namespace captioner {
 namespace detail {
@@ -121,6 +125,45 @@ GenerationOptions defaultGenerationOptions(const GitConfig& config) {
 
 namespace {
 
+// While decoding a single row (batch-1 greedy search) on the CPU, LibTorch and OpenBLAS run with half the
+// threads (at least one) and get the previous count back afterwards. That step is matrix-vector products
+// over every weight, bound by memory bandwidth: on the 2-core machine of issue 19 one core already draws all
+// of it (256 MB summed at 21 GB/s with one thread and with two), and a second thread only adds the pools'
+// hand-offs: the full git-base step's weights took 20 ms through gemv with one thread and 24 ms with two,
+// and on a machine loaded by other work two threads were 10x slower than one (bench/step_bench). The vision
+// encoder and the prefill, matrix-matrix products, run before this with every configured thread.
+class SingleRowDecodeThreads {
+public:
+    explicit SingleRowDecodeThreads(bool singleRowOnCpu) {
+        m_previous = at::get_num_threads();
+        const int wanted = std::max(1, m_previous / 2);
+        if (!singleRowOnCpu || wanted == m_previous) return;
+        m_active = true;
+        at::set_num_threads(wanted);
+        if (const auto getBlas = blasFunction<int (*)()>("openblas_get_num_threads")) m_previousBlas = getBlas();
+        setBlasThreads(wanted);
+    }
+    ~SingleRowDecodeThreads() {
+        if (!m_active) return;
+        at::set_num_threads(m_previous);
+        setBlasThreads(m_previousBlas > 0 ? m_previousBlas : m_previous);
+    }
+    SingleRowDecodeThreads(const SingleRowDecodeThreads&) = delete;
+    SingleRowDecodeThreads& operator=(const SingleRowDecodeThreads&) = delete;
+
+private:
+    // OpenBLAS keeps its own pool, looked up at run time as runtime.cpp's configureThreads does (the BLAS
+    // LibTorch uses is Debian's alternatives' choice, not a link-time one).
+    template <class F> static F blasFunction(const char* name) {
+        return reinterpret_cast<F>(dlsym(RTLD_DEFAULT, name));
+    }
+    static void setBlasThreads(int n) {
+        if (const auto set = blasFunction<void (*)(int)>("openblas_set_num_threads")) set(n);
+    }
+    bool m_active = false;
+    int m_previous = 1, m_previousBlas = 0;
+};
+
 std::vector<std::vector<int64_t>> run(GitForCausalLM& model, const torch::Tensor& pixelValues,
                                       const GenerationOptions& opts, std::vector<std::vector<float>>* probs,
                                       std::vector<std::vector<std::vector<float>>>* attention = nullptr) {
@@ -134,6 +177,7 @@ std::vector<std::vector<int64_t>> run(GitForCausalLM& model, const torch::Tensor
         opts.useCache ? detail::makeCachedStepper(*model, pixels, opts.numBeams, opts.maxLength)
                       : detail::makeFullStepper(*model, pixels, opts.numBeams);
     if (attention) stepper->captureImageAttention(opts.imageAttention);
+    SingleRowDecodeThreads decodeThreads(opts.useCache && images * opts.numBeams == 1 && weight.device().is_cpu());
     return opts.numBeams == 1 ? detail::greedySearch(*stepper, images, opts, weight.device(), probs, attention)
                               : detail::beamSearch(*stepper, images, opts, weight.device(), probs);
 }
