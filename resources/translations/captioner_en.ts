@@ -71,7 +71,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/src/caption_page_run.cpp" line="+172"/>
+        <location filename="../../ui/src/caption_page_run.cpp" line="+173"/>
         <source>Captioning cancelled: %n caption(s) ready</source>
         <translation>
             <numerusform>Captioning cancelled: %n caption ready</numerusform>
@@ -138,7 +138,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/src/dataset_page.cpp" line="+329"/>
+        <location filename="../../ui/src/dataset_page.cpp" line="+330"/>
         <source>%n unreadable image(s)</source>
         <translation>
             <numerusform>%n unreadable image</numerusform>
@@ -181,7 +181,7 @@
 <context>
     <name>captioner::ui::DetailPane</name>
     <message numerus="yes">
-        <location filename="../../ui/src/detail_pane.cpp" line="+37"/>
+        <location filename="../../ui/src/detail_pane.cpp" line="+38"/>
         <source>%n channel(s)</source>
         <translation>
             <numerusform>%n channel</numerusform>
@@ -200,11 +200,22 @@
 <context>
     <name>captioner::ui::HubCacheDialog</name>
     <message numerus="yes">
-        <location filename="../../ui/src/hub_cache_dialog.cpp" line="+133"/>
+        <location filename="../../ui/src/hub_cache_dialog.cpp" line="+147"/>
         <source>%n repositories, %1 in %2 (shared with Python&apos;s huggingface_hub).</source>
         <translation>
             <numerusform>%n repository, %1 in %2 (shared with Python&apos;s huggingface_hub).</numerusform>
             <numerusform>%n repositories, %1 in %2 (shared with Python&apos;s huggingface_hub).</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>captioner::ui::TrainPage</name>
+    <message numerus="yes">
+        <location filename="../../ui/src/train_page_run.cpp" line="+218"/>
+        <source>Run in %1: %2 of %3 steps, %n checkpoint(s).</source>
+        <translation>
+            <numerusform>Run in %1: %2 of %3 steps, %n checkpoint.</numerusform>
+            <numerusform>Run in %1: %2 of %3 steps, %n checkpoints.</numerusform>
         </translation>
     </message>
 </context>

@@ -2,11 +2,37 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ja_JP">
 <context>
+    <name>Duration</name>
+    <message>
+        <location filename="../../ui/include/captioner_ui/locale_format.h" line="+44"/>
+        <source>%1 s</source>
+        <comment>seconds</comment>
+        <translation>%1秒</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 min %2 s</source>
+        <comment>minutes and seconds</comment>
+        <translation>%1分%2秒</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 h %2 min</source>
+        <comment>hours and minutes</comment>
+        <translation>%1時間%2分</translation>
+    </message>
+</context>
+<context>
     <name>Language</name>
     <message>
-        <location filename="../../ui/src/translations.cpp" line="+56"/>
+        <location filename="../../ui/src/translations.cpp" line="+63"/>
         <source>System (%1)</source>
         <translation>システムの設定 (%1)</translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>No Japanese font is installed, so Captioner is shown in English; install one (Debian: fonts-noto-cjk) and restart.</source>
+        <translation>日本語のフォントがインストールされていないため、Captioner を英語で表示しています。日本語のフォント (Debian では fonts-noto-cjk) をインストールして再起動してください。</translation>
     </message>
 </context>
 <context>
@@ -130,7 +156,7 @@
 <context>
     <name>captioner::ui::CaptionCard</name>
     <message>
-        <location filename="../../ui/src/caption_card.cpp" line="+37"/>
+        <location filename="../../ui/src/caption_card.cpp" line="+39"/>
         <source>&amp;Copy</source>
         <translation>コピー(&amp;C)</translation>
     </message>
@@ -191,12 +217,12 @@
     </message>
     <message>
         <location line="+90"/>
-        <location line="+128"/>
+        <location line="+130"/>
         <source>No preview</source>
         <translation>プレビューなし</translation>
     </message>
     <message>
-        <location line="-49"/>
+        <location line="-51"/>
         <source>Waiting for a model: open one (Ctrl+Shift+O) and this image is captioned.</source>
         <translation>モデル待ち: モデルを開く (Ctrl+Shift+O) と、この画像のキャプションが生成されます。</translation>
     </message>
@@ -216,7 +242,7 @@
         <translation>キャンセルされたため、キャプションは生成されていません。再生成 (F5) でやり直せます。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Captioned in %1 s (restored from an interrupted run)</source>
         <translation>%1 秒で生成 (中断した処理から復元)</translation>
     </message>
@@ -231,18 +257,18 @@
         <translation>この画像のキャプションを生成できませんでした。</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Confidence %1%</source>
         <translation>確信度 %1%</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+6"/>
         <source>%1 (%2%)</source>
         <comment>an uncertain word and its confidence</comment>
         <translation>%1 (%2%)</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>, </source>
         <comment>joins the uncertain words of a caption</comment>
         <translation>、</translation>
@@ -253,12 +279,12 @@
         <translation>「%1」でモデルが注目した箇所を画像に表示中 (Esc で解除)</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>Uncertain words (below %1%): %2</source>
         <translation>確信度の低い語 (%1% 未満): %2</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+11"/>
         <source>Read the caption of %1 aloud</source>
         <translation>%1 のキャプションを読み上げます</translation>
     </message>
@@ -451,7 +477,7 @@
     </message>
     <message>
         <location line="+0"/>
-        <location filename="../../ui/src/caption_page_run.cpp" line="+175"/>
+        <location filename="../../ui/src/caption_page_run.cpp" line="+176"/>
         <source>.</source>
         <comment>ends a summary</comment>
         <translation>。</translation>
@@ -1065,7 +1091,7 @@ or paste an image or file (Ctrl+V)</source>
 <context>
     <name>captioner::ui::DatasetPage</name>
     <message>
-        <location filename="../../ui/src/dataset_page.cpp" line="+62"/>
+        <location filename="../../ui/src/dataset_page.cpp" line="+63"/>
         <source>&amp;Whole words</source>
         <translation>単語単位(&amp;W)</translation>
     </message>
@@ -1606,7 +1632,7 @@ Open another folder (Ctrl+O) or file (Ctrl+Alt+O), or the demo dataset.</source>
 <context>
     <name>captioner::ui::DetailPane</name>
     <message>
-        <location filename="../../ui/src/detail_pane.cpp" line="+35"/>
+        <location filename="../../ui/src/detail_pane.cpp" line="+36"/>
         <source>%1 × %2 px</source>
         <translation>%1 × %2 px</translation>
     </message>
@@ -1733,7 +1759,7 @@ Open another folder (Ctrl+O) or file (Ctrl+Alt+O), or the demo dataset.</source>
 <context>
     <name>captioner::ui::HubCacheDialog</name>
     <message>
-        <location filename="../../ui/src/hub_cache_dialog.cpp" line="+30"/>
+        <location filename="../../ui/src/hub_cache_dialog.cpp" line="+44"/>
         <source>Hugging Face Cache</source>
         <translation>Hugging Face キャッシュ</translation>
     </message>
@@ -1828,7 +1854,7 @@ Open another folder (Ctrl+O) or file (Ctrl+Alt+O), or the demo dataset.</source>
         <translation>%1 を調べています…</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+16"/>
         <source>Dataset</source>
         <translation>データセット</translation>
     </message>
@@ -1843,7 +1869,7 @@ Open another folder (Ctrl+O) or file (Ctrl+Alt+O), or the demo dataset.</source>
         <translation>なし</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>no snapshot</source>
         <translation>スナップショットなし</translation>
     </message>
@@ -1868,7 +1894,7 @@ Open another folder (Ctrl+O) or file (Ctrl+Alt+O), or the demo dataset.</source>
 <context>
     <name>captioner::ui::HubDownloadDialog</name>
     <message>
-        <location filename="../../ui/src/hub_download_dialog.cpp" line="+28"/>
+        <location filename="../../ui/src/hub_download_dialog.cpp" line="+27"/>
         <source>Download from Hugging Face</source>
         <translation>Hugging Face からダウンロード</translation>
     </message>
@@ -2056,7 +2082,7 @@ Open another folder (Ctrl+O) or file (Ctrl+Alt+O), or the demo dataset.</source>
 <context>
     <name>captioner::ui::HubPushDialog</name>
     <message>
-        <location filename="../../ui/src/hub_push_dialog.cpp" line="+32"/>
+        <location filename="../../ui/src/hub_push_dialog.cpp" line="+31"/>
         <source>Push to Hugging Face Hub</source>
         <translation>Hugging Face Hub にプッシュ</translation>
     </message>
@@ -2274,31 +2300,31 @@ Open another folder (Ctrl+O) or file (Ctrl+Alt+O), or the demo dataset.</source>
 <context>
     <name>captioner::ui::MainWindow</name>
     <message>
-        <location filename="../../ui/src/main_window.cpp" line="+50"/>
+        <location filename="../../ui/src/main_window.cpp" line="+51"/>
         <source>Captioner</source>
         <translation>Captioner</translation>
     </message>
     <message>
         <location line="+5"/>
-        <location line="+180"/>
+        <location line="+182"/>
         <source>&amp;Dataset</source>
         <translation>データセット(&amp;D)</translation>
     </message>
     <message>
-        <location line="-179"/>
+        <location line="-181"/>
         <location line="+63"/>
-        <location line="+116"/>
+        <location line="+118"/>
         <source>&amp;Train</source>
         <translation>学習(&amp;T)</translation>
     </message>
     <message>
-        <location line="-178"/>
-        <location line="+178"/>
+        <location line="-180"/>
+        <location line="+180"/>
         <source>&amp;Caption</source>
         <translation>キャプション(&amp;C)</translation>
     </message>
     <message>
-        <location line="-177"/>
+        <location line="-179"/>
         <location line="+2"/>
         <source>Pages</source>
         <translation>ページ</translation>
@@ -2324,7 +2350,7 @@ Open another folder (Ctrl+O) or file (Ctrl+Alt+O), or the demo dataset.</source>
         <translation>モデル %1 を読み込みました</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+14"/>
         <source>&amp;File</source>
         <translation>ファイル(&amp;F)</translation>
     </message>
@@ -2676,14 +2702,16 @@ Open another folder (Ctrl+O) or file (Ctrl+Alt+O), or the demo dataset.</source>
 <context>
     <name>captioner::ui::ModelPanel</name>
     <message>
-        <location filename="../../ui/src/model_panel.cpp" line="+39"/>
-        <source>about %1 s left</source>
-        <translation>残り約 %1 秒</translation>
+        <location filename="../../ui/src/model_panel.cpp" line="+32"/>
+        <source>%1 (%2 M)</source>
+        <comment>a count and the count in millions</comment>
+        <translation>%1 (%2 M)</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>about %1 min %2 s left</source>
-        <translation>残り約 %1 分 %2 秒</translation>
+        <location line="+7"/>
+        <source>about %1 left</source>
+        <comment>a duration: 3 min 5 s</comment>
+        <translation>残り約 %1</translation>
     </message>
     <message>
         <location line="+15"/>
@@ -2900,7 +2928,7 @@ from Hugging Face</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>Loaded in %1 s.</source>
         <translation>%1 秒で読み込みました。</translation>
     </message>
@@ -2959,7 +2987,7 @@ from Hugging Face</source>
 <context>
     <name>captioner::ui::ReviewPanel</name>
     <message>
-        <location filename="../../ui/src/review_panel.cpp" line="+49"/>
+        <location filename="../../ui/src/review_panel.cpp" line="+50"/>
         <source>Review progress</source>
         <translation>レビューの進行状況</translation>
     </message>
@@ -3039,12 +3067,12 @@ from Hugging Face</source>
         <translation>横の理由で画像にフラグを付け、次の画像に進みます</translation>
     </message>
     <message>
-        <location line="+55"/>
+        <location line="+56"/>
         <source>%1 of %2 reviewed · %3 accepted · %4 edited · %5 flagged</source>
         <translation>%L2 枚中 %L1 枚レビュー済み · 承認 %L3 · 編集 %L4 · フラグ %L5</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+8"/>
         <source>No image selected.</source>
         <translation>画像が選ばれていません。</translation>
     </message>
@@ -3207,7 +3235,8 @@ from Hugging Face</source>
         <translation>アプリの配色: システムの設定、ライト、ダーク、ハイコントラスト</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+7"/>
+        <location line="+1"/>
         <source>Takes effect after restarting.</source>
         <translation>再起動後に有効になります。</translation>
     </message>
@@ -3705,32 +3734,32 @@ from Hugging Face</source>
         <translation>キャンセルしています。現在のステップを終えてチェックポイントを保存しています…</translation>
     </message>
     <message>
-        <location filename="../../ui/src/train_page_run.cpp" line="+48"/>
+        <location filename="../../ui/src/train_page_run.cpp" line="+42"/>
         <source>Epoch %1 · step %2 of %3 · %4 samples/s · ETA %5 · loss %6 · lr %7</source>
         <translation>エポック %1 · ステップ %2 / %3 · %4 サンプル/秒 · 残り %5 · 損失 %6 · 学習率 %7</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+12"/>
         <source>Started on %1 (%2): %3 training and %4 held-out images, %5 steps (%6 per epoch)%7</source>
         <translation>%1 (%2) で開始: 学習用 %3 枚、検証用 %4 枚、%5 ステップ (1 エポックあたり %6)%7</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+4"/>
         <source>, resumed at step %1</source>
         <translation>、ステップ %1 から再開</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Training: step %1 of %2</source>
         <translation>学習中: ステップ %1 / %2</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>Epoch %1 done at step %2</source>
         <translation>エポック %1 がステップ %2 で完了</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>Eval at step %1: loss %2, WER %3 (generated), %4 (teacher-forced), ROUGE-L %5, BLEU-4 %6, CIDEr %7</source>
         <translation>ステップ %1 の評価: 損失 %2、WER %3 (生成)、%4 (教師強制)、ROUGE-L %5、BLEU-4 %6、CIDEr %7</translation>
     </message>
@@ -3745,12 +3774,12 @@ from Hugging Face</source>
         <translation> (これまでの最良)</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Skipped step %1: %2</source>
         <translation>ステップ %1 をスキップしました: %2</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Paused at step %1 of %2.</source>
         <translation>ステップ %1 / %2 で一時停止しました。</translation>
     </message>
@@ -3765,7 +3794,7 @@ from Hugging Face</source>
         <translation>ステップ %1 から再開しました</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>Cancelled at step %1; the checkpoint is saved.</source>
         <translation>ステップ %1 でキャンセルしました。チェックポイントは保存済みです。</translation>
     </message>
@@ -3797,22 +3826,22 @@ The newest checkpoint is %1; tick Resume to continue from it.</source>
         <translation>ステップ %1 で完了しました。最良のモデルは %2 にあります。</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+3"/>
         <source>Cancelled at step %1; a checkpoint was saved. Tick Resume and press Start to continue.</source>
         <translation>ステップ %1 でキャンセルしました。チェックポイントを保存しました。続けるには「再開」にチェックを入れて「開始」を押してください。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Failed at step %1: %2</source>
         <translation>ステップ %1 で失敗しました: %2</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+6"/>
         <source>Step %1</source>
         <translation>ステップ %1</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>WER %1</source>
         <translation>WER %1</translation>
     </message>
@@ -3826,23 +3855,25 @@ The newest checkpoint is %1; tick Resume to continue from it.</source>
         <source>Cannot show this run: %1</source>
         <translation>この学習の結果を表示できません: %1</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location line="+9"/>
-        <source>Run in %1: %2 of %3 steps, %4 checkpoints.</source>
-        <translation>%1 の学習: %3 ステップ中 %2 ステップ、チェックポイント %4 個。</translation>
+        <source>Run in %1: %2 of %3 steps, %n checkpoint(s).</source>
+        <translation>
+            <numerusform>%1 の学習: %3 ステップ中 %2 ステップ、チェックポイント %Ln 個。</numerusform>
+        </translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+3"/>
         <source>Loaded the run in %1</source>
         <translation>%1 の学習を読み込みました</translation>
     </message>
     <message>
-        <location filename="../../ui/src/train_page_watch.cpp" line="+32"/>
+        <location filename="../../ui/src/train_page_watch.cpp" line="+34"/>
         <source>Watch Run Folder</source>
         <translation>実行フォルダーを監視</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+24"/>
         <source>Watching %1</source>
         <translation>%1 を監視中</translation>
     </message>
@@ -3862,7 +3893,7 @@ The newest checkpoint is %1; tick Resume to continue from it.</source>
         <translation>フォームには監視中の学習のレシピを表示しています (プロセスごとのバッチ: %1)。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>The watched run&apos;s recipe cannot be shown: %1</source>
         <translation>監視中の学習のレシピを表示できません: %1</translation>
     </message>
@@ -3872,17 +3903,17 @@ The newest checkpoint is %1; tick Resume to continue from it.</source>
         <translation>%1 を監視中: 学習はステップ %2 で完了しました。再開された場合もここに表示されます。</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>Watching %1: the run was cancelled at step %2. A resumed run would show here too.</source>
         <translation>%1 を監視中: 学習はステップ %2 でキャンセルされました。再開された場合もここに表示されます。</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>Watching %1: the run failed at step %2. A resumed run would show here too.</source>
         <translation>%1 を監視中: 学習はステップ %2 で失敗しました。再開された場合もここに表示されます。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Watching %1, read-only: the run is controlled where it was started. Stop Watching to use the form.</source>
         <translation>%1 を読み取り専用で監視中: 学習は開始した場所で操作します。フォームを使うには監視を停止してください。</translation>
     </message>
@@ -3905,7 +3936,7 @@ The newest checkpoint is %1; tick Resume to continue from it.</source>
 <context>
     <name>captioner::ui::TrainingCharts</name>
     <message>
-        <location filename="../../ui/src/training_charts.cpp" line="+68"/>
+        <location filename="../../ui/src/training_charts.cpp" line="+69"/>
         <source>&amp;Log scale</source>
         <translation>対数目盛(&amp;L)</translation>
     </message>
@@ -4027,7 +4058,7 @@ The newest checkpoint is %1; tick Resume to continue from it.</source>
         <translation>学習率</translation>
     </message>
     <message>
-        <location line="+62"/>
+        <location line="+65"/>
         <source>step</source>
         <translation>ステップ</translation>
     </message>
@@ -4037,7 +4068,7 @@ The newest checkpoint is %1; tick Resume to continue from it.</source>
         <translation>ステップごとの%1のグラフ。線にマウスを重ねると値を表示します</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+27"/>
         <source>%1
 step %2: %3</source>
         <translation>%1

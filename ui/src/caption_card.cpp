@@ -1,5 +1,7 @@
 #include "captioner_ui/caption_card.h"
 
+#include "captioner_ui/locale_format.h"
+
 #include <QApplication>
 #include <QDir>
 #include <QFileInfo>
@@ -227,8 +229,9 @@ void CaptionCard::updateTexts() {
     case State::Running: status = tr("Captioning…"); break;
     case State::Cancelled: status = tr("Not captioned: cancelled. Re-caption (F5) to try again."); break;
     case State::Done:
-        status = m_restored ? tr("Captioned in %1 s (restored from an interrupted run)").arg(m_seconds, 0, 'f', 2)
-                            : tr("Captioned in %1 s").arg(m_seconds, 0, 'f', 2);
+        status = m_restored
+                     ? tr("Captioned in %1 s (restored from an interrupted run)").arg(formatDecimal(m_seconds, 2))
+                     : tr("Captioned in %1 s").arg(formatDecimal(m_seconds, 2));
         break;
     case State::Failed: status = m_error; break;
     }
@@ -243,14 +246,15 @@ void CaptionCard::updateTexts() {
         m_text->setText(m_state == State::Failed ? tr("Could not caption this image.") : m_caption);
     }
     const bool showConfidence = done && m_confidence >= 0;
-    const QString confidenceText = showConfidence ? tr("Confidence %1%").arg(qRound(m_confidence * 100)) : QString();
+    const QString confidenceText =
+        showConfidence ? tr("Confidence %1%").arg(formatCount(qRound(m_confidence * 100))) : QString();
     m_confidenceLabel->setText(confidenceText);
     m_confidenceLabel->setVisible(showConfidence);
     QStringList percentages;
     QStringList uncertainNames;
     for (const CaptionWord& w : uncertain) {
-        percentages
-            << tr("%1 (%2%)", "an uncertain word and its confidence").arg(w.word).arg(qRound(w.confidence * 100));
+        percentages << tr("%1 (%2%)", "an uncertain word and its confidence")
+                           .arg(w.word, formatCount(qRound(w.confidence * 100)));
         uncertainNames << w.word;
     }
     const QString separator = tr(", ", "joins the uncertain words of a caption");
@@ -262,9 +266,9 @@ void CaptionCard::updateTexts() {
     if (showConfidence) {
         tip = confidenceText;
         if (!uncertain.isEmpty())
-            tip += QLatin1Char('\n') + tr("Uncertain words (below %1%): %2")
-                                           .arg(qRound(kUncertainWordThreshold * 100))
-                                           .arg(percentages.join(separator));
+            tip += QLatin1Char('\n') +
+                   tr("Uncertain words (below %1%): %2")
+                       .arg(formatCount(qRound(kUncertainWordThreshold * 100)), percentages.join(separator));
     }
     setToolTip(tip);
     m_text->setToolTip(tip);

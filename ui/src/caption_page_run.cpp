@@ -2,6 +2,7 @@
 // work, and the progress bar and commands that follow it.
 #include "captioner_ui/caption_page.h"
 
+#include "captioner_ui/locale_format.h"
 #include "captioner_ui/app_settings.h"
 #include "captioner_ui/caption_card.h"
 #include "captioner_ui/caption_queue.h"
@@ -229,7 +230,7 @@ void CaptionPage::updateProgress() {
     if (!active || total <= 0) return;
     m_progress->setRange(0, total);
     m_progress->setValue(done);
-    QString text = tr("%1 of %2").arg(done).arg(total);
+    QString text = tr("%1 of %2").arg(formatCount(done), formatCount(total));
     if (done > 0 && done < total) {
         const double perImage = static_cast<double>(m_queue->batchElapsedMs()) / 1000.0 / done;
         const int left = static_cast<int>(perImage * (total - done) + 0.5);

@@ -2,6 +2,7 @@
 
 #include "accessible.h"
 
+#include "captioner_ui/locale_format.h"
 #include "captioner_ui/dataset_filter_model.h"
 #include "captioner_ui/dataset_loader.h"
 #include "captioner_ui/dataset_model.h"
@@ -160,7 +161,7 @@ DatasetPage::DatasetPage(QWidget* parent)
             m_loadingLabel->setText(tr("%1 — %2…").arg(QDir::toNativeSeparators(m_pendingFolder), phase));
         bar->setRange(0, total > 0 ? int(qMin<qint64>(total, INT_MAX)) : 0);
         bar->setValue(int(qMin<qint64>(done, INT_MAX)));
-        bar->setFormat(total > 0 ? tr("%1: %2 of %3").arg(phase).arg(done).arg(total) : phase);
+        bar->setFormat(total > 0 ? tr("%1: %2 of %3").arg(phase, formatCount(done), formatCount(total)) : phase);
     });
     connect(m_loader, &DatasetLoader::opened, this,
             [this](const QString& folder, std::shared_ptr<captioner::CaptionDataset> dataset,
@@ -348,7 +349,7 @@ void DatasetPage::updateSummary() {
 }
 
 void DatasetPage::updateCounter() {
-    m_counter->setText(tr("%1 of %2 shown").arg(m_filter->rowCount()).arg(m_model->rowCount()));
+    m_counter->setText(tr("%1 of %2 shown").arg(formatCount(m_filter->rowCount()), formatCount(m_model->rowCount())));
     m_counter->setAccessibleName(m_counter->text());
 }
 

@@ -1,6 +1,7 @@
 #include "detail_pane.h"
 
 #include "caption_commands.h"
+#include "captioner_ui/locale_format.h"
 #include "captioner_ui/dataset_model.h"
 
 #include "captioner/caption_search.h"
@@ -30,7 +31,7 @@ ImageFacts loadFacts(int row, const QString& path, const QString& split) {
     QStringList facts;
     try {
         // A Parquet row's image is no file of its own: the core knows its size.
-        facts << QLocale().formattedDataSize(qint64(captioner::imageByteSize(p)));
+        facts << formatDataSize(qint64(captioner::imageByteSize(p)));
         const captioner::ImageInfo info = captioner::probeImage(p);
         facts << DetailPane::tr("%1 × %2 px").arg(info.width).arg(info.height)
               << QString::fromStdString(info.format).toUpper()

@@ -2,6 +2,8 @@
 // scanned off the UI thread, with Open for the selected model or dataset.
 #include "captioner_ui/hub_dialogs.h"
 
+#include "captioner_ui/locale_format.h"
+
 #include "captioner/hf_cache.h"
 
 #include <QDateTime>
@@ -11,7 +13,6 @@
 #include <QFutureWatcher>
 #include <QHeaderView>
 #include <QLabel>
-#include <QLocale>
 #include <QPushButton>
 #include <QTreeWidget>
 #include <QUrl>
@@ -23,8 +24,21 @@
 namespace captioner::ui {
 
 namespace {
-enum Role { PathRole = Qt::UserRole, DatasetRole };
-}
+enum Role { PathRole = Qt::UserRole, DatasetRole, SortRole };
+
+// Sizes, file counts and dates are shown in the user's locale ("2,3 MB", "07.12.26 10:17"), which
+// does not sort as text: those columns sort by the value kept in SortRole.
+class CacheItem : public QTreeWidgetItem {
+public:
+    using QTreeWidgetItem::QTreeWidgetItem;
+    bool operator<(const QTreeWidgetItem& other) const override {
+        const int column = treeWidget() ? treeWidget()->sortColumn() : 0;
+        const QVariant mine = data(column, SortRole), theirs = other.data(column, SortRole);
+        if (mine.isValid() && theirs.isValid()) return mine.toLongLong() < theirs.toLongLong();
+        return QTreeWidgetItem::operator<(other);
+    }
+};
+} // namespace
 
 HubCacheDialog::HubCacheDialog(QWidget* parent) : QDialog(parent) {
     setWindowTitle(tr("Hugging Face Cache"));
@@ -100,24 +114,24 @@ void HubCacheDialog::refresh() {
         const std::vector<HfCachedRepo> repos = watcher->result();
         m_list->setSortingEnabled(false);
         m_list->clear();
-        const QLocale c = QLocale::c();
         qint64 total = 0;
         for (const HfCachedRepo& r : repos) {
             if (r.type == HubRepoType::Space) continue;
             const HfCachedSnapshot* snap = r.preferredSnapshot();
             QStringList refs;
             for (const auto& ref : r.refs) refs << QString::fromStdString(ref.first);
-            auto* item = new QTreeWidgetItem(m_list);
+            auto* item = new CacheItem(m_list);
             item->setText(0, QString::fromStdString(r.repoId));
             item->setText(1, r.type == HubRepoType::Dataset ? tr("Dataset") : tr("Model"));
             item->setText(2, refs.isEmpty() ? (snap ? QString::fromStdString(snap->commit).left(10) : tr("none"))
                                             : refs.join(QStringLiteral(", ")));
-            item->setText(3, c.formattedDataSize(r.sizeOnDisk, 1, QLocale::DataSizeSIFormat));
-            item->setText(4, snap ? QString::number(snap->files.size()) : tr("no snapshot"));
-            item->setText(
-                5, r.lastModified
-                       ? QDateTime::fromSecsSinceEpoch(r.lastModified).toString(QStringLiteral("yyyy-MM-dd HH:mm"))
-                       : QString());
+            item->setText(3, formatDataSize(r.sizeOnDisk));
+            item->setData(3, SortRole, qint64(r.sizeOnDisk));
+            item->setText(4, snap ? formatCount(qint64(snap->files.size())) : tr("no snapshot"));
+            item->setData(4, SortRole, snap ? qint64(snap->files.size()) : qint64(-1));
+            item->setText(5,
+                          r.lastModified ? formatDateTime(QDateTime::fromSecsSinceEpoch(r.lastModified)) : QString());
+            item->setData(5, SortRole, qint64(r.lastModified));
             item->setData(0, PathRole, snap ? QString::fromStdString(snap->path) : QString());
             item->setData(0, DatasetRole, r.type == HubRepoType::Dataset);
             item->setToolTip(0, snap ? QDir::toNativeSeparators(QString::fromStdString(snap->path))
@@ -132,7 +146,7 @@ void HubCacheDialog::refresh() {
                       .arg(QDir::toNativeSeparators(cache))
                 : tr("%n repositories, %1 in %2 (shared with Python's huggingface_hub).", nullptr,
                      m_list->topLevelItemCount())
-                      .arg(c.formattedDataSize(total, 1, QLocale::DataSizeSIFormat), QDir::toNativeSeparators(cache)));
+                      .arg(formatDataSize(total), QDir::toNativeSeparators(cache)));
         m_refresh->setEnabled(true);
         if (m_list->topLevelItemCount() > 0) m_list->setCurrentItem(m_list->topLevelItem(0));
     });

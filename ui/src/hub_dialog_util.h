@@ -2,7 +2,8 @@
 // Pieces the Hub dialogs share: accessible naming of a control and the transfer progress text.
 #include "accessible.h"
 
-#include <QLocale>
+#include "captioner_ui/locale_format.h"
+
 #include <QProgressBar>
 #include <QString>
 #include <QWidget>
@@ -17,10 +18,7 @@ inline void describe(QWidget* w, const QString& objectName, const QString& name,
 // "1.2 MB of 440 MB — model.safetensors" on a 0..1000 bar.
 inline void showTransferProgress(QProgressBar* bar, qint64 done, qint64 total, const QString& file) {
     bar->setValue(total > 0 ? static_cast<int>(done * 1000 / total) : 0);
-    const QLocale c = QLocale::c();
-    bar->setFormat(QProgressBar::tr("%1 of %2 — %3")
-                       .arg(c.formattedDataSize(done, 1, QLocale::DataSizeSIFormat),
-                            c.formattedDataSize(total, 1, QLocale::DataSizeSIFormat), file));
+    bar->setFormat(QProgressBar::tr("%1 of %2 — %3").arg(formatDataSize(done), formatDataSize(total), file));
 }
 
 } // namespace captioner::ui::hubui

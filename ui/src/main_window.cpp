@@ -1,5 +1,6 @@
 #include "captioner_ui/main_window.h"
 
+#include "captioner_ui/locale_format.h"
 #include "captioner_ui/app_settings.h"
 #include "captioner_ui/caption_page.h"
 #include "captioner_ui/dataset_page.h"
@@ -116,7 +117,7 @@ MainWindow::MainWindow(QWidget* parent)
     // Progress stays in sight on the other pages.
     connect(m_trainPage, &TrainPage::progressChanged, this, [this](int percent) {
         const int index = static_cast<int>(Page::Train);
-        m_tabs->setTabText(index, percent < 0 ? tr("&Train") : tr("&Train (%1%)").arg(percent));
+        m_tabs->setTabText(index, percent < 0 ? tr("&Train") : tr("&Train (%1%)").arg(formatCount(percent)));
     });
 
     m_runtimeLabel->setObjectName(QStringLiteral("runtimeStatus"));
@@ -141,6 +142,8 @@ MainWindow::MainWindow(QWidget* parent)
 
     createActions();
     restoreSettings();
+    // Japanese chosen without a font to draw it: say why the window is in English (until the next message).
+    if (!languageFallbackNote().isEmpty()) statusBar()->showMessage(languageFallbackNote());
 }
 
 void MainWindow::createActions() {

@@ -1,5 +1,6 @@
 #include "captioner_ui/model_panel.h"
 
+#include "captioner_ui/locale_format.h"
 #include "captioner_ui/hub_dialogs.h"
 
 #include "captioner_ui/model_manager.h"
@@ -12,7 +13,6 @@
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
-#include <QLocale>
 #include <QMenu>
 #include <QProgressBar>
 #include <QPushButton>
@@ -26,18 +26,17 @@ namespace {
 
 const char* kFactKeys[] = {"parameters", "vocabulary", "tokenizer", "image", "weights", "device", "size"};
 
-QString formatCount(qint64 n) {
-    QString exact = QString::number(n);
-    for (int i = exact.size() - 3; i > 0; i -= 3) exact.insert(i, QLatin1Char(','));
-    if (n >= 1000000) return QStringLiteral("%1 (%2 M)").arg(exact).arg(n / 1e6, 0, 'f', 1);
-    return exact;
+// The exact count and, from a million on, the count in millions: "1,054,698 (1.1 M)".
+QString formatParameterCount(qint64 n) {
+    if (n >= 1000000)
+        return ModelPanel::tr("%1 (%2 M)", "a count and the count in millions")
+            .arg(formatCount(n), formatDecimal(n / 1e6, 1));
+    return formatCount(n);
 }
 
 QString formatEta(double seconds) {
     if (seconds < 0 || !std::isfinite(seconds)) return {};
-    const int s = static_cast<int>(std::lround(seconds));
-    if (s < 60) return ModelPanel::tr("about %1 s left").arg(s);
-    return ModelPanel::tr("about %1 min %2 s left").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
+    return ModelPanel::tr("about %1 left", "a duration: 3 min 5 s").arg(formatDuration(seconds));
 }
 
 // Tells screen readers about a label whose text just changed: an alert for errors (read at once),
@@ -274,7 +273,7 @@ void ModelPanel::onModelReady(const QString& folder) {
     m_model->setText(displayName(folder));
     m_path->setText(QDir::toNativeSeparators(folder));
     m_path->setVisible(true);
-    setFact(QStringLiteral("parameters"), formatCount(f.parameters));
+    setFact(QStringLiteral("parameters"), formatParameterCount(f.parameters));
     setFact(QStringLiteral("vocabulary"),
             f.tokenizerSize == f.vocabularySize
                 ? tr("%1 tokens").arg(formatCount(f.vocabularySize))
@@ -283,10 +282,9 @@ void ModelPanel::onModelReady(const QString& folder) {
     setFact(QStringLiteral("image"), tr("%1 × %1 px").arg(f.imageSize));
     setFact(QStringLiteral("weights"), f.dtype);
     setFact(QStringLiteral("device"), f.device == QLatin1String("cpu") ? tr("CPU") : f.device);
-    setFact(QStringLiteral("size"),
-            QLocale::c().formattedDataSize(f.folderBytes, 1, QLocale::DataSizeTraditionalFormat));
+    setFact(QStringLiteral("size"), formatDataSize(f.folderBytes));
     m_factsBox->show();
-    m_status->setText(tr("Loaded in %1 s.").arg(f.loadSeconds, 0, 'f', 1));
+    m_status->setText(tr("Loaded in %1 s.").arg(formatDecimal(f.loadSeconds, 1)));
     showBusy(false);
     updateDemoOffer();
     announce(m_model, QAccessible::NameChanged);

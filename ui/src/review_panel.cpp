@@ -1,5 +1,6 @@
 #include "review_panel.h"
 
+#include "captioner_ui/locale_format.h"
 #include "captioner_ui/dataset_model.h"
 #include "captioner_ui/translations.h"
 
@@ -138,12 +139,10 @@ void ReviewPanel::updateProgress() {
     m_progress->setValue(done);
     m_progress->setFormat(total ? QStringLiteral("%p%") : QString());
     using S = captioner::ReviewStatus;
-    m_progressLabel->setText(tr("%1 of %2 reviewed · %3 accepted · %4 edited · %5 flagged")
-                                 .arg(done)
-                                 .arg(total)
-                                 .arg(m_model->countWithStatus(S::Accepted))
-                                 .arg(m_model->countWithStatus(S::Edited))
-                                 .arg(m_model->countWithStatus(S::Flagged)));
+    m_progressLabel->setText(
+        tr("%1 of %2 reviewed · %3 accepted · %4 edited · %5 flagged")
+            .arg(formatCount(done), formatCount(total), formatCount(m_model->countWithStatus(S::Accepted)),
+                 formatCount(m_model->countWithStatus(S::Edited)), formatCount(m_model->countWithStatus(S::Flagged))));
     m_progress->setAccessibleDescription(m_progressLabel->text());
 }
 

@@ -103,7 +103,10 @@ SettingsDialog::SettingsDialog(QWidget* parent)
     for (const QString& code : languageCodes()) m_language->addItem(languageDisplayName(code), code);
     m_languageNote->setObjectName(QStringLiteral("settingsLanguageNote"));
     m_languageNote->setWordWrap(true);
-    m_languageNote->setText(tr("Takes effect after restarting."));
+    // Japanese chosen but shown in English for want of a font: the note next to the choice says so.
+    m_languageNote->setText(languageFallbackNote().isEmpty()
+                                ? tr("Takes effect after restarting.")
+                                : tr("Takes effect after restarting.") + QLatin1Char(' ') + languageFallbackNote());
     described(m_language, tr("Language"),
               tr("Language of menus and messages: the system's, English or Japanese. Takes effect after restarting."));
 

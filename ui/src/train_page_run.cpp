@@ -1,6 +1,8 @@
 // TrainPage: what the training events do to the page (charts, progress, samples, checkpoints, log).
 #include "captioner_ui/train_page.h"
 
+#include "captioner_ui/locale_format.h"
+
 #include "captioner/error.h"
 #include "captioner/image_io.h"
 
@@ -22,16 +24,8 @@
 namespace captioner::ui {
 
 namespace {
-QString duration(double seconds) {
-    if (!std::isfinite(seconds) || seconds < 0) return QStringLiteral("—");
-    const qint64 s = qint64(seconds + 0.5);
-    return s >= 3600 ? QStringLiteral("%1:%2:%3")
-                           .arg(s / 3600)
-                           .arg(s / 60 % 60, 2, 10, QLatin1Char('0'))
-                           .arg(s % 60, 2, 10, QLatin1Char('0'))
-                     : QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
-}
-QString formatMetric(double v) { return std::isfinite(v) ? QString::number(v, 'f', 4) : QStringLiteral("—"); }
+// Loss, WER and the other metrics as the page shows them (the CSV export writes them for programs).
+QString formatMetric(double v) { return std::isfinite(v) ? formatDecimal(v, 4) : QStringLiteral("—"); }
 QString qs(const std::string& s) { return QString::fromStdString(s); }
 QString native(const std::string& path) { return QDir::toNativeSeparators(qs(path)); }
 } // namespace
@@ -46,13 +40,9 @@ void TrainPage::showProgress(const TrainingEvent& u) {
     m_progress->setValue(int(qMin<qint64>(u.step, m_progress->maximum())));
     if (u.maxSteps > 0) emit progressChanged(int(100 * u.step / u.maxSteps));
     m_stats->setText(tr("Epoch %1 · step %2 of %3 · %4 samples/s · ETA %5 · loss %6 · lr %7")
-                         .arg(u.epoch, 0, 'f', 2)
-                         .arg(u.step)
-                         .arg(u.maxSteps)
-                         .arg(u.samplesPerSecond, 0, 'f', 1)
-                         .arg(duration(u.etaSeconds))
-                         .arg(u.loss, 0, 'f', 4)
-                         .arg(u.learningRate, 0, 'g', 3));
+                         .arg(formatDecimal(u.epoch, 2), formatCount(u.step), formatCount(u.maxSteps),
+                              formatDecimal(u.samplesPerSecond, 1), formatDuration(u.etaSeconds),
+                              formatDecimal(u.loss, 4), formatSignificant(u.learningRate, 3)));
 }
 
 void TrainPage::onUpdate(const TrainingEvent& u) {
@@ -63,26 +53,27 @@ void TrainPage::onUpdate(const TrainingEvent& u) {
         m_step = u.resumedFromStep;
         appendLog(tr("Started on %1 (%2): %3 training and %4 held-out images, %5 steps (%6 per epoch)%7")
                       .arg(qs(u.device), qs(u.precision))
-                      .arg(u.trainCount)
-                      .arg(u.testCount)
-                      .arg(u.maxSteps)
-                      .arg(u.stepsPerEpoch)
-                      .arg(u.resumedFromStep > 0 ? tr(", resumed at step %1").arg(u.resumedFromStep) : QString()));
-        m_stats->setText(tr("Training: step %1 of %2").arg(u.resumedFromStep).arg(u.maxSteps));
+                      .arg(formatCount(u.trainCount), formatCount(u.testCount), formatCount(u.maxSteps),
+                           formatCount(u.stepsPerEpoch),
+                           u.resumedFromStep > 0 ? tr(", resumed at step %1").arg(formatCount(u.resumedFromStep))
+                                                 : QString()));
+        m_stats->setText(tr("Training: step %1 of %2").arg(formatCount(u.resumedFromStep), formatCount(u.maxSteps)));
         break;
     case TrainingEventType::Step:
         m_step = u.step;
         m_charts->addStep(u.step, u.loss, u.learningRate);
         if (!m_paused && !m_cancelling) showProgress(u);
         break;
-    case TrainingEventType::Epoch: appendLog(tr("Epoch %1 done at step %2").arg(qint64(u.epoch)).arg(u.step)); break;
+    case TrainingEventType::Epoch:
+        appendLog(tr("Epoch %1 done at step %2").arg(formatCount(qint64(u.epoch)), formatCount(u.step)));
+        break;
     case TrainingEventType::Evaluated: {
         const captioner::EvalResult& e = u.eval;
         const double wer = generatedMetric(e, e.generated.wer.wer);
         m_charts->addEval(u.step, e.loss, wer, e.werTeacherForced.wer);
         appendLog(
             tr("Eval at step %1: loss %2, WER %3 (generated), %4 (teacher-forced), ROUGE-L %5, BLEU-4 %6, CIDEr %7")
-                .arg(u.step)
+                .arg(formatCount(u.step))
                 .arg(formatMetric(e.loss), formatMetric(wer), formatMetric(e.werTeacherForced.wer),
                      formatMetric(generatedMetric(e, e.generated.rougeL)),
                      formatMetric(generatedMetric(e, e.generated.bleu4)),
@@ -94,22 +85,25 @@ void TrainPage::onUpdate(const TrainingEvent& u) {
         appendLog(tr("Saved %1%2").arg(native(u.path), u.isBest ? tr(" (best so far)") : QString()));
         refreshCheckpoints();
         break;
-    case TrainingEventType::NonFiniteLoss: appendLog(tr("Skipped step %1: %2").arg(u.step).arg(qs(u.message))); break;
+    case TrainingEventType::NonFiniteLoss:
+        appendLog(tr("Skipped step %1: %2").arg(formatCount(u.step), qs(u.message)));
+        break;
     case TrainingEventType::Paused:
         m_paused = true;
-        m_stats->setText(tr("Paused at step %1 of %2.").arg(u.step).arg(m_progress->maximum()));
-        appendLog(tr("Paused at step %1").arg(u.step));
+        m_stats->setText(tr("Paused at step %1 of %2.").arg(formatCount(u.step), formatCount(m_progress->maximum())));
+        appendLog(tr("Paused at step %1").arg(formatCount(u.step)));
         updateButtons();
         break;
     case TrainingEventType::Resumed:
         m_paused = false;
-        appendLog(tr("Resumed at step %1").arg(u.step));
+        appendLog(tr("Resumed at step %1").arg(formatCount(u.step)));
         updateButtons();
         break;
     case TrainingEventType::Log: appendLog(qs(u.message)); break;
     case TrainingEventType::Finished:
-        appendLog(u.status == "cancelled" ? tr("Cancelled at step %1; the checkpoint is saved.").arg(u.step)
-                                          : tr("Finished at step %1. Best: %2").arg(u.step).arg(qs(u.bestCheckpoint)));
+        appendLog(u.status == "cancelled"
+                      ? tr("Cancelled at step %1; the checkpoint is saved.").arg(formatCount(u.step))
+                      : tr("Finished at step %1. Best: %2").arg(formatCount(u.step), qs(u.bestCheckpoint)));
         break;
     case TrainingEventType::Failed:
         // The charts stay as they are: they show how far the run got.
@@ -127,19 +121,18 @@ void TrainPage::onDone(const QString& status, const QString& message) {
     m_lastStatus = status;
     if (status == QLatin1String("completed"))
         m_stats->setText(tr("Completed at step %1. The best model is in %2.")
-                             .arg(m_step)
-                             .arg(QDir::toNativeSeparators(m_runOutput)));
+                             .arg(formatCount(m_step), QDir::toNativeSeparators(m_runOutput)));
     else if (status == QLatin1String("cancelled"))
-        m_stats->setText(
-            tr("Cancelled at step %1; a checkpoint was saved. Tick Resume and press Start to continue.").arg(m_step));
-    else m_stats->setText(tr("Failed at step %1: %2").arg(m_step).arg(message));
+        m_stats->setText(tr("Cancelled at step %1; a checkpoint was saved. Tick Resume and press Start to continue.")
+                             .arg(formatCount(m_step)));
+    else m_stats->setText(tr("Failed at step %1: %2").arg(formatCount(m_step), message));
 }
 
 void TrainPage::addSamples(const TrainingEvent& u) {
     if (u.eval.samples.empty()) return;
     auto* group = new QTreeWidgetItem(
-        m_samples,
-        {tr("Step %1").arg(u.step), tr("WER %1").arg(formatMetric(generatedMetric(u.eval, u.eval.generated.wer.wer)))});
+        m_samples, {tr("Step %1").arg(formatCount(u.step)),
+                    tr("WER %1").arg(formatMetric(generatedMetric(u.eval, u.eval.generated.wer.wer)))});
     for (const captioner::EvalSample& sample : u.eval.samples) {
         const QString imagePath = qs(sample.imagePath), prediction = qs(sample.prediction),
                       reference = qs(sample.reference);
@@ -178,7 +171,7 @@ void TrainPage::refreshCheckpoints() {
         const captioner::CheckpointRecord& c = record;
         const QString path = qs(c.path);
         auto* item = new QTreeWidgetItem(m_checkpoints,
-                                         {QFileInfo(path).fileName(), QString::number(c.step), formatMetric(c.evalLoss),
+                                         {QFileInfo(path).fileName(), formatCount(c.step), formatMetric(c.evalLoss),
                                           formatMetric(c.evalWer), formatMetric(c.evalWerTeacherForced),
                                           c.isBest ? tr("★ best") : QString()});
         item->setData(0, Qt::UserRole, path);
@@ -222,11 +215,9 @@ bool TrainPage::loadRun(const QString& outputFolder) {
     m_runOutput = outputFolder;
     m_form->setOutputFolder(outputFolder);
     applyHistory(history);
-    m_stats->setText(tr("Run in %1: %2 of %3 steps, %4 checkpoints.")
-                         .arg(QDir::toNativeSeparators(outputFolder))
-                         .arg(history.globalStep)
-                         .arg(history.maxSteps)
-                         .arg(history.checkpoints.size()));
+    m_stats->setText(tr("Run in %1: %2 of %3 steps, %n checkpoint(s).", nullptr, int(history.checkpoints.size()))
+                         .arg(QDir::toNativeSeparators(outputFolder), formatCount(history.globalStep),
+                              formatCount(history.maxSteps)));
     appendLog(tr("Loaded the run in %1").arg(QDir::toNativeSeparators(outputFolder)));
     updateButtons(); // Push to Hub follows the loaded run
     return true;

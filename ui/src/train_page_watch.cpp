@@ -3,6 +3,8 @@
 // checkpoints and the log look as they do for a run started here.
 #include "captioner_ui/train_page.h"
 
+#include "captioner_ui/locale_format.h"
+
 #include "training_charts.h"
 #include "training_form.h"
 #include "training_watcher.h"
@@ -52,6 +54,7 @@ bool TrainPage::watchRun(const QString& outputFolder) {
             if (generation == m_watchGeneration) onWatchedBatch(updates, exists, restarted, problems);
         },
         Qt::QueuedConnection);
+    m_watcher->start(); // after the connection: the first batch holds the file so far
     appendLog(tr("Watching %1").arg(QDir::toNativeSeparators(m_watcher->logPath())));
     m_stats->setText(tr("Reading %1…").arg(QDir::toNativeSeparators(m_watcher->logPath())));
     refreshCheckpoints();
@@ -85,7 +88,8 @@ void TrainPage::showWatchedRecipe() {
         m_form->setRecipe(*options);
         m_form->setModelFolder(QString::fromStdString(options->modelDir));
         m_form->setDatasetPath(QString::fromStdString(options->dataPath));
-        appendLog(tr("The form shows the watched run's recipe (per process: batch %1).").arg(options->batchSize));
+        appendLog(tr("The form shows the watched run's recipe (per process: batch %1).")
+                      .arg(formatCount(options->batchSize)));
     } catch (const captioner::Error& e) {
         appendLog(tr("The watched run's recipe cannot be shown: %1").arg(QString::fromStdString(e.what())));
     }
@@ -96,14 +100,13 @@ QString TrainPage::watchingText() const {
     const QString folder = QDir::toNativeSeparators(m_watcher->outputFolder());
     if (m_lastStatus == QLatin1String("completed"))
         return tr("Watching %1: the run completed at step %2. A resumed run would show here too.")
-            .arg(folder)
-            .arg(m_step);
+            .arg(folder, formatCount(m_step));
     if (m_lastStatus == QLatin1String("cancelled"))
         return tr("Watching %1: the run was cancelled at step %2. A resumed run would show here too.")
-            .arg(folder)
-            .arg(m_step);
+            .arg(folder, formatCount(m_step));
     if (m_lastStatus == QLatin1String("failed"))
-        return tr("Watching %1: the run failed at step %2. A resumed run would show here too.").arg(folder).arg(m_step);
+        return tr("Watching %1: the run failed at step %2. A resumed run would show here too.")
+            .arg(folder, formatCount(m_step));
     return tr("Watching %1, read-only: the run is controlled where it was started. Stop Watching to use the form.")
         .arg(folder);
 }

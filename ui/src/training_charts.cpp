@@ -1,5 +1,6 @@
 #include "training_charts.h"
 
+#include "captioner_ui/locale_format.h"
 #include "captioner_ui/theme.h"
 
 #include <QCheckBox>
@@ -175,6 +176,9 @@ TrainingCharts::Chart* TrainingCharts::makeChart(const QString& title, const QSt
     c->chart->setTitle(title);
     c->chart->setMargins(QMargins(4, 4, 4, 4));
     c->chart->legend()->setAlignment(Qt::AlignBottom);
+    // Axis labels in the user's locale ("1,000", de "0,25"); the CSV export stays in C notation.
+    c->chart->setLocale(displayLocale());
+    c->chart->setLocalizeNumbers(true);
     c->x = new QValueAxis;
     c->x->setTitleText(tr("step"));
     c->x->setLabelFormat(QStringLiteral("%.0f"));
@@ -221,9 +225,10 @@ QLineSeries* TrainingCharts::addSeries(Chart* chart, const QString& key, const Q
                                    [](const QPointF& p, double x) { return p.x() < x; });
         if (it == points.end() || (it != points.begin() && point.x() - (it - 1)->x() < it->x() - point.x())) --it;
         if (it < points.begin() || it == points.end()) return;
-        QToolTip::showText(QCursor::pos(),
-                           tr("%1\nstep %2: %3").arg(series->name()).arg(qint64(it->x())).arg(it->y(), 0, 'g', 5),
-                           this);
+        QToolTip::showText(
+            QCursor::pos(),
+            tr("%1\nstep %2: %3").arg(series->name(), formatCount(qint64(it->x())), formatSignificant(it->y(), 5)),
+            this);
     });
     return series;
 }

@@ -57,13 +57,18 @@ TrainingWatcher::TrainingWatcher(const QString& outputFolder, QObject* parent)
     qRegisterMetaType<QList<TrainingEvent>>();
     m_thread->setObjectName(QStringLiteral("training-watch"));
     auto* poller = new Poller(this, logPath());
+    m_poller = poller;
     poller->moveToThread(m_thread);
     connect(m_thread, &QThread::started, poller, [poller] { poller->start(); });
     connect(m_thread, &QThread::finished, poller, &QObject::deleteLater);
-    m_thread->start();
+}
+
+void TrainingWatcher::start() {
+    if (!m_thread->isRunning()) m_thread->start();
 }
 
 TrainingWatcher::~TrainingWatcher() {
+    if (!m_thread->isRunning() && !m_thread->isFinished()) delete m_poller; // never started
     m_thread->quit();
     m_thread->wait();
     delete m_thread;

@@ -18,9 +18,13 @@ namespace captioner::ui {
 class TrainingWatcher : public QObject {
     Q_OBJECT
 public:
-    // Starts following outputFolder/events.jsonl at once (from its beginning).
+    // Follows outputFolder/events.jsonl (from its beginning) once start() is called.
     explicit TrainingWatcher(const QString& outputFolder, QObject* parent = nullptr);
     ~TrainingWatcher() override; // stops the polling thread and waits for it
+
+    // Starts the polling thread. Connect to batch() first: the first batch (the whole file so far) can
+    // be sent before the caller's next statement, and a batch sent before the connection is lost.
+    void start();
 
     QString outputFolder() const { return m_folder; }
     QString logPath() const;
@@ -33,6 +37,7 @@ signals:
 private:
     QString m_folder;
     QThread* m_thread;
+    QObject* m_poller; // lives on m_thread once started
 };
 
 } // namespace captioner::ui

@@ -1,6 +1,8 @@
 #include "captioner_ui/translations.h"
 
 #include <QCoreApplication>
+#include <QFontDatabase>
+#include <QGuiApplication>
 #include <QLibraryInfo>
 #include <QLocale>
 #include <QPointer>
@@ -24,6 +26,11 @@ QPointer<QTranslator>& appTranslator() {
 QPointer<QTranslator>& qtTranslator() {
     static QPointer<QTranslator> t;
     return t;
+}
+
+QString& fallbackNote() {
+    static QString note;
+    return note;
 }
 
 void removeTranslator(QPointer<QTranslator>& t) {
@@ -66,12 +73,35 @@ QString effectiveLanguage(const QString& code, const QLocale& system) {
     return kEnglish;
 }
 
+QString languageWithFonts(const QString& language, const QStringList& japaneseFontFamilies) {
+    return language == kJapanese && japaneseFontFamilies.isEmpty() ? kEnglish : language;
+}
+
+QStringList japaneseFontFamilies() {
+    if (!qobject_cast<QGuiApplication*>(QCoreApplication::instance())) return {};
+    return QFontDatabase::families(QFontDatabase::Japanese);
+}
+
+QString languageFallbackNote() { return fallbackNote(); }
+
 QString installTranslators(const QString& code) {
     removeTranslator(appTranslator());
     removeTranslator(qtTranslator());
     const QLocale system = QLocale::system();
-    const QString language = effectiveLanguage(code, system);
+    const QString wanted = effectiveLanguage(code, system);
     auto* app = QCoreApplication::instance();
+    // Only a GUI can draw the boxes a missing font would give (the CLI and text-only runs keep the choice).
+    const bool gui = qobject_cast<QGuiApplication*>(app) != nullptr;
+    const QString language = gui ? languageWithFonts(wanted, japaneseFontFamilies()) : wanted;
+    fallbackNote().clear();
+    if (language != wanted) {
+        // Said in English: it is shown because Japanese cannot be.
+        fallbackNote() = QCoreApplication::translate(
+            "Language", "No Japanese font is installed, so Captioner is shown in English; install one (Debian: "
+                        "fonts-noto-cjk) and restart.");
+        qWarning("captioner: Japanese was chosen but no installed font can write it (QFontDatabase lists none for "
+                 "the Japanese writing system); showing English. Install fonts-noto-cjk or another Japanese font.");
+    }
 
     // English needs the app's translation too: it holds the English plural forms of tr(..., n).
     auto* translator = new QTranslator(app);
