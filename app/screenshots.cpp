@@ -34,6 +34,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <functional>
+#include <memory>
+#include <utility>
 
 namespace captioner::app {
 
@@ -233,42 +235,58 @@ void watchScreenshot(MainWindow& window, const std::function<void()>& grab) {
 }
 
 // "caption", "caption-dark": the Caption page with the results of a model (CAPTIONER_SCREENSHOT_MODEL,
-// default the demo model) on a few images (CAPTIONER_SCREENSHOT_IMAGES, a folder; default the demo
-// data), grabbed once every card has its caption.
+// default the built-in demo model) on a few images (CAPTIONER_SCREENSHOT_IMAGES, a folder; default the
+// demo data), grabbed once every card has its caption. Without a demo model yet it is made first, as
+// Prepare Demo Model makes it (minutes of training). Each step waits for the event that ends it, not
+// for a time: on a loaded machine loading and captioning take as long as they take.
 void captionScreenshot(MainWindow& window, bool dark, const std::function<void()>& grab) {
     window.resize(1280, 800);
     captioner::ui::applyTheme(dark ? QStringLiteral("dark") : QStringLiteral("light"));
-    const QString demo = appDataFolder(QStringLiteral("demo"));
-    const QString model = qEnvironmentVariable("CAPTIONER_SCREENSHOT_MODEL", demo + QStringLiteral("/model"));
-    const QString imagesDir = qEnvironmentVariable("CAPTIONER_SCREENSHOT_IMAGES", demo + QStringLiteral("/data"));
-    QStringList images;
-    try {
-        for (const std::string& path : captioner::listImageFiles(imagesDir.toStdString())) {
-            images << QString::fromStdString(path);
-            if (images.size() == 4) break;
-        }
-    } catch (const captioner::Error& e) { // no demo yet: `captioner demo` makes it
-        std::fprintf(stderr, "captioner-gui: %s\n", e.what());
-        QTimer::singleShot(0, &window, [] { QCoreApplication::exit(1); });
-        return;
-    }
+    auto* manager = window.modelManager();
     auto* page = window.captionPage();
-    window.showPage(MainWindow::Page::Caption);
-    window.openModel(model); // through the model manager, so its panel shows the model's facts
-    page->captionFiles(images);
-    pollUntil(&window, [page, grab] {
-        const QList<captioner::ui::CaptionCard*> cards = page->cards();
-        const bool done = !cards.isEmpty() && !page->isBusy() &&
-                          std::all_of(cards.begin(), cards.end(), [](captioner::ui::CaptionCard* c) {
-                              return c->state() == captioner::ui::CaptionCard::State::Done ||
-                                     c->state() == captioner::ui::CaptionCard::State::Failed;
-                          });
-        if (!done) return false;
-        cards.first()->setFocus();
-        QTimer::singleShot(1000, page, grab); // thumbnails
-        return true;
+    const QString model = qEnvironmentVariable("CAPTIONER_SCREENSHOT_MODEL");
+    const QString imagesDir =
+        qEnvironmentVariable("CAPTIONER_SCREENSHOT_IMAGES", manager->demoFolder() + QStringLiteral("/data"));
+    auto failed = [grab](const QString& message) {
+        std::fprintf(stderr, "captioner-gui: %s\n", qPrintable(message));
+        grab(); // the window as the user would see the failure
+    };
+    auto once = std::make_shared<bool>(false);
+    QObject::connect(manager, &captioner::ui::ModelManager::modelReady, &window, [page, imagesDir, grab, failed, once] {
+        if (std::exchange(*once, true)) return;
+        QStringList images;
+        try {
+            for (const std::string& path : captioner::listImageFiles(imagesDir.toStdString())) {
+                images << QString::fromStdString(path);
+                if (images.size() == 4) break;
+            }
+        } catch (const captioner::Error& e) {
+            return failed(QString::fromUtf8(e.what()));
+        }
+        page->captionFiles(images);
+        pollUntil(page, [page, grab] {
+            const QList<captioner::ui::CaptionCard*> cards = page->cards();
+            const bool done = !cards.isEmpty() && !page->isBusy() &&
+                              std::all_of(cards.begin(), cards.end(), [](captioner::ui::CaptionCard* c) {
+                                  return c->state() == captioner::ui::CaptionCard::State::Done ||
+                                         c->state() == captioner::ui::CaptionCard::State::Failed;
+                              });
+            if (!done) return false;
+            cards.first()->setFocus();
+            QTimer::singleShot(1000, page, grab); // thumbnails
+            return true;
+        });
     });
-    QTimer::singleShot(120000, &window, grab); // a model that never loads still gives a picture
+    QObject::connect(manager, &captioner::ui::ModelManager::loadFailed, &window,
+                     [failed](const QString&, const QString& message) { failed(message); });
+    QObject::connect(manager, &captioner::ui::ModelManager::demoFinished, &window,
+                     [failed](bool ok, const QString& message) {
+                         if (!ok) failed(message);
+                     });
+    window.showPage(MainWindow::Page::Caption);
+    // Through the model manager, so that its panel shows the model's facts (and the demo's progress).
+    if (model.isEmpty()) manager->prepareDemoModel();
+    else window.openModel(model);
 }
 
 // "grid" (default), "detail" (a selected image, large thumbnails), "review": the dataset browser,
