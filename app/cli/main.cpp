@@ -4,6 +4,7 @@
 #include "command.h"
 
 #include "captioner/error.h"
+#include "captioner/image_io.h"
 #include "captioner/runtime.h"
 
 #include <algorithm>
@@ -33,6 +34,10 @@ void printHelp() {
                  "  --threads N   LibTorch threads (default: all cores, "
               << captioner::hardwareThreads()
               << " here)\n"
+                 "  --load-truncated-images\n"
+                 "                Decode JPEGs and TIFFs that are cut short or have corrupt data as far as\n"
+                 "                they go, as Pillow's LOAD_TRUNCATED_IMAGES; by default such files are\n"
+                 "                reported as unreadable\n"
                  "  --help        Show this help\n"
                  "  --version     Show version information\n\n"
                  "Run 'captioner COMMAND --help' for the options of a command.\n";
@@ -56,6 +61,11 @@ extern "C" __attribute__((visibility("default"))) int captioner_cli_main(int arg
         if (a == "--version") {
             std::cout << "captioner " << captioner::version() << "\n" << captioner::torchDescription() << "\n";
             return 0;
+        }
+        if (a == "--load-truncated-images") {
+            captioner::setLoadTruncatedImages(true);
+            args.erase(args.begin());
+            continue;
         }
         if (a == "--threads" && args.size() > 1) {
             try {
@@ -84,11 +94,14 @@ extern "C" __attribute__((visibility("default"))) int captioner_cli_main(int arg
     }
     cli::ArgParser parser("captioner " + it->name, it->summary);
     parser.addOption("threads", "N", "LibTorch threads; 0 = all cores", "0");
+    parser.addFlag("load-truncated-images",
+                   "decode cut-short or corrupt JPEGs and TIFFs as far as they go instead of reporting them");
     if (it->define) it->define(parser);
     try {
         if (!parser.parse(args)) return 0;
         const int perCommand = parser.intValue("threads");
         captioner::configureThreads(perCommand > 0 ? perCommand : threads);
+        if (parser.flag("load-truncated-images")) captioner::setLoadTruncatedImages(true);
         return it->run(parser);
     } catch (const cli::UsageError& e) {
         std::cerr << "captioner " << name << ": " << e.what() << "\nRun 'captioner " << name << " --help' for usage.\n";

@@ -19,8 +19,21 @@ namespace captioner {
 // decompression-bomb limit: a hostile 100000x100000 PNG would otherwise ask for 30 GB).
 constexpr std::uint64_t kMaxImagePixels = 178956970;
 
+// Before anything is decoded, images over kMaxImagePixels and decompression bombs (far more pixel
+// data than a file of that size can honestly hold: see checkDecodeBudget in image_format.h) are
+// refused with an Error naming the file and the reason.
+// Corrupt data is an error, not a picture: a JPEG whose entropy-coded data libjpeg finds corrupt or
+// cut short, a TIFF strip or tile libtiff cannot decode, a PNG, WebP, GIF or JPEG that ends before
+// its end marker or sizes.
 cv::Mat decodeImageRgb(const std::string& path);
 cv::Mat decodeImageRgbFromMemory(const std::vector<uint8_t>& bytes, const std::string& nameForErrors);
+
+// Pillow's ImageFile.LOAD_TRUNCATED_IMAGES, off by default and process-wide (the CLI's
+// --load-truncated-images): when on, a JPEG that is cut short or has corrupt data is decoded with
+// libjpeg's own recovery (missing blocks grey), and a TIFF whose strips or tiles libtiff cannot
+// decode is left to the decoder's recovery, instead of being refused. Other formats stay strict.
+void setLoadTruncatedImages(bool on);
+bool loadTruncatedImages();
 
 // Header facts read without decoding pixels where the format allows it. width/height are the
 // displayed size (after EXIF orientation), channels and bitDepth as stored (palette: 1 channel),

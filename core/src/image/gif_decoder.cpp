@@ -9,6 +9,7 @@
 // - LZW with the deferred clear (no new entries once the 4096-entry table is full), interlaced rows
 //   in the four GIF passes; a stream that ends early leaves the rest of the canvas as initialised.
 #include "image/gif_decoder.h"
+#include "image/image_format.h"
 
 #include <captioner/error.h>
 #include <captioner/image_io.h>
@@ -111,9 +112,7 @@ cv::Mat decodeGifRgb(const uint8_t* p, size_t n, const std::string& name) {
     pos += 9;
     width = std::max(width, x0 + fw);
     height = std::max(height, y0 + fh);
-    if (uint64_t(width) * uint64_t(height) > kMaxImagePixels)
-        throw Error(name, "image is " + std::to_string(width) + "x" + std::to_string(height) +
-                              " pixels, over the limit of " + std::to_string(kMaxImagePixels) + "; not decoded");
+    checkDecodeBudget(uint64_t(width), uint64_t(height), 1, 8, n, name); // the canvas, frames included
     if (width == 0 || height == 0) throw Error(name, "GIF image has no pixels (width or height 0)");
     const uint8_t* palette = globalPalette;
     size_t entries = globalEntries;

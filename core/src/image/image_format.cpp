@@ -2,6 +2,7 @@
 
 #include <captioner/error.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace captioner::detail {
@@ -150,6 +151,22 @@ void checkComplete(ImageFormat f, const uint8_t* p, size_t n, const std::string&
                 throw Error(name, "truncated BMP (pixel rows missing)");
         }
     }
+}
+
+void checkDecodeBudget(uint64_t width, uint64_t height, int channels, int bitDepth, size_t fileBytes,
+                       const std::string& name) {
+    const uint64_t pixels = width * height; // both at most 2^32 - 1 from any header
+    const std::string size = std::to_string(width) + "x" + std::to_string(height) + " pixels";
+    if (width > 0xFFFFFFFFu || height > 0xFFFFFFFFu || pixels > kMaxImagePixels)
+        throw Error(name,
+                    "image is " + size + ", over the limit of " + std::to_string(kMaxImagePixels) + "; not decoded");
+    const uint64_t bits = uint64_t(std::max(channels, 1)) * uint64_t(bitDepth > 0 ? bitDepth : 8);
+    const uint64_t stored = (pixels * bits + 7) / 8;
+    const uint64_t file = std::max<uint64_t>(fileBytes, 1);
+    constexpr uint64_t kBombMinBytes = uint64_t(64) << 20, kBombMinPixels = uint64_t(16) << 20;
+    if ((stored > kBombMinBytes && stored / file > 256) || (pixels > kBombMinPixels && pixels / file > 4096))
+        throw Error(name, "decompression bomb refused: " + size + " (" + std::to_string(stored >> 20) +
+                              " MiB of samples) from a file of " + std::to_string(fileBytes) + " bytes; not decoded");
 }
 
 int exifOrientation(ImageFormat f, const uint8_t* p, size_t n) {

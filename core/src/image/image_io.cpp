@@ -5,7 +5,7 @@
 #include "image/file_bytes.h"
 #include "image/gif_decoder.h"
 #include "image/image_format.h"
-#include "image/jpeg_cmyk.h"
+#include "image/jpeg_decoder.h"
 #include "image/tiff_decoder.h"
 #include "image/webp_animation.h"
 
@@ -13,13 +13,17 @@
 #include <opencv2/imgproc.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <filesystem>
+#include <utility>
 
 namespace captioner {
 namespace {
 
 using detail::ImageFormat;
+
+std::atomic<bool> g_loadTruncatedImages{false};
 
 // PIL's ImageOps.exif_transpose for orientations 2..8.
 cv::Mat applyOrientation(const cv::Mat& img, int orientation) {
@@ -70,8 +74,28 @@ cv::Mat toRgb8(const cv::Mat& raw, const std::string& name) {
         cv::cvtColor(grey, rgb, cv::COLOR_GRAY2RGB);
         break;
     }
-    case 3: cv::cvtColor(img, rgb, cv::COLOR_BGR2RGB); break;
-    case 4: cv::cvtColor(img, rgb, cv::COLOR_BGRA2RGB); break; // alpha dropped, not composited
+    // img is ours alone (the decoder's fresh output or the 8-bit copy above): reorder it in place,
+    // so a large image is held once, not twice (cvtColor copies even when asked to work in place).
+    case 3:
+        for (int y = 0; y < img.rows; ++y) {
+            uint8_t* p = img.ptr<uint8_t>(y);
+            for (int x = 0; x < img.cols; ++x, p += 3) std::swap(p[0], p[2]);
+        }
+        rgb = img;
+        break;
+    case 4: { // alpha dropped, not composited
+        if (!img.isContinuous()) img = img.clone();
+        uint8_t* d = img.data;
+        const size_t total = img.total();
+        for (size_t i = 0; i < total; ++i) { // pixel i moves from 4i to 3i <= 4i: never over unread data
+            const uint8_t b = d[4 * i], g = d[4 * i + 1], r = d[4 * i + 2];
+            d[3 * i] = r;
+            d[3 * i + 1] = g;
+            d[3 * i + 2] = b;
+        }
+        rgb = img.reshape(1, 1).colRange(0, int(total * 3)).reshape(3, img.rows);
+        break;
+    }
     default: throw Error(name, "unsupported channel count " + std::to_string(img.channels()));
     }
     return rgb;
@@ -82,13 +106,14 @@ ImageFormat checkedFormat(const std::vector<uint8_t>& bytes, const std::string& 
     const ImageFormat f = detail::sniffFormat(bytes.data(), bytes.size());
     if (f == ImageFormat::Unknown) throw Error(name, "not an image (unrecognised file format)");
     // Our BMP decoder checks the file's sizes itself, as Pillow does (it ignores the header's file size).
-    if (f != ImageFormat::Bmp) detail::checkComplete(f, bytes.data(), bytes.size(), name);
+    // With loadTruncatedImages, a JPEG cut short is decoded as far as it goes (libjpeg fills the rest).
+    if (f != ImageFormat::Bmp && !(f == ImageFormat::Jpeg && loadTruncatedImages()))
+        detail::checkComplete(f, bytes.data(), bytes.size(), name);
     // Refuse decompression bombs from the header, before the decoder allocates anything.
     ImageInfo info;
-    if (detail::readHeader(f, bytes.data(), bytes.size(), info) &&
-        std::uint64_t(std::max(info.width, 0)) * std::uint64_t(std::max(info.height, 0)) > kMaxImagePixels)
-        throw Error(name, "image is " + std::to_string(info.width) + "x" + std::to_string(info.height) +
-                              " pixels, over the limit of " + std::to_string(kMaxImagePixels) + "; not decoded");
+    if (detail::readHeader(f, bytes.data(), bytes.size(), info))
+        detail::checkDecodeBudget(uint64_t(std::max(info.width, 0)), uint64_t(std::max(info.height, 0)), info.channels,
+                                  info.bitDepth, bytes.size(), name);
     return f;
 }
 
@@ -124,18 +149,19 @@ cv::Mat decodeOwn(ImageFormat f, const std::vector<uint8_t>& bytes, const std::s
     switch (f) {
     case ImageFormat::Gif: return detail::decodeGifRgb(p, n, name);
     case ImageFormat::Bmp: return detail::decodeBmpRgb(p, n, name);
-    case ImageFormat::Tiff: return detail::decodeTiffSpecialRgb(p, n, name);
+    case ImageFormat::Tiff:
+        if (!loadTruncatedImages()) detail::checkTiffData(p, n, name);
+        return detail::decodeTiffSpecialRgb(p, n, name);
     case ImageFormat::WebP: return detail::isAnimatedWebP(p, n) ? detail::decodeAnimatedWebPRgb(p, n, name) : cv::Mat();
-    case ImageFormat::Jpeg: {
-        ImageInfo info;
-        return detail::readHeader(f, p, n, info) && info.channels == 4 ? detail::decodeCmykJpegRgb(p, n, name)
-                                                                       : cv::Mat();
-    }
+    case ImageFormat::Jpeg: return detail::decodeJpegRgb(p, n, name, loadTruncatedImages());
     default: return cv::Mat();
     }
 }
 
 } // namespace
+
+void setLoadTruncatedImages(bool on) { g_loadTruncatedImages.store(on); }
+bool loadTruncatedImages() { return g_loadTruncatedImages.load(); }
 
 cv::Mat decodeImageRgbFromMemory(const std::vector<uint8_t>& bytes, const std::string& nameForErrors) {
     const ImageFormat f = checkedFormat(bytes, nameForErrors);

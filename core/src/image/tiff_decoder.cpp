@@ -141,4 +141,29 @@ cv::Mat decodeTiffSpecialRgb(const uint8_t* p, size_t n, const std::string& name
     return rgb;
 }
 
+void checkTiffData(const uint8_t* p, size_t n, const std::string& name) {
+    MemoryFile file{p, n, 0, {}};
+    std::unique_ptr<TIFFOpenOptions, void (*)(TIFFOpenOptions*)> options(TIFFOpenOptionsAlloc(), TIFFOpenOptionsFree);
+    TIFFOpenOptionsSetErrorHandlerExtR(options.get(), errorHandler, &file);
+    TIFFOpenOptionsSetWarningHandlerExtR(options.get(), warningHandler, &file);
+    TIFFOpenOptionsSetMaxSingleMemAlloc(options.get(), 256 << 20);
+    std::unique_ptr<TIFF, TiffCloser> tif(TIFFClientOpenExt(name.c_str(), "rm", &file, readProc, writeProc, seekProc,
+                                                            closeProc, sizeProc, mapProc, unmapProc, options.get()));
+    if (!tif) return; // the decoder reports what it makes of the file
+    const bool tiled = TIFFIsTiled(tif.get()) != 0;
+    const uint32_t count = tiled ? TIFFNumberOfTiles(tif.get()) : TIFFNumberOfStrips(tif.get());
+    const tmsize_t size = tiled ? TIFFTileSize(tif.get()) : TIFFStripSize(tif.get());
+    if (size <= 0) return;
+    std::vector<uint8_t> buffer(static_cast<size_t>(size));
+    for (uint32_t i = 0; i < count; ++i) {
+        file.error.clear();
+        const tmsize_t got = tiled ? TIFFReadEncodedTile(tif.get(), i, buffer.data(), size)
+                                   : TIFFReadEncodedStrip(tif.get(), i, buffer.data(), size);
+        if (got < 0 || !file.error.empty())
+            throw Error(name, "corrupt tiff image: " + (tiled ? std::string("tile ") : std::string("strip ")) +
+                                  std::to_string(i) + " cannot be decoded" +
+                                  (file.error.empty() ? std::string() : " (" + file.error + ")"));
+    }
+}
+
 } // namespace captioner::detail

@@ -13,4 +13,10 @@ namespace captioner::detail {
 // caller then uses OpenCV). Throws Error(name, ...) when libtiff cannot read the page's data.
 cv::Mat decodeTiffSpecialRgb(const uint8_t* p, size_t n, const std::string& name);
 
+// Reads every strip or tile of the first page through libtiff, keeping one at a time, and throws
+// Error(name, "corrupt tiff image: ...") on the first one libtiff cannot decode (data cut short,
+// corrupt LZW/Deflate/PackBits/JPEG data). OpenCV reads most layouts through TIFFReadRGBAStrip,
+// which carries on past such errors with garbage pixels, so this check runs before it.
+void checkTiffData(const uint8_t* p, size_t n, const std::string& name);
+
 } // namespace captioner::detail
