@@ -30,10 +30,10 @@ struct Bounds {
 };
 // The fixture models are random and tiny (hidden 16, 30,522 words): many near-ties between the top two
 // logits, so a small change flips a greedy choice and the rest of the caption with it.
-constexpr Bounds kInt8Fixture{0.5, 0.6, 0.5};
-constexpr Bounds kBf16Fixture{0.5, 0.5, 0.3};
-constexpr Bounds kInt8Demo{0.75, 0.85, 1.0};
-constexpr Bounds kBf16Demo{0.75, 0.85, 1.0};
+constexpr Bounds kInt8Fixture{0.375, 0.55, 0.5};
+constexpr Bounds kBf16Fixture{0.5, 0.55, 0.3};
+constexpr Bounds kInt8Demo{0.7, 0.8, 0.1};
+constexpr Bounds kBf16Demo{0.7, 0.8, 0.1};
 
 const char* kAvx2Cpuinfo = "processor\t: 0\n"
                            "model name\t: Example AVX2 CPU\n"

@@ -1,10 +1,10 @@
 #pragma once
 // The opt-in fast paths for captioning (`captioner caption --precision`, the app's Preferences): fp32 (the
 // default, ids identical to transformers), bf16 (weights and activations in bfloat16, only where the CPU
-// computes bf16 natively) and int8 (the Linear layers of the vision encoder and the text decoder quantized
-// dynamically as torch.ao.quantization.quantize_dynamic does it: int8 weights per output channel,
-// activations quantized per call, through LibTorch's own quantized engine). bf16 and int8 change the
-// output a little; README's "Precision modes" table gives the measured agreement with fp32.
+// computes bf16 natively) and int8 (the text decoder's Linear layers quantized dynamically as
+// torch.ao.quantization.quantize_dynamic does it: int8 weights per output channel, activations quantized per
+// call, through LibTorch's own quantized engine). bf16 and int8 change the output a little; README's
+// "Precision modes" table gives the measured agreement with fp32.
 // This header is free of LibTorch; core/src/model/precision_modes.cpp holds the machinery.
 #include <string>
 #include <vector>
@@ -51,12 +51,12 @@ constexpr const char* kForceBf16Variable = "CAPTIONER_FORCE_BF16";
 std::vector<std::string> precisionSummaryLines();
 
 // Converts a loaded checkpoint's model for captioning in `precision`, once: fp32 changes nothing; bf16 turns
-// every weight into bfloat16; int8 quantizes every Linear layer of the vision encoder, the visual projection
-// and the text decoder (not the embeddings nor the output head, see README) and releases their float
-// weights. Irreversible: load the checkpoint again for another precision. The model then captions, explains
-// and scores as before, but must not be trained or saved (int8 layers no longer hold float weights).
-// Throws Error, changing nothing, when the precision cannot run: bf16 without native bf16 (unless forced),
-// int8 without a quantized engine or on a CUDA model, a model already converted to another precision.
+// every weight into bfloat16; int8 quantizes the Linear layers of the text decoder (not the vision encoder,
+// the embeddings nor the output head: README) and releases their float weights. Irreversible: load the checkpoint again
+// for another precision. The model then captions, explains and scores as before, but must not be trained or saved (int8
+// layers no longer hold float weights). Throws Error, changing nothing, when the precision cannot run: bf16 without
+// native bf16 (unless forced), int8 without a quantized engine or on a CUDA model, a model already converted to another
+// precision.
 void applyInferencePrecision(GitCheckpoint& checkpoint, InferencePrecision precision, bool forceBf16 = false);
 // The precision a checkpoint's model is in (Fp32 unless applyInferencePrecision converted it).
 InferencePrecision inferencePrecisionOf(const GitCheckpoint& checkpoint);
