@@ -39,6 +39,48 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(Error, parseReviewStatus("maybe"));
     }
 
+    void modelConfidenceRoundTrip() {
+        // A caption from a model keeps its confidence and its words' (issue 17), even while unreviewed;
+        // entries without one are written as before.
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("review.jsonl").toStdString();
+        ReviewStore store(path);
+        ReviewEntry fromModel;
+        fromModel.modelCaption = "a red \"circle\"";
+        fromModel.confidence = 0.25;
+        fromModel.words = {{"a", 0.5}, {"red", 0.125}, {"\"circle\"", 1}};
+        store.set("m.png", fromModel); // unreviewed, but kept for its confidence
+        store.set("a.png", {ReviewStatus::Accepted, "", "a cat", "T"});
+        store.set("gone.png", {});
+        store.save();
+        QCOMPARE(dstest::read(path),
+                 std::string("{\"file\":\"a.png\",\"status\":\"accepted\",\"reason\":\"\",\"caption\":\"a "
+                             "cat\",\"reviewed_at\":\"T\"}\n"
+                             "{\"file\":\"m.png\",\"status\":\"unreviewed\",\"reason\":\"\",\"caption\":\"\","
+                             "\"reviewed_at\":\"\",\"model_caption\":\"a red \\\"circle\\\"\",\"confidence\":0.25,"
+                             "\"words\":[{\"word\":\"a\",\"confidence\":0.5},{\"word\":\"red\",\"confidence\":0.125},"
+                             "{\"word\":\"\\\"circle\\\"\",\"confidence\":1.0}]}\n"));
+        const ReviewStore again = ReviewStore::load(path);
+        QVERIFY(again.problems().empty());
+        const ReviewEntry e = again.entry("m.png");
+        QVERIFY(e.status == ReviewStatus::Unreviewed);
+        QCOMPARE(e.modelCaption, fromModel.modelCaption);
+        QCOMPARE(e.confidence, 0.25);
+        QCOMPARE(e.words.size(), size_t(3));
+        QCOMPARE(e.words[1].word, std::string("red"));
+        QCOMPARE(e.words[1].confidence, 0.125);
+        QCOMPARE(e.confidenceFor("a red \"circle\""), 0.25);
+        QCOMPARE(e.confidenceFor("an edited caption"), -1.0);
+        QVERIFY(!again.entry("a.png").hasModelConfidence());
+        QCOMPARE(again.serialize(), store.serialize());
+        // A confidence outside [0, 1] is a bad line, named with its number.
+        dstest::put(path, "{\"file\":\"x.png\",\"status\":\"unreviewed\",\"confidence\":1.5}\n");
+        const ReviewStore bad = ReviewStore::load(path);
+        QCOMPARE(bad.entries().size(), size_t(0));
+        QCOMPARE(bad.problems().size(), size_t(1));
+        QCOMPARE(bad.problems()[0].file, path + ":1");
+    }
+
     void keysAndExports() {
         QTemporaryDir dir;
         const std::string root = dir.path().toStdString();

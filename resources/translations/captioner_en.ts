@@ -12,7 +12,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+191"/>
+        <location line="+201"/>
         <source>%n image(s) in %1</source>
         <translation>
             <numerusform>%n image in %1</numerusform>
@@ -95,7 +95,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+62"/>
+        <location line="+63"/>
         <source> · about %n s left</source>
         <translation>
             <numerusform> · about %n s left</numerusform>
@@ -110,11 +110,51 @@
             <numerusform> · about %n min left</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../ui/src/caption_page_compare.cpp" line="+76"/>
+        <source>Captioning %n image(s) with %1 to compare…</source>
+        <translation>
+            <numerusform>Captioning %n image with %1 to compare…</numerusform>
+            <numerusform>Captioning %n images with %1 to compare…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+109"/>
+        <source>Captions differ on %1 of %n image(s).</source>
+        <translation>
+            <numerusform>Captions differ on %1 of %n image.</numerusform>
+            <numerusform>Captions differ on %1 of %n images.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+29"/>
+        <source>On %n image(s) with references. A: %1, B: %2.</source>
+        <translation>
+            <numerusform>On %n image with references. A: %1, B: %2.</numerusform>
+            <numerusform>On %n images with references. A: %1, B: %2.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+17"/>
+        <source>On %n image(s) with references, A is %1 and B is %2: %3.</source>
+        <translation>
+            <numerusform>On %n image with references, A is %1 and B is %2: %3.</numerusform>
+            <numerusform>On %n images with references, A is %1 and B is %2: %3.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+56"/>
+        <source>Exported the comparison of %n image(s) to %1.</source>
+        <translation>
+            <numerusform>Exported the comparison of %n image to %1.</numerusform>
+            <numerusform>Exported the comparison of %n images to %1.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>captioner::ui::DatasetPage</name>
     <message numerus="yes">
-        <location filename="../../ui/src/dataset_page_actions.cpp" line="+161"/>
+        <location filename="../../ui/src/dataset_page_actions.cpp" line="+173"/>
         <source>%n image(s) got the model&apos;s caption for review (save with Ctrl+S)</source>
         <translation>
             <numerusform>%n image got the model&apos;s caption for review (save with Ctrl+S)</numerusform>
@@ -138,7 +178,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/src/dataset_page.cpp" line="+330"/>
+        <location filename="../../ui/src/dataset_page.cpp" line="+331"/>
         <source>%n unreadable image(s)</source>
         <translation>
             <numerusform>%n unreadable image</numerusform>
@@ -181,7 +221,7 @@
 <context>
     <name>captioner::ui::DetailPane</name>
     <message numerus="yes">
-        <location filename="../../ui/src/detail_pane.cpp" line="+38"/>
+        <location filename="../../ui/src/detail_pane.cpp" line="+39"/>
         <source>%n channel(s)</source>
         <translation>
             <numerusform>%n channel</numerusform>
@@ -189,7 +229,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+184"/>
+        <location line="+194"/>
         <source>%n character(s)</source>
         <translation>
             <numerusform>%n character</numerusform>

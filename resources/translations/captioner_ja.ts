@@ -156,7 +156,7 @@
 <context>
     <name>captioner::ui::CaptionCard</name>
     <message>
-        <location filename="../../ui/src/caption_card.cpp" line="+39"/>
+        <location filename="../../ui/src/caption_card.cpp" line="+40"/>
         <source>&amp;Copy</source>
         <translation>コピー(&amp;C)</translation>
     </message>
@@ -216,13 +216,13 @@
         <translation>%1 のプレビュー</translation>
     </message>
     <message>
-        <location line="+90"/>
-        <location line="+130"/>
+        <location line="+102"/>
+        <location line="+140"/>
         <source>No preview</source>
         <translation>プレビューなし</translation>
     </message>
     <message>
-        <location line="-51"/>
+        <location line="-52"/>
         <source>Waiting for a model: open one (Ctrl+Shift+O) and this image is captioned.</source>
         <translation>モデル待ち: モデルを開く (Ctrl+Shift+O) と、この画像のキャプションが生成されます。</translation>
     </message>
@@ -252,7 +252,7 @@
         <translation>%1 秒で生成</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+13"/>
         <source>Could not caption this image.</source>
         <translation>この画像のキャプションを生成できませんでした。</translation>
     </message>
@@ -269,6 +269,7 @@
     </message>
     <message>
         <location line="+4"/>
+        <location filename="../../ui/src/caption_card_compare.cpp" line="+92"/>
         <source>, </source>
         <comment>joins the uncertain words of a caption</comment>
         <translation>、</translation>
@@ -290,6 +291,7 @@
     </message>
     <message>
         <location line="+4"/>
+        <location filename="../../ui/src/caption_card_compare.cpp" line="-4"/>
         <source>%1: %2</source>
         <translation>%1: %2</translation>
     </message>
@@ -302,14 +304,71 @@
         <location line="-23"/>
         <location line="+26"/>
         <location line="+2"/>
+        <location line="+2"/>
+        <location filename="../../ui/src/caption_card_compare.cpp" line="+1"/>
+        <location line="+4"/>
         <source>; </source>
         <comment>joins parts of a card&apos;s description</comment>
         <translation>。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-1"/>
         <source>uncertain words: %1</source>
         <translation>確信度の低い語: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/src/caption_card_compare.cpp" line="-32"/>
+        <source>Model B (%1)</source>
+        <translation>モデル B（%1）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1:</source>
+        <comment>before the second model&apos;s caption</comment>
+        <translation>%1：</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>captioning…</source>
+        <translation>キャプション生成中…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1: captioning</source>
+        <comment>the second model has not captioned the image yet</comment>
+        <translation>%1：キャプション生成中</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>could not caption this image: %1</source>
+        <translation>この画像のキャプションを生成できませんでした：%1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 could not caption this image: %2</source>
+        <translation>%1 はこの画像のキャプションを生成できませんでした：%2</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>%1 confidence %2%</source>
+        <translation>%1 の確信度 %2%</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>the two captions are the same</source>
+        <translation>2 つのキャプションは同じです</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>words that differ: this caption %1; model B %2</source>
+        <translation>異なる単語：このキャプション %1、モデル B %2</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+1"/>
+        <source>none</source>
+        <comment>no differing words</comment>
+        <translation>なし</translation>
     </message>
 </context>
 <context>
@@ -414,12 +473,25 @@
     </message>
     <message>
         <location line="+4"/>
+        <location filename="../../ui/src/caption_page_compare.cpp" line="+87"/>
+        <source>Compare With Model</source>
+        <translation>モデルと比較</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <location filename="../../ui/src/caption_page_compare.cpp" line="+214"/>
+        <source>Export Comparison</source>
+        <translation>比較をエクスポート</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <location filename="../../ui/src/caption_page_export.cpp" line="+47"/>
         <source>Export Captions</source>
         <translation>キャプションのエクスポート</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-4"/>
+        <location line="+6"/>
         <source>CSV (*.csv);;JSON Lines (*.jsonl)</source>
         <translation>CSV ファイル (*.csv);;JSON Lines ファイル (*.jsonl)</translation>
     </message>
@@ -471,6 +543,7 @@
     </message>
     <message>
         <location line="+1"/>
+        <location filename="../../ui/src/caption_page_compare.cpp" line="-69"/>
         <source>; </source>
         <comment>between the parts of a summary</comment>
         <translation>。</translation>
@@ -577,7 +650,7 @@
         <translation>既存のものを残す(&amp;K)</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+24"/>
         <source>No captions to add yet.</source>
         <translation>追加できるキャプションはまだありません。</translation>
     </message>
@@ -600,12 +673,12 @@ or paste an image or file (Ctrl+V)</source>
     </message>
     <message>
         <location line="+6"/>
-        <location line="+165"/>
+        <location line="+166"/>
         <source>Add &amp;Images…</source>
         <translation>画像の追加(&amp;I)…</translation>
     </message>
     <message>
-        <location line="-165"/>
+        <location line="-166"/>
         <source>Add Images…</source>
         <translation>画像の追加…</translation>
     </message>
@@ -616,12 +689,12 @@ or paste an image or file (Ctrl+V)</source>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+163"/>
+        <location line="+164"/>
         <source>Add &amp;Folder…</source>
         <translation>フォルダーの追加(&amp;F)…</translation>
     </message>
     <message>
-        <location line="-163"/>
+        <location line="-164"/>
         <source>Add Folder…</source>
         <translation>フォルダーの追加…</translation>
     </message>
@@ -733,12 +806,12 @@ or paste an image or file (Ctrl+V)</source>
     </message>
     <message>
         <location line="+19"/>
-        <location line="+92"/>
+        <location line="+93"/>
         <source>Re-caption &amp;All</source>
         <translation>すべて再生成(&amp;A)</translation>
     </message>
     <message>
-        <location line="-92"/>
+        <location line="-93"/>
         <source>Re-caption All</source>
         <translation>すべて再生成</translation>
     </message>
@@ -819,12 +892,12 @@ or paste an image or file (Ctrl+V)</source>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+55"/>
+        <location line="+56"/>
         <source>&amp;Write Caption Files</source>
         <translation>キャプションファイルを書き出す(&amp;W)</translation>
     </message>
     <message>
-        <location line="-55"/>
+        <location line="-56"/>
         <source>Write Caption Files</source>
         <translation>キャプションファイルを書き出す</translation>
     </message>
@@ -835,12 +908,12 @@ or paste an image or file (Ctrl+V)</source>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+55"/>
+        <location line="+56"/>
         <source>Add to Data&amp;set</source>
         <translation>データセットに追加(&amp;S)</translation>
     </message>
     <message>
-        <location line="-55"/>
+        <location line="-56"/>
         <source>Add to Dataset</source>
         <translation>データセットに追加</translation>
     </message>
@@ -861,12 +934,12 @@ or paste an image or file (Ctrl+V)</source>
     </message>
     <message>
         <location line="+0"/>
-        <location line="+54"/>
+        <location line="+61"/>
         <source>Remove every result from the page</source>
         <translation>ページからすべての結果を削除します</translation>
     </message>
     <message>
-        <location line="-26"/>
+        <location line="-32"/>
         <source>Choose image files to caption</source>
         <translation>キャプションを生成する画像ファイルを選びます</translation>
     </message>
@@ -951,7 +1024,200 @@ or paste an image or file (Ctrl+V)</source>
         <translation>キャプションを生成した画像をデータセットブラウザーに取り込み、レビューできるようにします</translation>
     </message>
     <message>
+        <location filename="../../ui/src/caption_page_compare.cpp" line="-186"/>
+        <location filename="../../ui/src/caption_page_layout.cpp" line="+2"/>
+        <source>Compare With &amp;Model…</source>
+        <translation>モデルと比較(&amp;M)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/src/caption_page_layout.cpp" line="+1"/>
+        <source>Caption the same images with a second model and show both captions</source>
+        <translation>同じ画像を 2 つ目のモデルでもキャプション生成し、両方のキャプションを表示します</translation>
+    </message>
+    <message>
+        <location filename="../../ui/src/caption_page_compare.cpp" line="-12"/>
+        <source>Compare</source>
+        <translation>比較</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Compare With Model…</source>
+        <translation>モデルと比較…</translation>
+    </message>
+    <message>
         <location line="+1"/>
+        <source>Caption the same images with a second model and show both captions (Ctrl+Shift+M)</source>
+        <translation>同じ画像を 2 つ目のモデルでもキャプション生成し、両方のキャプションを表示します（Ctrl+Shift+M）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location filename="../../ui/src/caption_page_layout.cpp" line="+1"/>
+        <source>Export Compa&amp;rison…</source>
+        <translation>比較をエクスポート(&amp;R)…</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Export Comparison…</source>
+        <translation>比較をエクスポート…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location filename="../../ui/src/caption_page_layout.cpp" line="+1"/>
+        <source>Save both models&apos; captions, confidences and the references as CSV or JSON Lines</source>
+        <translation>両モデルのキャプション、確信度、参照キャプションを CSV または JSON Lines で保存します</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Close Comparison</source>
+        <translation>比較を閉じる</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Hide the second model&apos;s captions</source>
+        <translation>2 つ目のモデルのキャプションを隠します</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Comparison metrics</source>
+        <translation>比較の評価指標</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+13"/>
+        <source>Captioning %n image(s) with %1 to compare…</source>
+        <translation>
+            <numerusform>比較のため %1 で %Ln 枚の画像のキャプションを生成しています…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Could not open the model to compare with (%1): %2</source>
+        <translation>比較するモデルを開けませんでした（%1）：%2</translation>
+    </message>
+    <message>
+        <location line="+44"/>
+        <source>Nothing to compare yet: caption some images first.</source>
+        <translation>まだ比較するものがありません。先に画像のキャプションを生成してください。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Opening %1 to compare…</source>
+        <translation>比較のため %1 を開いています…</translation>
+    </message>
+    <message>
+        <location line="+46"/>
+        <source>Comparison cancelled. </source>
+        <translation>比較をキャンセルしました。</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>Captions differ on %1 of %n image(s).</source>
+        <translation>
+            <numerusform>%Ln 枚中 %1 枚の画像でキャプションが異なります。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Computing metrics…</source>
+        <translation>評価指標を計算しています…</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>No metrics: the images have no reference captions (open their dataset in the dataset browser to compare against its captions).</source>
+        <translation>評価指標はありません：画像に参照キャプションがありません（データセットブラウザーで画像のデータセットを開くと、そのキャプションと比較できます）。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Could not compute the metrics: %1</source>
+        <translation>評価指標を計算できませんでした：%1</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+8"/>
+        <source>On %n image(s) with references. A: %1, B: %2.</source>
+        <translation>
+            <numerusform>参照キャプションのある %Ln 枚の画像で評価。A：%1、B：%2。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>WER</source>
+        <translation>WER</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>ROUGE-L</source>
+        <translation>ROUGE-L</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>BLEU-4</source>
+        <translation>BLEU-4</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>CIDEr-D</source>
+        <translation>CIDEr-D</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1: A %2, B %3</source>
+        <comment>a metric of both models</comment>
+        <translation>%1：A %2、B %3</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+5"/>
+        <source>On %n image(s) with references, A is %1 and B is %2: %3.</source>
+        <translation>
+            <numerusform>参照キャプションのある %Ln 枚の画像で、A は %1、B は %2：%3。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Comparison closed.</source>
+        <translation>比較を閉じました。</translation>
+    </message>
+    <message>
+        <location line="+37"/>
+        <source>Could not export the comparison: %1</source>
+        <translation>比較をエクスポートできませんでした：%1</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>Exported the comparison of %n image(s) to %1.</source>
+        <translation>
+            <numerusform>%Ln 枚の画像の比較を %1 にエクスポートしました。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Nothing to export yet: compare with a second model first.</source>
+        <translation>まだエクスポートするものがありません。先に 2 つ目のモデルと比較してください。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Could not export the comparison.
+
+%1</source>
+        <translation>比較をエクスポートできませんでした。
+
+%1</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Comparing with %1: %2 of %3 captioned…</source>
+        <translation>%1 と比較中：%3 枚中 %2 枚生成済み…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Opening %1…</source>
+        <translation>%1 を開いています…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Caption images, then compare them with a second model.</source>
+        <translation>画像のキャプションを生成してから、2 つ目のモデルと比較できます。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/src/caption_page_layout.cpp" line="+2"/>
         <source>C&amp;lear Results</source>
         <translation>結果をクリア(&amp;L)</translation>
     </message>
@@ -1032,7 +1298,7 @@ or paste an image or file (Ctrl+V)</source>
         <translation>%1 を削除しました。</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+13"/>
         <source>Results cleared.</source>
         <translation>結果をクリアしました。</translation>
     </message>
@@ -1295,7 +1561,7 @@ Open another folder (Ctrl+O) or file (Ctrl+Alt+O), or the demo dataset.</source>
         <translation>表示(&amp;H):</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Dataset order</source>
         <translation>データセットの順</translation>
     </message>
@@ -1313,6 +1579,11 @@ Open another folder (Ctrl+O) or file (Ctrl+Alt+O), or the demo dataset.</source>
         <location line="+0"/>
         <source>Review status</source>
         <translation>レビューの状態</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Least confident first</source>
+        <translation>確信度の低い順</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1551,12 +1822,12 @@ Open another folder (Ctrl+O) or file (Ctrl+Alt+O), or the demo dataset.</source>
         <translation>読み取り専用: Parquet ファイル内のキャプションはここでは変更できません。`captioner dataset convert` で編集できるコピーを作れます</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+38"/>
         <source>Add captions from the model</source>
         <translation>モデルのキャプションを追加</translation>
     </message>
     <message numerus="yes">
-        <location line="+8"/>
+        <location line="+16"/>
         <source>%n image(s) got the model&apos;s caption for review (save with Ctrl+S)</source>
         <translation>
             <numerusform>%Ln 枚の画像にレビュー用のモデルのキャプションを付けました (Ctrl+S で保存)</numerusform>
@@ -1632,7 +1903,7 @@ Open another folder (Ctrl+O) or file (Ctrl+Alt+O), or the demo dataset.</source>
 <context>
     <name>captioner::ui::DetailPane</name>
     <message>
-        <location filename="../../ui/src/detail_pane.cpp" line="+36"/>
+        <location filename="../../ui/src/detail_pane.cpp" line="+37"/>
         <source>%1 × %2 px</source>
         <translation>%1 × %2 px</translation>
     </message>
@@ -1684,12 +1955,17 @@ Open another folder (Ctrl+O) or file (Ctrl+Alt+O), or the demo dataset.</source>
         <translation>キャプションはまだありません。ここに入力してください</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+11"/>
+        <source>Model confidence</source>
+        <translation>モデルの確信度</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>C&amp;aption:</source>
         <translation>キャプション(&amp;A):</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+40"/>
         <source>Loading…</source>
         <translation>読み込み中…</translation>
     </message>
@@ -1709,7 +1985,7 @@ Open another folder (Ctrl+O) or file (Ctrl+Alt+O), or the demo dataset.</source>
         <translation>グリッドで画像を選ぶと、ここに表示されます。</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+32"/>
         <source>%1. %2</source>
         <translation>%1. %2</translation>
     </message>
@@ -1754,6 +2030,39 @@ Open another folder (Ctrl+O) or file (Ctrl+Alt+O), or the demo dataset.</source>
         <location line="+9"/>
         <source>This image cannot be shown: %1</source>
         <translation>この画像は表示できません: %1</translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>Model confidence %1% (in the model&apos;s caption; the caption was edited since)</source>
+        <translation>モデルの確信度 %1%（モデルのキャプションに対する値。その後キャプションは編集されています）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1 (%2%)</source>
+        <comment>an uncertain word and its confidence</comment>
+        <translation>%1（%2%）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Model confidence %1%</source>
+        <translation>モデルの確信度 %1%</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>; </source>
+        <comment>joins parts of a card&apos;s description</comment>
+        <translation>、</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>uncertain words: %1</source>
+        <translation>不確かな単語：%1</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>, </source>
+        <comment>joins the uncertain words of a caption</comment>
+        <translation>、</translation>
     </message>
 </context>
 <context>
@@ -2300,31 +2609,31 @@ Open another folder (Ctrl+O) or file (Ctrl+Alt+O), or the demo dataset.</source>
 <context>
     <name>captioner::ui::MainWindow</name>
     <message>
-        <location filename="../../ui/src/main_window.cpp" line="+51"/>
+        <location filename="../../ui/src/main_window.cpp" line="+52"/>
         <source>Captioner</source>
         <translation>Captioner</translation>
     </message>
     <message>
         <location line="+5"/>
-        <location line="+182"/>
+        <location line="+199"/>
         <source>&amp;Dataset</source>
         <translation>データセット(&amp;D)</translation>
     </message>
     <message>
-        <location line="-181"/>
-        <location line="+63"/>
+        <location line="-198"/>
+        <location line="+80"/>
         <location line="+118"/>
         <source>&amp;Train</source>
         <translation>学習(&amp;T)</translation>
     </message>
     <message>
-        <location line="-180"/>
-        <location line="+180"/>
+        <location line="-197"/>
+        <location line="+197"/>
         <source>&amp;Caption</source>
         <translation>キャプション(&amp;C)</translation>
     </message>
     <message>
-        <location line="-179"/>
+        <location line="-196"/>
         <location line="+2"/>
         <source>Pages</source>
         <translation>ページ</translation>
@@ -2340,17 +2649,17 @@ Open another folder (Ctrl+O) or file (Ctrl+Alt+O), or the demo dataset.</source>
         <translation>ページのタブをスクロール</translation>
     </message>
     <message>
-        <location line="+55"/>
+        <location line="+72"/>
         <source>&amp;Train (%1%)</source>
         <translation>学習(&amp;T) (%1%)</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+18"/>
         <source>Model %1 loaded</source>
         <translation>モデル %1 を読み込みました</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+12"/>
         <source>&amp;File</source>
         <translation>ファイル(&amp;F)</translation>
     </message>
@@ -3873,7 +4182,7 @@ The newest checkpoint is %1; tick Resume to continue from it.</source>
         <translation>実行フォルダーを監視</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+23"/>
         <source>Watching %1</source>
         <translation>%1 を監視中</translation>
     </message>

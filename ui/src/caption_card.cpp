@@ -31,7 +31,8 @@ QPushButton* makeButton(const QString& text, const QString& name, const QString&
 
 CaptionCard::CaptionCard(qint64 id, const QString& path, QWidget* parent)
     : QFrame(parent), m_id(id), m_path(path), m_thumb(new QLabel(this)), m_name(new QLabel(this)),
-      m_text(new QLabel(this)), m_meta(new QLabel(this)), m_confidenceLabel(new QLabel(this)) {
+      m_text(new QLabel(this)), m_meta(new QLabel(this)), m_confidenceLabel(new QLabel(this)),
+      m_compareText(new QLabel(this)), m_compareConfidence(new QLabel(this)) {
     setObjectName(QStringLiteral("captionCard"));
     setFrameShape(QFrame::StyledPanel);
     setFocusPolicy(Qt::StrongFocus);
@@ -79,6 +80,16 @@ CaptionCard::CaptionCard(qint64 id, const QString& path, QWidget* parent)
     m_meta->setForegroundRole(QPalette::PlaceholderText);
     m_confidenceLabel->setObjectName(QStringLiteral("cardConfidence"));
     m_confidenceLabel->setTextFormat(Qt::PlainText);
+    m_compareText->setObjectName(QStringLiteral("cardCompareCaption"));
+    m_compareText->setFont(larger);
+    m_compareText->setWordWrap(true);
+    m_compareText->setTextFormat(Qt::RichText);
+    m_compareText->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_compareText->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
+    m_compareText->hide();
+    m_compareConfidence->setObjectName(QStringLiteral("cardCompareConfidence"));
+    m_compareConfidence->setTextFormat(Qt::PlainText);
+    m_compareConfidence->hide();
 
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(m_copy);
@@ -90,6 +101,8 @@ CaptionCard::CaptionCard(qint64 id, const QString& path, QWidget* parent)
     column->addWidget(m_name);
     column->addWidget(m_text);
     column->addWidget(m_confidenceLabel);
+    column->addWidget(m_compareText);
+    column->addWidget(m_compareConfidence);
     column->addWidget(m_meta);
     column->addStretch();
     column->addLayout(buttons);
@@ -195,25 +208,34 @@ QVector<CaptionWord> CaptionCard::uncertainWords() const {
 // follows the palette and stays readable in high contrast (Qt 6.4's rich text has no dotted or wavy
 // underline). Words are found in the caption in order; one it does not spell as given stays unmarked.
 QString CaptionCard::markedCaptionHtml() const {
+    return markedHtml(m_caption, m_words.isEmpty() ? diffWordsA() : m_words, m_changedA, m_selected, true);
+}
+
+QString CaptionCard::markedHtml(const QString& caption, const QVector<CaptionWord>& words, const QVector<bool>& changed,
+                                int selected, bool links) const {
     QString html;
     int at = 0;
-    for (int i = 0; i < m_words.size(); ++i) {
-        const CaptionWord& w = m_words[i];
-        const int found = w.word.isEmpty() ? -1 : m_caption.indexOf(w.word, at, Qt::CaseInsensitive);
+    for (int i = 0; i < words.size(); ++i) {
+        const CaptionWord& w = words[i];
+        const int found = w.word.isEmpty() ? -1 : caption.indexOf(w.word, at, Qt::CaseInsensitive);
         if (found < 0) continue;
         const int end = found + static_cast<int>(w.word.size());
-        html += m_caption.mid(at, found - at).toHtmlEscaped();
-        QString word = m_caption.mid(found, end - found).toHtmlEscaped();
-        if (i == m_selected) word = QStringLiteral("<b>%1</b>").arg(word);
+        html += caption.mid(at, found - at).toHtmlEscaped();
+        QString word = caption.mid(found, end - found).toHtmlEscaped();
+        if (i == selected) word = QStringLiteral("<b>%1</b>").arg(word);
         if (w.confidence < kUncertainWordThreshold) word = QStringLiteral("<u>%1</u>").arg(word);
-        if (!w.heatmap.isEmpty())
+        if (i < changed.size() && changed[i])
+            word = QStringLiteral("<span style=\"background-color: %1; color: %2; font-weight: bold;\">%3</span>")
+                       .arg(palette().color(QPalette::Highlight).name(),
+                            palette().color(QPalette::HighlightedText).name(), word);
+        if (links && !w.heatmap.isEmpty())
             word = QStringLiteral("<a href=\"word:%1\" style=\"color: %2; text-decoration: none;\">%3</a>")
                        .arg(i)
                        .arg(palette().color(QPalette::WindowText).name(), word);
         html += word;
         at = end;
     }
-    html += m_caption.mid(at).toHtmlEscaped();
+    html += caption.mid(at).toHtmlEscaped();
     return html;
 }
 
@@ -238,7 +260,8 @@ void CaptionCard::updateTexts() {
     m_meta->setText(status);
     const bool done = m_state == State::Done && !m_caption.isEmpty();
     const QVector<CaptionWord> uncertain = done ? uncertainWords() : QVector<CaptionWord>();
-    if (done && !m_words.isEmpty()) {
+    const QString compared = updateComparison();
+    if (done && (!m_words.isEmpty() || !m_changedA.isEmpty())) {
         m_text->setTextFormat(Qt::RichText);
         m_text->setText(markedCaptionHtml());
     } else {
@@ -290,6 +313,7 @@ void CaptionCard::updateTexts() {
     if (!uncertain.isEmpty())
         description += tr("; ", "joins parts of a card's description") +
                        tr("uncertain words: %1").arg(uncertainNames.join(separator));
+    if (!compared.isEmpty()) description += tr("; ", "joins parts of a card's description") + compared;
     setAccessibleDescription(description);
 }
 

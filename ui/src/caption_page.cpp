@@ -199,6 +199,16 @@ QStringList CaptionPage::chooseFilesDialog(const QString& purpose) {
         const QString folder = QFileDialog::getExistingDirectory(this, tr("Add Folder"), start);
         return folder.isEmpty() ? QStringList{} : QStringList{folder};
     }
+    if (purpose == QLatin1String("compare-model")) {
+        const QString folder = QFileDialog::getExistingDirectory(this, tr("Compare With Model"), modelFolder());
+        return folder.isEmpty() ? QStringList{} : QStringList{folder};
+    }
+    if (purpose == QLatin1String("compare-export")) {
+        const QString file = QFileDialog::getSaveFileName(this, tr("Export Comparison"),
+                                                          QDir(start).filePath(QStringLiteral("comparison.csv")),
+                                                          tr("CSV (*.csv);;JSON Lines (*.jsonl)"));
+        return file.isEmpty() ? QStringList{} : QStringList{file};
+    }
     if (purpose == QLatin1String("export")) {
         const QString file = QFileDialog::getSaveFileName(this, tr("Export Captions"),
                                                           QDir(start).filePath(QStringLiteral("captions.csv")),

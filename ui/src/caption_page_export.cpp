@@ -101,16 +101,22 @@ CaptionPage::Answer CaptionPage::askQuestion(const QString& question) {
 
 void CaptionPage::addToDataset() {
     QStringList images, captions;
+    QVector<double> confidences;
+    QVector<QVector<QPair<QString, double>>> words;
     for (const CaptionQueue::Item& item : m_queue->items()) {
         if (item.state != CaptionQueue::State::Done || item.caption.isEmpty()) continue;
         images << item.path;
         captions << item.caption;
+        confidences << item.confidence;
+        QVector<QPair<QString, double>> ws;
+        for (const CaptionWord& w : item.words) ws.append({w.word, w.confidence});
+        words << ws;
     }
     if (images.isEmpty()) {
         announce(tr("No captions to add yet."));
         return;
     }
-    emit addToDatasetRequested(images, captions);
+    emit addToDatasetRequested(images, captions, confidences, words);
 }
 
 } // namespace captioner::ui

@@ -207,6 +207,7 @@ QWidget* CaptionPage::buildSidePanel() {
     auto* resultsLayout = new QVBoxLayout(results);
     for (QPushButton* b : {m_export, m_sidecars, m_toDataset, m_clear}) resultsLayout->addWidget(b);
     m_sideLayout->addWidget(results);
+    m_sideLayout->addWidget(buildCompareBox(panel));
     m_sideLayout->addStretch();
     return panel;
 }
@@ -252,6 +253,12 @@ void CaptionPage::createActions() {
     m_datasetAction =
         make(tr("Add to Data&set"), "actionCaptionToDataset", {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D)},
              tr("Bring the captioned images into the dataset browser for review"), [this] { addToDataset(); });
+    m_compareAction = make(
+        tr("Compare With &Model…"), "actionCaptionCompare", {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M)},
+        tr("Caption the same images with a second model and show both captions"), [this] { chooseCompareModel(); });
+    m_compareExportAction = make(tr("Export Compa&rison…"), "actionCaptionCompareExport", {},
+                                 tr("Save both models' captions, confidences and the references as CSV or JSON Lines"),
+                                 [this] { chooseCompareExport(); });
     m_clearAction = make(tr("C&lear Results"), "actionCaptionClear", {}, tr("Remove every result from the page"),
                          [this] { clearResults(); });
 }

@@ -207,6 +207,7 @@ void CaptionPage::removeCard(CaptionCard* card) {
 }
 
 void CaptionPage::clearResults() {
+    closeComparison();
     m_queue->clear();
     for (CaptionCard* card : m_cards) {
         card->hide();
@@ -252,6 +253,7 @@ void CaptionPage::updateActions() {
     m_datasetAction->setEnabled(done > 0);
     m_clear->setEnabled(any);
     m_clearAction->setEnabled(any);
+    updateCompareBox();
     m_recaptionAll->setEnabled(any);
     m_recaptionAllAction->setEnabled(any);
     m_copyAction->setEnabled(done > 0);

@@ -54,6 +54,7 @@ void DatasetFilterModel::setSortKey(SortKey key, Qt::SortOrder order) {
     case SortKey::Name: setSortRole(DatasetModel::FileNameRole); break;
     case SortKey::CaptionLength: setSortRole(DatasetModel::CaptionLengthRole); break;
     case SortKey::ReviewStatus: setSortRole(DatasetModel::ReviewStatusRole); break;
+    case SortKey::LeastConfident: setSortRole(DatasetModel::ConfidenceRole); break;
     }
     invalidate();
     sort(0, order);
@@ -124,6 +125,11 @@ bool DatasetFilterModel::lessThan(const QModelIndex& left, const QModelIndex& ri
     case SortKey::ReviewStatus: {
         const int a = statusRank(int(m_model->reviewEntry(l).status));
         const int b = statusRank(int(m_model->reviewEntry(r).status));
+        return a != b ? a < b : l < r;
+    }
+    case SortKey::LeastConfident: {
+        const double a = m_model->modelConfidence(l), b = m_model->modelConfidence(r);
+        if ((a >= 0) != (b >= 0)) return a >= 0; // captions with a confidence first
         return a != b ? a < b : l < r;
     }
     }

@@ -139,6 +139,7 @@ QVariant DatasetModel::data(const QModelIndex& index, int role) const {
         return why.join(QStringLiteral("; "));
     }
     case ImagePathRole: return m_paths[row];
+    case ConfidenceRole: return modelConfidence(row);
     case ThumbnailStateRole:
         if (!m_thumbnails || m_thumbnails->hasFailed(m_paths[row]) || !item.unreadable.empty()) return ThumbnailFailed;
         return m_thumbnails->isPending(m_paths[row]) ? ThumbnailLoading : ThumbnailReady;
@@ -159,6 +160,7 @@ QHash<int, QByteArray> DatasetModel::roleNames() const {
     names.insert(ProblemTextRole, "problemText");
     names.insert(ImagePathRole, "imagePath");
     names.insert(ThumbnailStateRole, "thumbnailState");
+    names.insert(ConfidenceRole, "confidence");
     return names;
 }
 
@@ -187,7 +189,7 @@ void DatasetModel::setCaption(int row, int captionIndex, const QString& text) {
     const QModelIndex idx = index(row);
     emit dataChanged(idx, idx,
                      {Qt::DisplayRole, CaptionRole, CaptionsRole, CaptionLengthRole, ProblemsRole, ProblemTextRole,
-                      Qt::ToolTipRole, Qt::AccessibleTextRole});
+                      Qt::ToolTipRole, Qt::AccessibleTextRole, ConfidenceRole});
     emit captionChanged(row);
 }
 
@@ -198,10 +200,17 @@ captioner::ReviewEntry DatasetModel::reviewEntry(int row) const {
     return m_review.entry(m_keys[std::size_t(row)]);
 }
 
-bool DatasetModel::setReview(int row, const captioner::ReviewEntry& entry) {
+bool DatasetModel::setReview(int row, const captioner::ReviewEntry& given) {
     if (row < 0 || row >= rowCount()) return false;
     const std::string& key = m_keys[std::size_t(row)];
     const captioner::ReviewEntry previous = m_review.entry(key);
+    captioner::ReviewEntry entry = given;
+    if (!entry.hasModelConfidence() && previous.hasModelConfidence()) {
+        // A verdict keeps what the model said of the caption.
+        entry.modelCaption = previous.modelCaption;
+        entry.confidence = previous.confidence;
+        entry.words = previous.words;
+    }
     m_review.set(key, entry);
     try {
         m_review.save();
@@ -216,10 +225,41 @@ bool DatasetModel::setReview(int row, const captioner::ReviewEntry& entry) {
     return true;
 }
 
+bool DatasetModel::setModelConfidence(int row, const QString& caption, double confidence,
+                                      const std::vector<captioner::ReviewWord>& words) {
+    if (row < 0 || row >= rowCount()) return false;
+    const std::string& key = m_keys[std::size_t(row)];
+    const captioner::ReviewEntry previous = m_review.entry(key);
+    captioner::ReviewEntry entry = previous;
+    entry.modelCaption = caption.toStdString();
+    entry.confidence = confidence;
+    entry.words = words;
+    m_review.set(key, entry);
+    try {
+        m_review.save();
+    } catch (const captioner::Error& e) {
+        m_review.set(key, previous);
+        emit reviewError(QString::fromStdString(e.what()));
+        return false;
+    }
+    const QModelIndex idx = index(row);
+    emit dataChanged(idx, idx, {ConfidenceRole});
+    emit reviewChanged(row);
+    return true;
+}
+
+double DatasetModel::modelConfidence(int row) const {
+    if (row < 0 || row >= rowCount()) return -1;
+    const auto& captions = m_dataset.items()[std::size_t(row)].captions;
+    return m_review.entry(m_keys[std::size_t(row)]).confidenceFor(captions.empty() ? std::string() : captions.front());
+}
+
 int DatasetModel::reviewedCount() const {
     int n = 0;
-    for (const auto& key : m_keys)
-        if (m_review.entries().count(key)) ++n;
+    for (const auto& key : m_keys) {
+        const auto it = m_review.entries().find(key);
+        if (it != m_review.entries().end() && it->second.status != captioner::ReviewStatus::Unreviewed) ++n;
+    }
     return n;
 }
 

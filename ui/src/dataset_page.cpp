@@ -234,7 +234,8 @@ QWidget* DatasetPage::buildToolbar() {
     showLabel->setBuddy(m_show);
 
     m_sort->setObjectName(QStringLiteral("sortOrder"));
-    m_sort->addItems({tr("Dataset order"), tr("Name"), tr("Caption length"), tr("Review status")});
+    m_sort->addItems(
+        {tr("Dataset order"), tr("Name"), tr("Caption length"), tr("Review status"), tr("Least confident first")});
     described(m_sort, tr("Sort by"), tr("Order of the images in the grid"));
     connect(m_sort, &QComboBox::currentIndexChanged, this,
             [this](int i) { m_filter->setSortKey(static_cast<DatasetFilterModel::SortKey>(i)); });

@@ -126,7 +126,9 @@ int DatasetPage::currentRow() const {
     return idx.isValid() ? m_filter->mapToSource(idx).row() : -1;
 }
 
-int DatasetPage::addModelCaptions(const QStringList& images, const QStringList& captions, QString* summary) {
+int DatasetPage::addModelCaptions(const QStringList& images, const QStringList& captions, QString* summary,
+                                  const QVector<double>& confidences,
+                                  const QVector<QVector<QPair<QString, double>>>& words) {
     QHash<QString, int> rowOf;
     for (int row = 0; row < m_model->rowCount(); ++row)
         rowOf.insert(
@@ -135,6 +137,7 @@ int DatasetPage::addModelCaptions(const QStringList& images, const QStringList& 
     int kept = 0;
     QStringList outside;
     QList<QPair<int, QString>> changes;
+    QHash<int, int> confidenceOf; // row -> index in images
     for (int i = 0; i < images.size() && i < captions.size(); ++i) {
         const auto it = rowOf.constFind(QFileInfo(images[i]).absoluteFilePath());
         if (it == rowOf.constEnd()) {
@@ -147,6 +150,7 @@ int DatasetPage::addModelCaptions(const QStringList& images, const QStringList& 
             continue;
         }
         changes.append({*it, captions[i]});
+        confidenceOf.insert(*it, i);
     }
     const int changed = static_cast<int>(changes.size());
     if (changed > 0) {
@@ -154,6 +158,14 @@ int DatasetPage::addModelCaptions(const QStringList& images, const QStringList& 
         for (const auto& change : changes)
             m_undo->push(new SetCaptionCommand(m_model, change.first, 0, QString(), change.second, -1));
         m_undo->endMacro();
+        // What the model said of each caption, kept in review.jsonl (written at once, like verdicts).
+        for (const auto& change : changes) {
+            const int i = confidenceOf.value(change.first);
+            if (i >= confidences.size() || confidences[i] < 0) continue;
+            std::vector<captioner::ReviewWord> ws;
+            for (const auto& w : words.value(i)) ws.push_back({w.first.toStdString(), w.second});
+            m_model->setModelConfidence(change.first, change.second, confidences[i], ws);
+        }
         selectRow(changes.first().first);
     }
     if (summary) {

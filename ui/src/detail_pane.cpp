@@ -2,6 +2,7 @@
 
 #include "caption_commands.h"
 #include "captioner_ui/locale_format.h"
+#include "captioner_ui/caption_card.h"
 #include "captioner_ui/dataset_model.h"
 
 #include "captioner/caption_search.h"
@@ -51,7 +52,7 @@ ImageFacts loadFacts(int row, const QString& path, const QString& split) {
 DetailPane::DetailPane(DatasetModel* model, QUndoStack* undo, QWidget* parent)
     : QWidget(parent), m_model(model), m_undo(undo), m_title(new QLabel(this)), m_picture(new QLabel(this)),
       m_facts(new QLabel(this)), m_problem(new QLabel(this)), m_captions(new QListWidget(this)),
-      m_editor(new QPlainTextEdit(this)), m_hint(new QLabel(this)) {
+      m_editor(new QPlainTextEdit(this)), m_hint(new QLabel(this)), m_confidence(new QLabel(this)) {
     setObjectName(QStringLiteral("detailPane"));
     m_title->setObjectName(QStringLiteral("detailTitle"));
     m_title->setWordWrap(true);
@@ -98,6 +99,12 @@ DetailPane::DetailPane(DatasetModel* model, QUndoStack* undo, QWidget* parent)
 
     m_hint->setObjectName(QStringLiteral("captionLengthHint"));
     m_hint->setWordWrap(true);
+    m_confidence->setObjectName(QStringLiteral("detailConfidence"));
+    m_confidence->setWordWrap(true);
+    m_confidence->setTextFormat(Qt::PlainText);
+    m_confidence->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+    m_confidence->setAccessibleName(tr("Model confidence"));
+    m_confidence->setVisible(false);
 
     auto* captionLabel = new QLabel(tr("C&aption:"), this);
     captionLabel->setBuddy(m_editor);
@@ -107,6 +114,7 @@ DetailPane::DetailPane(DatasetModel* model, QUndoStack* undo, QWidget* parent)
     layout->addWidget(m_picture, 1);
     layout->addWidget(m_facts);
     layout->addWidget(m_problem);
+    layout->addWidget(m_confidence);
     layout->addWidget(m_captions);
     layout->addWidget(captionLabel);
     layout->addWidget(m_editor);
@@ -121,6 +129,7 @@ DetailPane::DetailPane(DatasetModel* model, QUndoStack* undo, QWidget* parent)
             const QString problem = m_model->data(m_model->index(m_row), DatasetModel::ProblemTextRole).toString();
             m_problem->setText(problem.isEmpty() ? QString() : QStringLiteral("⚠ ") + problem);
             m_problem->setVisible(!problem.isEmpty());
+            updateConfidence();
         }
     });
     connect(m_model, &DatasetModel::modelReset, this, [this] { setCurrentRow(-1); });
@@ -161,6 +170,7 @@ void DetailPane::refresh() {
         m_editor->clear();
         m_updatingEditor = false;
         updateLengthHint();
+        updateConfidence();
         return;
     }
     const QModelIndex idx = m_model->index(m_row);
@@ -169,6 +179,7 @@ void DetailPane::refresh() {
     m_problem->setText(problem.isEmpty() ? QString() : QStringLiteral("⚠ ") + problem);
     m_problem->setVisible(!problem.isEmpty());
     refreshCaptions();
+    updateConfidence();
     const QStringList captions = m_model->captions(m_row);
     const QString text = m_captionIndex < captions.size() ? captions[m_captionIndex] : QString();
     if (m_editor->toPlainText() != text) {
@@ -267,6 +278,31 @@ bool DetailPane::eventFilter(QObject* watched, QEvent* event) {
 void DetailPane::resizeEvent(QResizeEvent* event) {
     QWidget::resizeEvent(event);
     showImage();
+}
+
+QString DetailPane::confidenceText() const {
+    if (m_row < 0) return {};
+    const captioner::ReviewEntry entry = m_model->reviewEntry(m_row);
+    if (!entry.hasModelConfidence()) return {};
+    const QString percent = QString::number(qRound(entry.confidence * 100));
+    if (m_model->modelConfidence(m_row) < 0)
+        return tr("Model confidence %1% (in the model's caption; the caption was edited since)").arg(percent);
+    QStringList uncertain;
+    for (const captioner::ReviewWord& w : entry.words)
+        if (w.confidence < CaptionCard::kUncertainWordThreshold)
+            uncertain << tr("%1 (%2%)", "an uncertain word and its confidence")
+                             .arg(QString::fromStdString(w.word), QString::number(qRound(w.confidence * 100)));
+    QString text = tr("Model confidence %1%").arg(percent);
+    if (!uncertain.isEmpty())
+        text += tr("; ", "joins parts of a card's description") +
+                tr("uncertain words: %1").arg(uncertain.join(tr(", ", "joins the uncertain words of a caption")));
+    return text;
+}
+
+void DetailPane::updateConfidence() {
+    const QString text = confidenceText();
+    m_confidence->setText(text);
+    m_confidence->setVisible(!text.isEmpty());
 }
 
 } // namespace captioner::ui

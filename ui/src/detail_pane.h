@@ -3,7 +3,7 @@
 // disk, dimensions, format, split), every caption, and an editor for one caption. Each change in
 // the editor goes onto the page's QUndoStack as it is typed (merged per editing session), so Edit ›
 // Undo and the editor agree; the caption hint compares the length with the ~125-character alt-text
-// guidance.
+// guidance. A caption that came from a model shows the model's confidence in it and its uncertain words.
 #include <QFutureWatcher>
 #include <QImage>
 #include <QWidget>
@@ -42,6 +42,8 @@ public:
     bool isImageShown() const { return !m_watcher.isRunning() && m_shownRow == m_row; }
     QString factsText() const;
     QString lengthHint() const;
+    // "Model confidence N%…" for a caption that came from a model ("" otherwise).
+    QString confidenceText() const;
 
 protected:
     void resizeEvent(QResizeEvent* event) override;
@@ -54,6 +56,7 @@ private:
     void onImageLoaded();
     void showImage();
     void updateLengthHint();
+    void updateConfidence();
 
     DatasetModel* m_model;
     QUndoStack* m_undo;
@@ -73,6 +76,7 @@ private:
     QListWidget* m_captions;
     QPlainTextEdit* m_editor;
     QLabel* m_hint;
+    QLabel* m_confidence;
 };
 
 } // namespace captioner::ui

@@ -3,6 +3,7 @@
 #include "captioner_ui/locale_format.h"
 #include "captioner_ui/app_settings.h"
 #include "captioner_ui/caption_page.h"
+#include "captioner_ui/dataset_model.h"
 #include "captioner_ui/dataset_page.h"
 #include "captioner_ui/model_manager.h"
 #include "captioner_ui/model_panel.h"
@@ -82,8 +83,25 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_captionPage, &CaptionPage::openModelRequested, this, &MainWindow::chooseModel);
     connect(m_captionPage, &CaptionPage::message, this,
             [this](const QString& text) { statusBar()->showMessage(text, 8000); });
+    // The compare view's references: the open dataset's captions of the compared images.
+    m_captionPage->setReferenceLookup([this](const QStringList& images) {
+        QVector<QStringList> out(images.size());
+        const DatasetModel* model = m_datasetPage->model();
+        if (!m_datasetPage->hasDataset() || !model) return out;
+        QHash<QString, int> rowOf;
+        for (int row = 0; row < model->rowCount(); ++row)
+            rowOf.insert(
+                QFileInfo(model->data(model->index(row), DatasetModel::ImagePathRole).toString()).absoluteFilePath(),
+                row);
+        for (int i = 0; i < images.size(); ++i) {
+            const auto it = rowOf.constFind(QFileInfo(images[i]).absoluteFilePath());
+            if (it != rowOf.constEnd()) out[i] = model->captions(*it);
+        }
+        return out;
+    });
     connect(m_captionPage, &CaptionPage::addToDatasetRequested, this,
-            [this](const QStringList& images, const QStringList& captions) {
+            [this](const QStringList& images, const QStringList& captions, const QVector<double>& confidences,
+                   const QVector<QVector<QPair<QString, double>>>& words) {
                 // Into the open dataset when it holds any of the images; otherwise the images' folder is
                 // opened as the dataset first (in the background) and they go in once it is open.
                 const QString root = m_datasetPage->hasDataset()

@@ -20,11 +20,29 @@ enum class ReviewStatus { Unreviewed, Accepted, Edited, Flagged };
 std::string toString(ReviewStatus status);               // "unreviewed", "accepted", "edited", "flagged"
 ReviewStatus parseReviewStatus(const std::string& name); // throws Error on an unknown name
 
+// A word of a model's caption with its confidence (the product of its tokens' probabilities).
+struct ReviewWord {
+    std::string word;
+    double confidence = 0;
+};
+
 struct ReviewEntry {
     ReviewStatus status = ReviewStatus::Unreviewed;
     std::string reason;     // why it was flagged ("" otherwise)
     std::string caption;    // the caption as the reviewer accepted or flagged it
     std::string reviewedAt; // ISO 8601 UTC, e.g. "2024-05-01T12:00:00Z"
+    // Where the image's caption came from a model (the Caption page's Add to Dataset): the caption the
+    // model gave, its confidence (geometric mean of its tokens' probabilities) and its words'. -1: the
+    // caption did not come from a model. Kept through verdicts; it describes the caption only while the
+    // dataset's caption is still modelCaption (see confidenceFor).
+    std::string modelCaption{}; // (braces: older aggregate initialisations of the first four fields stay warning-free)
+    double confidence = -1;
+    std::vector<ReviewWord> words{};
+    bool hasModelConfidence() const { return confidence >= 0; }
+    // The model's confidence in `caption`: `confidence` while caption is still the model's, else -1.
+    double confidenceFor(const std::string& caption) const {
+        return hasModelConfidence() && caption == modelCaption ? confidence : -1;
+    }
 };
 
 // The usual guidance for alt text: keep it under about 125 characters, as screen readers such as
@@ -47,11 +65,13 @@ public:
     const std::string& path() const { return m_path; }
     // Unreviewed when the key has no entry.
     ReviewEntry entry(const std::string& key) const;
-    // Setting an Unreviewed entry removes the key.
+    // Setting an Unreviewed entry without a model confidence removes the key.
     void set(const std::string& key, const ReviewEntry& entry);
     const std::map<std::string, ReviewEntry>& entries() const { return m_entries; }
     const std::vector<DatasetProblem>& problems() const { return m_problems; }
-    // One object per line, sorted by key: {"file": KEY, "status", "reason", "caption", "reviewed_at"}.
+    // One object per line, sorted by key: {"file": KEY, "status", "reason", "caption", "reviewed_at"},
+    // and for a caption from a model also "model_caption", "confidence" and "words" ([{"word",
+    // "confidence"}]).
     std::string serialize() const;
     void save() const; // atomic; throws Error naming the file
 

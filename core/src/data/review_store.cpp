@@ -76,6 +76,14 @@ ReviewStore ReviewStore::load(const std::string& path) {
             e.reason = j.value("reason", std::string());
             e.caption = j.value("caption", std::string());
             e.reviewedAt = j.value("reviewed_at", std::string());
+            if (j.contains("confidence") && !j.at("confidence").is_null()) {
+                e.confidence = j.at("confidence").get<double>();
+                if (!(e.confidence >= 0 && e.confidence <= 1))
+                    throw Error(where, "\"confidence\" must be between 0 and 1");
+                e.modelCaption = j.value("model_caption", std::string());
+                for (const auto& w : j.value("words", nlohmann::json::array()))
+                    e.words.push_back({w.at("word").get<std::string>(), w.at("confidence").get<double>()});
+            }
             store.set(key, e); // a later line for the same image wins, as appending would intend
         } catch (const std::exception& e) {
             store.m_problems.push_back({where, std::string("ignored line: ") + e.what()});
@@ -90,7 +98,7 @@ ReviewEntry ReviewStore::entry(const std::string& key) const {
 }
 
 void ReviewStore::set(const std::string& key, const ReviewEntry& entry) {
-    if (entry.status == ReviewStatus::Unreviewed) m_entries.erase(key);
+    if (entry.status == ReviewStatus::Unreviewed && !entry.hasModelConfidence()) m_entries.erase(key);
     else m_entries[key] = entry;
 }
 
@@ -103,6 +111,13 @@ std::string ReviewStore::serialize() const {
         j["reason"] = e.reason;
         j["caption"] = e.caption;
         j["reviewed_at"] = e.reviewedAt;
+        if (e.hasModelConfidence()) {
+            j["model_caption"] = e.modelCaption;
+            j["confidence"] = e.confidence;
+            ordered_json words = ordered_json::array();
+            for (const auto& w : e.words) words.push_back({{"word", w.word}, {"confidence", w.confidence}});
+            j["words"] = words;
+        }
         out += dumpLine(j);
     }
     return out;

@@ -7,6 +7,10 @@
 // palette colour) the words below kUncertainWordThreshold, lists them with their percentages in the
 // card's tooltip and ends its accessible description with "uncertain words: …". Left/Right on the card
 // pick a word (shown bold) and overlay where the model looked for it on the thumbnail; Esc clears it.
+// In the compare view (setComparison) the card also shows a second model's caption and confidence,
+// and the words outside the two captions' longest common word subsequence are highlighted in both
+// (bold, in the palette's highlight colours, so high-contrast themes keep them readable); the
+// accessible description names them.
 #include "captioner_ui/caption_queue.h"
 
 #include <QFrame>
@@ -45,6 +49,24 @@ public:
     int selectedWord() const { return m_selected; } // -1: none, no overlay
     void selectWord(int index);                     // -1 clears
 
+    // The compare view's second caption for this card. shown false: no compare view (the default).
+    struct Comparison {
+        bool shown = false;
+        bool pending = false; // the second model has not captioned this image yet
+        QString modelName;    // the second model's folder name
+        QString caption, error;
+        double confidence = -1;
+        QVector<CaptionWord> words; // its words with their confidences (heatmaps are not used)
+    };
+    void setComparison(const Comparison& comparison);
+    const Comparison& comparison() const { return m_comparison; }
+    QLabel* compareCaptionLabel() const { return m_compareText; }
+    QLabel* compareConfidenceLabel() const { return m_compareConfidence; }
+    // The words that differ, in caption order: of this card's caption and of the second one (empty
+    // without a finished comparison).
+    QStringList differingWords() const;
+    QStringList differingWordsB() const;
+
     void setState(State state);
     void setResult(const QString& caption, double seconds, const QString& error, bool restored = false,
                    double confidence = -1, const QVector<CaptionWord>& words = {});
@@ -78,6 +100,14 @@ private:
     bool handleKey(QKeyEvent* event);
     void updateTexts();
     QString markedCaptionHtml() const;
+    // A caption as rich text: uncertain words underlined, changed[i] words highlighted, word
+    // `selected` bold, words with a heatmap as links when `links`.
+    QString markedHtml(const QString& caption, const QVector<CaptionWord>& words, const QVector<bool>& changed,
+                       int selected, bool links) const;
+    // The comparison's part of the card: the diff, the second caption and confidence; returns what the
+    // accessible description gains ("" without a comparison).
+    QString updateComparison();
+    QVector<CaptionWord> diffWordsA() const; // m_words, or the caption's words when they are unknown
     void updateThumbnail();
 
     qint64 m_id;
@@ -99,6 +129,10 @@ private:
     QLabel* m_text;
     QLabel* m_meta;
     QLabel* m_confidenceLabel;
+    QLabel* m_compareText;
+    QLabel* m_compareConfidence;
+    Comparison m_comparison;
+    QVector<bool> m_changedA, m_changedB; // parallel to diffWordsA() and m_comparison.words
     QPushButton* m_copy;
     QPushButton* m_speak;
     QPushButton* m_recaption;

@@ -10,6 +10,7 @@
 // Lines, sidecar .txt, add to dataset).
 #include <QVector>
 #include <QList>
+#include <QPair>
 #include <QPointer>
 #include <QStringList>
 #include <QWidget>
@@ -36,7 +37,9 @@ struct GitCheckpoint;
 namespace captioner::ui {
 
 class CaptionCard;
+class CaptionComparer;
 class CaptionQueue;
+struct CompareSummary;
 struct CaptionRecord;
 
 class CaptionPage : public QWidget {
@@ -72,10 +75,31 @@ public:
     // Returns how many files were written.
     int writeSidecars();
 
+    // The compare view: the page's captioned images are captioned again with the model in `folder`
+    // (loaded and run off the UI thread, with the page's decoding options); each card then shows both
+    // captions, their word differences and both confidences. Where the reference lookup knows captions
+    // for the images (a dataset's), the compare box shows both models' WER, ROUGE-L, BLEU-4 and CIDEr-D
+    // (the trainer's definitions) and the comparison can be exported.
+    void compareWithModel(const QString& folder);
+    bool isComparing() const;           // a compare model is loading or captioning
+    bool hasComparison() const;         // a compare view is shown
+    QString compareModelFolder() const; // "" without a compare view
+    QWidget* compareBox() const { return m_compareBox; }
+    QString compareSummaryText() const;
+    // The images' reference captions, one list per image (an empty list: none). The main window looks
+    // them up in the dataset browser's open dataset.
+    using ReferenceLookup = std::function<QVector<QStringList>(const QStringList& images)>;
+    void setReferenceLookup(ReferenceLookup lookup);
+    // One row per compared image (image, references, both captions and confidences, differs) as CSV or
+    // JSON Lines by the extension (captioner::writeComparison); false and a message naming the file
+    // when it fails.
+    bool exportComparison(const QString& path, QString* error = nullptr);
+
     // Tests answer file dialogs and questions through these instead of native dialogs.
     enum class Answer { Overwrite, SkipExisting, Cancel };
     struct TestHooks {
-        std::function<QStringList(const QString& purpose)> chooseFiles; // purpose: "images", "folder", "export"
+        // purpose: "images", "folder", "export", "compare-model", "compare-export"
+        std::function<QStringList(const QString& purpose)> chooseFiles;
         std::function<Answer(const QString& question)> ask;
     };
     static void setTestHooks(TestHooks hooks);
@@ -95,6 +119,9 @@ public slots:
     void cancel();
     void clearResults();
     void addToDataset();
+    void chooseCompareModel();
+    void chooseCompareExport();
+    void closeComparison();
 
 signals:
     void openModelRequested();
@@ -102,8 +129,13 @@ signals:
     void message(const QString& text);
     void captionReady(const QString& image);
     void busyChanged(bool busy);
-    // Images with their captions for the dataset browser to take in for review.
-    void addToDatasetRequested(const QStringList& images, const QStringList& captions);
+    // The compare model has captioned every image (or failed or was cancelled) and the summary is up to date.
+    void comparisonFinished();
+    // Images with their captions for the dataset browser to take in for review, with each caption's
+    // confidence (-1: unknown, e.g. restored) and its words' confidences.
+    void addToDatasetRequested(const QStringList& images, const QStringList& captions,
+                               const QVector<double>& confidences,
+                               const QVector<QVector<QPair<QString, double>>>& words);
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
@@ -131,6 +163,11 @@ private:
     CaptionCard* cardById(qint64 id) const;
     void updateProgress();
     void updateActions();
+    QWidget* buildCompareBox(QWidget* parent);
+    void syncComparison(CaptionCard* card);
+    void onCompareFinished(bool cancelled);
+    void showCompareSummary(const CompareSummary& summary);
+    void updateCompareBox();
     void announce(const QString& text);
     void setupSpeech();
     QStringList chooseFilesDialog(const QString& purpose);
@@ -181,6 +218,21 @@ private:
     QAction* m_recaptionAction = nullptr;
     QAction* m_clearAction = nullptr;
     int m_thumbSide = 128;
+
+    CaptionComparer* m_comparer = nullptr;
+    std::shared_ptr<captioner::GitCheckpoint> m_compareModelA; // the page's model when the comparison began
+    QString m_compareModelAFolder;
+    ReferenceLookup m_referenceLookup;
+    QVector<QStringList> references(const QStringList& images) const;
+    QWidget* m_compareBox = nullptr;
+    QLabel* m_compareStatus = nullptr;
+    QLabel* m_compareMetrics = nullptr;
+    QPushButton* m_compareButton = nullptr;
+    QPushButton* m_compareExport = nullptr;
+    QPushButton* m_compareClose = nullptr;
+    QAction* m_compareAction = nullptr;
+    QAction* m_compareExportAction = nullptr;
+    bool m_compareSummaryPending = false;
 };
 
 } // namespace captioner::ui

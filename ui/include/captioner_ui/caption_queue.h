@@ -80,6 +80,7 @@ public:
     void setModel(std::shared_ptr<captioner::GitCheckpoint> model, const QString& folder);
     bool hasModel() const { return m_model != nullptr; }
     QString modelFolder() const { return m_modelFolder; }
+    std::shared_ptr<captioner::GitCheckpoint> model() const { return m_model; }
     void setDecoding(const Decoding& decoding) { m_decoding = decoding; }
     Decoding decoding() const { return m_decoding; }
     // Images per job (what a cancel or model change waits for) and per forward pass; 8 and 0 unless set

@@ -16,7 +16,9 @@ class DatasetFilterModel : public QSortFilterProxyModel {
     Q_OBJECT
 public:
     enum class Show { All, Problems, Unreadable, MissingCaption, LongCaption, Unreviewed, Accepted, Edited, Flagged };
-    enum class SortKey { Dataset, Name, CaptionLength, ReviewStatus };
+    // LeastConfident: captions from a model, least confident first (DatasetModel::modelConfidence),
+    // then the others in dataset order; review mode's Next then goes to the next least confident.
+    enum class SortKey { Dataset, Name, CaptionLength, ReviewStatus, LeastConfident };
 
     explicit DatasetFilterModel(QObject* parent = nullptr);
     void setDatasetModel(DatasetModel* model);

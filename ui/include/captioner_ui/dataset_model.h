@@ -32,6 +32,7 @@ public:
         ProblemTextRole,    // why, for people ("" when fine)
         ImagePathRole,      // absolute path
         ThumbnailStateRole, // ThumbnailState
+        ConfidenceRole,     // double: the model's confidence in the first caption; -1 when it is not the model's
     };
     enum ProblemFlag { NoProblem = 0, Unreadable = 1, MissingCaption = 2 };
     enum ThumbnailState { ThumbnailLoading, ThumbnailReady, ThumbnailFailed };
@@ -62,6 +63,13 @@ public:
     captioner::ReviewEntry reviewEntry(int row) const;
     // Records a verdict and writes review.jsonl; false (and reviewError) when it cannot be written.
     bool setReview(int row, const captioner::ReviewEntry& entry);
+    // Records that the first caption of `row` came from a model, with its confidence and its words', in
+    // review.jsonl at once (the verdict is kept); false (and reviewError) when it cannot be written.
+    bool setModelConfidence(int row, const QString& caption, double confidence,
+                            const std::vector<captioner::ReviewWord>& words);
+    // The model's confidence in the first caption of `row`: -1 when it did not come from a model or
+    // was edited since.
+    double modelConfidence(int row) const;
     int reviewedCount() const;
     int countWithStatus(captioner::ReviewStatus status) const;
     int countWithProblem(ProblemFlag flag) const;

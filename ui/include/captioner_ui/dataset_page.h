@@ -5,6 +5,8 @@
 // the keyboard. Opening, report building, previews and saving run off the UI thread; the page shows
 // progress meanwhile and stays usable. Folders and dataset files can be dropped onto it.
 #include <QList>
+#include <QPair>
+#include <QVector>
 #include <QWidget>
 
 #include <memory>
@@ -89,8 +91,12 @@ public:
     // Takes in captions made on the Caption page for review: images of the open dataset without a
     // caption get the model's caption as one undoable step (unsaved until Save); captioned images keep
     // theirs. The first changed image is selected. Returns how many images changed; `summary` says
-    // what happened, naming those not in the dataset.
-    int addModelCaptions(const QStringList& images, const QStringList& captions, QString* summary = nullptr);
+    // what happened, naming those not in the dataset. With `confidences` (parallel to images; -1:
+    // unknown) and the words' confidences, each caption taken in keeps them in review.jsonl
+    // (DatasetModel::setModelConfidence): the detail pane shows them and "Least confident first" orders by them.
+    int addModelCaptions(const QStringList& images, const QStringList& captions, QString* summary = nullptr,
+                         const QVector<double>& confidences = {},
+                         const QVector<QVector<QPair<QString, double>>>& words = {});
     // Writes the review of every image as CSV or JSON Lines (by the extension); false and a message.
     bool exportReview(const QString& path, QString* error = nullptr);
 
