@@ -2895,8 +2895,8 @@ Open another folder (Ctrl+O) or file (Ctrl+Alt+O), or the demo dataset.</source>
     </message>
     <message>
         <location line="+15"/>
-        <source>Threads: %1 of %2 · %3</source>
-        <translation>スレッド: %1 / %2 · %3</translation>
+        <source>Threads: %1 of %2 · %3 · captions in %4 · %5</source>
+        <translation>スレッド: %1 / %2 · %3 · キャプション: %4 · %5</translation>
     </message>
     <message>
         <location line="+12"/>
@@ -2937,6 +2937,14 @@ Open another folder (Ctrl+O) or file (Ctrl+Alt+O), or the demo dataset.</source>
         <location line="+0"/>
         <source>Some captions were edited but not saved. Save them before closing?</source>
         <translation>編集したまま保存していないキャプションがあります。閉じる前に保存しますか?</translation>
+    </message>
+    <message>
+        <source>native bf16</source>
+        <translation>bf16 ネイティブ対応</translation>
+    </message>
+    <message>
+        <source>no native bf16</source>
+        <translation>bf16 ネイティブ非対応</translation>
     </message>
 </context>
 <context>
@@ -3658,6 +3666,38 @@ from Hugging Face</source>
         <location line="+0"/>
         <source>Show the default values; OK or Apply saves them</source>
         <translation>既定値を表示します。OK か適用で保存されます</translation>
+    </message>
+    <message>
+        <source>fp32 (exact, as transformers)</source>
+        <translation>fp32（厳密、transformers と同じ）</translation>
+    </message>
+    <message>
+        <source>bf16 (faster on CPUs with native bf16)</source>
+        <translation>bf16（bf16 ネイティブ対応の CPU で高速）</translation>
+    </message>
+    <message>
+        <source>int8 (quantized text decoder)</source>
+        <translation>int8（テキストデコーダーを量子化）</translation>
+    </message>
+    <message>
+        <source>bf16 and int8 change captions slightly; the model is loaded again when this changes.</source>
+        <translation>bf16 と int8 ではキャプションがわずかに変わります。変更するとモデルを読み込み直します。</translation>
+    </message>
+    <message>
+        <source>bf16 is not available: %1.</source>
+        <translation>bf16 は使えません: %1。</translation>
+    </message>
+    <message>
+        <source>Caption precision</source>
+        <translation>キャプションの精度</translation>
+    </message>
+    <message>
+        <source>Arithmetic used for captioning: fp32, bf16 or int8. %1</source>
+        <translation>キャプション生成に使う演算: fp32、bf16、int8。%1</translation>
+    </message>
+    <message>
+        <source>Caption &amp;precision:</source>
+        <translation>キャプションの精度(&amp;P):</translation>
     </message>
 </context>
 <context>

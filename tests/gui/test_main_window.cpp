@@ -5,6 +5,7 @@
 
 #include "test_support.h"
 
+#include "captioner/inference_precision.h"
 #include "captioner/runtime.h"
 #include "captioner_ui/app_settings.h"
 #include "captioner_ui/caption_page.h"
@@ -376,7 +377,13 @@ private slots:
         QVERIFY(label);
         QVERIFY2(label->text().startsWith(QStringLiteral("Threads: 1 of %1 · ").arg(captioner::hardwareThreads())),
                  qPrintable(label->text()));
-        QVERIFY(label->text().endsWith(QString::fromStdString(captioner::torchDescription())));
+        // Then the caption precision and whether bf16 is native here (issue 19), the details in the tooltip.
+        const bool bf16 = captioner::bf16Availability().available;
+        QVERIFY2(label->text().endsWith(QString::fromStdString(captioner::torchDescription()) +
+                                        QStringLiteral(" · captions in fp32 · ") +
+                                        (bf16 ? QStringLiteral("native bf16") : QStringLiteral("no native bf16"))),
+                 qPrintable(label->text()));
+        QVERIFY2(label->toolTip().contains(QStringLiteral("precision bf16: ")), qPrintable(label->toolTip()));
         captioner::configureThreads(0);
     }
 

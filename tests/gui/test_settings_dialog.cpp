@@ -2,6 +2,7 @@
 // when the dialog is opened again, Cancel keeps nothing, Apply applies the theme (the application
 // palette takes exactly the theme's colours) and the thread count, CUDA is disabled with the reason
 // where LibTorch has none, and Tab reaches every control in order.
+#include "captioner/inference_precision.h"
 #include "captioner/runtime.h"
 
 #include "captioner_ui/app_settings.h"
@@ -102,6 +103,7 @@ private slots:
             QSignalSpy applied(&dialog, &SettingsDialog::applied);
             child<QSpinBox>(dialog, "settingsThreads")->setValue(1);
             chooseData(child<QComboBox>(dialog, "settingsDevice"), QStringLiteral("cpu"));
+            chooseData(child<QComboBox>(dialog, "settingsPrecision"), QStringLiteral("int8"));
             chooseData(child<QComboBox>(dialog, "settingsDecoding"), true);
             child<QSpinBox>(dialog, "settingsBeams")->setValue(5);
             child<QSpinBox>(dialog, "settingsMaxLength")->setValue(30);
@@ -118,6 +120,8 @@ private slots:
         QSettings s;
         QCOMPARE(s.value(QStringLiteral("threads")).toInt(), 1);
         QCOMPARE(s.value(QStringLiteral("device")).toString(), QStringLiteral("cpu"));
+        QCOMPARE(s.value(QStringLiteral("captionPrecision")).toString(), QStringLiteral("int8"));
+        QCOMPARE(AppSettings::captionPrecision(), QStringLiteral("int8"));
         QCOMPARE(s.value(QStringLiteral("decoding/beamSearch")).toBool(), true);
         QCOMPARE(s.value(QStringLiteral("decoding/numBeams")).toInt(), 5);
         QCOMPARE(s.value(QStringLiteral("decoding/maxLength")).toInt(), 30);
@@ -134,6 +138,7 @@ private slots:
         SettingsDialog again;
         QCOMPARE(child<QSpinBox>(again, "settingsThreads")->value(), 1);
         QCOMPARE(child<QComboBox>(again, "settingsDevice")->currentText(), QStringLiteral("CPU"));
+        QCOMPARE(child<QComboBox>(again, "settingsPrecision")->currentData().toString(), QStringLiteral("int8"));
         QCOMPARE(child<QComboBox>(again, "settingsDecoding")->currentText(), QStringLiteral("Beam search"));
         QCOMPARE(child<QSpinBox>(again, "settingsBeams")->value(), 5);
         QCOMPARE(child<QSpinBox>(again, "settingsMaxLength")->value(), 30);
@@ -176,6 +181,27 @@ private slots:
         chooseData(decoding, true);
         QVERIFY(child<QSpinBox>(dialog, "settingsBeams")->isEnabled());
         QVERIFY(child<QDoubleSpinBox>(dialog, "settingsLengthPenalty")->isEnabled());
+    }
+
+    // bf16 captioning is offered only where it runs natively (captioner/inference_precision.h), with the reason.
+    void bf16IsOfferedOnlyWhereNative() {
+        const bool cuda = captioner::ui::ModelManager::cudaAvailable();
+        const captioner::PrecisionAvailability bf16 = captioner::bf16Availability();
+        SettingsDialog dialog;
+        auto* precision = child<QComboBox>(dialog, "settingsPrecision");
+        auto* model = qobject_cast<QStandardItemModel*>(precision->model());
+        QVERIFY(model);
+        QCOMPARE(precision->count(), 3);
+        QCOMPARE(precision->itemData(1).toString(), QStringLiteral("bf16"));
+        QCOMPARE(model->item(1)->isEnabled(), bf16.available || cuda);
+        QVERIFY(model->item(2)->isEnabled()); // int8
+        const QString note = child<QLabel>(dialog, "settingsPrecisionNote")->text();
+        const QString loaded =
+            QStringLiteral("bf16 and int8 change captions slightly; the model is loaded again when this changes.");
+        if (bf16.available || cuda) QCOMPARE(note, loaded);
+        else
+            QCOMPARE(note, loaded + QStringLiteral(" bf16 is not available: ") + QString::fromStdString(bf16.detail) +
+                               QLatin1Char('.'));
     }
 
     void cudaIsDisabledWithTheReasonWhenAbsent() {
@@ -320,18 +346,18 @@ private slots:
         first->setFocus();
         QCOMPARE(QApplication::focusWidget(), first);
         QStringList visited;
-        for (int i = 0; i < 13; ++i) {
+        for (int i = 0; i < 14; ++i) {
             visited << QApplication::focusWidget()->objectName();
             QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
         }
         QCOMPARE(QApplication::focusWidget(), first); // round and back
         const QStringList expected = {QStringLiteral("settingsThreads"),       QStringLiteral("settingsDevice"),
-                                      QStringLiteral("settingsDecoding"),      QStringLiteral("settingsBeams"),
-                                      QStringLiteral("settingsMaxLength"),     QStringLiteral("settingsLengthPenalty"),
-                                      QStringLiteral("settingsThumbnailSize"), QStringLiteral("settingsTheme"),
-                                      QStringLiteral("settingsLanguage")};
-        QCOMPARE(visited.mid(0, 9), expected);
-        QStringList buttons = visited.mid(9);
+                                      QStringLiteral("settingsPrecision"),     QStringLiteral("settingsDecoding"),
+                                      QStringLiteral("settingsBeams"),         QStringLiteral("settingsMaxLength"),
+                                      QStringLiteral("settingsLengthPenalty"), QStringLiteral("settingsThumbnailSize"),
+                                      QStringLiteral("settingsTheme"),         QStringLiteral("settingsLanguage")};
+        QCOMPARE(visited.mid(0, 10), expected);
+        QStringList buttons = visited.mid(10);
         buttons.sort();
         QCOMPARE(buttons, (QStringList{QStringLiteral("settingsApply"), QStringLiteral("settingsCancel"),
                                        QStringLiteral("settingsDefaults"), QStringLiteral("settingsOk")}));

@@ -17,6 +17,7 @@ const char* kDecodingLengthPenalty = "decoding/lengthPenalty";
 const char* kThumbnailSize = "view/thumbnailSize";
 const char* kTheme = "view/theme";
 const char* kDevice = "device";
+const char* kCaptionPrecision = "captionPrecision";
 const char* kLanguage = "view/language";
 } // namespace
 
@@ -78,6 +79,13 @@ QString AppSettings::device() {
 }
 
 void AppSettings::setDevice(const QString& device) { QSettings().setValue(kDevice, device); }
+
+QString AppSettings::captionPrecision() {
+    const QString p = QSettings().value(kCaptionPrecision, QStringLiteral("fp32")).toString();
+    return p == QLatin1String("bf16") || p == QLatin1String("int8") ? p : QStringLiteral("fp32");
+}
+
+void AppSettings::setCaptionPrecision(const QString& precision) { QSettings().setValue(kCaptionPrecision, precision); }
 
 QString AppSettings::language() {
     const QString l = QSettings().value(kLanguage, QStringLiteral("system")).toString();

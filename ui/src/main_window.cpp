@@ -13,6 +13,7 @@
 #include "captioner_ui/hub_dialogs.h"
 #include "shortcuts_dialog.h"
 
+#include "captioner/inference_precision.h"
 #include "captioner/runtime.h"
 
 #include <QAction>
@@ -479,10 +480,17 @@ void MainWindow::setFontZoom(int steps) {
 }
 
 void MainWindow::updateRuntimeStatus() {
-    m_runtimeLabel->setText(tr("Threads: %1 of %2 · %3")
+    // Whether bf16 captioning can run here (issue 19: the CPU's native bf16, said where the user looks).
+    const captioner::PrecisionAvailability bf16 = captioner::bf16Availability();
+    m_runtimeLabel->setText(tr("Threads: %1 of %2 · %3 · captions in %4 · %5")
                                 .arg(captioner::currentThreads())
                                 .arg(captioner::hardwareThreads())
-                                .arg(QString::fromStdString(captioner::torchDescription())));
+                                .arg(QString::fromStdString(captioner::torchDescription()),
+                                     AppSettings::captionPrecision(),
+                                     bf16.available ? tr("native bf16") : tr("no native bf16")));
+    QStringList details;
+    for (const auto& line : captioner::precisionSummaryLines()) details << QString::fromStdString(line);
+    m_runtimeLabel->setToolTip(details.join(QLatin1Char('\n')));
 }
 
 void MainWindow::showShortcuts() {

@@ -3,6 +3,7 @@
 #include "captioner/demo_model.h"
 #include "captioner/error.h"
 #include "captioner/git_config.h"
+#include "captioner/inference_precision.h"
 #include "captioner/tokenizer.h"
 #include "captioner/trainer.h"
 #include "captioner/training_events.h"
@@ -48,6 +49,17 @@ std::string deviceForLoading() {
     const QString wanted = AppSettings::device();
     if (wanted == QLatin1String("cuda") && !ModelManager::cudaAvailable()) return "cpu";
     return wanted.toStdString();
+}
+
+// The stored captioning precision, made runnable: bf16 without native bf16 and int8 on CUDA load in fp32
+// (the Settings dialog offers only what runs here; a setting from another machine may remain).
+InferencePrecision precisionForLoading(const torch::Device& device) {
+    const InferencePrecision wanted = parseInferencePrecision(AppSettings::captionPrecision().toStdString());
+    if (wanted == InferencePrecision::Bf16 && !device.is_cuda() && !bf16Availability().available)
+        return InferencePrecision::Fp32;
+    if (wanted == InferencePrecision::Int8 && (device.is_cuda() || !int8Availability().available))
+        return InferencePrecision::Fp32;
+    return wanted;
 }
 
 } // namespace
@@ -185,6 +197,9 @@ void ModelManager::open(const QString& folder) {
                 f.imageSize = static_cast<int>(ck->config.vision.imageSize);
                 f.dtype = QString::fromStdString(ck->storedDtype);
                 f.device = QString::fromStdString(resolveDevice(device).str());
+                const InferencePrecision precision = precisionForLoading(resolveDevice(device));
+                applyInferencePrecision(*ck, precision);
+                f.precision = QString::fromStdString(inferencePrecisionName(precision));
                 f.folderBytes = folderFileBytes(path);
                 f.loadSeconds = timer.nsecsElapsed() / 1e9;
                 result->model = std::move(ck);

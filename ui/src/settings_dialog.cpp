@@ -1,3 +1,4 @@
+#include "captioner/inference_precision.h"
 #include "captioner/runtime.h"
 
 #include "captioner_ui/settings_dialog.h"
@@ -67,6 +68,25 @@ SettingsDialog::SettingsDialog(QWidget* parent)
     }
     described(m_device, tr("Device"), tr("Where models run: automatic, CPU or CUDA. %1").arg(m_deviceNote->text()));
 
+    // Captioning precision: bf16 offered only where the CPU computes it natively (or on CUDA).
+    m_precision = new QComboBox(this);
+    m_precision->setObjectName(QStringLiteral("settingsPrecision"));
+    m_precision->addItem(tr("fp32 (exact, as transformers)"), QStringLiteral("fp32"));
+    m_precision->addItem(tr("bf16 (faster on CPUs with native bf16)"), QStringLiteral("bf16"));
+    m_precision->addItem(tr("int8 (quantized text decoder)"), QStringLiteral("int8"));
+    m_precisionNote = new QLabel(this);
+    m_precisionNote->setObjectName(QStringLiteral("settingsPrecisionNote"));
+    m_precisionNote->setWordWrap(true);
+    const PrecisionAvailability bf16 = bf16Availability();
+    QString precisionNote = tr("bf16 and int8 change captions slightly; the model is loaded again when this changes.");
+    if (!bf16.available && !cuda) {
+        if (auto* model = qobject_cast<QStandardItemModel*>(m_precision->model())) model->item(1)->setEnabled(false);
+        precisionNote += QLatin1Char(' ') + tr("bf16 is not available: %1.").arg(QString::fromStdString(bf16.detail));
+    }
+    m_precisionNote->setText(precisionNote);
+    described(m_precision, tr("Caption precision"),
+              tr("Arithmetic used for captioning: fp32, bf16 or int8. %1").arg(precisionNote));
+
     // Decoding
     m_decoding->setObjectName(QStringLiteral("settingsDecoding"));
     m_decoding->addItem(tr("Greedy"), false);
@@ -115,6 +135,8 @@ SettingsDialog::SettingsDialog(QWidget* parent)
     performanceForm->addRow(buddyLabel(tr("&Threads:"), m_threads, performance), m_threads);
     performanceForm->addRow(buddyLabel(tr("&Device:"), m_device, performance), m_device);
     performanceForm->addRow(QString(), m_deviceNote);
+    performanceForm->addRow(buddyLabel(tr("Caption &precision:"), m_precision, performance), m_precision);
+    performanceForm->addRow(QString(), m_precisionNote);
 
     auto* decoding = new QGroupBox(tr("Default decoding for captions"), this);
     auto* decodingForm = new QFormLayout(decoding);
@@ -158,8 +180,8 @@ SettingsDialog::SettingsDialog(QWidget* parent)
     layout->addWidget(m_buttons);
 
     // Top to bottom, then the buttons in the order they are shown.
-    QWidget* order[] = {m_threads,       m_device,        m_decoding, m_beams,   m_maxLength,
-                        m_lengthPenalty, m_thumbnailSize, m_theme,    m_language};
+    QWidget* order[] = {m_threads,   m_device,        m_precision,     m_decoding, m_beams,
+                        m_maxLength, m_lengthPenalty, m_thumbnailSize, m_theme,    m_language};
     for (size_t i = 0; i + 1 < std::size(order); ++i) setTabOrder(order[i], order[i + 1]);
     QWidget* previous = m_language;
     for (QAbstractButton* button : m_buttons->buttons()) {
@@ -175,6 +197,8 @@ void SettingsDialog::load() {
     m_threads->setValue(AppSettings::threads());
     const int device = m_device->findData(AppSettings::device());
     m_device->setCurrentIndex(device >= 0 ? device : 0);
+    const int precision = m_precision->findData(AppSettings::captionPrecision());
+    m_precision->setCurrentIndex(precision >= 0 ? precision : 0);
     const AppSettings::Decoding d = AppSettings::decoding();
     m_decoding->setCurrentIndex(d.beamSearch ? 1 : 0);
     m_beams->setValue(d.numBeams);
@@ -192,6 +216,7 @@ void SettingsDialog::restoreDefaults() {
     const AppSettings::Decoding d;
     m_threads->setValue(0);
     m_device->setCurrentIndex(0);
+    m_precision->setCurrentIndex(0);
     m_decoding->setCurrentIndex(d.beamSearch ? 1 : 0);
     m_beams->setValue(d.numBeams);
     m_maxLength->setValue(d.maxLength);
@@ -213,8 +238,11 @@ void SettingsDialog::apply() {
     const bool threadsChanged = m_threads->value() != AppSettings::threads();
     const QString device = m_device->currentData().toString();
     const bool deviceChanged = device != AppSettings::device();
+    const QString precision = m_precision->currentData().toString();
+    const bool precisionChanged = precision != AppSettings::captionPrecision();
     AppSettings::setThreads(m_threads->value());
     AppSettings::setDevice(device);
+    AppSettings::setCaptionPrecision(precision);
     AppSettings::Decoding d;
     d.beamSearch = m_decoding->currentData().toBool();
     d.numBeams = m_beams->value();
@@ -227,7 +255,7 @@ void SettingsDialog::apply() {
     AppSettings::setLanguage(m_language->currentData().toString()); // read at the next start
     if (threadsChanged) applyThreadSetting();
     if (theme != currentTheme()) applyTheme(theme);
-    emit applied(deviceChanged);
+    emit applied(deviceChanged || precisionChanged);
 }
 
 } // namespace captioner::ui

@@ -45,6 +45,11 @@ public:
     static QString device();
     static void setDevice(const QString& device);
 
+    // The precision models caption in (captioner/inference_precision.h): "fp32" (the default, exact),
+    // "bf16" or "int8". Applied when a model is loaded; a change loads the open model again.
+    static QString captionPrecision();
+    static void setCaptionPrecision(const QString& precision);
+
     // Language of the app: "system" (the default), "en" or "ja"; read at start-up, so a change
     // applies on restart (installTranslators() in translations.h).
     static QString language();

@@ -32,6 +32,7 @@ struct ModelFacts {
     int imageSize = 0;         // the vision tower's input edge in pixels
     QString dtype;             // weights on disk: "F32", "F16", "BF16" or a mix such as "F32+F16"
     QString device;            // where it runs: "cpu", "cuda:0"
+    QString precision;         // what it captions in: "fp32", "bf16" or "int8" (AppSettings::captionPrecision)
     qint64 folderBytes = 0;    // the files of the model folder itself (not sub-folders)
     double loadSeconds = 0;
 };

@@ -26,8 +26,9 @@ public:
     void restoreDefaults();
 
 signals:
-    // After apply(): deviceChanged when the device setting differs from before.
-    void applied(bool deviceChanged);
+    // After apply(): reloadModel when the device or the caption precision differs from before (the open
+    // model is loaded again to take it).
+    void applied(bool reloadModel);
 
 private:
     void load();
@@ -36,6 +37,8 @@ private:
     QSpinBox* m_threads;
     QComboBox* m_device;
     QLabel* m_deviceNote;
+    QComboBox* m_precision = nullptr;
+    QLabel* m_precisionNote = nullptr;
     QComboBox* m_decoding;
     QSpinBox* m_beams;
     QSpinBox* m_maxLength;
