@@ -111,7 +111,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/src/caption_page_compare.cpp" line="+76"/>
+        <location filename="../../ui/src/caption_page_compare.cpp" line="+82"/>
         <source>Captioning %n image(s) with %1 to compare…</source>
         <translation>
             <numerusform>Captioning %n image with %1 to compare…</numerusform>
@@ -119,7 +119,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+109"/>
+        <location line="+112"/>
         <source>Captions differ on %1 of %n image(s).</source>
         <translation>
             <numerusform>Captions differ on %1 of %n image.</numerusform>

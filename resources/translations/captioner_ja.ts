@@ -48,7 +48,7 @@
         <translation>Hugging Face キャッシュ: データセット</translation>
     </message>
     <message>
-        <location filename="../../ui/src/model_manager.cpp" line="+251"/>
+        <location filename="../../ui/src/model_manager.cpp" line="+266"/>
         <location line="+3"/>
         <source>Training the demo model</source>
         <translation>デモモデルを学習しています</translation>
@@ -473,13 +473,13 @@
     </message>
     <message>
         <location line="+4"/>
-        <location filename="../../ui/src/caption_page_compare.cpp" line="+87"/>
+        <location filename="../../ui/src/caption_page_compare.cpp" line="+93"/>
         <source>Compare With Model</source>
         <translation>モデルと比較</translation>
     </message>
     <message>
         <location line="+4"/>
-        <location filename="../../ui/src/caption_page_compare.cpp" line="+214"/>
+        <location filename="../../ui/src/caption_page_compare.cpp" line="+217"/>
         <source>Export Comparison</source>
         <translation>比較をエクスポート</translation>
     </message>
@@ -1024,7 +1024,7 @@ or paste an image or file (Ctrl+V)</source>
         <translation>キャプションを生成した画像をデータセットブラウザーに取り込み、レビューできるようにします</translation>
     </message>
     <message>
-        <location filename="../../ui/src/caption_page_compare.cpp" line="-186"/>
+        <location filename="../../ui/src/caption_page_compare.cpp" line="-190"/>
         <location filename="../../ui/src/caption_page_layout.cpp" line="+2"/>
         <source>Compare With &amp;Model…</source>
         <translation>モデルと比較(&amp;M)…</translation>
@@ -1035,7 +1035,12 @@ or paste an image or file (Ctrl+V)</source>
         <translation>同じ画像を 2 つ目のモデルでもキャプション生成し、両方のキャプションを表示します</translation>
     </message>
     <message>
-        <location filename="../../ui/src/caption_page_compare.cpp" line="-12"/>
+        <location filename="../../ui/src/caption_page_compare.cpp" line="-20"/>
+        <source>Both models&apos; WER, ROUGE-L, BLEU-4 and CIDEr-D on the images with reference captions</source>
+        <translation>参照キャプションのある画像での両モデルの WER、ROUGE-L、BLEU-4、CIDEr-D</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Compare</source>
         <translation>比較</translation>
     </message>
@@ -1082,7 +1087,7 @@ or paste an image or file (Ctrl+V)</source>
         <translation>比較の評価指標</translation>
     </message>
     <message numerus="yes">
-        <location line="+13"/>
+        <location line="+14"/>
         <source>Captioning %n image(s) with %1 to compare…</source>
         <translation>
             <numerusform>比較のため %1 で %Ln 枚の画像のキャプションを生成しています…</numerusform>
@@ -1094,7 +1099,7 @@ or paste an image or file (Ctrl+V)</source>
         <translation>比較するモデルを開けませんでした（%1）：%2</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+47"/>
         <source>Nothing to compare yet: caption some images first.</source>
         <translation>まだ比較するものがありません。先に画像のキャプションを生成してください。</translation>
     </message>
@@ -2609,7 +2614,7 @@ Open another folder (Ctrl+O) or file (Ctrl+Alt+O), or the demo dataset.</source>
 <context>
     <name>captioner::ui::MainWindow</name>
     <message>
-        <location filename="../../ui/src/main_window.cpp" line="+52"/>
+        <location filename="../../ui/src/main_window.cpp" line="+53"/>
         <source>Captioner</source>
         <translation>Captioner</translation>
     </message>
@@ -2894,12 +2899,12 @@ Open another folder (Ctrl+O) or file (Ctrl+Alt+O), or the demo dataset.</source>
         <translation>履歴を消去(&amp;C)</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+17"/>
         <source>Threads: %1 of %2 · %3 · captions in %4 · %5</source>
         <translation>スレッド: %1 / %2 · %3 · キャプション: %4 · %5</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+17"/>
         <source>About Captioner</source>
         <translation>Captioner について</translation>
     </message>
@@ -2939,10 +2944,12 @@ Open another folder (Ctrl+O) or file (Ctrl+Alt+O), or the demo dataset.</source>
         <translation>編集したまま保存していないキャプションがあります。閉じる前に保存しますか?</translation>
     </message>
     <message>
+        <location line="-51"/>
         <source>native bf16</source>
         <translation>bf16 ネイティブ対応</translation>
     </message>
     <message>
+        <location line="+0"/>
         <source>no native bf16</source>
         <translation>bf16 ネイティブ非対応</translation>
     </message>
@@ -2950,7 +2957,7 @@ Open another folder (Ctrl+O) or file (Ctrl+Alt+O), or the demo dataset.</source>
 <context>
     <name>captioner::ui::ModelManager</name>
     <message>
-        <location filename="../../ui/src/model_manager.cpp" line="-170"/>
+        <location filename="../../ui/src/model_manager.cpp" line="-173"/>
         <source>Checking files</source>
         <translation>ファイルを確認しています</translation>
     </message>
@@ -3000,7 +3007,7 @@ Open another folder (Ctrl+O) or file (Ctrl+Alt+O), or the demo dataset.</source>
         <translation>%1 にはトークナイザーがありません。tokenizer.json、vocab.txt、tokenizer.model のいずれもありません。</translation>
     </message>
     <message>
-        <location line="+81"/>
+        <location line="+84"/>
         <source>Could not load the model in %1: %2</source>
         <translation>%1 のモデルを読み込めませんでした: %2</translation>
     </message>
@@ -3417,7 +3424,7 @@ from Hugging Face</source>
 <context>
     <name>captioner::ui::SettingsDialog</name>
     <message>
-        <location filename="../../ui/src/settings_dialog.cpp" line="+43"/>
+        <location filename="../../ui/src/settings_dialog.cpp" line="+44"/>
         <source>Preferences</source>
         <translation>環境設定</translation>
     </message>
@@ -3472,7 +3479,7 @@ from Hugging Face</source>
         <translation>モデルを実行する場所: 自動、CPU、または CUDA。%1</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+23"/>
         <source>Greedy</source>
         <translation>貪欲法</translation>
     </message>
@@ -3583,7 +3590,7 @@ from Hugging Face</source>
         <translation>デバイス(&amp;D):</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>Default decoding for captions</source>
         <translation>キャプションの既定のデコード設定</translation>
     </message>
@@ -3668,34 +3675,42 @@ from Hugging Face</source>
         <translation>既定値を表示します。OK か適用で保存されます</translation>
     </message>
     <message>
+        <location line="-92"/>
         <source>fp32 (exact, as transformers)</source>
         <translation>fp32（厳密、transformers と同じ）</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>bf16 (faster on CPUs with native bf16)</source>
         <translation>bf16（bf16 ネイティブ対応の CPU で高速）</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>int8 (quantized text decoder)</source>
         <translation>int8（テキストデコーダーを量子化）</translation>
     </message>
     <message>
+        <location line="+5"/>
         <source>bf16 and int8 change captions slightly; the model is loaded again when this changes.</source>
         <translation>bf16 と int8 ではキャプションがわずかに変わります。変更するとモデルを読み込み直します。</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>bf16 is not available: %1.</source>
         <translation>bf16 は使えません: %1。</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>Caption precision</source>
         <translation>キャプションの精度</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Arithmetic used for captioning: fp32, bf16 or int8. %1</source>
         <translation>キャプション生成に使う演算: fp32、bf16、int8。%1</translation>
     </message>
     <message>
+        <location line="+50"/>
         <source>Caption &amp;precision:</source>
         <translation>キャプションの精度(&amp;P):</translation>
     </message>
@@ -4222,7 +4237,7 @@ The newest checkpoint is %1; tick Resume to continue from it.</source>
         <translation>実行フォルダーを監視</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+24"/>
         <source>Watching %1</source>
         <translation>%1 を監視中</translation>
     </message>

@@ -733,7 +733,8 @@ private slots:
                  (QStringList{QStringLiteral("Ctrl+I"), QStringLiteral("Ctrl+Shift+I"), QStringLiteral("Ctrl+V"),
                               QStringLiteral("Ctrl+C"), QStringLiteral("Ctrl+Shift+K"), QStringLiteral("F5"),
                               QStringLiteral("Shift+F5"), QStringLiteral("Esc"), QStringLiteral("Ctrl+E"),
-                              QStringLiteral("Ctrl+Shift+T"), QStringLiteral("Ctrl+Shift+D")}));
+                              QStringLiteral("Ctrl+Shift+T"), QStringLiteral("Ctrl+Shift+D"),
+                              QStringLiteral("Ctrl+Shift+M")}));
     }
 };
 

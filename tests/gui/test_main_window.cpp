@@ -143,6 +143,8 @@ private slots:
             << "actionCaptionSidecars" << QKeySequence(QStringLiteral("Ctrl+Shift+T"));
         QTest::newRow("caption: add to dataset")
             << "actionCaptionToDataset" << QKeySequence(QStringLiteral("Ctrl+Shift+D"));
+        QTest::newRow("caption: compare with model")
+            << "actionCaptionCompare" << QKeySequence(QStringLiteral("Ctrl+Shift+M"));
     }
     void shortcuts() {
         QFETCH(QString, name);
@@ -268,7 +270,7 @@ private slots:
             dialog->reject();
         });
         w.showShortcuts();
-        QCOMPARE(rows, 36); // every action with a shortcut in the shortcuts() data above
+        QCOMPARE(rows, 37); // every action with a shortcut in the shortcuts() data above
         QVERIFY2(bad.isEmpty(), qPrintable(bad.join(QLatin1Char('\n'))));
     }
 

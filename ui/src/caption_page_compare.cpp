@@ -26,6 +26,11 @@
 namespace captioner::ui {
 
 namespace {
+// The metrics label's description before there are metrics (a focusable label must say what it is).
+QString metricsPlaceholder() {
+    return CaptionPage::tr("Both models' WER, ROUGE-L, BLEU-4 and CIDEr-D on the images with reference captions");
+}
+
 QString metricText(double v) { return std::isfinite(v) ? QLocale().toString(v, 'f', 4) : QStringLiteral("∞"); }
 } // namespace
 
@@ -61,6 +66,7 @@ QWidget* CaptionPage::buildCompareBox(QWidget* parent) {
     m_compareMetrics->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
     m_compareMetrics->setFocusPolicy(Qt::StrongFocus); // reachable by Tab, read by screen readers
     m_compareMetrics->setAccessibleName(tr("Comparison metrics"));
+    m_compareMetrics->setAccessibleDescription(metricsPlaceholder());
     m_compareMetrics->hide();
     auto* layout = new QVBoxLayout(box);
     layout->addWidget(m_compareButton);
@@ -100,7 +106,10 @@ QWidget* CaptionPage::buildCompareBox(QWidget* parent) {
 bool CaptionPage::isComparing() const { return m_comparer->isBusy(); }
 bool CaptionPage::hasComparison() const { return m_comparer->isActive(); }
 QString CaptionPage::compareModelFolder() const { return m_comparer->folder(); }
-QString CaptionPage::compareSummaryText() const { return m_compareMetrics->accessibleDescription(); }
+QString CaptionPage::compareSummaryText() const {
+    const QString d = m_compareMetrics->accessibleDescription();
+    return d == metricsPlaceholder() ? QString() : d;
+}
 
 void CaptionPage::setReferenceLookup(ReferenceLookup lookup) { m_referenceLookup = std::move(lookup); }
 
@@ -130,7 +139,7 @@ void CaptionPage::compareWithModel(const QString& folder) {
     m_compareModelA = m_queue->model();
     m_compareModelAFolder = m_queue->modelFolder();
     m_compareMetrics->clear();
-    m_compareMetrics->setAccessibleDescription(QString());
+    m_compareMetrics->setAccessibleDescription(metricsPlaceholder());
     m_compareMetrics->hide();
     m_compareSummaryPending = false;
     m_comparer->start(folder, ids, paths, m_queue->decoding(), 4);
@@ -241,7 +250,7 @@ void CaptionPage::closeComparison() {
     m_compareModelA.reset();
     for (CaptionCard* card : m_cards) card->setComparison({});
     m_compareMetrics->clear();
-    m_compareMetrics->setAccessibleDescription(QString());
+    m_compareMetrics->setAccessibleDescription(metricsPlaceholder());
     m_compareMetrics->hide();
     m_compareStatus->clear();
     if (had) announce(tr("Comparison closed."));
