@@ -112,9 +112,9 @@ MainWindow::MainWindow(QWidget* parent)
                     !root.isEmpty() && std::any_of(images.begin(), images.end(), [&root](const QString& image) {
                         return QFileInfo(image).absoluteFilePath().startsWith(root);
                     });
-                auto apply = [this, images, captions] {
+                auto apply = [this, images, captions, confidences, words] {
                     QString summary;
-                    m_datasetPage->addModelCaptions(images, captions, &summary);
+                    m_datasetPage->addModelCaptions(images, captions, &summary, confidences, words);
                     showPage(Page::Dataset);
                     statusBar()->showMessage(summary, 10000);
                 };
