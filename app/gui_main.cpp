@@ -1,6 +1,7 @@
 // `captioner-gui`: the desktop front end. Parses the command line, applies the thread setting,
 // opens the main window; all else lives in libcaptioner_ui (and the screenshot automation in
 // screenshots.cpp).
+#include "captioner/memory_policy.h"
 #include "captioner/passive_wait.h"
 #include "captioner/runtime.h"
 
@@ -38,6 +39,7 @@ CAPTIONER_PASSIVE_WAIT_AT_LOAD();
 
 int main(int argc, char** argv) {
     captioner::preferPassiveThreadWaiting(argv);
+    captioner::largeAllocationsFromMmap(); // big tensors go back to the system when freed
     QCommandLineParser parser;
     parser.setApplicationDescription(QCoreApplication::translate(
         "main", "Image captioning with the GIT model: browse a dataset, fine-tune, caption."));

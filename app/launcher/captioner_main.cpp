@@ -5,6 +5,8 @@
 // (libcaptioner_cli.so, app/cli/), which it loads with dlopen from the install layout or the build tree.
 #include "cli_help_table.inc"
 
+#include "captioner/memory_policy.h"
+
 #include <dlfcn.h>
 #include <unistd.h>
 
@@ -55,6 +57,7 @@ int runCommandLibrary(int argc, char** argv) {
         // few cores its spinning threads and OpenBLAS's steal each other's time slices. A policy the
         // user set stays. (The programs linking LibTorch directly use CAPTIONER_PASSIVE_WAIT_AT_LOAD.)
         ::setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
+        captioner::largeAllocationsFromMmap(); // big tensors go back to the system when freed
         // RTLD_GLOBAL: the core finds OpenBLAS's openblas_set_num_threads with dlsym(RTLD_DEFAULT).
         void* lib = ::dlopen(path.c_str(), RTLD_NOW | RTLD_GLOBAL);
         if (!lib) {
