@@ -67,16 +67,22 @@ struct TiffCloser {
     void operator()(TIFF* t) const { TIFFClose(t); }
 };
 
-} // namespace
-
-cv::Mat decodeTiffSpecialRgb(const uint8_t* p, size_t n, const std::string& name) {
-    MemoryFile file{p, n, 0, {}};
+// libtiff over the bytes in `file`, its errors and warnings collected in `file` (see the handlers), and
+// no single allocation over 256 MiB. Null where libtiff cannot open the data.
+std::unique_ptr<TIFF, TiffCloser> openInMemory(MemoryFile& file, const std::string& name) {
     std::unique_ptr<TIFFOpenOptions, void (*)(TIFFOpenOptions*)> options(TIFFOpenOptionsAlloc(), TIFFOpenOptionsFree);
     TIFFOpenOptionsSetErrorHandlerExtR(options.get(), errorHandler, &file);
     TIFFOpenOptionsSetWarningHandlerExtR(options.get(), warningHandler, &file);
     TIFFOpenOptionsSetMaxSingleMemAlloc(options.get(), 256 << 20);
-    std::unique_ptr<TIFF, TiffCloser> tif(TIFFClientOpenExt(name.c_str(), "rm", &file, readProc, writeProc, seekProc,
-                                                            closeProc, sizeProc, mapProc, unmapProc, options.get()));
+    return std::unique_ptr<TIFF, TiffCloser>(TIFFClientOpenExt(name.c_str(), "rm", &file, readProc, writeProc, seekProc,
+                                                               closeProc, sizeProc, mapProc, unmapProc, options.get()));
+}
+
+} // namespace
+
+cv::Mat decodeTiffSpecialRgb(const uint8_t* p, size_t n, const std::string& name) {
+    MemoryFile file{p, n, 0, {}};
+    const auto tif = openInMemory(file, name);
     if (!tif) return {}; // let OpenCV report what it makes of the file
     uint32_t width = 0, height = 0;
     uint16_t bits = 1, samples = 1, photometric = 1, format = SAMPLEFORMAT_UINT, planar = PLANARCONFIG_CONTIG;
@@ -143,12 +149,7 @@ cv::Mat decodeTiffSpecialRgb(const uint8_t* p, size_t n, const std::string& name
 
 void checkTiffData(const uint8_t* p, size_t n, const std::string& name) {
     MemoryFile file{p, n, 0, {}};
-    std::unique_ptr<TIFFOpenOptions, void (*)(TIFFOpenOptions*)> options(TIFFOpenOptionsAlloc(), TIFFOpenOptionsFree);
-    TIFFOpenOptionsSetErrorHandlerExtR(options.get(), errorHandler, &file);
-    TIFFOpenOptionsSetWarningHandlerExtR(options.get(), warningHandler, &file);
-    TIFFOpenOptionsSetMaxSingleMemAlloc(options.get(), 256 << 20);
-    std::unique_ptr<TIFF, TiffCloser> tif(TIFFClientOpenExt(name.c_str(), "rm", &file, readProc, writeProc, seekProc,
-                                                            closeProc, sizeProc, mapProc, unmapProc, options.get()));
+    const auto tif = openInMemory(file, name);
     if (!tif) return; // the decoder reports what it makes of the file
     const bool tiled = TIFFIsTiled(tif.get()) != 0;
     const uint32_t count = tiled ? TIFFNumberOfTiles(tif.get()) : TIFFNumberOfStrips(tif.get());
