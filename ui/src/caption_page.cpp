@@ -45,6 +45,19 @@
 namespace captioner::ui {
 
 namespace {
+
+// The side panel's scroll area asks for the panel's width plus its vertical scroll bar's: QScrollArea's
+// own hint leaves the bar out, so when the panel is taller than the window (Japanese at 1280x800, with
+// the Compare box) the bar took its width from the panel and clipped the widest label.
+class SidePanelScrollArea : public QScrollArea {
+public:
+    using QScrollArea::QScrollArea;
+    QSize sizeHint() const override {
+        QSize hint = QScrollArea::sizeHint();
+        hint.rwidth() += verticalScrollBar()->sizeHint().width();
+        return hint;
+    }
+};
 CaptionPage::TestHooks& testHooks() {
     static CaptionPage::TestHooks hooks;
     return hooks;
@@ -135,7 +148,7 @@ CaptionPage::CaptionPage(QWidget* parent) : QWidget(parent), m_queue(new Caption
 
     m_sidePanel = buildSidePanel();
     // The side panel scrolls rather than setting the window's minimum height.
-    auto* sideScroll = new QScrollArea(this);
+    auto* sideScroll = new SidePanelScrollArea(this);
     sideScroll->setObjectName(QStringLiteral("captionSideScroll"));
     sideScroll->setWidget(m_sidePanel);
     sideScroll->setWidgetResizable(true);
