@@ -121,7 +121,8 @@ private slots:
         const auto devices = captioner::cudaDevices();
         if (devices.empty()) {
             static const QRegularExpression line(
-                QStringLiteral("^CUDA: built in \\(CUDA [^\n]*, but no device is visible \\(no GPU, or no NVIDIA driver\\)$"),
+                QStringLiteral(
+                    "^CUDA: built in \\(CUDA [^\n]*, but no device is visible \\(no GPU, or no NVIDIA driver\\)$"),
                 QRegularExpression::MultilineOption);
             QVERIFY2(line.match(text).hasMatch(), qPrintable(text));
             return;
