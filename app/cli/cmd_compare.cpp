@@ -26,8 +26,6 @@ namespace fs = std::filesystem;
 using captioner::Error;
 using nlohmann::json;
 
-json number(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
-
 std::string fixed(double v) {
     if (!std::isfinite(v)) return "inf";
     char buf[64];
@@ -36,7 +34,7 @@ std::string fixed(double v) {
 }
 
 json metricsJson(const captioner::CaptionMetrics& m) {
-    return {{"wer", number(m.wer.wer)},
+    return {{"wer", cli::jsonNumber(m.wer.wer)},
             {"rouge_l", m.rougeL},
             {"bleu4", m.bleu4},
             {"cider", m.cider},

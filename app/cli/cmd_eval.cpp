@@ -18,8 +18,6 @@
 
 namespace {
 
-nlohmann::json number(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
-
 cli::CommandRegistrar
     reg({"eval", "Evaluate a GIT checkpoint on a dataset: loss, WER, ROUGE-L, BLEU-4, CIDEr-D",
          [](cli::ArgParser& p) {
@@ -81,16 +79,16 @@ cli::CommandRegistrar
              for (const auto& s : r.skipped) std::cerr << "captioner eval: skipped " << s << "\n";
 
              if (p.flag("json")) {
-                 nlohmann::json j{{"loss", number(r.loss)},
-                                  {"wer_teacher_forced", number(r.werTeacherForced.wer)},
+                 nlohmann::json j{{"loss", cli::jsonNumber(r.loss)},
+                                  {"wer_teacher_forced", cli::jsonNumber(r.werTeacherForced.wer)},
                                   {"count", r.count},
                                   {"split", splitName},
                                   {"seconds", r.runtimeSeconds}};
                  const bool generated = r.generated.count > 0;
-                 j["wer"] = generated ? number(r.generated.wer.wer) : nlohmann::json(nullptr);
-                 j["rouge_l"] = generated ? number(r.generated.rougeL) : nlohmann::json(nullptr);
-                 j["bleu4"] = generated ? number(r.generated.bleu4) : nlohmann::json(nullptr);
-                 j["cider"] = generated ? number(r.generated.cider) : nlohmann::json(nullptr);
+                 j["wer"] = generated ? cli::jsonNumber(r.generated.wer.wer) : nlohmann::json(nullptr);
+                 j["rouge_l"] = generated ? cli::jsonNumber(r.generated.rougeL) : nlohmann::json(nullptr);
+                 j["bleu4"] = generated ? cli::jsonNumber(r.generated.bleu4) : nlohmann::json(nullptr);
+                 j["cider"] = generated ? cli::jsonNumber(r.generated.cider) : nlohmann::json(nullptr);
                  j["generated_count"] = r.generated.count;
                  j["wer_counts"] = {{"substitutions", r.generated.wer.substitutions},
                                     {"deletions", r.generated.wer.deletions},

@@ -95,8 +95,6 @@ std::string examples(const std::vector<std::string>& keys) {
     return out;
 }
 
-json number(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
-
 std::string fixed(double v) {
     if (!std::isfinite(v)) return "inf";
     char buf[64];
@@ -199,7 +197,7 @@ int run(const cli::ArgParser& p) {
     const double rougeCoco = captioner::cocoRougeL(hypotheses, referenceLists);
 
     if (p.flag("json")) {
-        json j{{"wer", number(m.wer.wer)},
+        json j{{"wer", cli::jsonNumber(m.wer.wer)},
                {"rouge_l", m.rougeL},
                {"rouge_l_coco", rougeCoco},
                {"bleu1", bleu.bleu[0]},

@@ -3,11 +3,17 @@
 // with a static CommandRegistrar, so adding a subcommand touches no other file.
 #include "args.h"
 
+#include <nlohmann/json.hpp>
+
+#include <cmath>
 #include <functional>
 #include <string>
 #include <vector>
 
 namespace cli {
+
+// A metric or loss for --json output: the number, or null where it is not finite (JSON has no inf/NaN).
+inline nlohmann::json jsonNumber(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
 
 struct Command {
     std::string name;
