@@ -4,7 +4,7 @@
 <context>
     <name>captioner::ui::CaptionPage</name>
     <message numerus="yes">
-        <location filename="../../ui/src/caption_page.cpp" line="+62"/>
+        <location filename="../../ui/src/caption_page.cpp" line="+75"/>
         <source>%n image(s) already on the page were left as they are.</source>
         <translation>
             <numerusform>%n image already on the page was left as it is.</numerusform>
@@ -95,7 +95,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+63"/>
+        <location line="+66"/>
         <source> · about %n s left</source>
         <translation>
             <numerusform> · about %n s left</numerusform>
@@ -111,7 +111,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/src/caption_page_compare.cpp" line="+82"/>
+        <location filename="../../ui/src/caption_page_compare.cpp" line="+88"/>
         <source>Captioning %n image(s) with %1 to compare…</source>
         <translation>
             <numerusform>Captioning %n image with %1 to compare…</numerusform>
@@ -119,7 +119,15 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+112"/>
+        <location line="+128"/>
+        <source>Comparison cancelled after %1 of %n image(s).</source>
+        <translation>
+            <numerusform>Comparison cancelled after %1 of %n image.</numerusform>
+            <numerusform>Comparison cancelled after %1 of %n images.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+5"/>
         <source>Captions differ on %1 of %n image(s).</source>
         <translation>
             <numerusform>Captions differ on %1 of %n image.</numerusform>

@@ -269,7 +269,7 @@
     </message>
     <message>
         <location line="+4"/>
-        <location filename="../../ui/src/caption_card_compare.cpp" line="+92"/>
+        <location filename="../../ui/src/caption_card_compare.cpp" line="+96"/>
         <source>, </source>
         <comment>joins the uncertain words of a caption</comment>
         <translation>、</translation>
@@ -317,7 +317,7 @@
         <translation>確信度の低い語: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/src/caption_card_compare.cpp" line="-32"/>
+        <location filename="../../ui/src/caption_card_compare.cpp" line="-36"/>
         <source>Model B (%1)</source>
         <translation>モデル B（%1）</translation>
     </message>
@@ -337,6 +337,16 @@
         <source>%1: captioning</source>
         <comment>the second model has not captioned the image yet</comment>
         <translation>%1：キャプション生成中</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>not captioned, the comparison was cancelled</source>
+        <translation>比較がキャンセルされたため、キャプションはありません</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1: not captioned, the comparison was cancelled</source>
+        <translation>%1：比較がキャンセルされたため、キャプションはありません</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -374,7 +384,7 @@
 <context>
     <name>captioner::ui::CaptionPage</name>
     <message numerus="yes">
-        <location filename="../../ui/src/caption_page.cpp" line="+62"/>
+        <location filename="../../ui/src/caption_page.cpp" line="+75"/>
         <source>%n image(s) already on the page were left as they are.</source>
         <translation>
             <numerusform>すでにページにある %Ln 枚の画像はそのままにしました。</numerusform>
@@ -473,13 +483,13 @@
     </message>
     <message>
         <location line="+4"/>
-        <location filename="../../ui/src/caption_page_compare.cpp" line="+93"/>
+        <location filename="../../ui/src/caption_page_compare.cpp" line="+99"/>
         <source>Compare With Model</source>
         <translation>モデルと比較</translation>
     </message>
     <message>
         <location line="+4"/>
-        <location filename="../../ui/src/caption_page_compare.cpp" line="+217"/>
+        <location filename="../../ui/src/caption_page_compare.cpp" line="+238"/>
         <source>Export Comparison</source>
         <translation>比較をエクスポート</translation>
     </message>
@@ -1024,7 +1034,7 @@ or paste an image or file (Ctrl+V)</source>
         <translation>キャプションを生成した画像をデータセットブラウザーに取り込み、レビューできるようにします</translation>
     </message>
     <message>
-        <location filename="../../ui/src/caption_page_compare.cpp" line="-190"/>
+        <location filename="../../ui/src/caption_page_compare.cpp" line="-217"/>
         <location filename="../../ui/src/caption_page_layout.cpp" line="+2"/>
         <source>Compare With &amp;Model…</source>
         <translation>モデルと比較(&amp;M)…</translation>
@@ -1082,12 +1092,22 @@ or paste an image or file (Ctrl+V)</source>
         <translation>2 つ目のモデルのキャプションを隠します</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+2"/>
+        <source>Cancel Comparison</source>
+        <translation>比較をキャンセル</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stop the second model; the images it has captioned stay compared (Esc)</source>
+        <translation>2 つ目のモデルを止めます。キャプション済みの画像は比較したまま残ります (Esc)</translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>Comparison metrics</source>
         <translation>比較の評価指標</translation>
     </message>
     <message numerus="yes">
-        <location line="+14"/>
+        <location line="+16"/>
         <source>Captioning %n image(s) with %1 to compare…</source>
         <translation>
             <numerusform>比較のため %1 で %Ln 枚の画像のキャプションを生成しています…</numerusform>
@@ -1099,22 +1119,17 @@ or paste an image or file (Ctrl+V)</source>
         <translation>比較するモデルを開けませんでした（%1）：%2</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+49"/>
         <source>Nothing to compare yet: caption some images first.</source>
         <translation>まだ比較するものがありません。先に画像のキャプションを生成してください。</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>Opening %1 to compare…</source>
         <translation>比較のため %1 を開いています…</translation>
     </message>
-    <message>
-        <location line="+46"/>
-        <source>Comparison cancelled. </source>
-        <translation>比較をキャンセルしました。</translation>
-    </message>
     <message numerus="yes">
-        <location line="+1"/>
+        <location line="+64"/>
         <source>Captions differ on %1 of %n image(s).</source>
         <translation>
             <numerusform>%Ln 枚中 %1 枚の画像でキャプションが異なります。</numerusform>
@@ -1207,17 +1222,39 @@ or paste an image or file (Ctrl+V)</source>
 %1</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+20"/>
+        <source>Cancelling the comparison with %1…</source>
+        <translation>%1 との比較をキャンセルしています…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Comparing with %1: %2 of %3 captioned…</source>
         <translation>%1 と比較中：%3 枚中 %2 枚生成済み…</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+23"/>
+        <source>Cancelling the comparison…</source>
+        <translation>比較をキャンセルしています…</translation>
+    </message>
+    <message>
+        <location line="-25"/>
         <source>Opening %1…</source>
         <translation>%1 を開いています…</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-172"/>
+        <source>Comparison cancelled before the model to compare with was open.</source>
+        <translation>比較するモデルを開く前に比較をキャンセルしました。</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+29"/>
+        <source>Comparison cancelled after %1 of %n image(s).</source>
+        <translation>
+            <numerusform>%Ln 枚中 %1 枚を比較したところで比較をキャンセルしました。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+150"/>
         <source>Caption images, then compare them with a second model.</source>
         <translation>画像のキャプションを生成してから、2 つ目のモデルと比較できます。</translation>
     </message>
@@ -1288,7 +1325,7 @@ or paste an image or file (Ctrl+V)</source>
         </translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>Cancelling after the images in progress…</source>
         <translation>処理中の画像が終わったところでキャンセルします…</translation>
     </message>
@@ -1298,7 +1335,7 @@ or paste an image or file (Ctrl+V)</source>
         <translation>キャプション生成をキャンセルしました。</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+24"/>
         <source>Removed %1.</source>
         <translation>%1 を削除しました。</translation>
     </message>
@@ -2659,12 +2696,12 @@ Open another folder (Ctrl+O) or file (Ctrl+Alt+O), or the demo dataset.</source>
         <translation>学習(&amp;T) (%1%)</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+16"/>
         <source>Model %1 loaded</source>
         <translation>モデル %1 を読み込みました</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+14"/>
         <source>&amp;File</source>
         <translation>ファイル(&amp;F)</translation>
     </message>
@@ -4806,7 +4843,7 @@ step %2: %3</source>
 <context>
     <name>main</name>
     <message>
-        <location filename="../../app/gui_main.cpp" line="+42"/>
+        <location filename="../../app/gui_main.cpp" line="+44"/>
         <source>Image captioning with the GIT model: browse a dataset, fine-tune, caption.</source>
         <translation>GIT モデルによる画像キャプション生成: データセットの閲覧、ファインチューニング、キャプション生成。</translation>
     </message>

@@ -4,7 +4,9 @@
 // differences highlighted in the palette's highlight colours in both captions and named in the card's
 // accessible description; with references the compare box shows both models' metrics equal to the
 // trainer's definitions (captioner::generatedCaptionMetrics); the export holds one row per image; a
-// missing model folder is named; closing the comparison restores the cards.
+// missing model folder is named; closing the comparison restores the cards. Esc (the page's Cancel
+// Captioning) stops a running comparison: the images captioned so far stay compared, the others say it
+// was cancelled, the status says so; a card showing a word's heatmap takes the first Esc to clear it.
 #include "captioner/caption_comparison.h"
 #include "captioner/caption_pipeline.h"
 #include "captioner/checkpoint.h"
@@ -19,6 +21,8 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QFile>
+#include <QFileInfo>
 #include <QLabel>
 #include <QLocale>
 #include <QPushButton>
@@ -249,6 +253,187 @@ private slots:
             QVERIFY(!card->captionLabel()->text().contains(highlight));
             QVERIFY(!card->accessibleDescription().contains(QStringLiteral("Model B")));
         }
+    }
+
+    void escCancelsARunningComparison() {
+        // 24 images (copies of the six, each copy's captions are its source's), one per pass, so the
+        // comparison is far from done when the first result asks for the cancel.
+        QTemporaryDir copies;
+        QVERIFY(copies.isValid());
+        QStringList images;
+        QHash<QString, QString> source;
+        for (int i = 0; i < 24; ++i) {
+            const QString from = m_images[i % m_images.size()];
+            const QString to = copies.filePath(
+                QStringLiteral("copy%1.%2").arg(i, 2, 10, QLatin1Char('0')).arg(QFileInfo(from).suffix()));
+            QVERIFY(QFile::copy(from, to));
+            images << to;
+            source.insert(to, from);
+        }
+        CaptionPage::setTestHooks({[&](const QString& purpose) {
+                                       return purpose == QLatin1String("compare-model") ? QStringList{m_dirB}
+                                                                                        : QStringList{};
+                                   },
+                                   {}});
+        CaptionPage page;
+        page.resize(1100, 800);
+        page.setJobSize(1, 1);
+        page.setModel(m_model, m_dirA);
+        page.captionFiles(images);
+        QTRY_VERIFY_WITH_TIMEOUT(allFinished(page), kWait);
+        page.show();
+        page.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&page));
+        auto* cancelAction = page.findChild<QAction*>(QStringLiteral("actionCaptionCancel"));
+        QVERIFY(cancelAction && cancelAction->shortcut() == QKeySequence(Qt::Key_Escape));
+        QVERIFY(!cancelAction->isEnabled()); // nothing runs
+        auto* cancelButton = guitest::child<QPushButton>(&page, "captionCompareCancel");
+        QVERIFY(!cancelButton->isVisible());
+
+        CaptionCard* focused = page.cards().first();
+        QVERIFY(!focused->words().isEmpty());
+        focused->setFocus();
+        QSignalSpy finished(&page, &CaptionPage::comparisonFinished);
+        QSignalSpy messages(&page, &CaptionPage::message);
+        int results = 0;
+        bool checkedRunning = false;
+        connect(&page, &CaptionPage::compareResultReady, &page, [&] {
+            if (++results != 1) return;
+            // Still comparing: the result is handled before the job's end can be.
+            checkedRunning = page.isComparing() && cancelAction->isEnabled() && cancelButton->isVisible();
+            // The first Esc clears the focused card's heatmap overlay and leaves the comparison running.
+            QTest::keyClick(focused, Qt::Key_Right);
+            QCOMPARE(focused->selectedWord(), 0);
+            QTest::keyClick(focused, Qt::Key_Escape);
+            QCOMPARE(focused->selectedWord(), -1);
+            QVERIFY(page.isComparing());
+            // The next one cancels it, without waiting for the worker.
+            QTest::keyClick(focused, Qt::Key_Escape);
+            QVERIFY(page.isComparing());
+            QVERIFY(!cancelButton->isEnabled());
+            QCOMPARE(guitest::child<QLabel>(&page, "captionCompareStatus")->text(),
+                     QStringLiteral("Cancelling the comparison with ours_tiny…"));
+        });
+        QTest::keyClick(focused, Qt::Key_M, Qt::ControlModifier | Qt::ShiftModifier);
+        QVERIFY(page.isComparing());
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kWait);
+        QVERIFY(checkedRunning);
+        QVERIFY(!page.isComparing());
+        QVERIFY(page.hasComparison());
+        QVERIFY(!cancelButton->isVisible());
+        QVERIFY(!cancelAction->isEnabled());
+        QCOMPARE(page.cards().size(), images.size()); // the page's own captions are untouched
+
+        // The images captioned before the cancel keep their comparison; the rest say it was cancelled.
+        int compared = 0;
+        for (CaptionCard* card : page.cards()) {
+            QCOMPARE(card->state(), CaptionCard::State::Done);
+            QCOMPARE(card->caption(), m_a.value(source.value(card->path())).caption);
+            const CaptionCard::Comparison& c = card->comparison();
+            QVERIFY(c.shown && !c.pending);
+            if (c.cancelled) {
+                QVERIFY(c.caption.isEmpty());
+                QVERIFY2(card->accessibleDescription().contains(
+                             QStringLiteral("Model B (ours_tiny): not captioned, the comparison was cancelled")),
+                         qPrintable(card->accessibleDescription()));
+                QVERIFY(card->compareCaptionLabel()->text().contains(
+                    QStringLiteral("not captioned, the comparison was cancelled")));
+                QVERIFY(!card->compareConfidenceLabel()->isVisible());
+                continue;
+            }
+            ++compared;
+            QCOMPARE(c.caption, m_b.value(source.value(card->path())).caption);
+            QVERIFY(card->compareConfidenceLabel()->isVisible());
+        }
+        QVERIFY2(compared >= 1 && compared < images.size(), qPrintable(QString::number(compared)));
+        QVERIFY(results >= compared);
+        // Captioned in order: the compared images are the first ones.
+        for (int i = 0; i < images.size(); ++i) QCOMPARE(page.cards()[i]->comparison().cancelled, i >= compared);
+        int differ = 0;
+        for (int i = 0; i < compared; ++i)
+            differ += m_a.value(source.value(images[i])).caption != m_b.value(source.value(images[i])).caption;
+        const QString summary = QStringLiteral("Comparison cancelled after %1 of 24 images. Captions differ on %2 of "
+                                               "%3 image%4.")
+                                    .arg(compared)
+                                    .arg(differ)
+                                    .arg(compared)
+                                    .arg(compared == 1 ? QString() : QStringLiteral("s"));
+        QCOMPARE(guitest::child<QLabel>(&page, "captionCompareStatus")->text(), summary);
+        // What the status bar shows (the page's last message, the main window's status bar text).
+        QVERIFY(!messages.isEmpty());
+        QCOMPARE(messages.last().first().toString(), summary);
+        QVERIFY(messages.contains(QVariantList{QStringLiteral("Cancelling the comparison…")}));
+        // What was compared can be exported, and compared again.
+        QVERIFY(guitest::child<QPushButton>(&page, "captionCompareExport")->isEnabled());
+        QVERIFY(guitest::child<QPushButton>(&page, "captionCompare")->isEnabled());
+
+        // Compared again (four images a pass) and left to finish: every image compared, nothing cancelled.
+        page.setJobSize(8, 4);
+        page.compareWithModel(m_dirB);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, kWait);
+        for (CaptionCard* card : page.cards()) {
+            QVERIFY(!card->comparison().cancelled && !card->comparison().pending);
+            QCOMPARE(card->comparison().caption, m_b.value(source.value(card->path())).caption);
+        }
+    }
+
+    void escWhileTheModelLoadsCancelsTheComparison() {
+        CaptionPage page;
+        page.setModel(m_model, m_dirA);
+        page.captionFiles(m_images.mid(0, 2));
+        QTRY_VERIFY_WITH_TIMEOUT(allFinished(page), kWait);
+        page.show();
+        page.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&page));
+        QSignalSpy finished(&page, &CaptionPage::comparisonFinished);
+        QSignalSpy messages(&page, &CaptionPage::message);
+        page.compareWithModel(m_dirB); // the model loads off the UI thread: Esc comes first
+        QVERIFY(page.isComparing());
+        QTest::keyClick(page.cards().first(), Qt::Key_Escape);
+        QCOMPARE(finished.count(), 1); // at once, without waiting for the load
+        QVERIFY(!page.isComparing());
+        QVERIFY(!page.hasComparison());
+        const QString text = QStringLiteral("Comparison cancelled before the model to compare with was open.");
+        QCOMPARE(guitest::child<QLabel>(&page, "captionCompareStatus")->text(), text);
+        QCOMPARE(messages.last().first().toString(), text);
+        for (CaptionCard* card : page.cards()) QVERIFY(!card->comparison().shown);
+        // The load's late result is dropped: nothing changes when it arrives.
+        QTest::qWait(300);
+        QVERIFY(!page.hasComparison());
+        QCOMPARE(finished.count(), 1);
+    }
+
+    void escCancelsRunningCaptioning() {
+        QTemporaryDir copies;
+        QStringList images;
+        for (int i = 0; i < 12; ++i) {
+            const QString from = m_images[i % m_images.size()];
+            images << copies.filePath(QStringLiteral("c%1.%2").arg(i).arg(QFileInfo(from).suffix()));
+            QVERIFY(QFile::copy(from, images.last()));
+        }
+        CaptionPage page;
+        page.setJobSize(1, 1);
+        page.setModel(m_model, m_dirA);
+        page.show();
+        page.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&page));
+        int seen = 0;
+        connect(&page, &CaptionPage::captionReady, &page, [&] {
+            if (++seen == 1) QTest::keyClick(page.cards().first(), Qt::Key_Escape);
+        });
+        page.captionFiles(images);
+        page.cards().first()->setFocus();
+        QTRY_VERIFY_WITH_TIMEOUT(seen >= 1 && !page.isBusy(), kWait);
+        int done = 0, cancelled = 0;
+        for (CaptionCard* c : page.cards()) {
+            done += c->state() == CaptionCard::State::Done;
+            cancelled += c->state() == CaptionCard::State::Cancelled;
+        }
+        QCOMPARE(done + cancelled, images.size());
+        QVERIFY(done >= 1 && cancelled >= 1);
+        QCOMPARE(page.statusText(), QStringLiteral("Captioning cancelled: %1 caption%2 ready.")
+                                        .arg(done)
+                                        .arg(done == 1 ? QString() : QStringLiteral("s")));
     }
 
     void aMissingModelFolderIsNamed() {

@@ -65,6 +65,10 @@ QString CaptionCard::updateComparison() {
         m_compareText->setText(heading + tr("captioning…").toHtmlEscaped());
         return tr("%1: captioning", "the second model has not captioned the image yet").arg(name);
     }
+    if (c.cancelled) {
+        m_compareText->setText(heading + tr("not captioned, the comparison was cancelled").toHtmlEscaped());
+        return tr("%1: not captioned, the comparison was cancelled").arg(name);
+    }
     if (!c.error.isEmpty()) {
         m_compareText->setText(heading + tr("could not caption this image: %1").arg(c.error).toHtmlEscaped());
         return tr("%1 could not caption this image: %2").arg(name, c.error);

@@ -90,7 +90,6 @@ void CaptionComparer::start(const QString& folder, const QVector<qint64>& ids, c
             return;
         }
         m_model = loaded.model;
-        emit modelLoaded(folder);
         CaptionJob job;
         job.serial = serial;
         job.model = m_model;
@@ -100,15 +99,41 @@ void CaptionComparer::start(const QString& folder, const QVector<qint64>& ids, c
         job.numBeams = decoding.numBeams;
         job.lengthPenalty = decoding.lengthPenalty;
         job.batchSize = qMax(1, imagesPerPass);
+        // Running before modelLoaded is told, so a cancel from its handlers reaches the job.
         m_running = true;
-        m_worker->resetCancel();
-        QMetaObject::invokeMethod(m_worker, "run", Qt::QueuedConnection, Q_ARG(captioner::ui::CaptionJob, job));
+        send(job);
+        emit modelLoaded(folder);
     });
     watcher->setFuture(QtConcurrent::run(loadModel, folder));
 }
 
+void CaptionComparer::send(const CaptionJob& job) {
+    if (m_jobInFlight) {
+        m_nextJob = job;
+        m_hasNextJob = true;
+        return;
+    }
+    m_hasNextJob = false;
+    m_nextJob = {};
+    m_jobInFlight = true;
+    m_worker->resetCancel();
+    QMetaObject::invokeMethod(m_worker, "run", Qt::QueuedConnection, Q_ARG(captioner::ui::CaptionJob, job));
+}
+
 void CaptionComparer::cancel() {
-    if (m_running) m_worker->cancel();
+    if (m_running && !m_cancelling) {
+        m_cancelling = true;
+        if (m_hasNextJob && m_nextJob.serial == m_serial) {
+            // Not sent yet (an older job is still stopping): it finishes here, having captioned nothing.
+            m_hasNextJob = false;
+            m_nextJob = {};
+            m_running = false;
+            m_cancelling = false;
+            emit finished(true);
+            return;
+        }
+        m_worker->cancel();
+    }
     if (m_loading) {
         // The load finishes in the background; its result is dropped.
         ++m_serial;
@@ -120,10 +145,13 @@ void CaptionComparer::cancel() {
 }
 
 void CaptionComparer::clear() {
-    if (m_running) m_worker->cancel();
+    if (m_jobInFlight) m_worker->cancel();
     ++m_serial;
+    m_hasNextJob = false;
+    m_nextJob = {};
     m_loading = false;
     m_running = false;
+    m_cancelling = false;
     m_model.reset();
     m_folder.clear();
     m_ids.clear();
@@ -142,8 +170,14 @@ void CaptionComparer::onResult(const CaptionOutcome& outcome) {
 }
 
 void CaptionComparer::onJobFinished(quint64 serial, bool cancelled) {
+    m_jobInFlight = false;
+    if (m_hasNextJob) {
+        const CaptionJob next = m_nextJob;
+        send(next);
+    }
     if (serial != m_serial) return;
     m_running = false;
+    m_cancelling = false;
     emit finished(cancelled);
 }
 

@@ -4,7 +4,10 @@
 // job with every image) with the page's decoding options, and keeps each image's outcome. With the
 // images' reference captions it also computes both models' metrics off the UI thread, with the trainer's
 // definitions (captioner::generatedCaptionMetrics, each model's captions against the references with
-// that model's tokenizer). Cancel stops the job between batches; the destructor cancels and waits.
+// that model's tokenizer). cancel() never waits: while the model loads it drops the load's result and
+// finishes at once (nothing compared); while captioning it tells the worker to stop (polled before each
+// generation step), the images captioned so far are kept and finished(true) follows. The destructor
+// cancels and waits.
 #include "caption_worker.h"
 
 #include <QHash>
@@ -47,7 +50,9 @@ public:
     // Forgets every outcome and the model (a running job is cancelled).
     void clear();
     bool isBusy() const { return m_loading || m_running; }
-    bool isActive() const { return !m_folder.isEmpty(); } // started and not cleared
+    bool isLoading() const { return m_loading; }
+    bool isCancelling() const { return m_running && m_cancelling; } // told to stop, not stopped yet
+    bool isActive() const { return !m_folder.isEmpty(); }           // started and not cleared
     QString folder() const { return m_folder; }
     int total() const { return static_cast<int>(m_ids.size()); }
     int done() const { return static_cast<int>(m_outcomes.size()); }
@@ -70,6 +75,7 @@ signals:
 private:
     void onResult(const captioner::ui::CaptionOutcome& outcome);
     void onJobFinished(quint64 serial, bool cancelled);
+    void send(const CaptionJob& job);
 
     QThread* m_thread;
     CaptionWorker* m_worker;
@@ -80,6 +86,12 @@ private:
     quint64 m_serial = 0; // the current comparison; results of an older one are dropped
     bool m_loading = false;
     bool m_running = false;
+    bool m_cancelling = false;
+    // The worker runs one job at a time: a cleared comparison's job may still be stopping when the next
+    // one is ready, which then waits here (sending it at once would reset the stopping job's cancel).
+    bool m_jobInFlight = false;
+    CaptionJob m_nextJob;
+    bool m_hasNextJob = false;
 };
 
 } // namespace captioner::ui

@@ -56,6 +56,10 @@ QWidget* CaptionPage::buildCompareBox(QWidget* parent) {
                              "captionCompareExport");
     m_compareClose = button(tr("Close Comparison"), tr("Close Comparison"), tr("Hide the second model's captions"),
                             "captionCompareClose");
+    m_compareCancel =
+        button(tr("Cancel Comparison"), tr("Cancel Comparison"),
+               tr("Stop the second model; the images it has captioned stay compared (Esc)"), "captionCompareCancel");
+    m_compareCancel->hide();
     m_compareStatus = new QLabel(box);
     m_compareStatus->setObjectName(QStringLiteral("captionCompareStatus"));
     m_compareStatus->setWordWrap(true);
@@ -71,12 +75,14 @@ QWidget* CaptionPage::buildCompareBox(QWidget* parent) {
     auto* layout = new QVBoxLayout(box);
     layout->addWidget(m_compareButton);
     layout->addWidget(m_compareStatus);
+    layout->addWidget(m_compareCancel);
     layout->addWidget(m_compareMetrics);
     layout->addWidget(m_compareExport);
     layout->addWidget(m_compareClose);
     connect(m_compareButton, &QPushButton::clicked, this, &CaptionPage::chooseCompareModel);
     connect(m_compareExport, &QPushButton::clicked, this, &CaptionPage::chooseCompareExport);
     connect(m_compareClose, &QPushButton::clicked, this, &CaptionPage::closeComparison);
+    connect(m_compareCancel, &QPushButton::clicked, this, &CaptionPage::cancelComparison);
 
     connect(m_comparer, &CaptionComparer::modelLoaded, this, [this](const QString& folder) {
         announce(tr("Captioning %n image(s) with %1 to compare…", nullptr, m_comparer->total())
@@ -94,8 +100,10 @@ QWidget* CaptionPage::buildCompareBox(QWidget* parent) {
         emit comparisonFinished();
     });
     connect(m_comparer, &CaptionComparer::resultReady, this, [this](qint64 id) {
-        if (CaptionCard* card = cardById(id)) syncComparison(card);
+        CaptionCard* card = cardById(id);
+        if (card) syncComparison(card);
         updateCompareBox();
+        if (card) emit compareResultReady(card->path());
     });
     connect(m_comparer, &CaptionComparer::finished, this, &CaptionPage::onCompareFinished);
     connect(m_comparer, &CaptionComparer::summaryReady, this, &CaptionPage::showCompareSummary);
@@ -142,7 +150,9 @@ void CaptionPage::compareWithModel(const QString& folder) {
     m_compareMetrics->setAccessibleDescription(metricsPlaceholder());
     m_compareMetrics->hide();
     m_compareSummaryPending = false;
-    m_comparer->start(folder, ids, paths, m_queue->decoding(), 4);
+    m_compareStatus->clear();
+    const int pass = m_queue->passSize();
+    m_comparer->start(folder, ids, paths, m_queue->decoding(), pass > 0 ? pass : 4);
     for (CaptionCard* card : m_cards) syncComparison(card);
     announce(tr("Opening %1 to compare…").arg(QDir::toNativeSeparators(folder)));
     updateCompareBox();
@@ -161,13 +171,26 @@ void CaptionPage::syncComparison(CaptionCard* card) {
         c.error = o->error;
         c.confidence = o->error.isEmpty() ? o->confidence : -1;
         c.words = o->words;
-    } else {
+    } else if (m_comparer->isBusy()) {
         c.pending = true;
+    } else {
+        c.cancelled = true; // a finished job answers every image, so only a cancel leaves one out
     }
     card->setComparison(c);
 }
 
 void CaptionPage::onCompareFinished(bool cancelled) {
+    for (CaptionCard* card : m_cards) syncComparison(card); // the ones still waiting: cancelled
+    if (cancelled && m_comparer->ids().isEmpty()) {
+        // Cancelled while its model was loading: there is no comparison.
+        m_compareModelA.reset();
+        const QString text = tr("Comparison cancelled before the model to compare with was open.");
+        m_compareStatus->setText(text);
+        announce(text);
+        updateCompareBox();
+        emit comparisonFinished();
+        return;
+    }
     int differ = 0, compared = 0;
     QStringList paths, captionsA, captionsB;
     for (qint64 id : m_comparer->ids()) {
@@ -190,8 +213,13 @@ void CaptionPage::onCompareFinished(bool cancelled) {
         predictionsB << captionsB[i];
         references << found[i];
     }
-    QString text = cancelled ? tr("Comparison cancelled. ") : QString();
-    text += tr("Captions differ on %1 of %n image(s).", nullptr, compared).arg(differ);
+    QString text =
+        cancelled
+            ? tr("Comparison cancelled after %1 of %n image(s).", nullptr, m_comparer->total()).arg(m_comparer->done())
+            : QString();
+    if (!cancelled || compared > 0)
+        text += (text.isEmpty() ? QString() : QStringLiteral(" ")) +
+                tr("Captions differ on %1 of %n image(s).", nullptr, compared).arg(differ);
     m_compareStatus->setText(text);
     announce(text);
     updateCompareBox();
@@ -320,16 +348,40 @@ void CaptionPage::updateCompareBox() {
     m_compareExport->setEnabled(exportable);
     m_compareExportAction->setEnabled(exportable);
     m_compareClose->setEnabled(m_comparer->isActive());
+    // Shown while there is something to stop; moving the focus off it first, or it would go nowhere.
+    if (!busy && m_compareCancel->hasFocus()) m_compareButton->setFocus(Qt::OtherFocusReason);
+    m_compareCancel->setVisible(busy);
+    m_compareCancel->setEnabled(busy && !m_comparer->isCancelling());
     if (busy) {
-        m_compareStatus->setText(m_comparer->total() > 0 && m_comparer->done() < m_comparer->total()
-                                     ? tr("Comparing with %1: %2 of %3 captioned…")
-                                           .arg(QFileInfo(m_comparer->folder()).fileName())
-                                           .arg(m_comparer->done())
-                                           .arg(m_comparer->total())
-                                     : tr("Opening %1…").arg(QFileInfo(m_comparer->folder()).fileName()));
+        const QString name = QFileInfo(m_comparer->folder()).fileName();
+        if (m_comparer->isCancelling()) m_compareStatus->setText(tr("Cancelling the comparison with %1…").arg(name));
+        else if (m_comparer->isLoading()) m_compareStatus->setText(tr("Opening %1…").arg(name));
+        else
+            m_compareStatus->setText(tr("Comparing with %1: %2 of %3 captioned…")
+                                         .arg(name)
+                                         .arg(m_comparer->done())
+                                         .arg(m_comparer->total()));
     } else if (!m_comparer->isActive() && m_compareStatus->text().isEmpty()) {
         m_compareStatus->setText(tr("Caption images, then compare them with a second model."));
     }
+    updateCancelAction();
+}
+
+void CaptionPage::updateCancelAction() {
+    if (!m_cancelAction) return;
+    m_cancelAction->setEnabled(m_queue->isBusy() || m_queue->count(CaptionCard::State::Waiting) > 0 ||
+                               (m_comparer && m_comparer->isBusy()));
+}
+
+void CaptionPage::cancelComparison() {
+    if (!m_comparer->isBusy() || m_comparer->isCancelling()) return;
+    if (m_comparer->isLoading()) {
+        m_comparer->cancel(); // finished(true) at once: onCompareFinished says so
+        return;
+    }
+    m_comparer->cancel(); // the worker stops before its next step; finished(true) follows
+    announce(tr("Cancelling the comparison…"));
+    updateCompareBox();
 }
 
 } // namespace captioner::ui

@@ -177,11 +177,14 @@ void CaptionPage::onBatchFinished(bool cancelled, int captioned, int failed, int
 }
 
 void CaptionPage::cancel() {
-    switch (m_queue->cancel()) {
+    const CaptionQueue::CancelOutcome outcome = m_queue->cancel();
+    switch (outcome) {
     case CaptionQueue::CancelOutcome::Stopping: announce(tr("Cancelling after the images in progress…")); break;
     case CaptionQueue::CancelOutcome::Cancelled: announce(tr("Captioning cancelled.")); break;
     case CaptionQueue::CancelOutcome::Nothing: break;
     }
+    // A running comparison stops too (its messages follow the captioning's: the status bar ends with them).
+    cancelComparison();
     updateProgress();
     updateActions();
 }
@@ -227,7 +230,7 @@ void CaptionPage::updateProgress() {
     const int done = m_queue->batchDone();
     m_progress->setVisible(active && total > 0);
     m_cancel->setVisible(active);
-    m_cancelAction->setEnabled(active || m_queue->count(CaptionCard::State::Waiting) > 0);
+    updateCancelAction();
     if (!active || total <= 0) return;
     m_progress->setRange(0, total);
     m_progress->setValue(done);

@@ -52,8 +52,9 @@ public:
     // The compare view's second caption for this card. shown false: no compare view (the default).
     struct Comparison {
         bool shown = false;
-        bool pending = false; // the second model has not captioned this image yet
-        QString modelName;    // the second model's folder name
+        bool pending = false;   // the second model has not captioned this image yet
+        bool cancelled = false; // the comparison was cancelled before the second model captioned it
+        QString modelName;      // the second model's folder name
         QString caption, error;
         double confidence = -1;
         QVector<CaptionWord> words; // its words with their confidences (heatmaps are not used)

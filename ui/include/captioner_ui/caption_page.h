@@ -103,8 +103,8 @@ public:
         std::function<Answer(const QString& question)> ask;
     };
     static void setTestHooks(TestHooks hooks);
-    // Images per job (what a cancel or model change waits for) and per forward pass; 8 and 4 unless
-    // set. Tests use 1 and 1 to interrupt at an exact image.
+    // Images per job (what a cancel or model change waits for) and per forward pass (the compare view's
+    // too); 8 and automatic (the compare view: 4) unless set. Tests use 1 and 1 to interrupt early.
     void setJobSize(int imagesPerJob, int imagesPerPass);
 
 public slots:
@@ -116,7 +116,12 @@ public slots:
     void chooseExport();
     void paste();
     void recaptionAll();
+    // Esc (Cancel Captioning): stops what runs on the page, the captioning and a running comparison
+    // (a card showing a word's heatmap takes Esc first, to clear it).
     void cancel();
+    // Stops a running comparison without waiting: while its model loads, nothing is compared; while it
+    // captions, the images it has captioned stay compared and the others say it was cancelled.
+    void cancelComparison();
     void clearResults();
     void addToDataset();
     void chooseCompareModel();
@@ -131,6 +136,8 @@ signals:
     void busyChanged(bool busy);
     // The compare model has captioned every image (or failed or was cancelled) and the summary is up to date.
     void comparisonFinished();
+    // The compare model has captioned (or failed on) one more image.
+    void compareResultReady(const QString& image);
     // Images with their captions for the dataset browser to take in for review, with each caption's
     // confidence (-1: unknown, e.g. restored) and its words' confidences.
     void addToDatasetRequested(const QStringList& images, const QStringList& captions,
@@ -168,6 +175,7 @@ private:
     void onCompareFinished(bool cancelled);
     void showCompareSummary(const CompareSummary& summary);
     void updateCompareBox();
+    void updateCancelAction();
     void announce(const QString& text);
     void setupSpeech();
     QStringList chooseFilesDialog(const QString& purpose);
@@ -230,6 +238,7 @@ private:
     QPushButton* m_compareButton = nullptr;
     QPushButton* m_compareExport = nullptr;
     QPushButton* m_compareClose = nullptr;
+    QPushButton* m_compareCancel = nullptr;
     QAction* m_compareAction = nullptr;
     QAction* m_compareExportAction = nullptr;
     bool m_compareSummaryPending = false;

@@ -86,6 +86,7 @@ public:
     // Images per job (what a cancel or model change waits for) and per forward pass; 8 and 0 unless set
     // (0: the core picks the pass size from the model and the threads, as `captioner caption` does).
     void setJobSize(int imagesPerJob, int imagesPerPass);
+    int passSize() const { return m_passSize; } // 0: automatic
 
     const QVector<Item>& items() const { return m_items; }
     const Item* item(qint64 id) const;
