@@ -119,7 +119,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+128"/>
+        <location line="+130"/>
         <source>Comparison cancelled after %1 of %n image(s).</source>
         <translation>
             <numerusform>Comparison cancelled after %1 of %n image.</numerusform>
@@ -127,7 +127,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+5"/>
+        <location line="+4"/>
         <source>Captions differ on %1 of %n image(s).</source>
         <translation>
             <numerusform>Captions differ on %1 of %n image.</numerusform>
@@ -162,7 +162,8 @@
 <context>
     <name>captioner::ui::DatasetPage</name>
     <message numerus="yes">
-        <location filename="../../ui/src/dataset_page_actions.cpp" line="+173"/>
+        <location filename="../../ui/src/dataset_page_actions.cpp" line="+165"/>
+        <location filename="../../ui/src/dataset_page_import.cpp" line="+141"/>
         <source>%n image(s) got the model&apos;s caption for review (save with Ctrl+S)</source>
         <translation>
             <numerusform>%n image got the model&apos;s caption for review (save with Ctrl+S)</numerusform>
@@ -171,6 +172,7 @@
     </message>
     <message numerus="yes">
         <location line="+1"/>
+        <location filename="../../ui/src/dataset_page_import.cpp" line="+4"/>
         <source>%n already had a caption and kept it</source>
         <translation>
             <numerusform>%n already had a caption and kept it</numerusform>
@@ -186,7 +188,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/src/dataset_page.cpp" line="+331"/>
+        <location filename="../../ui/src/dataset_page.cpp" line="+333"/>
         <source>%n unreadable image(s)</source>
         <translation>
             <numerusform>%n unreadable image</numerusform>
@@ -223,6 +225,54 @@
         <translation>
             <numerusform>%n image</numerusform>
             <numerusform>%n images</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/src/dataset_page_import.cpp" line="-3"/>
+        <source>, %n with its confidence</source>
+        <translation>
+            <numerusform>, %n with its confidence</numerusform>
+            <numerusform>, %n with their confidence</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%n matched by file name alone (the folders differ)</source>
+        <translation>
+            <numerusform>%n matched by file name alone (the folders differ)</numerusform>
+            <numerusform>%n matched by file name alone (the folders differ)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>%n not in the open dataset (%1)</source>
+        <translation>
+            <numerusform>%n not in the open dataset (%1)</numerusform>
+            <numerusform>%n not in the open dataset (%1)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%n left out: more than one image of the dataset has that name (%1)</source>
+        <translation>
+            <numerusform>%n left out: more than one image of the dataset has that name (%1)</numerusform>
+            <numerusform>%n left out: more than one image of the dataset has the same name (%1)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>%n line(s) repeated an image named earlier and were ignored</source>
+        <translation>
+            <numerusform>%n line repeated an image named earlier and was ignored</numerusform>
+            <numerusform>%n lines repeated an image named earlier and were ignored</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%n line(s) for images the model could not caption, skipped</source>
+        <translation>
+            <numerusform>%n line for an image the model could not caption, skipped</numerusform>
+            <numerusform>%n lines for images the model could not caption, skipped</numerusform>
         </translation>
     </message>
 </context>

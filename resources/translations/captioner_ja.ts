@@ -489,7 +489,7 @@
     </message>
     <message>
         <location line="+4"/>
-        <location filename="../../ui/src/caption_page_compare.cpp" line="+238"/>
+        <location filename="../../ui/src/caption_page_compare.cpp" line="+239"/>
         <source>Export Comparison</source>
         <translation>比較をエクスポート</translation>
     </message>
@@ -1034,7 +1034,7 @@ or paste an image or file (Ctrl+V)</source>
         <translation>キャプションを生成した画像をデータセットブラウザーに取り込み、レビューできるようにします</translation>
     </message>
     <message>
-        <location filename="../../ui/src/caption_page_compare.cpp" line="-217"/>
+        <location filename="../../ui/src/caption_page_compare.cpp" line="-218"/>
         <location filename="../../ui/src/caption_page_layout.cpp" line="+2"/>
         <source>Compare With &amp;Model…</source>
         <translation>モデルと比較(&amp;M)…</translation>
@@ -1092,7 +1092,7 @@ or paste an image or file (Ctrl+V)</source>
         <translation>2 つ目のモデルのキャプションを隠します</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Cancel Comparison</source>
         <translation>比較をキャンセル</translation>
     </message>
@@ -1102,7 +1102,7 @@ or paste an image or file (Ctrl+V)</source>
         <translation>2 つ目のモデルを止めます。キャプション済みの画像は比較したまま残ります (Esc)</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+11"/>
         <source>Comparison metrics</source>
         <translation>比較の評価指標</translation>
     </message>
@@ -1129,7 +1129,7 @@ or paste an image or file (Ctrl+V)</source>
         <translation>比較のため %1 を開いています…</translation>
     </message>
     <message numerus="yes">
-        <location line="+64"/>
+        <location line="+65"/>
         <source>Captions differ on %1 of %n image(s).</source>
         <translation>
             <numerusform>%Ln 枚中 %1 枚の画像でキャプションが異なります。</numerusform>
@@ -1222,12 +1222,12 @@ or paste an image or file (Ctrl+V)</source>
 %1</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+19"/>
         <source>Cancelling the comparison with %1…</source>
         <translation>%1 との比較をキャンセルしています…</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>Comparing with %1: %2 of %3 captioned…</source>
         <translation>%1 と比較中：%3 枚中 %2 枚生成済み…</translation>
     </message>
@@ -1242,19 +1242,19 @@ or paste an image or file (Ctrl+V)</source>
         <translation>%1 を開いています…</translation>
     </message>
     <message>
-        <location line="-172"/>
+        <location line="-171"/>
         <source>Comparison cancelled before the model to compare with was open.</source>
         <translation>比較するモデルを開く前に比較をキャンセルしました。</translation>
     </message>
     <message numerus="yes">
-        <location line="+29"/>
+        <location line="+31"/>
         <source>Comparison cancelled after %1 of %n image(s).</source>
         <translation>
             <numerusform>%Ln 枚中 %1 枚を比較したところで比較をキャンセルしました。</numerusform>
         </translation>
     </message>
     <message>
-        <location line="+150"/>
+        <location line="+147"/>
         <source>Caption images, then compare them with a second model.</source>
         <translation>画像のキャプションを生成してから、2 つ目のモデルと比較できます。</translation>
     </message>
@@ -1673,12 +1673,12 @@ Open another folder (Ctrl+O) or file (Ctrl+Alt+O), or the demo dataset.</source>
         <translation>データセットファイル (*.json *.jsonl *.csv *.parquet *.txt *.token);;すべてのファイル (*)</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+19"/>
         <source>Opening %1…</source>
         <translation>%1 を開いています…</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+14"/>
         <source>Checking images</source>
         <translation>画像を確認しています</translation>
     </message>
@@ -1859,17 +1859,33 @@ Open another folder (Ctrl+O) or file (Ctrl+Alt+O), or the demo dataset.</source>
         <translation>すべての画像のレビューの状態を CSV または JSON Lines で保存します</translation>
     </message>
     <message>
+        <location line="+2"/>
+        <source>&amp;Import Captions…</source>
+        <translation>キャプションのインポート(&amp;I)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Take in captions a model wrote to a file (captioner caption --json, or the Caption page&apos;s export) for review, with their confidence</source>
+        <translation>モデルがファイルに書き出したキャプション (captioner caption --json やキャプションページのエクスポート) を確信度ごとレビュー用に取り込みます</translation>
+    </message>
+    <message>
         <location line="+32"/>
+        <source>Read-only: captions inside a Parquet file cannot be changed here</source>
+        <translation>読み取り専用: Parquet ファイル内のキャプションはここでは変更できません</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Read-only: captions inside a Parquet file cannot be changed here; `captioner dataset convert` makes an editable copy</source>
         <translation>読み取り専用: Parquet ファイル内のキャプションはここでは変更できません。`captioner dataset convert` で編集できるコピーを作れます</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+34"/>
         <source>Add captions from the model</source>
         <translation>モデルのキャプションを追加</translation>
     </message>
     <message numerus="yes">
-        <location line="+16"/>
+        <location line="+4"/>
+        <location filename="../../ui/src/dataset_page_import.cpp" line="+141"/>
         <source>%n image(s) got the model&apos;s caption for review (save with Ctrl+S)</source>
         <translation>
             <numerusform>%Ln 枚の画像にレビュー用のモデルのキャプションを付けました (Ctrl+S で保存)</numerusform>
@@ -1877,6 +1893,7 @@ Open another folder (Ctrl+O) or file (Ctrl+Alt+O), or the demo dataset.</source>
     </message>
     <message numerus="yes">
         <location line="+1"/>
+        <location filename="../../ui/src/dataset_page_import.cpp" line="+4"/>
         <source>%n already had a caption and kept it</source>
         <translation>
             <numerusform>%Ln 枚はすでにキャプションがあったのでそのままにしました</numerusform>
@@ -1891,18 +1908,20 @@ Open another folder (Ctrl+O) or file (Ctrl+Alt+O), or the demo dataset.</source>
     </message>
     <message>
         <location line="+2"/>
+        <location filename="../../ui/src/dataset_page_import.cpp" line="+10"/>
         <source>; </source>
         <comment>between the parts of a summary</comment>
         <translation>。</translation>
     </message>
     <message>
         <location line="+0"/>
+        <location filename="../../ui/src/dataset_page_import.cpp" line="+1"/>
         <source>.</source>
         <comment>ends a summary</comment>
         <translation>。</translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+96"/>
         <source>Type or choose a reason to flag the image</source>
         <translation>画像にフラグを付ける理由を入力するか選んでください</translation>
     </message>
@@ -1940,6 +1959,94 @@ Open another folder (Ctrl+O) or file (Ctrl+Alt+O), or the demo dataset.</source>
         <location line="+1"/>
         <source>Could not export the review: %1</source>
         <translation>レビュー結果をエクスポートできませんでした: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/src/dataset_page_import.cpp" line="-112"/>
+        <location line="+62"/>
+        <source>Import Captions</source>
+        <translation>キャプションのインポート</translation>
+    </message>
+    <message>
+        <location line="-62"/>
+        <source>Caption files (*.jsonl *.json *.ndjson *.csv);;All files (*)</source>
+        <translation>キャプションファイル (*.jsonl *.json *.ndjson *.csv);;すべてのファイル (*)</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Open a dataset first, then import captions into it.</source>
+        <translation>先にデータセットを開いてから、そこへキャプションをインポートしてください。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Could not import captions: captions inside a Parquet file cannot be changed here.</source>
+        <translation>キャプションをインポートできませんでした: Parquet ファイル内のキャプションはここでは変更できません。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Importing captions from %1…</source>
+        <translation>%1 からキャプションをインポートしています…</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>Import of %1 dropped: another dataset was opened meanwhile.</source>
+        <translation>%1 のインポートを取りやめました: その間に別のデータセットが開かれました。</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Could not import captions: %1</source>
+        <translation>キャプションをインポートできませんでした: %1</translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>Import Captions from %1</source>
+        <translation>%1 からキャプションをインポート</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>, %n with its confidence</source>
+        <translation>
+            <numerusform>、うち %Ln 枚は確信度付き</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%n matched by file name alone (the folders differ)</source>
+        <translation>
+            <numerusform>%Ln 枚はファイル名だけで対応付けました (フォルダーが異なります)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>%n not in the open dataset (%1)</source>
+        <translation>
+            <numerusform>%Ln 枚は開いているデータセットにありません (%1)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%n left out: more than one image of the dataset has that name (%1)</source>
+        <translation>
+            <numerusform>%Ln 枚は除外しました: データセットに同じ名前の画像が複数あります (%1)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>%n line(s) repeated an image named earlier and were ignored</source>
+        <translation>
+            <numerusform>%Ln 行は前に出てきた画像の繰り返しなので無視しました</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%n line(s) for images the model could not caption, skipped</source>
+        <translation>
+            <numerusform>%Ln 行はモデルがキャプションを生成できなかった画像なので飛ばしました</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Imported %1: %2</source>
+        <translation>%1 をインポートしました: %2</translation>
     </message>
 </context>
 <context>

@@ -298,6 +298,7 @@ void DatasetPage::openFolder(const QString& folder) { startOpen(QDir(folder).abs
 void DatasetPage::openDemo() { startOpen(DatasetLoader::demoFolder(), true); }
 
 void DatasetPage::startOpen(const QString& folder, bool demo) {
+    ++m_datasetSerial; // an import running for the dataset shown until now is dropped
     m_pendingFolder = folder;
     m_loadingLabel->setText(tr("Opening %1…").arg(QDir::toNativeSeparators(folder)));
     m_loadingBar->setRange(0, 0);
@@ -308,6 +309,7 @@ void DatasetPage::startOpen(const QString& folder, bool demo) {
 }
 
 void DatasetPage::onOpened(const QString& folder) {
+    ++m_datasetSerial;
     m_folder = folder;
     m_stack->setCurrentWidget(m_content);
     m_problems->hide();

@@ -86,6 +86,10 @@ void DatasetPage::createActions() {
         makeAction(this, tr("E&xport Review…"), "actionExportReview", {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E)},
                    tr("Save every image's review status as CSV or JSON Lines"));
     connect(m_exportAction, &QAction::triggered, this, &DatasetPage::chooseExport);
+    m_importAction = makeAction(this, tr("&Import Captions…"), "actionImportCaptions", {},
+                                tr("Take in captions a model wrote to a file (captioner caption --json, or the Caption "
+                                   "page's export) for review, with their confidence"));
+    connect(m_importAction, &QAction::triggered, this, &DatasetPage::chooseImportCaptions);
 
     // On the page too, so the shortcuts work wherever the page is shown (not only under menus).
     addActions(editActions() + reviewActions());
@@ -99,8 +103,8 @@ QList<QAction*> DatasetPage::editActions() const {
 }
 
 QList<QAction*> DatasetPage::reviewActions() const {
-    return {m_reviewModeAction, m_acceptAction,      m_flagAction, m_nextAction,
-            m_previousAction,   m_usePreviousAction, m_editAction, m_exportAction};
+    return {m_reviewModeAction,  m_acceptAction, m_flagAction,   m_nextAction,  m_previousAction,
+            m_usePreviousAction, m_editAction,   m_importAction, m_exportAction};
 }
 
 QList<QAction*> DatasetPage::viewActions() const { return {m_focusSearchAction}; }
@@ -114,6 +118,10 @@ void DatasetPage::updateActions() {
                        m_focusSearchAction})
         a->setEnabled(has);
     for (QAction* a : {m_usePreviousAction, m_editAction}) a->setEnabled(editable);
+    m_importAction->setEnabled(editable && !m_importing);
+    m_importAction->setStatusTip(has && !editable ? tr("Read-only: captions inside a Parquet file cannot be changed "
+                                                       "here")
+                                                  : m_importAction->toolTip());
     QPlainTextEdit* editor = m_detail->editor();
     editor->setReadOnly(has && !editable);
     editor->setToolTip(has && !editable ? tr("Read-only: captions inside a Parquet file cannot be changed here; "
@@ -134,40 +142,24 @@ int DatasetPage::addModelCaptions(const QStringList& images, const QStringList& 
         rowOf.insert(
             QFileInfo(m_model->data(m_model->index(row), DatasetModel::ImagePathRole).toString()).absoluteFilePath(),
             row);
-    int kept = 0;
     QStringList outside;
-    QList<QPair<int, QString>> changes;
-    QHash<int, int> confidenceOf; // row -> index in images
+    QVector<int> rows;
+    QStringList taken;
+    QVector<double> takenConfidences;
+    QVector<QVector<QPair<QString, double>>> takenWords;
     for (int i = 0; i < images.size() && i < captions.size(); ++i) {
         const auto it = rowOf.constFind(QFileInfo(images[i]).absoluteFilePath());
         if (it == rowOf.constEnd()) {
             outside << QDir::toNativeSeparators(images[i]);
             continue;
         }
-        const QStringList existing = m_model->captions(*it);
-        if (!existing.isEmpty() && !existing.first().trimmed().isEmpty()) {
-            ++kept;
-            continue;
-        }
-        changes.append({*it, captions[i]});
-        confidenceOf.insert(*it, i);
+        rows << *it;
+        taken << captions[i];
+        takenConfidences << confidences.value(i, -1);
+        takenWords << words.value(i);
     }
-    const int changed = static_cast<int>(changes.size());
-    if (changed > 0) {
-        m_undo->beginMacro(tr("Add captions from the model"));
-        for (const auto& change : changes)
-            m_undo->push(new SetCaptionCommand(m_model, change.first, 0, QString(), change.second, -1));
-        m_undo->endMacro();
-        // What the model said of each caption, kept in review.jsonl (written at once, like verdicts).
-        for (const auto& change : changes) {
-            const int i = confidenceOf.value(change.first);
-            if (i >= confidences.size() || confidences[i] < 0) continue;
-            std::vector<captioner::ReviewWord> ws;
-            for (const auto& w : words.value(i)) ws.push_back({w.first.toStdString(), w.second});
-            m_model->setModelConfidence(change.first, change.second, confidences[i], ws);
-        }
-        selectRow(changes.first().first);
-    }
+    const Taken t = takeModelCaptions(rows, taken, takenConfidences, takenWords, tr("Add captions from the model"));
+    const int changed = t.changed, kept = t.kept;
     if (summary) {
         QStringList parts;
         parts << tr("%n image(s) got the model's caption for review (save with Ctrl+S)", nullptr, changed);
@@ -178,6 +170,45 @@ int DatasetPage::addModelCaptions(const QStringList& images, const QStringList& 
         *summary = parts.join(tr("; ", "between the parts of a summary")) + tr(".", "ends a summary");
     }
     return changed;
+}
+
+DatasetPage::Taken DatasetPage::takeModelCaptions(const QVector<int>& rows, const QStringList& captions,
+                                                  const QVector<double>& confidences,
+                                                  const QVector<QVector<QPair<QString, double>>>& words,
+                                                  const QString& undoText) {
+    Taken t;
+    QList<QPair<int, QString>> changes;
+    QHash<int, int> indexOf; // row -> its first index in rows
+    for (int i = 0; i < rows.size() && i < captions.size(); ++i) {
+        const int row = rows[i];
+        if (indexOf.contains(row)) {
+            ++t.repeated; // the same image twice: the first caption is taken
+            continue;
+        }
+        indexOf.insert(row, i);
+        const QStringList existing = m_model->captions(row);
+        if (!existing.isEmpty() && !existing.first().trimmed().isEmpty()) {
+            ++t.kept;
+            continue;
+        }
+        changes.append({row, captions[i]});
+    }
+    t.changed = static_cast<int>(changes.size());
+    if (t.changed == 0) return t;
+    m_undo->beginMacro(undoText);
+    for (const auto& change : changes)
+        m_undo->push(new SetCaptionCommand(m_model, change.first, 0, QString(), change.second, -1));
+    m_undo->endMacro();
+    // What the model said of each caption, kept in review.jsonl (written at once, like verdicts).
+    for (const auto& change : changes) {
+        const int i = indexOf.value(change.first);
+        if (i >= confidences.size() || confidences[i] < 0) continue;
+        std::vector<captioner::ReviewWord> ws;
+        for (const auto& w : words.value(i)) ws.push_back({w.first.toStdString(), w.second});
+        if (m_model->setModelConfidence(change.first, change.second, confidences[i], ws)) ++t.withConfidence;
+    }
+    selectRow(changes.first().first);
+    return t;
 }
 
 void DatasetPage::selectRow(int modelRow) {

@@ -230,7 +230,7 @@ void MainWindow::createActions() {
     QMenu* review = menuBar()->addMenu(tr("&Review"));
     const QList<QAction*> reviewActions = m_datasetPage->reviewActions();
     for (int i = 0; i < reviewActions.size(); ++i) {
-        if (i == 1 || i == reviewActions.size() - 1) review->addSeparator();
+        if (i == 1 || i == reviewActions.size() - 2) review->addSeparator(); // before Import / Export
         review->addAction(reviewActions[i]);
     }
 

@@ -99,6 +99,15 @@ public:
                          const QVector<QVector<QPair<QString, double>>>& words = {});
     // Writes the review of every image as CSV or JSON Lines (by the extension); false and a message.
     bool exportReview(const QString& path, QString* error = nullptr);
+    // Import Captions…: takes in a file of captions a model made elsewhere (what `captioner caption
+    // --json` or `--out` writes, or the Caption page's CSV / JSON Lines export; captioner/caption_import.h),
+    // read and matched to the open dataset's images off the UI thread (by path, else by the path relative
+    // to the dataset root: captioner::matchDatasetImages), then as addModelCaptions does: images without
+    // a caption get the file's caption in one undoable step, with its confidence and its words' kept in
+    // review.jsonl; captioned images keep theirs. captionsImported() follows with the summary (also sent
+    // as message()); a malformed file fails naming FILE:LINE. Nothing happens while an import runs.
+    void importCaptions(const QString& path);
+    bool isImporting() const { return m_importing; }
 
 public slots:
     void nextImage();
@@ -109,6 +118,7 @@ public slots:
     void usePreviousCaption();
     void editCaption();
     void chooseExport();
+    void chooseImportCaptions();
 
 signals:
     void openRequested();
@@ -120,6 +130,8 @@ signals:
     void reportReady();
     void saved(bool ok, const QString& message);
     void message(const QString& text);
+    // An import has finished: ok false (nothing changed) when the file could not be read or parsed.
+    void captionsImported(bool ok, const QString& summary);
 
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
@@ -139,6 +151,19 @@ private:
     void updateActions();
     void applyFilter();
     void moveBy(int step);
+    // What addModelCaptions and importCaptions share: row i of the model gets captions[i] (with its
+    // confidence and words; -1: unknown) unless it has a caption or came earlier in `rows`, as one undo
+    // step named undoText; the first changed row is selected.
+    struct Taken {
+        int changed = 0;        // rows that got their caption
+        int withConfidence = 0; // of them, with the model's confidence kept
+        int kept = 0;           // rows that kept their own caption
+        int repeated = 0;       // rows named again after their first time (ignored)
+    };
+    Taken takeModelCaptions(const QVector<int>& rows, const QStringList& captions, const QVector<double>& confidences,
+                            const QVector<QVector<QPair<QString, double>>>& words, const QString& undoText);
+    struct ImportResult;
+    void finishImport(const QString& path, const ImportResult& result);
 
     QString m_folder;
     QString m_pendingFolder;
@@ -178,8 +203,12 @@ private:
     QAction* m_usePreviousAction = nullptr;
     QAction* m_editAction = nullptr;
     QAction* m_exportAction = nullptr;
+    QAction* m_importAction = nullptr;
     QAction* m_focusSearchAction = nullptr;
     bool m_saving = false;
+    bool m_importing = false;
+    bool m_importInteractive = false; // chosen in the file dialog: a failure is shown in a message box too
+    quint64 m_datasetSerial = 0;      // counts opened datasets: an import for an earlier one is dropped
 };
 
 } // namespace captioner::ui
