@@ -56,6 +56,9 @@ Variant parseVariant(const std::string& text) {
         else if (k == "data_seed") r.dataSeed = std::stoull(val);
         else if (k == "vocab") r.tokenizerVocab = std::stoi(val);
         else if (k == "workers") r.workers = std::stoi(val);
+        else if (k == "patch_init") r.patchInit = val;
+        else if (k == "fresh") r.freshImages = std::stoi(val) != 0;
+        else if (k == "compute_threads") r.computeThreads = std::stoi(val);
         else if (k == "init") r.initializerRange = std::stod(val);
         else if (k == "positions") r.positionStd = std::stod(val);
         else if (k == "beta2") v.beta2 = std::stod(val);

@@ -270,6 +270,58 @@ private slots:
         QCOMPARE(loader.stats().maxPending, int64_t(2));
     }
 
+    // A renderer (the demo's fresh images) replaces the files and captions: every row is exactly the
+    // rendered image preprocessed and its caption tokenized, a function of (epoch, index) whatever the
+    // worker count, new images every epoch, and a throwing renderer leaves the example out, named.
+    void renderedExamplesReplaceFiles() {
+        auto scene = [](int epoch, size_t index) { return freshDemoScene(7, epoch, index); };
+        BatchLoaderOptions o;
+        o.batchSize = 5;
+        o.renderer = [scene](int epoch, size_t index) {
+            if (epoch == 2 && index == 3) throw Error("renderer", "no scene for example 3");
+            const DemoScene s = scene(epoch, index);
+            return RenderedExample{renderScene(s, 32), describeScene(s)};
+        };
+        std::vector<TrainingExample> missing; // files that do not exist and no captions: never read
+        for (int i = 0; i < 12; ++i) missing.push_back({"/nonexistent/" + std::to_string(i) + ".png", {}});
+        o.workers = 1;
+        auto one = make(o, missing);
+        o.workers = 3;
+        auto three = make(o, missing);
+        const auto e0 = epoch(one, 0), e0b = epoch(three, 0), e1 = epoch(one, 1);
+        QCOMPARE(e0.size(), e0b.size());
+        for (size_t b = 0; b < e0.size(); ++b) QVERIFY(sameBatch(e0[b], e0b[b]));
+        int rows = 0, differ = 0;
+        for (const auto& b : e0) {
+            QVERIFY(b.skipped.empty());
+            for (size_t r = 0; r < b.indices.size(); ++r, ++rows) {
+                const DemoScene s = scene(0, b.indices[r]);
+                QCOMPARE(b.captions[r], describeScene(s));
+                const auto expected = smallProcessor().preprocess(renderScene(s, 32));
+                QVERIFY(torch::equal(b.pixelValues[int64_t(r)], expected));
+                const auto ids = m_tokenizer->encode(describeScene(s), true);
+                const auto got = row(b.inputIds, int64_t(r));
+                QVERIFY(std::equal(ids.begin(), ids.end(), got.begin()));
+            }
+        }
+        QCOMPARE(rows, 12);
+        for (const auto& b : e1)
+            for (size_t r = 0; r < b.indices.size(); ++r) {
+                const DemoScene s = scene(1, b.indices[r]);
+                QCOMPARE(b.captions[r], describeScene(s));
+                differ += describeScene(s) != describeScene(scene(0, b.indices[r]));
+            }
+        QVERIFY2(differ >= 6, qPrintable(QString::number(differ))); // new scenes, not the same ones again
+        int skipped = 0;
+        for (const auto& b : epoch(one, 2))
+            for (const auto& k : b.skipped) {
+                ++skipped;
+                QCOMPARE(k.index, size_t(3));
+                QVERIFY2(QString::fromStdString(k.reason).contains("no scene for example 3"), k.reason.c_str());
+            }
+        QCOMPARE(skipped, 1);
+    }
+
     void misuseGivesErrors() {
         BatchLoaderOptions o;
         BatchLoader loader = make(o);

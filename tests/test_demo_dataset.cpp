@@ -8,6 +8,7 @@
 #include <captioner/runtime.h>
 #include <captioner/tokenizer.h>
 
+#include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 
 #include <QTemporaryDir>
@@ -28,7 +29,7 @@ bool insideShape(DemoShape s, double x, double y) {
     const double pi = 3.14159265358979323846;
     switch (s) {
     case DemoShape::Circle: return x * x + y * y < 1;
-    case DemoShape::Square: return std::abs(x) < 0.88 && std::abs(y) < 0.88;
+    case DemoShape::Square: return std::abs(x) < kDemoSquareHalfSide && std::abs(y) < kDemoSquareHalfSide;
     case DemoShape::Diamond: return std::abs(x) + std::abs(y) < 1;
     case DemoShape::Triangle: {
         // apex (0,-1), base y = 0.5 from x = -sqrt(3)/2 to +sqrt(3)/2
@@ -43,8 +44,9 @@ bool insideShape(DemoShape s, double x, double y) {
         const double sector = pi / 5;
         a = std::fmod(std::fmod(a, 2 * sector) + 2 * sector, 2 * sector);
         const double t = a <= sector ? a : 2 * sector - a; // angle from the nearest outer point
-        // edge from outer point (1, angle 0) to inner point (0.45, angle sector), intersected with the ray
-        const double ox = 1, oy = 0, ix = 0.45 * std::cos(sector), iy = 0.45 * std::sin(sector);
+        // edge from outer point (1, angle 0) to inner point (inner radius, angle sector), intersected with the ray
+        const double ox = 1, oy = 0, ix = kDemoStarInnerRadius * std::cos(sector),
+                     iy = kDemoStarInnerRadius * std::sin(sector);
         const double dx = ix - ox, dy = iy - oy, cx = std::cos(t), cy = std::sin(t);
         const double denom = cx * dy - cy * dx;
         const double edge = (ox * dy - oy * dx) / denom;
@@ -80,6 +82,36 @@ std::string readAll(const fs::path& p) { return testsupport::readFile(p.string()
 class TestDemoDataset : public QObject {
     Q_OBJECT
 private slots:
+
+    // The demo's fresh training scenes: a function of (seed, epoch, index), different from epoch to epoch
+    // and never the dataset's own scene of the same index (another random stream).
+    void freshScenesAreSeededAndNew() {
+        QCOMPARE(describeScene(freshDemoScene(1, 3, 17)), describeScene(freshDemoScene(1, 3, 17)));
+        QCOMPARE(freshDemoScene(1, 3, 17).objects[0].cx, freshDemoScene(1, 3, 17).objects[0].cx);
+        int sameAcrossEpochs = 0, sameAsDataset = 0, sameAcrossSeeds = 0;
+        const int n = 200;
+        QTemporaryDir dir;
+        DemoDatasetOptions o;
+        o.count = n;
+        o.seed = 1;
+        o.imageSize = 16;
+        writeDemoDataset(dir.filePath("d").toStdString(), o);
+        std::ifstream meta(dir.filePath("d/metadata.jsonl").toStdString());
+        std::vector<std::string> dataset;
+        for (std::string line; std::getline(meta, line);) dataset.push_back(nlohmann::json::parse(line).at("text"));
+        QCOMPARE(int(dataset.size()), n);
+        for (int i = 0; i < n; ++i) {
+            const auto a = freshDemoScene(1, 0, size_t(i)), b = freshDemoScene(1, 1, size_t(i));
+            const auto c = freshDemoScene(2, 0, size_t(i));
+            sameAcrossEpochs += a.objects[0].cx == b.objects[0].cx;
+            sameAcrossSeeds += a.objects[0].cx == c.objects[0].cx;
+            sameAsDataset += describeScene(a) == dataset[size_t(i)];
+        }
+        QCOMPARE(sameAcrossEpochs, 0);
+        QCOMPARE(sameAcrossSeeds, 0);
+        // Captions repeat by chance (a one-shape caption is one of 60), positions never do.
+        QVERIFY2(sameAsDataset < n / 10, qPrintable(QString::number(sameAsDataset)));
+    }
     void vocabularyIsSingleBertTokens() {
         auto tok = WordPieceTokenizer::fromVocabFile(findDataFile("bert-base-uncased-vocab.txt"));
         const auto words = demoVocabulary();

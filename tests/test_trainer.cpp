@@ -6,11 +6,13 @@
 
 #include "captioner/checkpoint.h"
 #include "captioner/error.h"
+#include "captioner/runtime.h"
 #include "captioner/safetensors.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
 #include <filesystem>
 #include <limits>
 #include <set>
@@ -284,6 +286,46 @@ private slots:
         c.seed = 7;
         QCOMPARE(captioner::Trainer(c).run().status, std::string("completed"));
         QVERIFY(readFile(c.outputDir + "/model.safetensors") != readFile(a.outputDir + "/model.safetensors"));
+    }
+
+    // The demo recipe's training: its images rendered afresh (never read from the dataset, so the model
+    // differs from one trained on the files), on one compute thread while it runs, the configured
+    // threads back afterwards.
+    void freshImagesOnOneThread() {
+        struct ThreadsSeen : captioner::TrainingObserver {
+            void onEvent(const captioner::TrainingEvent& e) override {
+                if (e.type == captioner::TrainingEventType::Step) threads.insert(captioner::currentThreads());
+                if (e.type == captioner::TrainingEventType::Log) messages.push_back(e.message);
+            }
+            std::set<int> threads;
+            std::vector<std::string> messages;
+        } seen;
+        captioner::configureThreads(2);
+        auto fresh = captioner::demoTrainingOptions(m_recipe);
+        QVERIFY(static_cast<bool>(fresh.trainRenderer));
+        QCOMPARE(fresh.computeThreads, 1);
+        auto files = trainer_test::quickOptions(m_recipe, out("from-files"));
+        fresh.outputDir = out("fresh");
+        for (auto* o : {&fresh, &files}) {
+            o->batchSize = 8;
+            o->gradientAccumulation = 1;
+            o->maxSteps = 3;
+            o->evalSteps = o->saveSteps = 0;
+            o->workers = 1;
+        }
+        QCOMPARE(captioner::Trainer(fresh, &seen).run().status, std::string("completed"));
+        QCOMPARE(captioner::currentThreads(), 2);
+        QCOMPARE(seen.threads, std::set<int>{1});
+        QVERIFY(std::find(seen.messages.begin(), seen.messages.end(),
+                          "training images are rendered afresh for every example of every epoch") !=
+                seen.messages.end());
+        QCOMPARE(captioner::Trainer(files).run().status, std::string("completed"));
+        QVERIFY(readFile(fresh.outputDir + "/model.safetensors") != readFile(files.outputDir + "/model.safetensors"));
+        // Rendering is a function of (seed, epoch, index): the same run again gives the same weights.
+        auto again = fresh;
+        again.outputDir = out("fresh-again");
+        QCOMPARE(captioner::Trainer(again).run().status, std::string("completed"));
+        QCOMPARE(readFile(again.outputDir + "/model.safetensors"), readFile(fresh.outputDir + "/model.safetensors"));
     }
 
     void resumeWithoutCheckpointFails() {

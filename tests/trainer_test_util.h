@@ -72,6 +72,10 @@ inline captioner::TrainingOptions quickOptions(const captioner::DemoRecipe& reci
     o.loggingSteps = 1;
     o.workers = 1;
     o.maxSteps = 4;
+    // The files themselves, on the configured threads: these tests pin what training does with a dataset's
+    // images (test_trainer's freshImagesOnOneThread covers the demo's rendered images).
+    o.trainRenderer = {};
+    o.computeThreads = 0;
     return o;
 }
 

@@ -9,6 +9,7 @@
 // batch and listed in Batch::skipped. Use from one consumer thread; the destructor stops and joins
 // the workers.
 #include "captioner/clip_image_processor.h"
+#include "captioner/example_renderer.h"
 #include "captioner/tokenizer.h"
 
 #include <torch/types.h>
@@ -59,6 +60,9 @@ struct BatchLoaderOptions {
     // (shardRange), so the shards together read exactly the batches one process would.
     int shardIndex = 0;
     int shardCount = 1;
+    // When set, every example's image and caption come from renderer(epoch, index) instead of its file
+    // and captions (which are then not read).
+    ExampleRenderer renderer;
 };
 
 struct BatchLoaderStats {

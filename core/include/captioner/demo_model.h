@@ -31,11 +31,18 @@ struct DemoRecipe {
     // plus sine-cosine vision positions (std 1) takes held-out WER from 0.50 to 0.20 at 3,000 steps.
     double initializerRange = 0.07;
     double positionStd = 1.0; // 0: HF's random position embeddings
+    // The patch embedding's start: "pca" (whitened principal directions of demo patches) or "random".
+    std::string patchInit = "random";
     double warmupRatio = 0.05;
     int64_t evalSteps = 500;
     int evalGenerate = 200; // held-out images captioned at each eval
     uint64_t seed = 42;
     int workers = 2;
+    // Render a fresh scene for every training example of every epoch (freshDemoScene) instead of reading
+    // the dataset's training images again each epoch: the model never sees an image twice.
+    bool freshImages = true;
+    // The tiny model's steps are too small for two threads: one computes, the other core renders.
+    int computeThreads = 1;
 };
 
 struct DemoPaths {

@@ -27,6 +27,7 @@
 //   captioner::Trainer trainer(options, &printer);            // trainer.cancel() from another thread stops it
 //   captioner::TrainingSummary summary = trainer.run();       // never throws: status "failed" + message
 #include "captioner/distributed.h"
+#include "captioner/example_renderer.h"
 #include "captioner/precision.h"
 #include "captioner/training_events.h"
 
@@ -78,7 +79,14 @@ struct TrainingOptions {
     int generationMaxLength = 50;
     int evalGenerateLimit = -1; // images captioned at each eval: -1 all, 0 none
     int sampleCount = 4;
-    int workers = 2;                 // image decoding threads
+    int workers = 2; // image decoding threads
+    // Compute threads for this run: LibTorch's and OpenBLAS's pools, which are process-wide, set when
+    // run() starts and restored when it returns; 0 leaves them as configured. Small models train faster
+    // on one thread with the other cores making batches (the demo: see demo_model.h).
+    int computeThreads = 0;
+    // When set, the training split's images and captions are made by trainRenderer(epoch, index) rather
+    // than read (the dataset still gives the split, the epoch length and the evaluation images).
+    ExampleRenderer trainRenderer;
     int maxConsecutiveNonFinite = 3; // this many NaN/Inf steps in a row stop the run
     bool resume = false;             // continue from the newest complete checkpoint in outputDir
     // Data parallel (torch.distributed semantics, as HF Trainer + DDP): batchSize is per process, the

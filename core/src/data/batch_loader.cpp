@@ -166,12 +166,21 @@ BatchLoader::Result BatchLoader::build(const EpochPlan& plan, int64_t batchIndex
         for (size_t k = begin; k < end; ++k) {
             const size_t idx = plan.order[k];
             const TrainingExample& ex = m_examples[idx];
-            if (ex.captions.empty()) {
+            const bool rendered = static_cast<bool>(m_options.renderer);
+            if (ex.captions.empty() && !rendered) {
                 batch.skipped.push_back({idx, ex.imagePath, "no caption"});
                 continue;
             }
+            std::string caption;
             try {
-                pixels.push_back(m_processor.preprocess(decodeImageRgb(ex.imagePath)));
+                if (rendered) {
+                    RenderedExample made = m_options.renderer(plan.epoch, idx);
+                    pixels.push_back(m_processor.preprocess(made.rgb));
+                    caption = std::move(made.caption);
+                } else {
+                    pixels.push_back(m_processor.preprocess(decodeImageRgb(ex.imagePath)));
+                    caption = ex.captions[plan.captionIndex[idx]];
+                }
             } catch (const Error& e) {
                 batch.skipped.push_back({idx, ex.imagePath, e.reason()});
                 continue;
@@ -179,7 +188,6 @@ BatchLoader::Result BatchLoader::build(const EpochPlan& plan, int64_t batchIndex
                 batch.skipped.push_back({idx, ex.imagePath, e.what()});
                 continue;
             }
-            const std::string& caption = ex.captions[plan.captionIndex[idx]];
             std::vector<int64_t> tokens = m_tokenizer->encode(caption, true);
             // As HF's truncation: keep [CLS] and the first tokens, end with [SEP].
             if (m_options.maxTextLength > 0 && int64_t(tokens.size()) > m_options.maxTextLength) {

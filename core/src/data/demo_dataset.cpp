@@ -31,6 +31,17 @@ std::mt19937_64 imageRng(uint64_t seed, int index) {
     return std::mt19937_64(splitMix64(seed ^ splitMix64(uint64_t(index) + 0x5DEECE66Dull)));
 }
 
+} // namespace
+
+DemoScene freshDemoScene(uint64_t seed, int epoch, size_t index) {
+    // A different mix from imageRng's (which xors a function of the index alone into the seed).
+    const uint64_t stream = splitMix64(splitMix64(seed + 0x9E3779B97F4A7C15ull) ^ (uint64_t(uint32_t(epoch)) << 32));
+    std::mt19937_64 rng(splitMix64(stream ^ splitMix64(uint64_t(index) ^ 0xF4E5D6C7B8A99180ull)));
+    return randomScene(rng);
+}
+
+namespace {
+
 std::string fileNameFor(int index, int count) {
     const int width = std::max<int>(5, int(std::to_string(std::max(count - 1, 0)).size()));
     std::string digits = std::to_string(index);

@@ -75,7 +75,7 @@ std::vector<cv::Point2d> vertices(const DemoObject& o, double scale) {
     const double pi = 3.14159265358979323846;
     switch (o.shape) {
     case DemoShape::Square: {
-        const double h = 0.88 * r;
+        const double h = kDemoSquareHalfSide * r;
         pts = {{cx - h, cy - h}, {cx + h, cy - h}, {cx + h, cy + h}, {cx - h, cy + h}};
         break;
     }
@@ -89,7 +89,7 @@ std::vector<cv::Point2d> vertices(const DemoObject& o, double scale) {
     case DemoShape::Star:
         for (int i = 0; i < 10; ++i) {
             const double t = -pi / 2 + i * pi / 5;
-            const double rr = i % 2 == 0 ? r : 0.45 * r;
+            const double rr = i % 2 == 0 ? r : kDemoStarInnerRadius * r;
             pts.emplace_back(cx + rr * std::cos(t), cy + rr * std::sin(t));
         }
         break;

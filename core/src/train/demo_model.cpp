@@ -9,6 +9,8 @@
 #include "captioner/model_presets.h"
 #include "captioner/tokenizer.h"
 
+#include <torch/torch.h>
+
 #include <filesystem>
 #include <sstream>
 #include <unistd.h>
@@ -105,10 +107,45 @@ DemoPaths prepareDemo(const DemoRecipe& r, const std::function<void(const std::s
     return paths;
 }
 
+namespace {
+
+// The patch embedding as a whitened PCA of demo patches: row k is the k-th principal direction of the
+// (uncentred, as the convolution has no bias) second moment of preprocessed patches of fresh demo
+// scenes, divided by the square root of its variance, so every embedding dimension starts with unit
+// variance over demo images and uncorrelated with the others: colour and edges of every orientation
+// and scale from the first step rather than a random mix. Dimensions beyond the patch's values keep
+// their random start.
+void initPatchEmbeddingPca(GitCheckpoint& ck, const DemoRecipe& r) {
+    const GitVisionConfig& v = ck.config.vision;
+    const int64_t p = v.patchSize, values = 3 * p * p, hidden = v.hiddenSize;
+    std::vector<torch::Tensor> images;
+    for (size_t i = 0; i < 256; ++i)
+        images.push_back(ck.processor.preprocess(renderScene(freshDemoScene(r.dataSeed, -1, i), r.imageSize)));
+    // [N,3,G,G,p,p] -> one row per patch, in the convolution weight's (channel, y, x) order.
+    const auto patches = torch::stack(images).to(torch::kFloat64).unfold(2, p, p).unfold(3, p, p);
+    const auto rows = patches.permute({0, 2, 3, 1, 4, 5}).reshape({-1, values});
+    const auto moment = rows.t().matmul(rows) / double(rows.size(0));
+    const auto [eigenvalues, eigenvectors] = torch::linalg::eigh(moment, "L"); // ascending
+    const int64_t k = std::min(hidden, values);
+    const auto top = eigenvectors.flip({1}).narrow(1, 0, k).t();  // [k, values]
+    const auto variance = eigenvalues.flip({0}).narrow(0, 0, k);  // [k]
+    const double floor = 1e-3 * eigenvalues.max().item<double>(); // flat directions are not blown up
+    const auto weights = top / (variance.clamp_min(0) + floor).sqrt().unsqueeze(1);
+    torch::NoGradGuard noGrad;
+    for (auto& item : ck.model->named_parameters(true))
+        if (item.key() == "git.image_encoder.vision_model.embeddings.patch_embedding.weight")
+            item.value().view({hidden, values}).narrow(0, 0, k).copy_(weights.to(item.value().options()));
+}
+
+} // namespace
+
 GitCheckpoint initDemoCheckpoint(GitConfig config, std::shared_ptr<Tokenizer> tokenizer, const DemoRecipe& r) {
     config.initializerRange = config.vision.initializerRange = r.initializerRange;
     auto ck = initCheckpoint(config, std::move(tokenizer), r.seed);
     if (r.positionStd > 0) initVisionPositionsSinCos(ck.model, r.positionStd);
+    if (r.patchInit == "pca") initPatchEmbeddingPca(ck, r);
+    else if (r.patchInit != "random")
+        throw Error("demo recipe", "patch embedding start '" + r.patchInit + "' is neither pca nor random");
     return ck;
 }
 
@@ -131,6 +168,13 @@ TrainingOptions demoTrainingOptions(const DemoRecipe& r) {
     o.evalGenerateLimit = r.evalGenerate;
     o.seed = r.seed;
     o.workers = r.workers;
+    o.computeThreads = r.computeThreads;
+    if (r.freshImages) {
+        o.trainRenderer = [seed = r.dataSeed, size = r.imageSize](int epoch, size_t index) {
+            const DemoScene scene = freshDemoScene(seed, epoch, index);
+            return RenderedExample{renderScene(scene, size), describeScene(scene)};
+        };
+    }
     return o;
 }
 

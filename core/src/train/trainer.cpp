@@ -7,6 +7,7 @@
 #include "captioner/checkpoint.h"
 #include "captioner/dataset.h"
 #include "captioner/dataset_split.h"
+#include "captioner/runtime.h"
 #include "captioner/error.h"
 #include "captioner/event_log.h"
 #include "captioner/optimizer.h"
@@ -118,6 +119,8 @@ void Trainer::Run::setup() {
     bo.seed = o.seed;
     bo.workers = std::max(1, o.workers);
     bo.prefetchBatches = std::max(2 * o.gradientAccumulation, bo.workers);
+    bo.renderer = o.trainRenderer;
+    if (bo.renderer) log("training images are rendered afresh for every example of every epoch");
     bo.maxTextLength = o.maxTextLength > 0 ? o.maxTextLength : static_cast<int>(ck.config.maxPositionEmbeddings);
     const int64_t trainCount = static_cast<int64_t>(train.size());
     loader = std::make_unique<BatchLoader>(std::move(train), ck.processor, ck.tokenizer, bo);
@@ -387,9 +390,31 @@ void Trainer::cancel() {
     m_pauseCv.notify_all();
 }
 
+namespace {
+// TrainingOptions::computeThreads for the length of a run.
+class ComputeThreadsScope {
+public:
+    explicit ComputeThreadsScope(int threads) {
+        if (threads <= 0) return;
+        m_previous = currentThreads();
+        if (m_previous != threads) configureThreads(threads);
+        else m_previous = 0;
+    }
+    ~ComputeThreadsScope() {
+        if (m_previous > 0) configureThreads(m_previous);
+    }
+    ComputeThreadsScope(const ComputeThreadsScope&) = delete;
+    ComputeThreadsScope& operator=(const ComputeThreadsScope&) = delete;
+
+private:
+    int m_previous = 0;
+};
+} // namespace
+
 TrainingSummary Trainer::run() {
     TrainingSummary summary;
     const auto t0 = Clock::now();
+    const ComputeThreadsScope threads(m_options.computeThreads);
     Run r{*this, m_options};
     try {
         r.setup();
