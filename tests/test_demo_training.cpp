@@ -1,9 +1,10 @@
 // Fine-tuning really learns: the tiny preset, trained on the CPU for the demo recipe's bounded
-// 5,000 steps on freshly generated demo data, captions images it never saw with a generated-caption
-// WER under 0.3 (issue 5), far better than the untrained model, and every part of the caption
-// (colour, size, shape, relation) beats what a prior-only model says. This is exactly what `captioner
-// demo` and the desktop app's demo model do, so the shipped demo is what is tested. Measured figures
-// are in the README (`captioner demo`). The suite's longest test (minutes); CTest starts it first.
+// 5,000 steps on images rendered afresh for every example (never the same image twice), captions the
+// 500 held-out images of the demo dataset, never trained on, with a generated-caption WER under 0.15,
+// far better than the untrained model, and every part of the caption (colour, size, shape, relation)
+// beats what a prior-only model says. This is exactly what `captioner demo` and the desktop app's demo
+// model do, so the shipped demo is what is tested. Measured figures are in the README (`captioner
+// demo`) and bench/README.md. The suite's longest test (minutes); CTest starts it first.
 // Its second test checks that the heatmaps of issue 17 look where the named shape is.
 #include "test_support.h"
 
@@ -160,17 +161,15 @@ void checkHeatmaps(const std::string& modelDir) {
               "held-out far-apart images (%.0f%%); mean ratio %.2f, median %.2f; colour word found %d, right %d",
               name.c_str(), s.passed, s.images, 100 * s.fraction(), s.meanRatio(), s.median(), s.colourWordFound,
               s.colourRight);
-    // Issue 17's bar: >= 3x the box's share on at least 80% of the images. The last layer alone (the default
-    // of captioner explain) does not reach it on the demo model: measured 59% and 53% in two trainings (mean
-    // ratio 3.80, 3.59), where the mean over the layers reaches 94% and 93% (5.88, 5.95) and the first layer
-    // 100% (8.11, 8.46): the tiny model's last layer spreads more of its attention outside the shape. The
-    // bar is held by the all-layers map (captioner explain --all-layers); the last layer's must still be far
-    // from uniform (ratio 1): a mean ratio above 2.
-    const auto& all = scores.at("all");
-    QCOMPARE(all.images, 100);
-    QVERIFY2(all.fraction() >= 0.8, qPrintable(QString::number(all.fraction())));
+    // Issue 17's bar: >= 3x the box's share on at least 80% of the images. On the demo model trained on
+    // fresh images the last layer (the default of captioner explain) reaches it: 87% (mean ratio 5.45), the
+    // mean over the layers 98% (7.59), the first layer 100% (10.0). (Trained on the dataset's files again
+    // every epoch, the last layer reached only 59% and 53%: it spread its attention outside the shape.)
     const auto& last = scores.at("last");
-    QVERIFY2(last.meanRatio() > 2, qPrintable(QString::number(last.meanRatio())));
+    QCOMPARE(last.images, 100);
+    QVERIFY2(last.fraction() >= 0.8, qPrintable(QString::number(last.fraction())));
+    const auto& all = scores.at("all");
+    QVERIFY2(all.fraction() >= 0.8, qPrintable(QString::number(all.fraction())));
 }
 
 } // namespace
@@ -211,21 +210,25 @@ private slots:
         QVERIFY(after.eval.count >= 400); // the 10% held out of the demo set: never trained on
         const double werBefore = before.eval.generated.wer.wer, werAfter = after.eval.generated.wer.wer;
         QVERIFY2(werBefore > 0.9, qPrintable(QString::number(werBefore)));
-        // Issue 5's bar: generated captions (greedy, max_length 50) of held-out images under WER 0.3,
-        // and far below the untrained model.
-        QVERIFY2(werAfter < 0.3, qPrintable(QString::number(werAfter)));
-        QVERIFY2(werAfter < 0.25 * werBefore, qPrintable(QString("%1 vs %2").arg(werAfter).arg(werBefore)));
-        QVERIFY2(after.eval.werTeacherForced.wer < 0.2, qPrintable(QString::number(after.eval.werTeacherForced.wer)));
-        QVERIFY(after.eval.loss < 0.1 * before.eval.loss);
+        // Generated captions (greedy, max_length 50) of held-out images: issue 5's bar was WER 0.3; with
+        // fresh images every epoch the shipped recipe measures 0.094 (seed 42; the other seeds in
+        // bench/README.md), so 0.15 leaves room for another CPU's rounding and nothing more.
+        QVERIFY2(werAfter < 0.15, qPrintable(QString::number(werAfter)));
+        QVERIFY2(werAfter < 0.1 * werBefore, qPrintable(QString("%1 vs %2").arg(werAfter).arg(werBefore)));
+        QVERIFY2(after.eval.werTeacherForced.wer < 0.15, qPrintable(QString::number(after.eval.werTeacherForced.wer)));
+        QVERIFY(after.eval.loss < 0.05 * before.eval.loss);
         // WER alone can hide a model that always says the commonest words or ignores where things are:
         // every part must beat a prior-only model by far. Chance per image: colours 1 in 6 per object,
         // sizes 1 in 2, both shapes 1 in 5 each, relation 1 in 2 (two-shape images), exact well under 1%.
+        // Measured (seed 42): colours 99.8%, sizes 93.8%, relation 100%, shapes 40.8%, exact 40.8%.
+        // Shapes stay the weak part (issue 20's bar of 90% is not reached: the model confuses the
+        // equal-area pairs circle/square and triangle/star, bench/README.md).
         const auto& a = after.accuracy;
-        QVERIFY2(a.colours > 0.9, qPrintable(QString::number(a.colours)));
-        QVERIFY2(a.sizes > 0.7, qPrintable(QString::number(a.sizes)));
-        QVERIFY2(a.relation > 0.65, qPrintable(QString::number(a.relation)));
-        QVERIFY2(a.shapes > 0.2, qPrintable(QString::number(a.shapes)));
-        QVERIFY2(a.exact > 0.15, qPrintable(QString::number(a.exact)));
+        QVERIFY2(a.colours > 0.95, qPrintable(QString::number(a.colours)));
+        QVERIFY2(a.sizes > 0.85, qPrintable(QString::number(a.sizes)));
+        QVERIFY2(a.relation > 0.9, qPrintable(QString::number(a.relation)));
+        QVERIFY2(a.shapes > 0.3, qPrintable(QString::number(a.shapes)));
+        QVERIFY2(a.exact > 0.3, qPrintable(QString::number(a.exact)));
     }
 
     // The heatmap is real: the model trained above (or CAPTIONER_DEMO_MODEL, a trained demo model folder, to
