@@ -2,7 +2,6 @@
 // opens the main window; all else lives in libcaptioner_ui (and the screenshot automation in
 // screenshots.cpp).
 #include "captioner/memory_policy.h"
-#include "captioner/passive_wait.h"
 #include "captioner/runtime.h"
 
 #include "screenshots.h"
@@ -34,8 +33,6 @@ void setApplicationNames() {
 }
 
 } // namespace
-
-CAPTIONER_PASSIVE_WAIT_AT_LOAD();
 
 int main(int argc, char** argv) {
     captioner::preferPassiveThreadWaiting(argv);

@@ -18,7 +18,6 @@
 #include "captioner/model_presets.h"
 #include "captioner/precision_agreement.h"
 #include "bench_util.h"
-#include "captioner/passive_wait.h"
 #include "captioner/runtime.h"
 #include "captioner/tokenizer.h"
 
@@ -299,8 +298,6 @@ void printAgreement(const Settings& s, const std::vector<std::string>& modes) {
 }
 
 } // namespace
-
-CAPTIONER_PASSIVE_WAIT_AT_LOAD();
 
 int main(int argc, char** argv) {
     captioner::preferPassiveThreadWaiting(argv);

@@ -14,7 +14,6 @@
 #include "captioner/distributed.h"
 #include "captioner/git_model.h"
 #include "captioner/model_presets.h"
-#include "captioner/passive_wait.h"
 #include "captioner/runtime.h"
 
 #include <torch/torch.h>
@@ -140,8 +139,6 @@ std::string launchTwo(const std::string& preset, int steps, int port) {
 }
 
 } // namespace
-
-CAPTIONER_PASSIVE_WAIT_AT_LOAD();
 
 int main(int argc, char** argv) {
     if (argc == 4 && std::strcmp(argv[1], "--rank-mode") == 0) {

@@ -13,7 +13,6 @@
 // ("init=0.02,positions=0"), the reference the shipped one is measured against.
 #include "captioner/checkpoint.h"
 #include "captioner/demo_model.h"
-#include "captioner/passive_wait.h"
 #include "captioner/runtime.h"
 #include "captioner/trainer.h"
 #include "bench_util.h"
@@ -93,8 +92,6 @@ captioner::DemoPaths prepare(const Variant& v) {
 }
 
 } // namespace
-
-CAPTIONER_PASSIVE_WAIT_AT_LOAD();
 
 int main(int argc, char** argv) {
     captioner::preferPassiveThreadWaiting(argv);

@@ -3,7 +3,6 @@
 // visible thumbnails are in (cold thumbnail cache, then warm), and scrolling the whole grid frame by
 // frame (synchronous repaints), with the thumbnail memory and the process RSS at the end.
 // Runs offscreen when there is no display. Usage: gui_grid_bench [--count N] [--distinct N]
-#include "captioner/passive_wait.h"
 #include "captioner/runtime.h"
 #include "captioner/dataset.h"
 #include "captioner/demo_dataset.h"
@@ -57,8 +56,6 @@ void frames(const char* what, std::vector<double> ms) {
                 ms[ms.size() * 95 / 100], ms.back());
 }
 } // namespace
-
-CAPTIONER_PASSIVE_WAIT_AT_LOAD();
 
 int main(int argc, char** argv) {
     captioner::preferPassiveThreadWaiting(argv);

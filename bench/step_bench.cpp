@@ -18,7 +18,6 @@
 #include "captioner/generation.h"
 #include "captioner/git_model.h"
 #include "captioner/model_presets.h"
-#include "captioner/passive_wait.h"
 #include "captioner/runtime.h"
 #include "model/git_modules.h"
 #include "model/text_stepper.h"
@@ -149,8 +148,6 @@ template <class F> double minSeconds(int runs, F f) {
 }
 
 } // namespace
-
-CAPTIONER_PASSIVE_WAIT_AT_LOAD();
 
 int main(int argc, char** argv) {
     preferPassiveThreadWaiting(argv);

@@ -2,7 +2,6 @@
 // 1024 px JPEGs), thumbnailed to 256 px cold (empty cache) and warm (cache filled), for JPEG and
 // PNG cache entries, beside a reference measured in the same run: full decode + cv::resize, no cache.
 // Usage: thumbnail_bench [--count N] [--photos N] [--threads N] [--keep]
-#include "captioner/passive_wait.h"
 #include "captioner/runtime.h"
 #include "captioner/demo_dataset.h"
 #include "captioner/image_io.h"
@@ -54,8 +53,6 @@ void row(const char* what, int n, double seconds) {
 }
 
 } // namespace
-
-CAPTIONER_PASSIVE_WAIT_AT_LOAD();
 
 int main(int argc, char** argv) {
     captioner::preferPassiveThreadWaiting(argv);

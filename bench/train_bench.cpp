@@ -20,7 +20,6 @@
 #include "captioner/optimizer.h"
 #include "captioner/precision.h"
 #include "bench_util.h"
-#include "captioner/passive_wait.h"
 #include "captioner/runtime.h"
 #include "captioner/tokenizer.h"
 
@@ -164,8 +163,6 @@ void benchLoader(int threads) {
 }
 
 } // namespace
-
-CAPTIONER_PASSIVE_WAIT_AT_LOAD();
 
 int main(int argc, char** argv) {
     captioner::preferPassiveThreadWaiting(argv);

@@ -55,7 +55,7 @@ int runCommandLibrary(int argc, char** argv) {
         if (::access(path.c_str(), F_OK) != 0) continue;
         // OMP_WAIT_POLICY=PASSIVE before libgomp (a dependency of LibTorch) is loaded and reads it: on a
         // few cores its spinning threads and OpenBLAS's steal each other's time slices. A policy the
-        // user set stays. (The programs linking LibTorch directly use CAPTIONER_PASSIVE_WAIT_AT_LOAD.)
+        // user set stays. (The programs linking LibTorch directly re-execute: preferPassiveThreadWaiting.)
         ::setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
         captioner::largeAllocationsFromMmap(); // big tensors go back to the system when freed
         // RTLD_GLOBAL: the core finds OpenBLAS's openblas_set_num_threads with dlsym(RTLD_DEFAULT).

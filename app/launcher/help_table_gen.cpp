@@ -5,7 +5,6 @@
 #include "command.h"
 
 #include "captioner/cuda_info.h"
-#include "captioner/passive_wait.h"
 #include "captioner/runtime.h"
 
 #include <torch/version.h>
@@ -57,9 +56,6 @@ std::string captured(std::vector<std::string> args, int& status) {
 }
 
 } // namespace
-
-// The library's dispatcher would otherwise re-execute this program to set OMP_WAIT_POLICY.
-CAPTIONER_PASSIVE_WAIT_AT_LOAD();
 
 int main(int argc, char** argv) {
     if (argc != 2) {

@@ -125,7 +125,7 @@ void initPatchEmbeddingPca(GitCheckpoint& ck, const DemoRecipe& r) {
     const auto patches = torch::stack(images).to(torch::kFloat64).unfold(2, p, p).unfold(3, p, p);
     const auto rows = patches.permute({0, 2, 3, 1, 4, 5}).reshape({-1, values});
     const auto moment = rows.t().matmul(rows) / double(rows.size(0));
-    const auto [eigenvalues, eigenvectors] = torch::linalg::eigh(moment, "L"); // ascending
+    const auto [eigenvalues, eigenvectors] = at::linalg_eigh(moment, "L"); // ascending
     const int64_t k = std::min(hidden, values);
     const auto top = eigenvectors.flip({1}).narrow(1, 0, k).t();  // [k, values]
     const auto variance = eigenvalues.flip({0}).narrow(0, 0, k);  // [k]

@@ -2,7 +2,6 @@
 
 #include "captioner/cuda_info.h"
 #include "captioner/error.h"
-#include "captioner/passive_wait.h"
 #include "captioner/version.h"
 
 #include <ATen/Parallel.h>
@@ -33,22 +32,13 @@ void setBlasThreads(int n) {
 }
 } // namespace
 
-namespace {
-// Set by the program's .preinit_array entry (passive_wait.h), before any initialiser has run: a
-// zero-initialised plain flag needs none.
-bool g_passiveWaitSetAtLoad = false;
-} // namespace
-
-namespace detail {
-void notePassiveWaitSetAtLoad() { g_passiveWaitSetAtLoad = true; }
-} // namespace detail
-
 void preferPassiveThreadWaiting(char** argv) {
     if (std::getenv("OMP_WAIT_POLICY") != nullptr || argv == nullptr || argv[0] == nullptr) return;
     if (::setenv("OMP_WAIT_POLICY", "PASSIVE", 1) != 0) return;
-    // libgomp already read PASSIVE at load (CAPTIONER_PASSIVE_WAIT_AT_LOAD): setting the variable for
-    // child processes is all that is left.
-    if (g_passiveWaitSetAtLoad) return;
+    // Setting it before libgomp's initialiser from the program's .preinit_array does not work with glibc:
+    // its own initialiser, which runs after that entry, hands every library the original environment
+    // again (OMP_DISPLAY_ENV=VERBOSE showed libgomp's default GOMP_SPINCOUNT 300000, not 0). Only a
+    // process that starts with the variable gets the policy.
     ::execv("/proc/self/exe", argv);
     // exec failed (no /proc, say): carry on with the active policy; the variable stays set so a child
     // process started later does not try again.
