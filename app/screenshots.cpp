@@ -2,6 +2,7 @@
 // would (through the same widgets and actions), waits for what it shows to be ready, then grabs.
 // Core (torch) headers before Qt's: Qt's `slots` macro breaks ATen's headers.
 #include "captioner/caption_pipeline.h"
+#include "captioner/checkpoint.h"
 #include "captioner/demo_model.h"
 #include "captioner/error.h"
 
@@ -18,13 +19,17 @@
 #include "captioner_ui/train_page.h"
 
 #include <QAction>
+#include <QComboBox>
 #include <QCoreApplication>
 #include <QDir>
+#include <QFileInfo>
 #include <QFutureWatcher>
 #include <QHostAddress>
 #include <QLineEdit>
 #include <QProcess>
 #include <QPushButton>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTcpServer>
@@ -234,49 +239,19 @@ void watchScreenshot(MainWindow& window, const std::function<void()>& grab) {
     });
 }
 
-// "caption", "caption-dark": the Caption page with the results of a model (CAPTIONER_SCREENSHOT_MODEL,
-// default the built-in demo model) on a few images (CAPTIONER_SCREENSHOT_IMAGES, a folder; default the
-// demo data), grabbed once every card has its caption. Without a demo model yet it is made first, as
-// Prepare Demo Model makes it (minutes of training). Each step waits for the event that ends it, not
-// for a time: on a loaded machine loading and captioning take as long as they take.
-void captionScreenshot(MainWindow& window, bool dark, const std::function<void()>& grab) {
-    window.resize(1280, 800);
-    captioner::ui::applyTheme(dark ? QStringLiteral("dark") : QStringLiteral("light"));
+// The model the Caption page screenshots caption with: CAPTIONER_SCREENSHOT_MODEL, default the built-in
+// demo model (made first when there is none, as Prepare Demo Model makes it: minutes of training),
+// opened through the model manager so that its panel shows the model's facts. `then` runs once, with
+// the model's folder, when it is ready; a failure grabs the window as the user would see it.
+void withCaptionModel(MainWindow& window, const std::function<void(const QString& folder)>& then,
+                      const std::function<void(const QString& message)>& failed) {
     auto* manager = window.modelManager();
-    auto* page = window.captionPage();
     const QString model = qEnvironmentVariable("CAPTIONER_SCREENSHOT_MODEL");
-    const QString imagesDir =
-        qEnvironmentVariable("CAPTIONER_SCREENSHOT_IMAGES", manager->demoFolder() + QStringLiteral("/data"));
-    auto failed = [grab](const QString& message) {
-        std::fprintf(stderr, "captioner-gui: %s\n", qPrintable(message));
-        grab(); // the window as the user would see the failure
-    };
     auto once = std::make_shared<bool>(false);
-    QObject::connect(manager, &captioner::ui::ModelManager::modelReady, &window, [page, imagesDir, grab, failed, once] {
-        if (std::exchange(*once, true)) return;
-        QStringList images;
-        try {
-            for (const std::string& path : captioner::listImageFiles(imagesDir.toStdString())) {
-                images << QString::fromStdString(path);
-                if (images.size() == 4) break;
-            }
-        } catch (const captioner::Error& e) {
-            return failed(QString::fromUtf8(e.what()));
-        }
-        page->captionFiles(images);
-        pollUntil(page, [page, grab] {
-            const QList<captioner::ui::CaptionCard*> cards = page->cards();
-            const bool done = !cards.isEmpty() && !page->isBusy() &&
-                              std::all_of(cards.begin(), cards.end(), [](captioner::ui::CaptionCard* c) {
-                                  return c->state() == captioner::ui::CaptionCard::State::Done ||
-                                         c->state() == captioner::ui::CaptionCard::State::Failed;
-                              });
-            if (!done) return false;
-            cards.first()->setFocus();
-            QTimer::singleShot(1000, page, grab); // thumbnails
-            return true;
-        });
-    });
+    QObject::connect(manager, &captioner::ui::ModelManager::modelReady, &window,
+                     [then, once](const std::shared_ptr<captioner::GitCheckpoint>&, const QString& folder) {
+                         if (!std::exchange(*once, true)) then(folder);
+                     });
     QObject::connect(manager, &captioner::ui::ModelManager::loadFailed, &window,
                      [failed](const QString&, const QString& message) { failed(message); });
     QObject::connect(manager, &captioner::ui::ModelManager::demoFinished, &window,
@@ -284,9 +259,239 @@ void captionScreenshot(MainWindow& window, bool dark, const std::function<void()
                          if (!ok) failed(message);
                      });
     window.showPage(MainWindow::Page::Caption);
-    // Through the model manager, so that its panel shows the model's facts (and the demo's progress).
     if (model.isEmpty()) manager->prepareDemoModel();
     else window.openModel(model);
+}
+
+// The first `count` images of `folder` (listImageFiles' order); throws captioner::Error.
+QStringList firstImages(const QString& folder, int count) {
+    QStringList images;
+    for (const std::string& path : captioner::listImageFiles(folder.toStdString())) {
+        images << QString::fromStdString(path);
+        if (images.size() == count) break;
+    }
+    return images;
+}
+
+// Captions `images` on the page and calls `then` once every card has its caption (or its error).
+// Waits for the event, not for a time: on a loaded machine captioning takes as long as it takes.
+void captionThen(captioner::ui::CaptionPage* page, const QStringList& images, const std::function<void()>& then) {
+    page->captionFiles(images);
+    pollUntil(page, [page, then] {
+        const QList<captioner::ui::CaptionCard*> cards = page->cards();
+        const bool done = !cards.isEmpty() && !page->isBusy() &&
+                          std::all_of(cards.begin(), cards.end(), [](captioner::ui::CaptionCard* c) {
+                              return c->state() == captioner::ui::CaptionCard::State::Done ||
+                                     c->state() == captioner::ui::CaptionCard::State::Failed;
+                          });
+        if (done) then();
+        return done;
+    });
+}
+
+std::function<void(const QString&)> grabOnFailure(const std::function<void()>& grab) {
+    return [grab](const QString& message) {
+        std::fprintf(stderr, "captioner-gui: %s\n", qPrintable(message));
+        grab(); // the window as the user would see the failure
+    };
+}
+
+// Gives `card` the keyboard focus (its frame shows), activating the window first: without a window
+// manager (Xvfb) nothing else does, and an inactive window has no focus widget.
+void focusCard(captioner::ui::CaptionCard* card) {
+    card->window()->activateWindow();
+    card->setFocus();
+}
+
+// "caption", "caption-dark": the Caption page with the results of the model (withCaptionModel) on a few
+// images (CAPTIONER_SCREENSHOT_IMAGES, a folder; default the demo data), grabbed once every card has its
+// caption.
+void captionScreenshot(MainWindow& window, bool dark, const std::function<void()>& grab) {
+    window.resize(1280, 800);
+    captioner::ui::applyTheme(dark ? QStringLiteral("dark") : QStringLiteral("light"));
+    auto* page = window.captionPage();
+    const QString imagesDir = qEnvironmentVariable("CAPTIONER_SCREENSHOT_IMAGES",
+                                                   window.modelManager()->demoFolder() + QStringLiteral("/data"));
+    const auto failed = grabOnFailure(grab);
+    withCaptionModel(
+        window,
+        [page, imagesDir, grab, failed](const QString&) {
+            QStringList images;
+            try {
+                images = firstImages(imagesDir, 4);
+            } catch (const captioner::Error& e) {
+                return failed(QString::fromUtf8(e.what()));
+            }
+            captionThen(page, images, [page, grab] {
+                focusCard(page->cards().first());
+                QTimer::singleShot(1000, page, grab); // thumbnails
+            });
+        },
+        failed);
+}
+
+// Larger thumbnails on every card, so that a heatmap reads in the README (the setting stays untouched).
+void enlargeThumbnails(captioner::ui::CaptionPage* page) {
+    for (captioner::ui::CaptionCard* card : page->cards()) card->setThumbnailSide(192);
+}
+
+// "caption-explain": where the model was unsure and where it looked. Eight images (as "caption") sorted
+// least confident first with the page's own sort box; on the least confident card (its uncertain words
+// underlined, its confidence shown) the least confident word that has a heatmap is picked, as Right
+// would pick it, so its heatmap lies over the thumbnail.
+void captionExplainScreenshot(MainWindow& window, const std::function<void()>& grab) {
+    window.resize(1280, 800);
+    captioner::ui::applyTheme(QStringLiteral("light"));
+    auto* page = window.captionPage();
+    const QString imagesDir = qEnvironmentVariable("CAPTIONER_SCREENSHOT_IMAGES",
+                                                   window.modelManager()->demoFolder() + QStringLiteral("/data"));
+    const auto failed = grabOnFailure(grab);
+    withCaptionModel(
+        window,
+        [page, imagesDir, grab, failed](const QString&) {
+            QStringList images;
+            try {
+                images = firstImages(imagesDir, 8);
+            } catch (const captioner::Error& e) {
+                return failed(QString::fromUtf8(e.what()));
+            }
+            captionThen(page, images, [page, grab] {
+                page->findChild<QComboBox*>(QStringLiteral("captionSort"))->setCurrentIndex(1); // least confident
+                captioner::ui::CaptionCard* least = nullptr;
+                for (captioner::ui::CaptionCard* c : page->cards())
+                    if (c->confidence() >= 0 && (!least || c->confidence() < least->confidence())) least = c;
+                if (!least) return grab();
+                int word = -1;
+                const QVector<captioner::ui::CaptionWord>& words = least->words();
+                for (int i = 0; i < words.size(); ++i)
+                    if (!words[i].heatmap.isEmpty() && (word < 0 || words[i].confidence < words[word].confidence))
+                        word = i;
+                enlargeThumbnails(page);
+                focusCard(least);
+                least->selectWord(word);
+                QTimer::singleShot(1000, page, grab);
+            });
+        },
+        failed);
+}
+
+// The second model of "caption-compare": CAPTIONER_SCREENSHOT_COMPARE_MODEL, else the earliest
+// checkpoint-N the training run kept in the model's folder (the demo model keeps its last ones), else
+// the demo's untrained base model.
+QString compareModelFor(const QString& modelFolder, const QString& demoFolder) {
+    const QString chosen = qEnvironmentVariable("CAPTIONER_SCREENSHOT_COMPARE_MODEL");
+    if (!chosen.isEmpty()) return chosen;
+    QString earliest;
+    long best = -1;
+    for (const QString& name : QDir(modelFolder).entryList({QStringLiteral("checkpoint-*")}, QDir::Dirs)) {
+        bool ok = false;
+        const long step = name.mid(11).toLong(&ok);
+        if (!ok || !QFileInfo::exists(QDir(modelFolder).filePath(name + QStringLiteral("/config.json")))) continue;
+        if (best < 0 || step < best) {
+            best = step;
+            earliest = QDir(modelFolder).filePath(name);
+        }
+    }
+    return earliest.isEmpty() ? demoFolder + QStringLiteral("/base-model") : earliest;
+}
+
+// Of the first `pool` images of `folder`, `count` to compare A and B on: up to count - 1 where their
+// greedy captions differ (the point of the view) and then those where they agree, each in the folder's
+// order. Runs off the UI thread: both models are loaded here. Throws captioner::Error.
+QStringList imagesToCompare(const QString& modelA, const QString& modelB, const QString& folder, int pool, int count) {
+    const QStringList images = firstImages(folder, pool);
+    std::vector<std::string> paths;
+    for (const QString& p : images) paths.push_back(p.toStdString());
+    auto captions = [&paths](const QString& dir) {
+        auto ck = captioner::loadCheckpoint(dir.toStdString());
+        captioner::CaptionOptions options;
+        options.generation = captioner::generationOptionsFor(ck, 50, 1, 1.0);
+        std::vector<std::string> out;
+        for (const auto& r : captioner::captionImages(ck, paths, options)) out.push_back(r.ok() ? r.caption : r.error);
+        return out;
+    };
+    const std::vector<std::string> a = captions(modelA), b = captions(modelB);
+    QStringList differ, same;
+    for (std::size_t i = 0; i < paths.size() && i < a.size() && i < b.size(); ++i)
+        (a[i] != b[i] ? differ : same) << images[static_cast<int>(i)];
+    const int k = qMin(static_cast<int>(differ.size()), count - 1);
+    QStringList chosen = differ.mid(0, k);
+    chosen += same.mid(0, count - chosen.size());
+    chosen += differ.mid(k, count - chosen.size()); // fewer agree than asked for: more that differ
+    return chosen;
+}
+
+// The compare view ready: larger thumbnails, the focus on the first card whose captions differ, the side
+// panel scrolled to its end (the Compare box with the metrics) once the layout has settled, the grab.
+void grabComparison(captioner::ui::CaptionPage* page, const std::function<void()>& grab) {
+    enlargeThumbnails(page);
+    for (captioner::ui::CaptionCard* c : page->cards())
+        if (!c->differingWords().isEmpty() || !c->differingWordsB().isEmpty()) {
+            focusCard(c);
+            break;
+        }
+    QTimer::singleShot(1000, page, [page, grab] {
+        for (QWidget* w = page->compareBox(); w; w = w->parentWidget())
+            if (auto* area = qobject_cast<QScrollArea*>(w)) {
+                area->verticalScrollBar()->setValue(area->verticalScrollBar()->maximum());
+                break;
+            }
+        grab();
+    });
+}
+
+// Captions `images` with the page's model, waits for the dataset browser to hold its dataset (the
+// references the metrics need), then compares with the model in `other` as Compare With Model… does.
+void compareThen(MainWindow& window, const QStringList& images, const QString& other,
+                 const std::function<void()>& grab) {
+    auto* page = window.captionPage();
+    captionThen(page, images, [&window, page, other, grab] {
+        pollUntil(page, [&window, page, other, grab] {
+            if (!window.datasetPage()->hasDataset()) return false;
+            auto once = std::make_shared<bool>(false);
+            QObject::connect(page, &captioner::ui::CaptionPage::comparisonFinished, page, [page, grab, once] {
+                if (!std::exchange(*once, true)) grabComparison(page, grab);
+            });
+            page->compareWithModel(other);
+            return true;
+        });
+    });
+}
+
+// "caption-compare": Compare With Model… on the demo dataset the dataset browser holds (so that the
+// compare box shows both models' metrics against its captions): the model (withCaptionModel) and a
+// second one (compareModelFor), on four of the first 24 images (CAPTIONER_SCREENSHOT_IMAGES for another
+// folder) picked where the two disagree (imagesToCompare), grabbed once the comparison and its metrics
+// are done.
+void captionCompareScreenshot(MainWindow& window, const std::function<void()>& grab) {
+    window.resize(1280, 800);
+    captioner::ui::applyTheme(QStringLiteral("light"));
+    const QString demoFolder = window.modelManager()->demoFolder();
+    const QString imagesDir = qEnvironmentVariable("CAPTIONER_SCREENSHOT_IMAGES", appDataFolder("demo-dataset"));
+    const auto failed = grabOnFailure(grab);
+    withCaptionModel(
+        window,
+        [&window, demoFolder, imagesDir, grab, failed](const QString& folder) {
+            const QString other = compareModelFor(folder, demoFolder);
+            std::fprintf(stderr, "captioner-gui: comparing %s with %s\n", qPrintable(folder), qPrintable(other));
+            auto* watcher = new QFutureWatcher<QStringList>(&window);
+            auto error = std::make_shared<QString>();
+            QObject::connect(watcher, &QFutureWatcher<QStringList>::finished, &window,
+                             [&window, watcher, other, error, grab, failed] {
+                                 watcher->deleteLater();
+                                 if (!error->isEmpty()) return failed(*error);
+                                 compareThen(window, watcher->result(), other, grab);
+                             });
+            watcher->setFuture(QtConcurrent::run([folder, other, imagesDir, error] {
+                try {
+                    return imagesToCompare(folder, other, imagesDir, 24, 4);
+                } catch (const std::exception& e) {
+                    *error = QString::fromUtf8(e.what());
+                    return QStringList();
+                }
+            }));
+        },
+        failed);
 }
 
 // "grid" (default), "detail" (a selected image, large thumbnails), "review": the dataset browser,
@@ -310,8 +515,8 @@ void datasetScreenshot(MainWindow& window, const QString& mode, const std::funct
 } // namespace
 
 QString screenshotModes() {
-    return QStringLiteral("grid, detail, review, train, watch, caption, caption-dark, model, settings, hub-download, "
-                          "hub-cache or hub-push");
+    return QStringLiteral("grid, detail, review, train, watch, caption, caption-dark, caption-explain, "
+                          "caption-compare, model, settings, hub-download, hub-cache or hub-push");
 }
 
 void startScreenshot(MainWindow& window, const QString& mode, const QString& file) {
@@ -321,6 +526,8 @@ void startScreenshot(MainWindow& window, const QString& mode, const QString& fil
     else if (mode.startsWith(QLatin1String("hub-"))) hubScreenshot(window, mode, file);
     else if (mode == QLatin1String("train")) trainScreenshot(window, grab);
     else if (mode == QLatin1String("watch")) watchScreenshot(window, grab);
+    else if (mode == QLatin1String("caption-explain")) captionExplainScreenshot(window, grab);
+    else if (mode == QLatin1String("caption-compare")) captionCompareScreenshot(window, grab);
     else if (mode == QLatin1String("caption") || mode == QLatin1String("caption-dark"))
         captionScreenshot(window, mode == QLatin1String("caption-dark"), grab);
     else datasetScreenshot(window, mode, grab);

@@ -67,6 +67,7 @@ QWidget* CaptionPage::buildCompareBox(QWidget* parent) {
     m_compareMetrics = new QLabel(box);
     m_compareMetrics->setObjectName(QStringLiteral("captionCompareMetrics"));
     m_compareMetrics->setTextFormat(Qt::RichText);
+    m_compareMetrics->setWordWrap(true); // the summary line above the table wraps (unwrapped it was clipped)
     m_compareMetrics->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
     m_compareMetrics->setFocusPolicy(Qt::StrongFocus); // reachable by Tab, read by screen readers
     m_compareMetrics->setAccessibleName(tr("Comparison metrics"));
