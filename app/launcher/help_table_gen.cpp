@@ -10,6 +10,7 @@
 #include <torch/version.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -58,6 +59,9 @@ std::string captured(std::vector<std::string> args, int& status) {
 } // namespace
 
 int main(int argc, char** argv) {
+    // captioner_cli_main re-executes a program that has not set OMP_WAIT_POLICY (runtime.h), with the
+    // arguments it was given: here those of the captured command, not ours. This one only prints help.
+    ::setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
     if (argc != 2) {
         std::cerr << "usage: captioner_cli_help_gen OUT.inc\n";
         return 2;
