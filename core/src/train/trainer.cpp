@@ -394,11 +394,12 @@ namespace {
 // TrainingOptions::computeThreads for the length of a run.
 class ComputeThreadsScope {
 public:
+    // configureThreads even when LibTorch already has that count: OpenBLAS's pool may not (a program
+    // that never configured threads), and the run's numbers must not depend on it.
     explicit ComputeThreadsScope(int threads) {
         if (threads <= 0) return;
         m_previous = currentThreads();
-        if (m_previous != threads) configureThreads(threads);
-        else m_previous = 0;
+        configureThreads(threads);
     }
     ~ComputeThreadsScope() {
         if (m_previous > 0) configureThreads(m_previous);
