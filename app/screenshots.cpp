@@ -303,31 +303,40 @@ void focusCard(captioner::ui::CaptionCard* card) {
     card->setFocus();
 }
 
-// "caption", "caption-dark": the Caption page with the results of the model (withCaptionModel) on a few
-// images (CAPTIONER_SCREENSHOT_IMAGES, a folder; default the demo data), grabbed once every card has its
-// caption.
-void captionScreenshot(MainWindow& window, bool dark, const std::function<void()>& grab) {
+// The set-up of the Caption page screenshots: a 1280x800 window in `theme`, the model (withCaptionModel)
+// captioning the first `count` images of CAPTIONER_SCREENSHOT_IMAGES (a folder; default the demo data);
+// `then` runs once every card has its caption. A failure grabs the window as the user would see it.
+void captionImagesThen(MainWindow& window, const QString& theme, int count, const std::function<void()>& grab,
+                       const std::function<void()>& then) {
     window.resize(1280, 800);
-    captioner::ui::applyTheme(dark ? QStringLiteral("dark") : QStringLiteral("light"));
+    captioner::ui::applyTheme(theme);
     auto* page = window.captionPage();
     const QString imagesDir = qEnvironmentVariable("CAPTIONER_SCREENSHOT_IMAGES",
                                                    window.modelManager()->demoFolder() + QStringLiteral("/data"));
     const auto failed = grabOnFailure(grab);
     withCaptionModel(
         window,
-        [page, imagesDir, grab, failed](const QString&) {
+        [page, imagesDir, count, failed, then](const QString&) {
             QStringList images;
             try {
-                images = firstImages(imagesDir, 4);
+                images = firstImages(imagesDir, count);
             } catch (const captioner::Error& e) {
                 return failed(QString::fromUtf8(e.what()));
             }
-            captionThen(page, images, [page, grab] {
-                focusCard(page->cards().first());
-                QTimer::singleShot(1000, page, grab); // thumbnails
-            });
+            captionThen(page, images, then);
         },
         failed);
+}
+
+// "caption", "caption-dark": the Caption page with the results of the model (withCaptionModel) on a few
+// images (CAPTIONER_SCREENSHOT_IMAGES, a folder; default the demo data), grabbed once every card has its
+// caption.
+void captionScreenshot(MainWindow& window, bool dark, const std::function<void()>& grab) {
+    auto* page = window.captionPage();
+    captionImagesThen(window, dark ? QStringLiteral("dark") : QStringLiteral("light"), 4, grab, [page, grab] {
+        focusCard(page->cards().first());
+        QTimer::singleShot(1000, page, grab); // thumbnails
+    });
 }
 
 // Larger thumbnails on every card, so that a heatmap reads in the README (the setting stays untouched).
@@ -340,39 +349,22 @@ void enlargeThumbnails(captioner::ui::CaptionPage* page) {
 // underlined, its confidence shown) the least confident word that has a heatmap is picked, as Right
 // would pick it, so its heatmap lies over the thumbnail.
 void captionExplainScreenshot(MainWindow& window, const std::function<void()>& grab) {
-    window.resize(1280, 800);
-    captioner::ui::applyTheme(QStringLiteral("light"));
     auto* page = window.captionPage();
-    const QString imagesDir = qEnvironmentVariable("CAPTIONER_SCREENSHOT_IMAGES",
-                                                   window.modelManager()->demoFolder() + QStringLiteral("/data"));
-    const auto failed = grabOnFailure(grab);
-    withCaptionModel(
-        window,
-        [page, imagesDir, grab, failed](const QString&) {
-            QStringList images;
-            try {
-                images = firstImages(imagesDir, 8);
-            } catch (const captioner::Error& e) {
-                return failed(QString::fromUtf8(e.what()));
-            }
-            captionThen(page, images, [page, grab] {
-                page->findChild<QComboBox*>(QStringLiteral("captionSort"))->setCurrentIndex(1); // least confident
-                captioner::ui::CaptionCard* least = nullptr;
-                for (captioner::ui::CaptionCard* c : page->cards())
-                    if (c->confidence() >= 0 && (!least || c->confidence() < least->confidence())) least = c;
-                if (!least) return grab();
-                int word = -1;
-                const QVector<captioner::ui::CaptionWord>& words = least->words();
-                for (int i = 0; i < words.size(); ++i)
-                    if (!words[i].heatmap.isEmpty() && (word < 0 || words[i].confidence < words[word].confidence))
-                        word = i;
-                enlargeThumbnails(page);
-                focusCard(least);
-                least->selectWord(word);
-                QTimer::singleShot(1000, page, grab);
-            });
-        },
-        failed);
+    captionImagesThen(window, QStringLiteral("light"), 8, grab, [page, grab] {
+        page->findChild<QComboBox*>(QStringLiteral("captionSort"))->setCurrentIndex(1); // least confident
+        captioner::ui::CaptionCard* least = nullptr;
+        for (captioner::ui::CaptionCard* c : page->cards())
+            if (c->confidence() >= 0 && (!least || c->confidence() < least->confidence())) least = c;
+        if (!least) return grab();
+        int word = -1;
+        const QVector<captioner::ui::CaptionWord>& words = least->words();
+        for (int i = 0; i < words.size(); ++i)
+            if (!words[i].heatmap.isEmpty() && (word < 0 || words[i].confidence < words[word].confidence)) word = i;
+        enlargeThumbnails(page);
+        focusCard(least);
+        least->selectWord(word);
+        QTimer::singleShot(1000, page, grab);
+    });
 }
 
 // The second model of "caption-compare": CAPTIONER_SCREENSHOT_COMPARE_MODEL, else the earliest
