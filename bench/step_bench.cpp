@@ -11,8 +11,10 @@
 //   - ms per decoding step and the total for N new tokens, greedy, for the cached stepper the core uses
 //     now and for a copy of the stepper as it was before issue 19 (the reference, kept below verbatim
 //     in its logic), with whether their ids agree and their largest logit difference.
-//   - generate() end to end, as captionImages runs it: there batch-1 greedy decoding takes half the
-//     threads (generation.cpp), so at 2 threads this line is the vision encoder at 2 and the steps at 1.
+//   - generate() end to end, as captionImages runs it: there batch-1 greedy decoding times its first steps
+//     with all threads and with half of them and keeps the faster count (generation.cpp);
+//   - at the end, whether the current stepper's ids and logits at the first thread count equal those at the
+//     others (the thread choice must not change a caption).
 // Figures only; correctness is for the tests (test_generation and the parity tests).
 #include "bench_util.h"
 #include "captioner/generation.h"
@@ -20,6 +22,7 @@
 #include "captioner/model_presets.h"
 #include "captioner/runtime.h"
 #include "model/git_modules.h"
+#include "model/bf16_gemv.h"
 #include "model/text_stepper.h"
 
 #include <torch/torch.h>
@@ -178,6 +181,8 @@ int main(int argc, char** argv) {
                 runs, bench::cpuDescription().c_str(), torchDescription().c_str());
 
     const double gflop = visionGflop(v, config.hiddenSize);
+    Run firstCount; // the current stepper's run at the first thread count
+    int firstThreads = 0;
     for (int threads : onlyThreads > 0 ? std::vector<int>{onlyThreads} : std::vector<int>{1, 2}) {
         configureThreads(threads);
         std::printf("\n--- %d thread%s ---\n", currentThreads(), threads == 1 ? "" : "s");
@@ -190,6 +195,19 @@ int main(int argc, char** argv) {
         std::printf("linear %lldx%lld -> %lld      %8.1f GFLOP/s\n", static_cast<long long>(v.numImageTokens()),
                     static_cast<long long>(v.hiddenSize), static_cast<long long>(v.intermediateSize),
                     2.0 * static_cast<double>(x.size(0) * x.size(1) * w.size(0)) / lin / 1e9);
+        if (captioner::detail::bf16GemvSupported()) { // the bf16 mode's batch-1 projections (bf16_gemv.h)
+            const auto wb = torch::randn({config.vocabSize, config.hiddenSize}).to(torch::kBFloat16);
+            const auto xb = torch::randn({1, config.hiddenSize}).to(torch::kBFloat16);
+            const auto bb = torch::randn({config.vocabSize}).to(torch::kBFloat16);
+            auto out = torch::empty({1, config.vocabSize}, torch::kBFloat16);
+            const double kernel = minSeconds(runs, [&] { (void)captioner::detail::bf16Gemv(wb, xb, bb, out); });
+            const double libtorch = minSeconds(runs, [&] { (void)torch::linear(xb, wb, bb); });
+            const double bytes = 2.0 * static_cast<double>(wb.numel());
+            std::printf(
+                "bf16 row x %lldx%lld        kernel %6.2f ms (%5.1f GB/s)   LibTorch linear %6.2f ms (%5.1f GB/s)\n",
+                static_cast<long long>(wb.size(0)), static_cast<long long>(wb.size(1)), 1e3 * kernel,
+                bytes / kernel / 1e9, 1e3 * libtorch, bytes / libtorch / 1e9);
+        }
         const double vision = minSeconds(runs, [&] { (void)model->encodeImage(pixels); });
         std::printf("vision encoder            %8.1f ms   %6.1f GFLOP/s (%.1f GFLOP)\n", 1e3 * vision, gflop / vision,
                     gflop);
@@ -229,6 +247,17 @@ int main(int argc, char** argv) {
         print("now", bestNew);
         std::printf("ids %s; max |logit difference| now vs before %.3g\n",
                     keepRef.ids == keepNew.ids ? "identical" : "DIFFER", maxDiff);
+        if (firstThreads == 0) {
+            firstCount = keepNew;
+            firstThreads = currentThreads();
+        } else {
+            double threadDiff = 0;
+            for (size_t i = 0; i < keepNew.lg.size(); ++i)
+                threadDiff = std::max(threadDiff, (firstCount.lg[i] - keepNew.lg[i]).abs().max().item<double>());
+            std::printf("ids %s those at %d thread%s; max |logit difference| %.3g\n",
+                        firstCount.ids == keepNew.ids ? "identical to" : "DIFFER from", firstThreads,
+                        firstThreads == 1 ? "" : "s", threadDiff);
+        }
 
         // The public entry point end to end (greedy, no end token), as captionImages calls it.
         GenerationOptions opts = defaultGenerationOptions(config);

@@ -4,10 +4,14 @@
 #include "captioner/generation.h"
 #include "captioner/git_config.h"
 #include "captioner/git_model.h"
+#include "captioner/runtime.h"
 #include "captioner/safetensors.h"
 #include "test_support.h"
 
 #include <QtTest/QtTest>
+
+#include <ATen/Parallel.h>
+#include <dlfcn.h>
 
 using namespace captioner;
 using Ids = std::vector<std::vector<int64_t>>;
@@ -112,6 +116,30 @@ private slots:
         GenerationOptions full = opts;
         full.useCache = false;
         QCOMPARE(generate(f.model, f.pixels, full), batched);
+    }
+
+    void batchOneDecodingChoosesThreadsAndRestoresThem() {
+        // With two configured threads, batch-1 greedy decoding times one and two (generation.cpp's
+        // DecodeThreadChoice) and keeps the faster: the ids are transformers' either way, and the configured
+        // counts of LibTorch and OpenBLAS are back afterwards, also when the search is cancelled mid-way.
+        Fixture& f = fixture("tiny_a");
+        const auto& ref = f.reference.at("runs").at(0);
+        GenerationOptions opts = optionsFrom(f.model->config(), ref.at("settings"));
+        using BlasThreads = int (*)();
+        const auto blasThreads = reinterpret_cast<BlasThreads>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
+        configureThreads(2);
+        for (int64_t i = 0; i < f.pixels.size(0); ++i) {
+            const Ids single = generate(f.model, f.pixels.narrow(0, i, 1), opts);
+            QCOMPARE(single, referenceRows(ref.at("single").at(i), opts.eosTokenId));
+            QCOMPARE(at::get_num_threads(), 2);
+            if (blasThreads) QCOMPARE(blasThreads(), 2);
+        }
+        int steps = 0;
+        opts.shouldCancel = [&steps] { return ++steps > 3; }; // stops inside the timed steps
+        QVERIFY(generate(f.model, f.pixels.narrow(0, 0, 1), opts).empty());
+        QCOMPARE(at::get_num_threads(), 2);
+        if (blasThreads) QCOMPARE(blasThreads(), 2);
+        configureThreads(1);
     }
 
     void fixturesCoverEarlyStopsAndBeams() {

@@ -1,12 +1,14 @@
 #include "captioner/generation.h"
 
 #include "captioner/error.h"
+#include "model/bf16_gemv.h"
 #include "model/decoding_strategies.h"
 
 #include <ATen/Parallel.h>
 #include <c10/core/InferenceMode.h>
 
 #include <algorithm>
+#include <chrono>
 #include <dlfcn.h>
 
 namespace captioner {
@@ -14,7 +16,8 @@ namespace detail {
 
 std::vector<std::vector<int64_t>> greedySearch(TextStepper& stepper, int64_t images, const GenerationOptions& opts,
                                                const torch::Device& device, std::vector<std::vector<float>>* probs,
-                                               std::vector<std::vector<std::vector<float>>>* attention) {
+                                               std::vector<std::vector<std::vector<float>>>* attention,
+                                               StepObserver* observer) {
     std::vector<std::vector<int64_t>> seqs(static_cast<size_t>(images), {opts.bosTokenId});
     if (probs) probs->assign(static_cast<size_t>(images), {});
     if (attention) attention->assign(static_cast<size_t>(images), {});
@@ -22,6 +25,7 @@ std::vector<std::vector<int64_t>> greedySearch(TextStepper& stepper, int64_t ima
     for (int64_t i = 0; i < images; ++i) active[static_cast<size_t>(i)] = i;
     for (int64_t curLen = 1; curLen < opts.maxLength;) {
         if (opts.shouldCancel && opts.shouldCancel()) return {};
+        if (observer) observer->beforeStep();
         auto logits = stepper.step(torch::tensor(tokens, torch::kLong).to(device));
         auto nextOnDevice = logits.argmax(-1);
         torch::Tensor chosenProb;
@@ -35,6 +39,7 @@ std::vector<std::vector<int64_t>> greedySearch(TextStepper& stepper, int64_t ima
         torch::Tensor onImage; // [active, numImageTokens] float32 on the CPU
         if (attention) onImage = stepper.imageAttention().to(torch::kCPU).contiguous();
         auto next = nextOnDevice.to(torch::kCPU);
+        if (observer) observer->afterStep();
         const int64_t* nextPtr = next.data_ptr<int64_t>();
         std::vector<int64_t> keep;
         for (size_t a = 0; a < active.size(); ++a) {
@@ -125,43 +130,75 @@ GenerationOptions defaultGenerationOptions(const GitConfig& config) {
 
 namespace {
 
-// While decoding a single row (batch-1 greedy search) on the CPU, LibTorch and OpenBLAS run with half the
-// threads (at least one) and get the previous count back afterwards. That step is matrix-vector products
-// over every weight, bound by memory bandwidth: on the 2-core machine of issue 19 one core already draws all
-// of it (256 MB summed at 21 GB/s with one thread and with two), and a second thread only adds the pools'
-// hand-offs: the full git-base step's weights took 20 ms through gemv with one thread and 24 ms with two,
-// and on a machine loaded by other work two threads were 10x slower than one (bench/step_bench). The vision
-// encoder and the prefill, matrix-matrix products, run before this with every configured thread.
-class SingleRowDecodeThreads {
+// Batch-1 greedy decoding on the CPU is matrix-vector products over every weight, and whether a second
+// thread helps depends on the machine and on what else runs on it. On the 2-core AVX-512 machine of issue 19
+// with libgomp's passive waiting in effect, a git-base fp32 step took 10.3-12 ms with both threads and 18-19
+// ms with one (bench/step_bench); with other processes busy on the same cores, two threads were up to 10x
+// slower than one, since every operation waits for its second thread to get a core. So the search times two
+// configurations on its first steps, the reduced one first, then the full one, and keeps the faster:
+//   - fp32 (OpenBLAS's matrix-vector products): half the configured threads, then all of them (LibTorch's
+//     and OpenBLAS's pools both);
+//   - bf16 rows through bf16Gemv: LibTorch on one thread throughout (each of a step's ~100 small operations
+//     would otherwise pay 40-55 us to wake a sleeping OpenMP thread), the projections alone, then the
+//     projections shared with a Bf16GemvPartner thread.
+// The configured thread count is restored afterwards. Captions do not depend on the choice in practice: the
+// logits of the two fp32 configurations differed by at most 4e-7 on git-base shapes (step_bench prints it),
+// and the bf16 kernel gives each row to one thread whichever configuration runs.
+class DecodeThreadChoice : public detail::StepObserver {
 public:
-    explicit SingleRowDecodeThreads(bool singleRowOnCpu) {
-        m_previous = at::get_num_threads();
-        const int wanted = std::max(1, m_previous / 2);
-        if (!singleRowOnCpu || wanted == m_previous) return;
-        m_active = true;
-        at::set_num_threads(wanted);
-        if (const auto getBlas = blasFunction<int (*)()>("openblas_get_num_threads")) m_previousBlas = getBlas();
-        setBlasThreads(wanted);
-    }
-    ~SingleRowDecodeThreads() {
+    static constexpr int kProbeSteps = 2; // timed steps per configuration; the minimum of each is compared
+
+    DecodeThreadChoice(bool singleRowOnCpu, bool bf16Rows)
+        : m_full(at::get_num_threads()), m_bf16(bf16Rows), m_active(singleRowOnCpu && at::get_num_threads() > 1) {
         if (!m_active) return;
-        at::set_num_threads(m_previous);
-        setBlasThreads(m_previousBlas > 0 ? m_previousBlas : m_previous);
+        m_fullBlas = m_full;
+        if (const auto get = blasFunction<int (*)()>("openblas_get_num_threads")) m_fullBlas = get();
+        setThreads(1, m_bf16 ? 1 : std::max(1, m_fullBlas / 2));
     }
-    SingleRowDecodeThreads(const SingleRowDecodeThreads&) = delete;
-    SingleRowDecodeThreads& operator=(const SingleRowDecodeThreads&) = delete;
+    ~DecodeThreadChoice() override {
+        m_partner.reset();
+        if (m_active) setThreads(m_full, m_fullBlas);
+    }
+    DecodeThreadChoice(const DecodeThreadChoice&) = delete;
+    DecodeThreadChoice& operator=(const DecodeThreadChoice&) = delete;
+
+    void beforeStep() override {
+        if (!m_active || m_step >= 2 * kProbeSteps) return;
+        if (m_step == kProbeSteps) useFull(true);
+        m_start = std::chrono::steady_clock::now();
+    }
+    void afterStep() override {
+        if (!m_active || m_step >= 2 * kProbeSteps) return;
+        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count();
+        double& best = m_step < kProbeSteps ? m_bestReduced : m_bestFull;
+        best = std::min(best, seconds);
+        if (++m_step == 2 * kProbeSteps && m_bestReduced < m_bestFull) useFull(false);
+    }
 
 private:
+    void useFull(bool full) {
+        if (m_bf16) {
+            if (full) m_partner = std::make_unique<detail::Bf16GemvPartner>();
+            else m_partner.reset();
+        } else {
+            setThreads(1, full ? m_fullBlas : std::max(1, m_fullBlas / 2));
+        }
+    }
     // OpenBLAS keeps its own pool, looked up at run time as runtime.cpp's configureThreads does (the BLAS
     // LibTorch uses is Debian's alternatives' choice, not a link-time one).
     template <class F> static F blasFunction(const char* name) {
         return reinterpret_cast<F>(dlsym(RTLD_DEFAULT, name));
     }
-    static void setBlasThreads(int n) {
-        if (const auto set = blasFunction<void (*)(int)>("openblas_set_num_threads")) set(n);
+    static void setThreads(int n, int blas) {
+        at::set_num_threads(n);
+        if (const auto set = blasFunction<void (*)(int)>("openblas_set_num_threads")) set(blas);
     }
-    bool m_active = false;
-    int m_previous = 1, m_previousBlas = 0;
+    int m_full, m_fullBlas = 0;
+    bool m_bf16, m_active;
+    int m_step = 0;
+    double m_bestReduced = 1e30, m_bestFull = 1e30;
+    std::chrono::steady_clock::time_point m_start;
+    std::unique_ptr<detail::Bf16GemvPartner> m_partner;
 };
 
 std::vector<std::vector<int64_t>> run(GitForCausalLM& model, const torch::Tensor& pixelValues,
@@ -177,9 +214,11 @@ std::vector<std::vector<int64_t>> run(GitForCausalLM& model, const torch::Tensor
         opts.useCache ? detail::makeCachedStepper(*model, pixels, opts.numBeams, opts.maxLength)
                       : detail::makeFullStepper(*model, pixels, opts.numBeams);
     if (attention) stepper->captureImageAttention(opts.imageAttention);
-    SingleRowDecodeThreads decodeThreads(opts.useCache && images * opts.numBeams == 1 && weight.device().is_cpu());
-    return opts.numBeams == 1 ? detail::greedySearch(*stepper, images, opts, weight.device(), probs, attention)
-                              : detail::beamSearch(*stepper, images, opts, weight.device(), probs);
+    DecodeThreadChoice decodeThreads(opts.useCache && images * opts.numBeams == 1 && weight.device().is_cpu(),
+                                     weight.scalar_type() == torch::kBFloat16 && detail::bf16GemvSupported());
+    return opts.numBeams == 1
+               ? detail::greedySearch(*stepper, images, opts, weight.device(), probs, attention, &decodeThreads)
+               : detail::beamSearch(*stepper, images, opts, weight.device(), probs);
 }
 
 } // namespace

@@ -1,6 +1,7 @@
 #include "model/text_stepper.h"
 
 #include "captioner/error.h"
+#include "model/bf16_gemv.h"
 #include "model/git_modules.h"
 
 #include <c10/core/impl/LocalDispatchKeySet.h>
@@ -19,10 +20,15 @@ bool autocastActive() {
 // x [rows, in] W^T + b written into buffer's first rows, for float32 weights and activations: one row
 // (batch-1 greedy decoding) goes through BLAS's matrix-vector product, since addmm on a single row runs
 // OpenBLAS's sgemm, which packs the whole weight matrix first (2.4x slower at git-base shapes, measured
-// with bench/step_bench). Returns the written rows, or an undefined tensor where the caller must take
-// the shared path instead (int8 layers have no float weight; bf16 weights; autocast).
+// with bench/step_bench). One bf16 row goes through bf16Gemv where the CPU has AVX512-BF16. Returns the
+// written rows, or an undefined tensor where the caller must take the shared path instead (int8 layers
+// have no float weight; bf16 without the kernel or with several rows; autocast).
 torch::Tensor projectInto(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias,
                           const torch::Tensor& buffer) {
+    if (x.size(0) == 1 && weight.scalar_type() == torch::kBFloat16 && !autocastActive()) {
+        auto row = buffer.narrow(0, 0, 1);
+        return bf16Gemv(weight, x, bias, row) ? row : torch::Tensor();
+    }
     if (x.scalar_type() != torch::kFloat32 || weight.scalar_type() != torch::kFloat32 || weight.dim() != 2 ||
         weight.size(1) != x.size(1) || weight.size(0) != buffer.size(1) || !bias.defined() ||
         x.device() != weight.device() || autocastActive())
