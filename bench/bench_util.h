@@ -1,10 +1,14 @@
 #pragma once
 // Small helpers the benchmarks share: wall-clock seconds and the process's peak resident memory.
+#include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <sys/resource.h>
+#include <thread>
+#include <vector>
 
 namespace bench {
 
@@ -41,6 +45,31 @@ inline std::string cpuDescription() {
     std::ostringstream s;
     s << model << " (" << cpus << " logical CPUs; " << (features.empty() ? "no AVX2" : features) << ")";
     return s.str();
+}
+
+// The machine's streaming read rate in GB/s with `threads` threads (best of 5 passes over 256 MiB): what
+// batch-1 decoding is bound by, and on a shared virtual machine it moves with the neighbours' load, so the
+// caption figures are printed beside it.
+inline double memoryReadGBs(int threads) {
+    static std::vector<uint64_t> buffer(size_t(256) << 17, 1); // 256 MiB, touched once
+    threads = std::max(1, threads);
+    std::vector<uint64_t> sums(size_t(threads) * 8);
+    double best = 1e30;
+    for (int pass = 0; pass < 5; ++pass) {
+        const auto t0 = Clock::now();
+        std::vector<std::thread> pool;
+        const size_t chunk = buffer.size() / size_t(threads);
+        for (int t = 0; t < threads; ++t)
+            pool.emplace_back([&, t] {
+                uint64_t sum = 0; // integer sums vectorise (float sums would be bound by the add latency)
+                const uint64_t* p = buffer.data() + size_t(t) * chunk;
+                for (size_t i = 0; i < chunk; ++i) sum += p[i];
+                sums[size_t(t) * 8] = sum;
+            });
+        for (auto& th : pool) th.join();
+        best = std::min(best, since(t0));
+    }
+    return double(buffer.size() * sizeof(uint64_t)) / best / 1e9;
 }
 
 } // namespace bench

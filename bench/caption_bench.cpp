@@ -347,6 +347,10 @@ int main(int argc, char** argv) {
         std::printf("caption_bench: %s, %d threads, %s\n", s.model.c_str(), captioner::currentThreads(),
                     captioner::torchDescription().c_str());
         std::printf("CPU: %s\n", bench::cpuDescription().c_str());
+        std::printf("memory read: %.1f GB/s on 1 thread, %.1f GB/s on %d (a batch-1 step reads every text-decoder "
+                    "weight once)\n",
+                    bench::memoryReadGBs(1), bench::memoryReadGBs(captioner::currentThreads()),
+                    captioner::currentThreads());
         for (const auto& line : captioner::precisionSummaryLines()) std::printf("%s\n", line.c_str());
         std::printf(
             "\n%d new tokens at batch 1 (median of %d runs), images/s at batch 8 (%d new tokens each), each mode "

@@ -186,6 +186,7 @@ int main(int argc, char** argv) {
     for (int threads : onlyThreads > 0 ? std::vector<int>{onlyThreads} : std::vector<int>{1, 2}) {
         configureThreads(threads);
         std::printf("\n--- %d thread%s ---\n", currentThreads(), threads == 1 ? "" : "s");
+        std::printf("memory read               %8.1f GB/s\n", bench::memoryReadGBs(currentThreads()));
         const auto a = torch::randn({1024, 1024}), b = torch::randn({1024, 1024});
         const double mm = minSeconds(runs, [&] { (void)torch::mm(a, b); });
         const auto x = torch::randn({v.numImageTokens(), v.hiddenSize}),

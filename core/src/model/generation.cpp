@@ -136,8 +136,8 @@ namespace {
 // ms with one (bench/step_bench); with other processes busy on the same cores, two threads were up to 10x
 // slower than one, since every operation waits for its second thread to get a core. So the search times two
 // configurations on its first steps, the reduced one first, then the full one, and keeps the faster:
-//   - fp32 (OpenBLAS's matrix-vector products): half the configured threads, then all of them (LibTorch's
-//     and OpenBLAS's pools both);
+//   - fp32 (OpenBLAS's matrix-vector products) and int8 (LibTorch's quantized engine): half the configured
+//     threads, then all of them (LibTorch's and OpenBLAS's pools both);
 //   - bf16 rows through bf16Gemv: LibTorch on one thread throughout (each of a step's ~100 small operations
 //     would otherwise pay 40-55 us to wake a sleeping OpenMP thread), the projections alone, then the
 //     projections shared with a Bf16GemvPartner thread.
@@ -146,14 +146,17 @@ namespace {
 // and the bf16 kernel gives each row to one thread whichever configuration runs.
 class DecodeThreadChoice : public detail::StepObserver {
 public:
-    static constexpr int kProbeSteps = 2; // timed steps per configuration; the minimum of each is compared
+    // The first step is not timed (first calls set up kernels and caches: int8's quantized layers took
+    // several times longer on it), then each configuration gets kProbeSteps; the minimum of each is compared.
+    static constexpr int kWarmupSteps = 1, kProbeSteps = 2, kLastProbe = kWarmupSteps + 2 * kProbeSteps;
 
     DecodeThreadChoice(bool singleRowOnCpu, bool bf16Rows)
         : m_full(at::get_num_threads()), m_bf16(bf16Rows), m_active(singleRowOnCpu && at::get_num_threads() > 1) {
         if (!m_active) return;
         m_fullBlas = m_full;
         if (const auto get = blasFunction<int (*)()>("openblas_get_num_threads")) m_fullBlas = get();
-        setThreads(1, m_bf16 ? 1 : std::max(1, m_fullBlas / 2));
+        if (m_bf16) setThreads(1, 1);
+        else setThreads(std::max(1, m_full / 2), std::max(1, m_fullBlas / 2));
     }
     ~DecodeThreadChoice() override {
         m_partner.reset();
@@ -163,16 +166,18 @@ public:
     DecodeThreadChoice& operator=(const DecodeThreadChoice&) = delete;
 
     void beforeStep() override {
-        if (!m_active || m_step >= 2 * kProbeSteps) return;
-        if (m_step == kProbeSteps) useFull(true);
+        if (!m_active || m_step >= kLastProbe) return;
+        if (m_step == kWarmupSteps + kProbeSteps) useFull(true);
         m_start = std::chrono::steady_clock::now();
     }
     void afterStep() override {
-        if (!m_active || m_step >= 2 * kProbeSteps) return;
+        if (!m_active || m_step >= kLastProbe) return;
         const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count();
-        double& best = m_step < kProbeSteps ? m_bestReduced : m_bestFull;
-        best = std::min(best, seconds);
-        if (++m_step == 2 * kProbeSteps && m_bestReduced < m_bestFull) useFull(false);
+        if (m_step >= kWarmupSteps) {
+            double& best = m_step < kWarmupSteps + kProbeSteps ? m_bestReduced : m_bestFull;
+            best = std::min(best, seconds);
+        }
+        if (++m_step == kLastProbe && m_bestReduced < m_bestFull) useFull(false);
     }
 
 private:
@@ -181,7 +186,7 @@ private:
             if (full) m_partner = std::make_unique<detail::Bf16GemvPartner>();
             else m_partner.reset();
         } else {
-            setThreads(1, full ? m_fullBlas : std::max(1, m_fullBlas / 2));
+            setThreads(full ? m_full : std::max(1, m_full / 2), full ? m_fullBlas : std::max(1, m_fullBlas / 2));
         }
     }
     // OpenBLAS keeps its own pool, looked up at run time as runtime.cpp's configureThreads does (the BLAS
