@@ -50,7 +50,12 @@ torch::Tensor applyActivation(Activation act, const torch::Tensor& x) {
     case Activation::LeakyRelu: return torch::leaky_relu(x, 0.01);
     case Activation::Linear: return x;
     case Activation::Mish: return torch::mish(x);
-    case Activation::QuickGelu: return x * torch::sigmoid(1.702 * x);
+    case Activation::QuickGelu: {
+        // Without autograd (captioning), in place on one temporary: the same products bit for bit, one
+        // pass and one allocation fewer at each of git-base's twelve vision layers ([197, 3072] each).
+        if (!x.requires_grad() || !torch::GradMode::is_enabled()) return (x * 1.702).sigmoid_().mul_(x);
+        return x * torch::sigmoid(1.702 * x);
+    }
     case Activation::Relu: return torch::relu(x);
     case Activation::Relu2: {
         auto r = torch::relu(x);
