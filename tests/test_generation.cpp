@@ -10,9 +10,6 @@
 
 #include <QtTest/QtTest>
 
-#include <ATen/Parallel.h>
-#include <dlfcn.h>
-
 using namespace captioner;
 using Ids = std::vector<std::vector<int64_t>>;
 
@@ -125,20 +122,19 @@ private slots:
         Fixture& f = fixture("tiny_a");
         const auto& ref = f.reference.at("runs").at(0);
         GenerationOptions opts = optionsFrom(f.model->config(), ref.at("settings"));
-        using BlasThreads = int (*)();
-        const auto blasThreads = reinterpret_cast<BlasThreads>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
         configureThreads(2);
+        const bool openBlas = currentBlasThreads() > 0; // 0: LibTorch's BLAS is not OpenBLAS
         for (int64_t i = 0; i < f.pixels.size(0); ++i) {
             const Ids single = generate(f.model, f.pixels.narrow(0, i, 1), opts);
             QCOMPARE(single, referenceRows(ref.at("single").at(i), opts.eosTokenId));
-            QCOMPARE(at::get_num_threads(), 2);
-            if (blasThreads) QCOMPARE(blasThreads(), 2);
+            QCOMPARE(currentThreads(), 2);
+            if (openBlas) QCOMPARE(currentBlasThreads(), 2);
         }
         int steps = 0;
         opts.shouldCancel = [&steps] { return ++steps > 3; }; // stops inside the timed steps
         QVERIFY(generate(f.model, f.pixels.narrow(0, 0, 1), opts).empty());
-        QCOMPARE(at::get_num_threads(), 2);
-        if (blasThreads) QCOMPARE(blasThreads(), 2);
+        QCOMPARE(currentThreads(), 2);
+        if (openBlas) QCOMPARE(currentBlasThreads(), 2);
         configureThreads(1);
     }
 

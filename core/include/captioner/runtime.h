@@ -14,9 +14,15 @@ int hardwareThreads();
 // re-executes the program once with the same arguments. It does nothing when the variable is already
 // set (by the user or by the first pass) or /proc/self/exe is unavailable. Call first in main().
 void preferPassiveThreadWaiting(char** argv);
-// Sets LibTorch intra-op threads; n <= 0 means all cores. Returns the number in effect.
+// Sets LibTorch intra-op threads and OpenBLAS's pool to the same count; n <= 0 means all cores. Returns
+// the number in effect.
 int configureThreads(int n);
 int currentThreads();
+// OpenBLAS's own pool, which at::set_num_threads does not reach: looked up at run time, since the BLAS
+// LibTorch uses is Debian's alternatives' choice. currentBlasThreads() is 0 and setBlasThreads() does
+// nothing where that BLAS is not OpenBLAS.
+void setBlasThreads(int n);
+int currentBlasThreads();
 // Version string of the core library.
 std::string version();
 // Description of LibTorch build (version, CUDA availability), for --version and About boxes.

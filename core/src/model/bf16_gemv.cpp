@@ -2,9 +2,10 @@
 
 #include <ATen/Parallel.h>
 
+#include <c10/util/BFloat16.h>
+
 #include <atomic>
 #include <cstdint>
-#include <cstring>
 #include <thread>
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -18,6 +19,8 @@ namespace {
 
 #ifdef CAPTIONER_BF16_GEMV
 
+// From cpuid itself, not detectCpuCapabilities(): that reads /proc/cpuinfo, which tests replace with a
+// fake ($CAPTIONER_CPUINFO), and it does not check AVX512BW or the OS's AVX-512 state.
 bool detectSupport() {
     unsigned a = 0, b = 0, c = 0, d = 0;
     if (!__get_cpuid_count(1, 0, &a, &b, &c, &d) || !(c & (1u << 27))) return false; // OSXSAVE
@@ -28,22 +31,6 @@ bool detectSupport() {
     const bool avx512fBw = (b & (1u << 16)) && (b & (1u << 30));
     if (!avx512fBw || !__get_cpuid_count(7, 1, &a, &b, &c, &d)) return false;
     return (a & (1u << 5)) != 0; // AVX512_BF16
-}
-
-float bf16ToFloat(uint16_t v) {
-    const uint32_t bits = uint32_t(v) << 16;
-    float f;
-    std::memcpy(&f, &bits, sizeof f);
-    return f;
-}
-
-// Round to nearest even, NaN kept quiet: what c10::BFloat16's conversion from float does.
-uint16_t floatToBf16(float f) {
-    uint32_t bits;
-    std::memcpy(&bits, &f, sizeof bits);
-    if ((bits & 0x7FFFFFFFu) > 0x7F800000u) return uint16_t((bits >> 16) | 0x40u);
-    bits += 0x7FFFu + ((bits >> 16) & 1u);
-    return uint16_t(bits >> 16);
 }
 
 // The sixteen lanes' sum (stored and added: GCC 12's _mm512_reduce_add_ps trips -Wmaybe-uninitialized).
@@ -81,7 +68,8 @@ __attribute__((target("avx512f,avx512bw,avx512bf16"))) void gemvRows(const uint1
             a1 = _mm512_dpbf16_ps(a1, (__m512bh)_mm512_maskz_loadu_epi16(tailMask, w + by32),
                                   (__m512bh)_mm512_maskz_loadu_epi16(tailMask, x + by32));
         const float sum = horizontalSum(_mm512_add_ps(_mm512_add_ps(a0, a1), _mm512_add_ps(a2, a3)));
-        out[row] = floatToBf16(sum + (bias ? bf16ToFloat(bias[row]) : 0.0f));
+        const float b = bias ? static_cast<float>(c10::BFloat16(bias[row], c10::BFloat16::from_bits())) : 0.0f;
+        out[row] = c10::BFloat16(sum + b).x; // rounded to nearest even, as LibTorch converts
     }
 #undef CAPTIONER_LOAD
 }
@@ -95,7 +83,7 @@ __attribute__((target("avx512f,avx512bw,avx512bf16"))) void gemvRows(const uint1
 struct Bf16GemvPartner::State {
     const uint16_t *weight = nullptr, *x = nullptr, *bias = nullptr;
     uint16_t* out = nullptr;
-    int64_t begin = 0, end = 0, in = 0;
+    int64_t rows = 0, in = 0; // the partner's rows: the first `rows` of the matrix
     std::atomic<uint64_t> posted{0}, done{0};
     std::atomic<bool> stop{false};
     std::thread thread;
@@ -131,7 +119,7 @@ void partnerLoop(Bf16GemvPartner::State* s) {
         }
         seen = posted;
 #ifdef CAPTIONER_BF16_GEMV
-        gemvRows(s->weight, s->x, s->bias, s->out, s->begin, s->end, s->in);
+        gemvRows(s->weight, s->x, s->bias, s->out, 0, s->rows, s->in);
 #endif
         s->done.store(seen, std::memory_order_release);
     }
@@ -183,8 +171,7 @@ bool bf16Gemv(const torch::Tensor& weight, const torch::Tensor& x, const torch::
         p->x = xv;
         p->bias = b;
         p->out = y;
-        p->begin = 0;
-        p->end = split;
+        p->rows = split;
         p->in = in;
         const uint64_t job = p->posted.load(std::memory_order_relaxed) + 1;
         p->posted.store(job, std::memory_order_release);

@@ -1,6 +1,7 @@
 #include "captioner/generation.h"
 
 #include "captioner/error.h"
+#include "captioner/runtime.h"
 #include "model/bf16_gemv.h"
 #include "model/decoding_strategies.h"
 
@@ -9,7 +10,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <dlfcn.h>
 
 namespace captioner {
 namespace detail {
@@ -153,10 +153,9 @@ public:
     DecodeThreadChoice(bool singleRowOnCpu, bool bf16Rows)
         : m_full(at::get_num_threads()), m_bf16(bf16Rows), m_active(singleRowOnCpu && at::get_num_threads() > 1) {
         if (!m_active) return;
-        m_fullBlas = m_full;
-        if (const auto get = blasFunction<int (*)()>("openblas_get_num_threads")) m_fullBlas = get();
+        m_fullBlas = currentBlasThreads();
         if (m_bf16) setThreads(1, 1);
-        else setThreads(std::max(1, m_full / 2), std::max(1, m_fullBlas / 2));
+        else useFull(false);
     }
     ~DecodeThreadChoice() override {
         m_partner.reset();
@@ -189,14 +188,10 @@ private:
             setThreads(full ? m_full : std::max(1, m_full / 2), full ? m_fullBlas : std::max(1, m_fullBlas / 2));
         }
     }
-    // OpenBLAS keeps its own pool, looked up at run time as runtime.cpp's configureThreads does (the BLAS
-    // LibTorch uses is Debian's alternatives' choice, not a link-time one).
-    template <class F> static F blasFunction(const char* name) {
-        return reinterpret_cast<F>(dlsym(RTLD_DEFAULT, name));
-    }
+    // LibTorch's pool and OpenBLAS's own (m_fullBlas is 0 where the BLAS is not OpenBLAS: nothing to set).
     static void setThreads(int n, int blas) {
         at::set_num_threads(n);
-        if (const auto set = blasFunction<void (*)(int)>("openblas_set_num_threads")) set(blas);
+        setBlasThreads(blas);
     }
     int m_full, m_fullBlas = 0;
     bool m_bf16, m_active;

@@ -22,15 +22,18 @@ int hardwareThreads() {
     return n == 0 ? 1 : static_cast<int>(n);
 }
 
-namespace {
 // at::set_num_threads does not reach OpenBLAS's own pool: left alone it spins up one thread per core
-// on top of LibTorch's and halves matmul throughput when fewer threads were asked for. Looked up at
-// run time because the BLAS LibTorch uses is chosen by Debian's alternatives, not at link time.
+// on top of LibTorch's and halves matmul throughput when fewer threads were asked for.
 void setBlasThreads(int n) {
     using SetThreads = void (*)(int);
     if (auto f = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) f(n);
 }
-} // namespace
+
+int currentBlasThreads() {
+    using GetThreads = int (*)();
+    const auto f = reinterpret_cast<GetThreads>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
+    return f ? f() : 0;
+}
 
 void preferPassiveThreadWaiting(char** argv) {
     if (std::getenv("OMP_WAIT_POLICY") != nullptr || argv == nullptr || argv[0] == nullptr) return;
