@@ -76,6 +76,7 @@ inline captioner::TrainingOptions quickOptions(const captioner::DemoRecipe& reci
     // images (test_trainer's freshImagesOnOneThread covers the demo's rendered images).
     o.trainRenderer = {};
     o.computeThreads = 0;
+    o.dataParallelThreads = 1;
     return o;
 }
 

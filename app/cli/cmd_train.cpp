@@ -56,6 +56,9 @@ void defineTrainingOptions(ArgParser& p) {
     p.addOption("samples", "N", "Sample captions shown at each eval", std::to_string(d.sampleCount));
     p.addOption("max-text-length", "N", "Tokens per caption incl. [CLS]/[SEP]; 0 = the model's limit", "0");
     p.addOption("workers", "N", "Image decoding threads", std::to_string(d.workers));
+    p.addOption("data-parallel-threads", "N",
+                "Split every batch over N threads of this process (CPU, models without dropout: small models)",
+                std::to_string(d.dataParallelThreads));
     p.addOption("max-nonfinite", "N", "Stop after N NaN/Inf steps in a row", std::to_string(d.maxConsecutiveNonFinite));
 }
 
@@ -92,6 +95,7 @@ captioner::TrainingOptions trainingOptionsFrom(const ArgParser& p) {
     o.sampleCount = p.intValue("samples");
     o.maxTextLength = p.intValue("max-text-length");
     o.workers = p.intValue("workers");
+    o.dataParallelThreads = p.intValue("data-parallel-threads");
     o.maxConsecutiveNonFinite = p.intValue("max-nonfinite");
     return o;
 }

@@ -84,6 +84,14 @@ struct TrainingOptions {
     // run() starts and restored when it returns; 0 leaves them as configured. Small models train faster
     // on one thread with the other cores making batches (the demo: see demo_model.h).
     int computeThreads = 0;
+    // Data-parallel threads inside this process (CPU only): every micro-batch's rows are split into this
+    // many contiguous shards, each shard's forward and backward runs on its own thread (each with
+    // computeThreads, or LibTorch's count, for its operations), and the shards' gradients are summed in
+    // shard order, so a run gives the same weights every time and resumes exactly; they differ from one
+    // thread's in the last bits (the batch's sums are taken in another order). For small models, whose
+    // operations are too small to share between cores (the demo). Needs a model without dropout: the
+    // threads would draw from LibTorch's one generator in an unrepeatable order. 1: off.
+    int dataParallelThreads = 1;
     // When set, the training split's images and captions are made by trainRenderer(epoch, index) rather
     // than read (the dataset still gives the split, the epoch length and the evaluation images).
     ExampleRenderer trainRenderer;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 namespace captioner {
 namespace {
@@ -116,13 +117,18 @@ void fillBackground(cv::Mat& img, const DemoScene& s) {
     const double c = std::cos(s.gradientAngle), sn = std::sin(s.gradientAngle);
     const double norm = 0.5 * (std::abs(c) + std::abs(sn));
     const int n = img.rows;
+    // The canvas is supersampled (up to 2048 px a side): the column's part of the projection is taken
+    // once, and as every value lies between two bytes, rounding is a truncation of value + 0.5.
+    std::vector<double> column(static_cast<size_t>(n));
+    for (int x = 0; x < n; ++x) column[static_cast<size_t>(x)] = ((x + 0.5) / n - 0.5) * c;
+    const double from[3] = {double(a[0]), double(a[1]), double(a[2])};
+    const double span[3] = {double(b[0]) - a[0], double(b[1]) - a[1], double(b[2]) - a[2]};
     for (int y = 0; y < n; ++y) {
         auto* row = img.ptr<cv::Vec3b>(y);
-        const double fy = (y + 0.5) / n - 0.5;
+        const double rowPart = ((y + 0.5) / n - 0.5) * sn;
         for (int x = 0; x < n; ++x) {
-            const double fx = (x + 0.5) / n - 0.5;
-            const double t = std::clamp(0.5 + 0.5 * (fx * c + fy * sn) / norm, 0.0, 1.0);
-            for (int k = 0; k < 3; ++k) row[x][k] = clampByte(a[k] + (double(b[k]) - a[k]) * t);
+            const double t = std::clamp(0.5 + 0.5 * (column[static_cast<size_t>(x)] + rowPart) / norm, 0.0, 1.0);
+            for (int k = 0; k < 3; ++k) row[x][k] = static_cast<uint8_t>(from[k] + span[k] * t + 0.5);
         }
     }
 }

@@ -45,6 +45,7 @@ void validate(const TrainingOptions& o) {
     if (o.saveTotalLimit < 0) bad("save total limit", "cannot be negative");
     if (o.generationMaxLength < 2) bad("max length", "must be at least 2 (it counts the start token)");
     if (o.maxConsecutiveNonFinite < 1) bad("non-finite limit", "must be at least 1");
+    if (o.dataParallelThreads < 1) bad("data-parallel threads", "must be at least 1");
     static const std::set<std::string> metrics = {"eval_loss",    "eval_wer",   "eval_wer_teacher_forced",
                                                   "eval_rouge_l", "eval_bleu4", "eval_cider"};
     const std::string key = detail::metricKey(o.metricForBest);
@@ -97,6 +98,20 @@ void Trainer::Run::setup() {
         // As DDP's constructor: every rank starts from rank 0's weights.
         torch::NoGradGuard noGrad;
         group->broadcastFromRankZero(ck.model->parameters());
+    }
+    if (o.dataParallelThreads > 1) {
+        if (!device.is_cpu())
+            throw Error("data-parallel threads", "are for training on the CPU (this run is on " + device.str() +
+                                                     "); use one process per GPU instead");
+        const double dropout = std::max(
+            {ck.config.hiddenDropoutProb, ck.config.attentionProbsDropoutProb, ck.config.vision.attentionDropout});
+        if (dropout > 0)
+            throw Error("data-parallel threads",
+                        "need a model without dropout (" + o.modelDir + " has dropout " + std::to_string(dropout) +
+                            "): its threads would draw from one random generator in an unrepeatable order");
+        shardThreads = std::make_unique<detail::ShardThreads>(o.dataParallelThreads);
+        log("data parallel over " + std::to_string(o.dataParallelThreads) + " threads: each batch of " +
+            std::to_string(o.batchSize) + " in " + std::to_string(o.dataParallelThreads) + " shards");
     }
     log("reading dataset " + o.dataPath);
     const CaptionDataset dataset = CaptionDataset::open(o.dataPath);
@@ -215,10 +230,14 @@ void Trainer::Run::step() {
         // takes part in each micro-batch's exchange.
         if (!group && (!nonFinite.empty() || rows == 0)) continue;
         torch::Tensor loss;
+        std::optional<ShardedPass> sharded;
         double value = 0;
         int64_t tokens = 0;
         std::string bad;
-        if (nonFinite.empty() && rows > 0) {
+        if (nonFinite.empty() && rows > 0 && o.dataParallelThreads > 1) {
+            sharded = shardedPass(batch->pixelValues, batch->inputIds, batch->attentionMask);
+            value = sharded->loss;
+        } else if (nonFinite.empty() && rows > 0) {
             auto pixels = batch->pixelValues.to(device);
             auto ids = batch->inputIds.to(device);
             auto mask = batch->attentionMask.to(device);
@@ -228,6 +247,8 @@ void Trainer::Run::step() {
             }
             loss = loss.to(torch::kFloat);
             value = loss.item<double>();
+        }
+        if (nonFinite.empty() && rows > 0) {
             if (o.lossHook) value = o.lossHook(state.globalStep, value);
             if (!std::isfinite(value)) bad = "the loss is " + std::string(std::isnan(value) ? "NaN" : "infinite");
             // The labels the loss counts: every real token after the first.
@@ -250,7 +271,9 @@ void Trainer::Run::step() {
             nonFinite = bad;
             continue;
         }
-        if (rows > 0) (loss * (weight * scaler.scale() / static_cast<double>(micro))).backward();
+        const double factor = weight * scaler.scale() / static_cast<double>(micro);
+        if (sharded) addGradients(sharded->grads, factor);
+        else if (rows > 0) (loss * factor).backward();
         lossSum += value;
         ++lossCount;
         samples += globalRows;

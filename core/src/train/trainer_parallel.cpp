@@ -8,6 +8,7 @@
 #include <torch/torch.h>
 
 #include <cstdio>
+#include <exception>
 
 namespace captioner {
 
@@ -53,6 +54,82 @@ void Trainer::Run::sumGradients() {
         grads.push_back(p.grad());
     }
     group->allReduceSum(grads, "summing the gradients of step " + std::to_string(state.globalStep + 1));
+}
+
+Trainer::Run::ShardedPass Trainer::Run::shardedPass(const torch::Tensor& pixels, const torch::Tensor& ids,
+                                                    const torch::Tensor& mask) {
+    const auto& params = optimizer->parameters();
+    std::vector<torch::Tensor> inputs;
+    inputs.reserve(params.size());
+    for (const auto& p : params) inputs.push_back(p.tensor);
+    const int64_t rows = ids.size(0);
+    const int64_t shards = std::min<int64_t>(shardThreads->parts(), rows);
+    // Label tokens per shard (every real token after the first): the shards' mean losses weighted by
+    // their share of the micro-batch's tokens give its mean loss, and the gradient of that.
+    std::vector<int64_t> first(static_cast<size_t>(shards) + 1), tokens(static_cast<size_t>(shards));
+    int64_t total = 0;
+    for (int64_t k = 0; k <= shards; ++k) first[static_cast<size_t>(k)] = k * rows / shards;
+    for (int64_t k = 0; k < shards; ++k) {
+        const auto m = mask.narrow(0, first[k], first[k + 1] - first[k]);
+        tokens[static_cast<size_t>(k)] = m.narrow(1, 1, m.size(1) - 1).sum().item<int64_t>();
+        total += tokens[static_cast<size_t>(k)];
+    }
+    std::vector<double> losses(static_cast<size_t>(shards), 0.0);
+    std::vector<std::vector<torch::Tensor>> grads(static_cast<size_t>(shards));
+    std::vector<std::exception_ptr> errors(static_cast<size_t>(shards));
+    shardThreads->run([&](int part) {
+        const auto i = static_cast<size_t>(part);
+        if (part >= shards || tokens[i] == 0) return;
+        try {
+            const int64_t n = first[i + 1] - first[i];
+            const auto m = mask.narrow(0, first[i], n);
+            const auto x = ids.narrow(0, first[i], n);
+            torch::Tensor loss;
+            {
+                AutocastGuard autocast(device, o.precision);
+                loss = ck.model->forward(pixels.narrow(0, first[i], n), x, m, labelsFor(x, m)).loss;
+            }
+            loss = loss.to(torch::kFloat);
+            losses[i] = loss.item<double>();
+            if (!std::isfinite(losses[i])) return; // the step is skipped: no gradient needed
+            const double share = static_cast<double>(tokens[i]) / static_cast<double>(total);
+            grads[i] = torch::autograd::grad({loss * share}, inputs, {}, /*retain_graph=*/false,
+                                             /*create_graph=*/false, /*allow_unused=*/true);
+        } catch (...) {
+            errors[i] = std::current_exception();
+        }
+    });
+    for (const auto& e : errors)
+        if (e) std::rethrow_exception(e);
+
+    ShardedPass pass;
+    if (total == 0) return pass;
+    pass.grads.resize(params.size());
+    torch::NoGradGuard noGrad;
+    for (int64_t k = 0; k < shards; ++k) {
+        const auto i = static_cast<size_t>(k);
+        if (tokens[i] == 0) continue;
+        pass.loss += losses[i] * static_cast<double>(tokens[i]) / static_cast<double>(total);
+        for (size_t j = 0; j < grads[i].size(); ++j) {
+            const auto& g = grads[i][j];
+            if (!g.defined()) continue;
+            auto& sum = pass.grads[j];
+            if (!sum.defined()) sum = g.clone();
+            else sum.add_(g);
+        }
+    }
+    return pass;
+}
+
+void Trainer::Run::addGradients(const std::vector<torch::Tensor>& grads, double factor) {
+    torch::NoGradGuard noGrad;
+    const auto& params = optimizer->parameters();
+    for (size_t j = 0; j < grads.size() && j < params.size(); ++j) {
+        if (!grads[j].defined()) continue;
+        auto p = params[j].tensor;
+        if (p.grad().defined()) p.mutable_grad().add_(grads[j], factor);
+        else p.mutable_grad() = grads[j] * factor;
+    }
 }
 
 bool Trainer::Run::anyRankCancelled(bool local) {

@@ -8,6 +8,7 @@
 #include "captioner/trainer.h"
 
 #include "process_group.h"
+#include "shard_threads.h"
 #include "trainer_state.h"
 
 #include <chrono>
@@ -37,7 +38,8 @@ struct Trainer::Run {
     std::optional<AdamW> optimizer;
     std::optional<LrSchedule> schedule;
     LossScaler scaler{false};
-    std::unique_ptr<detail::ProcessGroup> group; // data parallel only
+    std::unique_ptr<detail::ProcessGroup> group;        // data parallel only
+    std::unique_ptr<detail::ShardThreads> shardThreads; // dataParallelThreads > 1 only
     bool isMain() const { return !group || group->rank() == 0; }
     detail::TrainerState state;
     int64_t batchesPerEpoch = 0, stepsPerEpoch = 0;
@@ -82,6 +84,15 @@ struct Trainer::Run {
     };
     MicroStats shareMicroBatch(double localLoss, int64_t localTokens, int64_t localRows, bool localNonFinite);
     void sumGradients();
+    // TrainingOptions::dataParallelThreads: the micro-batch's loss (the mean over its label tokens, as
+    // one forward would give) and every trained parameter's gradient of it (undefined where it has none),
+    // shard by shard on threads, summed in shard order.
+    struct ShardedPass {
+        double loss = 0;
+        std::vector<torch::Tensor> grads; // one per optimizer parameter
+    };
+    ShardedPass shardedPass(const torch::Tensor& pixels, const torch::Tensor& ids, const torch::Tensor& mask);
+    void addGradients(const std::vector<torch::Tensor>& grads, double factor);
     bool anyRankCancelled(bool local);
     void verifyIdenticalWeights();
     void evaluate();
