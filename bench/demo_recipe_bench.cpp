@@ -8,8 +8,8 @@
 // none): images, image_size, patch, hidden, layers, vision_layers, heads, intermediate, batch, lr,
 // warmup, steps, seed, data_seed, vocab, workers, init (initializer_range), positions (std of the
 // sine-cosine vision positions, 0 for HF's random ones), beta2, clip (max grad norm, 0 none), wd,
-// sched. Data is shared between variants with the same images/image_size/data_seed. With no
-// VARIANT it runs the shipped recipe beside the same recipe from HF's initialisation
+// sched, dp_threads (data-parallel threads). Data is shared between variants with the same images/image_size/data_seed.
+// With no VARIANT it runs the shipped recipe beside the same recipe from HF's initialisation
 // ("init=0.02,positions=0"), the reference the shipped one is measured against.
 #include "captioner/checkpoint.h"
 #include "captioner/demo_model.h"
@@ -30,7 +30,7 @@ namespace {
 struct Variant {
     std::string label;
     captioner::DemoRecipe recipe;
-    int patch = 0, hidden = 0, layers = 0, visionLayers = 0, heads = 0, intermediate = 0;
+    int hidden = 0, layers = 0, visionLayers = 0, heads = 0, intermediate = 0;
     double beta2 = 0.999, clip = 1.0, weightDecay = 0;
     std::string scheduler = "linear";
 };
@@ -58,13 +58,14 @@ Variant parseVariant(const std::string& text) {
         else if (k == "patch_init") r.patchInit = val;
         else if (k == "fresh") r.freshImages = std::stoi(val) != 0;
         else if (k == "compute_threads") r.computeThreads = std::stoi(val);
+        else if (k == "dp_threads") r.dataParallelThreads = std::stoi(val);
         else if (k == "init") r.initializerRange = std::stod(val);
         else if (k == "positions") r.positionStd = std::stod(val);
         else if (k == "beta2") v.beta2 = std::stod(val);
         else if (k == "clip") v.clip = std::stod(val);
         else if (k == "wd") v.weightDecay = std::stod(val);
         else if (k == "sched") v.scheduler = val;
-        else if (k == "patch") v.patch = std::stoi(val);
+        else if (k == "patch") r.patchSize = std::stoi(val);
         else if (k == "hidden") v.hidden = std::stoi(val);
         else if (k == "layers") v.layers = std::stoi(val);
         else if (k == "vision_layers") v.visionLayers = std::stoi(val);
@@ -78,10 +79,9 @@ Variant parseVariant(const std::string& text) {
 // prepareDemo's data and model, with the variant's architecture overrides applied to the base model.
 captioner::DemoPaths prepare(const Variant& v) {
     const auto paths = captioner::prepareDemo(v.recipe);
-    if (!v.patch && !v.hidden && !v.layers && !v.visionLayers && !v.heads && !v.intermediate) return paths;
+    if (!v.hidden && !v.layers && !v.visionLayers && !v.heads && !v.intermediate) return paths;
     auto base = captioner::loadCheckpoint(paths.baseModel);
     captioner::GitConfig c = base.config;
-    if (v.patch) c.vision.patchSize = v.patch;
     if (v.hidden) c.hiddenSize = c.vision.hiddenSize = v.hidden;
     if (v.intermediate) c.intermediateSize = c.vision.intermediateSize = v.intermediate;
     if (v.layers) c.numHiddenLayers = v.layers;

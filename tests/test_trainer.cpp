@@ -5,6 +5,8 @@
 #include "trainer_test_util.h"
 
 #include "captioner/checkpoint.h"
+#include "captioner/dataset.h"
+#include "captioner/image_io.h"
 #include "captioner/error.h"
 #include "captioner/runtime.h"
 #include "captioner/safetensors.h"
@@ -328,6 +330,97 @@ private slots:
         QCOMPARE(readFile(again.outputDir + "/model.safetensors"), readFile(fresh.outputDir + "/model.safetensors"));
     }
 
+    // TrainingOptions::dataParallelThreads: the batch split into shards on threads gives the loss and
+    // the update of one thread (up to the order of the sums), the same weights on every run, shards of
+    // unequal size included; a model with dropout is refused.
+    void dataParallelThreadsMatchOneThread() {
+        auto base = trainer_test::quickOptions(m_recipe, "");
+        base.maxSteps = 4;
+        base.loadBestModelAtEnd = false;
+        auto run = [&](int threads, const std::string& name, Recorder* rec = nullptr) {
+            auto o = base;
+            o.dataParallelThreads = threads;
+            o.outputDir = out(name);
+            const auto s = captioner::Trainer(o, rec).run();
+            if (s.status != "completed") qWarning("%s", s.message.c_str());
+            return o.outputDir;
+        };
+        Recorder one, two, three;
+        const auto a = run(1, "dp-1", &one);
+        const auto b = run(2, "dp-2", &two);
+        const auto c = run(3, "dp-3", &three); // batch 8 in shards of 2, 3 and 3 rows
+        const auto again = run(2, "dp-2-again");
+        QCOMPARE(readFile(again + "/model.safetensors"), readFile(b + "/model.safetensors"));
+        const auto logs = two.of(TrainingEventType::Log);
+        QVERIFY(std::any_of(logs.begin(), logs.end(), [](const captioner::TrainingEvent& e) {
+            return e.message == "data parallel over 2 threads: each batch of 8 in 2 shards";
+        }));
+        const auto stepsA = one.of(TrainingEventType::Step);
+        for (const auto* rec : {&two, &three}) {
+            const auto steps = rec->of(TrainingEventType::Step);
+            QCOMPARE(steps.size(), stepsA.size());
+            // The first step starts from the same weights on the same batches: the same loss and norm.
+            QVERIFY2(std::abs(steps[0].loss - stepsA[0].loss) < 1e-5,
+                     (std::to_string(steps[0].loss) + " vs " + std::to_string(stepsA[0].loss)).c_str());
+            QVERIFY(std::abs(steps[0].gradNorm - stepsA[0].gradNorm) < 1e-4 * stepsA[0].gradNorm);
+            for (size_t i = 0; i < steps.size(); ++i) QVERIFY(std::abs(steps[i].loss - stepsA[i].loss) < 1e-3);
+        }
+        const auto wa = captioner::loadCheckpoint(a).model->named_parameters();
+        for (const auto& dir : {b, c}) {
+            const auto w = captioner::loadCheckpoint(dir).model->named_parameters();
+            double worst = 0;
+            for (const auto& p : wa) worst = std::max(worst, (w[p.key()] - p.value()).abs().max().item<double>());
+            QVERIFY2(worst < 1e-4, std::to_string(worst).c_str());
+        }
+        QVERIFY(readFile(b + "/model.safetensors") != readFile(a + "/model.safetensors")); // sums in another order
+
+        auto o = base;
+        o.dataParallelThreads = 2;
+        o.modelDir = trainer_test::withDropout(captioner::demoPaths(m_recipe.dir).baseModel, out("dp-dropout-model"));
+        o.outputDir = out("dp-dropout");
+        const auto s = captioner::Trainer(o).run();
+        QCOMPARE(s.status, std::string("failed"));
+        QVERIFY2(s.message.find("data-parallel threads: need a model without dropout (" + o.modelDir) !=
+                     std::string::npos,
+                 s.message.c_str());
+    }
+
+    // A demo folder of an earlier recipe (64 px in 8-px patches) is made again with the current one, not
+    // trained on with a model that does not fit it; a folder of the current recipe is reused as it is.
+    void demoFolderOfAnEarlierRecipeIsMadeAgain() {
+        captioner::DemoRecipe old = m_recipe;
+        old.dir = out("old-demo");
+        old.imageCount = 20;
+        old.imageSize = 64;
+        old.patchSize = 8;
+        const auto paths = captioner::prepareDemo(old);
+        fs::create_directories(fs::path(paths.model) / "checkpoint-5"); // an earlier training's output
+        captioner::DemoRecipe current = old;
+        current.imageSize = m_recipe.imageSize;
+        current.patchSize = m_recipe.patchSize;
+        std::vector<std::string> said;
+        captioner::prepareDemo(current, [&](const std::string& s) { said.push_back(s); });
+        QVERIFY(!said.empty());
+        QCOMPARE(said.front(), "the demo images in " + paths.data + " are 64x64 px, the recipe's " +
+                                   std::to_string(current.imageSize) + " px: making the demo again");
+        QVERIFY(!fs::exists(paths.model));
+        const auto ck = captioner::loadCheckpoint(paths.baseModel);
+        QCOMPARE(ck.config.vision.imageSize, int64_t(current.imageSize));
+        QCOMPARE(ck.config.vision.patchSize, int64_t(current.patchSize));
+        const auto first = captioner::CaptionDataset::open(paths.data).items().front().imagePath;
+        QCOMPARE(captioner::decodeImageRgb(first).rows, current.imageSize);
+        // Only the base model of another patch size: the images stay, the model is made again.
+        current.patchSize = 12;
+        said.clear();
+        captioner::prepareDemo(current, [&](const std::string& s) { said.push_back(s); });
+        QVERIFY(!said.empty());
+        QVERIFY2(said.front().find("-px patches: making the demo again") != std::string::npos, said.front().c_str());
+        QCOMPARE(captioner::loadCheckpoint(paths.baseModel).config.vision.patchSize, int64_t(12));
+        said.clear();
+        captioner::prepareDemo(current, [&](const std::string& s) { said.push_back(s); });
+        QVERIFY2(said.empty(), said.empty() ? "" : said.front().c_str());
+    }
+
     void resumeWithoutCheckpointFails() {
         auto o = trainer_test::quickOptions(m_recipe, out("nothing-to-resume"));
         o.resume = true;
@@ -360,6 +453,9 @@ private slots:
         QTest::newRow("batch") << "batch"
                                << "0"
                                << "batch size: must be at least 1";
+        QTest::newRow("data-parallel threads") << "threads"
+                                               << "0"
+                                               << "data-parallel threads: must be at least 1";
     }
     void badOptionsFailWithClearMessages() {
         QFETCH(QString, field);
@@ -373,6 +469,7 @@ private slots:
         if (field == "precision") o.precision = captioner::parsePrecision(v);
         if (field == "scheduler") o.lrScheduler = v;
         if (field == "batch") o.batchSize = std::stoi(v);
+        if (field == "threads") o.dataParallelThreads = std::stoi(v);
         Recorder rec;
         const auto s = captioner::Trainer(o, &rec).run();
         QCOMPARE(s.status, std::string("failed"));

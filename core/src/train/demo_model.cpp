@@ -5,7 +5,9 @@
 #include "captioner/dataset_split.h"
 #include "captioner/demo_dataset.h"
 #include "captioner/error.h"
+#include "captioner/git_config.h"
 #include "captioner/git_model.h"
+#include "captioner/image_io.h"
 #include "captioner/model_presets.h"
 #include "captioner/tokenizer.h"
 
@@ -74,6 +76,26 @@ DemoPaths prepareDemo(const DemoRecipe& r, const std::function<void(const std::s
     std::error_code ec;
     fs::create_directories(r.dir, ec);
     if (ec) throw Error(r.dir, "cannot create folder: " + ec.message());
+    // A folder made by an earlier recipe (64 px, 8-px patches before issue 20) is made again, not mixed
+    // with this one: its images, base model and training output all go.
+    auto startOver = [&](const std::string& why) {
+        if (log) log(why + ": making the demo again");
+        for (const auto& d : {paths.data, paths.baseModel, paths.model}) fs::remove_all(d, ec);
+    };
+    if (fs::exists(fs::path(paths.data) / "metadata.jsonl")) {
+        const auto items = CaptionDataset::open(paths.data).items();
+        const cv::Mat first = items.empty() ? cv::Mat() : decodeImageRgb(items.front().imagePath);
+        if (first.rows != r.imageSize || first.cols != r.imageSize)
+            startOver("the demo images in " + paths.data + " are " + std::to_string(first.cols) + "x" +
+                      std::to_string(first.rows) + " px, the recipe's " + std::to_string(r.imageSize) + " px");
+    }
+    if (isGitCheckpoint(paths.baseModel)) {
+        const GitConfig c = loadGitConfig((fs::path(paths.baseModel) / "config.json").string());
+        if (c.vision.imageSize != r.imageSize || c.vision.patchSize != r.patchSize)
+            startOver("the demo base model in " + paths.baseModel + " sees " + std::to_string(c.vision.imageSize) +
+                      " px in " + std::to_string(c.vision.patchSize) + "-px patches, the recipe " +
+                      std::to_string(r.imageSize) + " px in " + std::to_string(r.patchSize) + "-px patches");
+    }
     if (!fs::exists(fs::path(paths.data) / "metadata.jsonl")) {
         if (log) log("rendering " + std::to_string(r.imageCount) + " demo images into " + paths.data);
         fs::remove_all(paths.data, ec); // an empty or leftover folder; writeDemoDataset is atomic itself
@@ -100,6 +122,7 @@ DemoPaths prepareDemo(const DemoRecipe& r, const std::function<void(const std::s
         fs::remove_all(tmp, ec);
         GitConfig config = presetConfig("tiny");
         config.vision.imageSize = r.imageSize;
+        config.vision.patchSize = r.patchSize;
         const auto ck = initDemoCheckpoint(config, tokenizer, r);
         fs::remove_all(paths.baseModel, ec);
         saveCheckpoint(ck, paths.baseModel);
@@ -169,6 +192,7 @@ TrainingOptions demoTrainingOptions(const DemoRecipe& r) {
     o.seed = r.seed;
     o.workers = r.workers;
     o.computeThreads = r.computeThreads;
+    o.dataParallelThreads = r.dataParallelThreads;
     if (r.freshImages) {
         o.trainRenderer = [seed = r.dataSeed, size = r.imageSize](int epoch, size_t index) {
             const DemoScene scene = freshDemoScene(seed, epoch, index);
