@@ -9,6 +9,7 @@
 
 #include <cstdio>
 #include <exception>
+#include <limits>
 
 namespace captioner {
 
@@ -103,7 +104,10 @@ Trainer::Run::ShardedPass Trainer::Run::shardedPass(const torch::Tensor& pixels,
         if (e) std::rethrow_exception(e);
 
     ShardedPass pass;
-    if (total == 0) return pass;
+    if (total == 0) { // as one forward's mean over no label at all: the step is skipped
+        pass.loss = std::numeric_limits<double>::quiet_NaN();
+        return pass;
+    }
     pass.grads.resize(params.size());
     torch::NoGradGuard noGrad;
     for (int64_t k = 0; k < shards; ++k) {
