@@ -415,6 +415,8 @@ private slots:
         captioner::prepareDemo(current, [&](const std::string& s) { said.push_back(s); });
         QVERIFY(!said.empty());
         QVERIFY2(said.front().find("-px patches: making the demo again") != std::string::npos, said.front().c_str());
+        for (const auto& line : said) QVERIFY2(line.rfind("rendering", 0) != 0, line.c_str());
+        QVERIFY(fs::exists(fs::path(paths.data) / "metadata.jsonl"));
         QCOMPARE(captioner::loadCheckpoint(paths.baseModel).config.vision.patchSize, int64_t(12));
         said.clear();
         captioner::prepareDemo(current, [&](const std::string& s) { said.push_back(s); });

@@ -77,24 +77,27 @@ DemoPaths prepareDemo(const DemoRecipe& r, const std::function<void(const std::s
     fs::create_directories(r.dir, ec);
     if (ec) throw Error(r.dir, "cannot create folder: " + ec.message());
     // A folder made by an earlier recipe (64 px, 8-px patches before issue 20) is made again, not mixed
-    // with this one: its images, base model and training output all go.
-    auto startOver = [&](const std::string& why) {
+    // with this one: images of another size take the base model and training output with them; a base
+    // model of another image or patch size only its training output.
+    auto startOver = [&](const std::string& why, std::initializer_list<std::string> folders) {
         if (log) log(why + ": making the demo again");
-        for (const auto& d : {paths.data, paths.baseModel, paths.model}) fs::remove_all(d, ec);
+        for (const auto& d : folders) fs::remove_all(d, ec);
     };
     if (fs::exists(fs::path(paths.data) / "metadata.jsonl")) {
         const auto items = CaptionDataset::open(paths.data).items();
         const cv::Mat first = items.empty() ? cv::Mat() : decodeImageRgb(items.front().imagePath);
         if (first.rows != r.imageSize || first.cols != r.imageSize)
             startOver("the demo images in " + paths.data + " are " + std::to_string(first.cols) + "x" +
-                      std::to_string(first.rows) + " px, the recipe's " + std::to_string(r.imageSize) + " px");
+                          std::to_string(first.rows) + " px, the recipe's " + std::to_string(r.imageSize) + " px",
+                      {paths.data, paths.baseModel, paths.model});
     }
     if (isGitCheckpoint(paths.baseModel)) {
         const GitConfig c = loadGitConfig((fs::path(paths.baseModel) / "config.json").string());
         if (c.vision.imageSize != r.imageSize || c.vision.patchSize != r.patchSize)
             startOver("the demo base model in " + paths.baseModel + " sees " + std::to_string(c.vision.imageSize) +
-                      " px in " + std::to_string(c.vision.patchSize) + "-px patches, the recipe " +
-                      std::to_string(r.imageSize) + " px in " + std::to_string(r.patchSize) + "-px patches");
+                          " px in " + std::to_string(c.vision.patchSize) + "-px patches, the recipe " +
+                          std::to_string(r.imageSize) + " px in " + std::to_string(r.patchSize) + "-px patches",
+                      {paths.baseModel, paths.model});
     }
     if (!fs::exists(fs::path(paths.data) / "metadata.jsonl")) {
         if (log) log("rendering " + std::to_string(r.imageCount) + " demo images into " + paths.data);

@@ -234,26 +234,24 @@ void Trainer::Run::step() {
         double value = 0;
         int64_t tokens = 0;
         std::string bad;
-        if (nonFinite.empty() && rows > 0 && o.dataParallelThreads > 1) {
-            sharded = shardedPass(batch->pixelValues, batch->inputIds, batch->attentionMask);
-            value = sharded->loss;
-        } else if (nonFinite.empty() && rows > 0) {
-            auto pixels = batch->pixelValues.to(device);
-            auto ids = batch->inputIds.to(device);
-            auto mask = batch->attentionMask.to(device);
-            {
-                AutocastGuard autocast(device, o.precision);
-                loss = ck.model->forward(pixels, ids, mask, labelsFor(ids, mask)).loss;
-            }
-            loss = loss.to(torch::kFloat);
-            value = loss.item<double>();
-        }
         if (nonFinite.empty() && rows > 0) {
+            if (shardThreads) {
+                sharded = shardedPass(batch->pixelValues, batch->inputIds, batch->attentionMask);
+                value = sharded->loss;
+            } else {
+                auto pixels = batch->pixelValues.to(device);
+                auto ids = batch->inputIds.to(device);
+                auto mask = batch->attentionMask.to(device);
+                {
+                    AutocastGuard autocast(device, o.precision);
+                    loss = ck.model->forward(pixels, ids, mask, labelsFor(ids, mask)).loss;
+                }
+                loss = loss.to(torch::kFloat);
+                value = loss.item<double>();
+            }
             if (o.lossHook) value = o.lossHook(state.globalStep, value);
             if (!std::isfinite(value)) bad = "the loss is " + std::string(std::isnan(value) ? "NaN" : "infinite");
-            // The labels the loss counts: every real token after the first.
-            if (group)
-                tokens = batch->attentionMask.narrow(1, 1, batch->attentionMask.size(1) - 1).sum().item<int64_t>();
+            if (group) tokens = detail::labelTokens(batch->attentionMask);
         }
         double weight = 1;
         int64_t globalRows = rows;

@@ -65,14 +65,13 @@ Trainer::Run::ShardedPass Trainer::Run::shardedPass(const torch::Tensor& pixels,
     for (const auto& p : params) inputs.push_back(p.tensor);
     const int64_t rows = ids.size(0);
     const int64_t shards = std::min<int64_t>(shardThreads->parts(), rows);
-    // Label tokens per shard (every real token after the first): the shards' mean losses weighted by
+    // Label tokens per shard: the shards' mean losses weighted by
     // their share of the micro-batch's tokens give its mean loss, and the gradient of that.
     std::vector<int64_t> first(static_cast<size_t>(shards) + 1), tokens(static_cast<size_t>(shards));
     int64_t total = 0;
     for (int64_t k = 0; k <= shards; ++k) first[static_cast<size_t>(k)] = k * rows / shards;
     for (int64_t k = 0; k < shards; ++k) {
-        const auto m = mask.narrow(0, first[k], first[k + 1] - first[k]);
-        tokens[static_cast<size_t>(k)] = m.narrow(1, 1, m.size(1) - 1).sum().item<int64_t>();
+        tokens[static_cast<size_t>(k)] = detail::labelTokens(mask.narrow(0, first[k], first[k + 1] - first[k]));
         total += tokens[static_cast<size_t>(k)];
     }
     std::vector<double> losses(static_cast<size_t>(shards), 0.0);

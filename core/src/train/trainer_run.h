@@ -24,6 +24,10 @@ namespace detail {
 using Clock = std::chrono::steady_clock;
 inline double secondsSince(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 double metricValue(const EvalResult& eval, const std::string& key); // throws Error for an unknown key
+// The label tokens a batch's loss counts (its mean is over them): every real token after the first.
+inline int64_t labelTokens(const torch::Tensor& attentionMask) {
+    return attentionMask.narrow(1, 1, attentionMask.size(1) - 1).sum().item<int64_t>();
+}
 } // namespace detail
 
 struct Trainer::Run {
