@@ -192,6 +192,37 @@ private slots:
         QVERIFY(2000 - counts[0] - counts[1] > 450);
     }
 
+    // renderScene draws only the blocks the objects reach and reduces the rest of the background from
+    // its formula: pixel for pixel the whole supersampled canvas reduced by OpenCV, on every kind of
+    // background, one or two objects, at the demo's sizes (4x supersampling) and beyond.
+    void blockRenderingEqualsFullCanvas_data() {
+        QTest::addColumn<int>("size");
+        QTest::addColumn<int>("scenes");
+        QTest::newRow("32 px") << 32 << 1500;
+        QTest::newRow("64 px") << 64 << 1500;
+        QTest::newRow("96 px") << 96 << 1500;
+        QTest::newRow("224 px") << 224 << 200;
+        QTest::newRow("1024 px (2x)") << 1024 << 20;
+    }
+    void blockRenderingEqualsFullCanvas() {
+        QFETCH(int, size);
+        QFETCH(int, scenes);
+        int backgrounds[3] = {0, 0, 0}, pairs = 0;
+        for (int i = 0; i < scenes; ++i) {
+            const DemoScene s = freshDemoScene(5, size, size_t(i));
+            const cv::Mat fast = renderScene(s, size), full = renderSceneFullCanvas(s, size);
+            QCOMPARE(fast.size(), full.size());
+            QCOMPARE(fast.type(), full.type());
+            const cv::Mat differs = (fast != full);
+            QVERIFY2(cv::countNonZero(differs.reshape(1)) == 0,
+                     qPrintable(QString("scene %1 (%2)").arg(i).arg(QString::fromStdString(describeScene(s)))));
+            ++backgrounds[int(s.background)];
+            pairs += s.objects.size() == 2 ? 1 : 0;
+        }
+        for (int b : backgrounds) QVERIFY(b > 0);
+        QVERIFY(pairs > 0);
+    }
+
     void renderedPixelsMatchCaption_data() {
         QTest::addColumn<int>("size");
         QTest::newRow("64 px") << 64;

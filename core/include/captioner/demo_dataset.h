@@ -71,7 +71,12 @@ struct DemoBox {
 };
 DemoBox demoObjectBox(const DemoObject& object);
 // RGB (CV_8UC3, R,G,B order), size x size: antialiased, drawn at up to 4x and reduced with INTER_AREA.
+// Only the blocks the objects reach are drawn at the supersampled size; the rest is reduced straight
+// from the background's formula (pixel for pixel what renderSceneFullCanvas gives, at about a
+// quarter of the work: the fresh images of demo training are rendered beside the training itself).
 cv::Mat renderScene(const DemoScene& scene, int size);
+// The reference rendering: the whole supersampled canvas drawn, then reduced with INTER_AREA.
+cv::Mat renderSceneFullCanvas(const DemoScene& scene, int size);
 // Every word captions can contain, for vocabulary checks.
 std::vector<std::string> demoVocabulary();
 

@@ -22,6 +22,10 @@ struct AdamWOptions {
     double beta2 = 0.999;
     double eps = 1e-8;
     double weightDecay = 0.0; // HF TrainingArguments default
+    // One pass over each contiguous float32 CPU parameter (x86-64 with AVX2 and FMA) instead of
+    // LibTorch's nine operations; the same bits as those on LibTorch 1.13 (test_optimizer checks).
+    // Other parameters, other CPUs and false take LibTorch's operations.
+    bool fused = true;
 };
 
 struct NamedParameter {

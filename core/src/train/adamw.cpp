@@ -1,5 +1,7 @@
 #include "captioner/optimizer.h"
 
+#include "adamw_kernel.h"
+
 #include "captioner/error.h"
 #include "captioner/safetensors.h"
 
@@ -37,6 +39,15 @@ std::string shapeText(at::IntArrayRef shape) {
     std::string s = "[";
     for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
     return s + "]";
+}
+
+// adamwFloatStep's case: every tensor float32, contiguous, on the CPU, none sharing memory with another.
+bool fusable(const torch::Tensor& param, const torch::Tensor& grad, const AdamW::State& s) {
+    if (!detail::adamwFloatStepAvailable()) return false;
+    for (const torch::Tensor* t : {&param, &grad, &s.expAvg, &s.expAvgSq})
+        if (!t->device().is_cpu() || t->scalar_type() != torch::kFloat || !t->is_contiguous()) return false;
+    return grad.sizes() == param.sizes() && s.expAvg.sizes() == param.sizes() && s.expAvgSq.sizes() == param.sizes() &&
+           !grad.is_same(param) && grad.data_ptr() != param.data_ptr();
 }
 
 } // namespace
@@ -98,13 +109,21 @@ void AdamW::step() {
         // Same operations, same order and the same double-precision scalars as torch 1.13's
         // _single_tensor_adamw; any reordering changes the last bits.
         const double wd = m_params[i].decay ? m_options.weightDecay : 0.0;
-        param.mul_(1.0 - lr * wd);
-        s.expAvg.mul_(beta1).add_(grad, 1.0 - beta1);
-        s.expAvgSq.mul_(beta2).addcmul_(grad, grad, 1.0 - beta2);
         const double step = static_cast<double>(s.step);
         const double biasCorrection1 = 1.0 - std::pow(beta1, step);
         const double biasCorrection2 = 1.0 - std::pow(beta2, step);
         const double stepSize = lr / biasCorrection1;
+        if (m_options.fused && fusable(param, grad, s)) {
+            const detail::AdamWScalars k{float(1.0 - lr * wd), float(beta1),       float(1.0 - beta1),
+                                         float(beta2),         float(1.0 - beta2), float(std::sqrt(biasCorrection2)),
+                                         float(m_options.eps), float(-stepSize)};
+            detail::adamwFloatStep(param.data_ptr<float>(), grad.data_ptr<float>(), s.expAvg.data_ptr<float>(),
+                                   s.expAvgSq.data_ptr<float>(), param.numel(), k);
+            continue;
+        }
+        param.mul_(1.0 - lr * wd);
+        s.expAvg.mul_(beta1).add_(grad, 1.0 - beta1);
+        s.expAvgSq.mul_(beta2).addcmul_(grad, grad, 1.0 - beta2);
         torch::Tensor denom = (s.expAvgSq.sqrt() / std::sqrt(biasCorrection2)).add_(m_options.eps);
         param.addcdiv_(s.expAvg, denom, -stepSize);
     }
