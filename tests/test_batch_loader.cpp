@@ -270,6 +270,41 @@ private slots:
         QCOMPARE(loader.stats().maxPending, int64_t(2));
     }
 
+    // Pixel tensors are built into pooled buffers: one is used again only once nothing outside the
+    // loader holds it (nor a view of it), so a batch kept by the caller never changes under it, and
+    // batches released at once cycle through a handful of buffers instead of a new one each.
+    void pixelBuffersAreReusedOnlyWhenReleased() {
+        BatchLoaderOptions o;
+        o.batchSize = 2; // 11 batches an epoch
+        o.workers = 1;
+        o.prefetchBatches = 2;
+        auto first = make(o);
+        const auto reference = epoch(first, 0); // every batch held: none could be reused
+        std::set<const void*> held;
+        for (const auto& b : reference) held.insert(b.pixelValues.data_ptr());
+        QCOMPARE(held.size(), reference.size());
+        std::vector<torch::Tensor> copies;
+        for (const auto& b : reference) copies.push_back(b.pixelValues.clone());
+
+        auto loader = make(o);
+        loader.startEpoch(0);
+        std::set<const void*> used;
+        const torch::Tensor kept = loader.next()->pixelValues[1]; // a view of the first batch, kept
+        const torch::Tensor keptCopy = kept.clone();
+        for (size_t k = 1; k < reference.size(); ++k) {
+            const auto b = loader.next();
+            QVERIFY(b);
+            QVERIFY2(sameBatch(*b, reference[k]), qPrintable(QString::number(k)));
+            QVERIFY(b->pixelValues.storage().data() != kept.storage().data());
+            QCOMPARE(b->pixelValues.use_count(), 2); // the batch and the pool: a pooled buffer
+            used.insert(b->pixelValues.data_ptr());
+        }
+        QVERIFY(!loader.next());
+        QVERIFY(torch::equal(kept, keptCopy));
+        QVERIFY2(used.size() <= 4, qPrintable(QString::number(used.size()))); // 10 batches, 4 buffers
+        for (size_t k = 0; k < reference.size(); ++k) QVERIFY(torch::equal(reference[k].pixelValues, copies[k]));
+    }
+
     // A renderer (the demo's fresh images) replaces the files and captions: every row is exactly the
     // rendered image preprocessed and its caption tokenized, a function of (epoch, index) whatever the
     // worker count, new images every epoch, and a throwing renderer leaves the example out, named.

@@ -151,6 +151,32 @@ void BatchLoader::workerLoop() {
     }
 }
 
+torch::Tensor BatchLoader::stackPooled(const std::vector<torch::Tensor>& pixels) const {
+    std::vector<int64_t> shape = {static_cast<int64_t>(pixels.size())};
+    for (const int64_t d : pixels.front().sizes()) shape.push_back(d);
+    // Enough for every batch in flight (queued, being built, in the trainer's step) to have its own.
+    const size_t poolSize =
+        static_cast<size_t>(std::max(1, m_options.workers) + std::max(1, m_options.prefetchBatches) + 2);
+    torch::Tensor out;
+    {
+        std::lock_guard<std::mutex> lock(m_poolMutex);
+        for (const auto& t : m_pixelPool)
+            // Only the pool holds it (no tensor, no view of its storage anywhere else): free to reuse.
+            if (t.use_count() == 1 && t.storage().use_count() == 1 && t.sizes() == at::IntArrayRef(shape) &&
+                t.scalar_type() == pixels.front().scalar_type()) {
+                out = t;
+                break;
+            }
+        if (!out.defined() && m_pixelPool.size() < poolSize) {
+            out = torch::empty(shape, pixels.front().options());
+            m_pixelPool.push_back(out);
+        }
+    }
+    if (!out.defined()) return torch::stack(pixels);
+    torch::stack_out(out, pixels);
+    return out;
+}
+
 BatchLoader::Result BatchLoader::build(const EpochPlan& plan, int64_t batchIndex) const {
     Result result;
     try {
@@ -202,7 +228,7 @@ BatchLoader::Result BatchLoader::build(const EpochPlan& plan, int64_t batchIndex
         size_t longest = 0;
         for (const auto& t : ids) longest = std::max(longest, t.size());
         if (rows > 0) {
-            batch.pixelValues = torch::stack(pixels);
+            batch.pixelValues = stackPooled(pixels);
         } else {
             const int h = m_processor.outputHeight(), w = m_processor.outputWidth();
             batch.pixelValues = torch::empty({0, 3, h, w}, torch::kFloat32);

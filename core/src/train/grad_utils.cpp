@@ -29,6 +29,9 @@ GradNorm clipGradNorm(const std::vector<torch::Tensor>& params, double maxNorm) 
     if (!result.finite || maxNorm <= 0.0) return result;
     // Python evaluates max_norm / tensor as tensor.reciprocal() * max_norm.
     const torch::Tensor coef = ((total + 1e-6).reciprocal() * maxNorm).clamp_max(1.0);
+    // A norm under the bound gives a coefficient of exactly 1: multiplying by it changes no bit (the
+    // gradients are finite here), so the half of the steps that are not clipped skip it.
+    if (coef.item<double>() == 1.0) return result;
     for (auto& g : grads) g.mul_(coef.to(g.device()));
     return result;
 }

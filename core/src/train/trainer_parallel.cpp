@@ -109,28 +109,37 @@ Trainer::Run::ShardedPass Trainer::Run::shardedPass(const torch::Tensor& pixels,
     }
     pass.grads.resize(params.size());
     torch::NoGradGuard noGrad;
+    // Summed in shard order: the first two shards' gradients added out of place, later ones in place.
+    std::vector<int> terms(params.size(), 0);
     for (int64_t k = 0; k < shards; ++k) {
         const auto i = static_cast<size_t>(k);
         if (tokens[i] == 0) continue;
         pass.loss += losses[i] * static_cast<double>(tokens[i]) / static_cast<double>(total);
         for (size_t j = 0; j < grads[i].size(); ++j) {
-            const auto& g = grads[i][j];
+            auto& g = grads[i][j];
             if (!g.defined()) continue;
             auto& sum = pass.grads[j];
-            if (!sum.defined()) sum = g.clone();
+            if (terms[j] == 0) sum = std::move(g);
+            else if (terms[j] == 1) sum = sum + g;
             else sum.add_(g);
+            ++terms[j];
         }
     }
+    // A gradient autograd returned may be shared between parameters; taken alone it is copied, as
+    // the optimizer and clipping change gradients in place.
+    for (size_t j = 0; j < terms.size(); ++j)
+        if (terms[j] == 1) pass.grads[j] = pass.grads[j].clone();
     return pass;
 }
 
-void Trainer::Run::addGradients(const std::vector<torch::Tensor>& grads, double factor) {
+void Trainer::Run::addGradients(std::vector<torch::Tensor>& grads, double factor) {
     torch::NoGradGuard noGrad;
     const auto& params = optimizer->parameters();
     for (size_t j = 0; j < grads.size() && j < params.size(); ++j) {
         if (!grads[j].defined()) continue;
         auto p = params[j].tensor;
         if (p.grad().defined()) p.mutable_grad().add_(grads[j], factor);
+        else if (factor == 1.0) p.mutable_grad() = std::move(grads[j]); // x * 1 is x: no copy
         else p.mutable_grad() = grads[j] * factor;
     }
 }

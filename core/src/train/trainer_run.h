@@ -96,7 +96,7 @@ struct Trainer::Run {
         std::vector<torch::Tensor> grads; // one per optimizer parameter
     };
     ShardedPass shardedPass(const torch::Tensor& pixels, const torch::Tensor& ids, const torch::Tensor& mask);
-    void addGradients(const std::vector<torch::Tensor>& grads, double factor);
+    void addGradients(std::vector<torch::Tensor>& grads, double factor); // may take the tensors
     bool anyRankCancelled(bool local);
     void verifyIdenticalWeights();
     void evaluate();
