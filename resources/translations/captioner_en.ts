@@ -111,7 +111,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/src/caption_page_compare.cpp" line="+88"/>
+        <location filename="../../ui/src/caption_page_compare.cpp" line="+89"/>
         <source>Captioning %n image(s) with %1 to compare…</source>
         <translation>
             <numerusform>Captioning %n image with %1 to compare…</numerusform>

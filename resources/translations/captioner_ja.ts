@@ -483,7 +483,7 @@
     </message>
     <message>
         <location line="+4"/>
-        <location filename="../../ui/src/caption_page_compare.cpp" line="+99"/>
+        <location filename="../../ui/src/caption_page_compare.cpp" line="+100"/>
         <source>Compare With Model</source>
         <translation>モデルと比較</translation>
     </message>
@@ -1034,7 +1034,7 @@ or paste an image or file (Ctrl+V)</source>
         <translation>キャプションを生成した画像をデータセットブラウザーに取り込み、レビューできるようにします</translation>
     </message>
     <message>
-        <location filename="../../ui/src/caption_page_compare.cpp" line="-218"/>
+        <location filename="../../ui/src/caption_page_compare.cpp" line="-219"/>
         <location filename="../../ui/src/caption_page_layout.cpp" line="+2"/>
         <source>Compare With &amp;Model…</source>
         <translation>モデルと比較(&amp;M)…</translation>
@@ -1102,7 +1102,7 @@ or paste an image or file (Ctrl+V)</source>
         <translation>2 つ目のモデルを止めます。キャプション済みの画像は比較したまま残ります (Esc)</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>Comparison metrics</source>
         <translation>比較の評価指標</translation>
     </message>
@@ -4814,7 +4814,17 @@ step %2: %3</source>
         <translation>オプティマイザーの 1 ステップあたりのバッチ数</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
+        <source>Data-parallel threads (CPU &amp;only):</source>
+        <translation>データ並列スレッド (CPU のみ)(&amp;O):</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>On the CPU, split each batch over this many threads (1: one thread); runs repeat exactly; for models without dropout</source>
+        <translation>CPU で各バッチをこの数のスレッドに分けて学習します (1: 1 スレッド)。結果は毎回同じです。ドロップアウトのないモデル向け</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Ma&amp;x steps:</source>
         <translation>最大ステップ数(&amp;X):</translation>
     </message>
@@ -4950,7 +4960,7 @@ step %2: %3</source>
 <context>
     <name>main</name>
     <message>
-        <location filename="../../app/gui_main.cpp" line="+44"/>
+        <location filename="../../app/gui_main.cpp" line="+41"/>
         <source>Image captioning with the GIT model: browse a dataset, fine-tune, caption.</source>
         <translation>GIT モデルによる画像キャプション生成: データセットの閲覧、ファインチューニング、キャプション生成。</translation>
     </message>

@@ -89,7 +89,12 @@ private slots:
         w.showPage(MainWindow::Page::Train);
         TrainPage* page = w.trainPage();
         const QString out = m_dir.filePath(QStringLiteral("run"));
+        child<QSpinBox>(page, "trainDataParallelThreads")->setValue(3);
+        child<QPushButton>(page, "trainGuideDefaults")->click();
+        QCOMPARE(child<QSpinBox>(page, "trainDataParallelThreads")->value(), 1);
+        // The demo recipe splits each batch over two threads, as `captioner demo` does.
         child<QPushButton>(page, "trainDemoRecipe")->click();
+        QCOMPARE(child<QSpinBox>(page, "trainDataParallelThreads")->value(), 2);
         child<QLineEdit>(page, "trainModel")->setText(QString::fromStdString(m_demo.baseModel));
         child<QLineEdit>(page, "trainDataset")->setText(QString::fromStdString(m_demo.data));
         child<QLineEdit>(page, "trainOutput")->setText(out);
@@ -171,6 +176,11 @@ private slots:
         } catch (const std::exception& e) {
             QFAIL(e.what());
         }
+
+        // The form's thread count reached the trainer (its event log says how the batches were split).
+        QFile events(QDir(out).filePath(QStringLiteral("events.jsonl")));
+        QVERIFY(events.open(QIODevice::ReadOnly));
+        QVERIFY(events.readAll().contains("data parallel over 2 threads: each batch of 8 in 2 shards"));
 
         std::printf("event-loop latency during training: worst gap %lld ms (10 ms timer, %lld steps)\n",
                     static_cast<long long>(worst), static_cast<long long>(stoppedAt));

@@ -98,6 +98,10 @@ TrainingForm::TrainingForm(QWidget* parent) : QWidget(parent) {
     m_batch = addInt(form, tr("&Batch size:"), QStringLiteral("trainBatchSize"), tr("Images per batch"), 1, 4096);
     m_accumulation = addInt(form, tr("Gradient a&ccumulation:"), QStringLiteral("trainAccumulation"),
                             tr("Batches per optimizer step"), 1, 1024);
+    m_dataParallel = addInt(form, tr("Data-parallel threads (CPU &only):"), QStringLiteral("trainDataParallelThreads"),
+                            tr("On the CPU, split each batch over this many threads (1: one thread); runs repeat "
+                               "exactly; for models without dropout"),
+                            1, 64);
     m_maxSteps =
         addInt(form, tr("Ma&x steps:"), QStringLiteral("trainMaxSteps"),
                tr("Stop after this many optimizer steps; 'from epochs' lets the epochs decide"), -1, 100000000);
@@ -190,6 +194,7 @@ TrainingOptions TrainingForm::options() const {
     o.numEpochs = m_epochs->value();
     o.batchSize = m_batch->value();
     o.gradientAccumulation = m_accumulation->value();
+    o.dataParallelThreads = m_dataParallel->value();
     o.maxSteps = m_maxSteps->value() == 0 ? -1 : m_maxSteps->value();
     o.loggingSteps = m_loggingSteps->value();
     o.evalSteps = m_evalSteps->value();
@@ -222,6 +227,7 @@ void TrainingForm::setRecipe(const TrainingOptions& o) {
     m_epochs->setValue(int(o.numEpochs));
     m_batch->setValue(o.batchSize);
     m_accumulation->setValue(o.gradientAccumulation);
+    m_dataParallel->setValue(o.dataParallelThreads);
     m_maxSteps->setValue(o.maxSteps <= 0 ? -1 : int(o.maxSteps));
     m_loggingSteps->setValue(int(o.loggingSteps));
     m_evalSteps->setValue(int(o.evalSteps));

@@ -57,6 +57,7 @@ private:
     QSpinBox* m_epochs;
     QSpinBox* m_batch;
     QSpinBox* m_accumulation;
+    QSpinBox* m_dataParallel;
     QSpinBox* m_maxSteps;
     QSpinBox* m_loggingSteps;
     QSpinBox* m_evalSteps;
