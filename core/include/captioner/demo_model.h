@@ -26,7 +26,9 @@ struct DemoRecipe {
     int imageSize = 96;
     int patchSize = 16;
     int tokenizerVocab = 100; // BPE: letters, merges and the 19 caption words, each one piece
-    int64_t maxSteps = 16000; // relations are learnt by ~8,000 steps, shapes keep improving to the end
+    // Relations are learnt by ~8,000 steps, shapes keep improving to the end: 12,000 left one seed of
+    // three at 87.8% shapes, 15,000 give 98.0 / 94.4 / 98.4% (seeds 42 / 3 / 7), 16,000 97.4 / 94.8 / 99.0%.
+    int64_t maxSteps = 15000;
     int batchSize = 16;
     double learningRate = 1e-3; // 64 px / patch 8: 2e-3 learnt slower, 5e-4 too
     // How the tiny model starts. HF's initializer_range 0.02 is sized for 768-wide layers: at width 64
