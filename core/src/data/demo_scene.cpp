@@ -235,15 +235,16 @@ void averagedBackground(cv::Mat& out, const DemoScene& s, int factor) {
 void drawObjects(cv::Mat& img, const std::vector<DemoObject>& objects, int n, cv::Point origin) {
     constexpr int shiftBits = 4;
     const double one = double(1 << shiftBits);
+    const cv::Point offset = origin * (1 << shiftBits); // in the fixed-point units of the coordinates
     for (const auto& o : objects) {
         const cv::Scalar colour(o.rgb[0], o.rgb[1], o.rgb[2]);
         if (o.shape == DemoShape::Circle) {
-            const cv::Point centre(int(std::lround(o.cx * n * one)) - origin.x * (1 << shiftBits),
-                                   int(std::lround(o.cy * n * one)) - origin.y * (1 << shiftBits));
-            cv::circle(img, centre, int(std::lround(o.radius * n * one)), colour, cv::FILLED, cv::LINE_AA, shiftBits);
+            const cv::Point centre(int(std::lround(o.cx * n * one)), int(std::lround(o.cy * n * one)));
+            cv::circle(img, centre - offset, int(std::lround(o.radius * n * one)), colour, cv::FILLED, cv::LINE_AA,
+                       shiftBits);
         } else {
             std::vector<cv::Point> pts = polygon(o, n, shiftBits);
-            for (auto& p : pts) p -= origin * (1 << shiftBits);
+            for (auto& p : pts) p -= offset;
             const std::vector<std::vector<cv::Point>> polys = {std::move(pts)};
             cv::fillPoly(img, polys, colour, cv::LINE_AA, shiftBits);
         }

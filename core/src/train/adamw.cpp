@@ -41,13 +41,14 @@ std::string shapeText(at::IntArrayRef shape) {
     return s + "]";
 }
 
-// adamwFloatStep's case: every tensor float32, contiguous, on the CPU, none sharing memory with another.
+// adamwFloatStep's case: every tensor float32, contiguous, on the CPU, the same shape, and the gradient
+// not the parameter's own memory (the moments are the optimizer's own tensors).
 bool fusable(const torch::Tensor& param, const torch::Tensor& grad, const AdamW::State& s) {
     if (!detail::adamwFloatStepAvailable()) return false;
     for (const torch::Tensor* t : {&param, &grad, &s.expAvg, &s.expAvgSq})
         if (!t->device().is_cpu() || t->scalar_type() != torch::kFloat || !t->is_contiguous()) return false;
     return grad.sizes() == param.sizes() && s.expAvg.sizes() == param.sizes() && s.expAvgSq.sizes() == param.sizes() &&
-           !grad.is_same(param) && grad.data_ptr() != param.data_ptr();
+           grad.data_ptr() != param.data_ptr();
 }
 
 } // namespace
