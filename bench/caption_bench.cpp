@@ -11,10 +11,12 @@
 // --new-tokens at batch 1 (median over runs), ms/token, vision encoder ms, images/s at batch 8 and peak RSS.
 // Then each mode's agreement with fp32 on the bench images (greedy ids, max logit difference), and with
 // --costs the cost of per-token probabilities (confidence) and of heatmaps. Generation is greedy with a
-// fixed number of new tokens (end-of-sequence disabled) so runs are comparable across models.
+// fixed number of new tokens (end-of-sequence disabled) so runs are comparable across models. Every process
+// runs with the programs' memory and thread wait policies (memory_policy.h, thread_wait_policy.h).
 #include "captioner/caption_pipeline.h"
 #include "captioner/image_io.h"
 #include "captioner/inference_precision.h"
+#include "captioner/memory_policy.h"
 #include "captioner/model_presets.h"
 #include "captioner/precision_agreement.h"
 #include "bench_util.h"
@@ -301,6 +303,7 @@ void printAgreement(const Settings& s, const std::vector<std::string>& modes) {
 
 int main(int argc, char** argv) {
     captioner::preferPassiveThreadWaiting(argv);
+    captioner::largeAllocationsFromMmap(); // as `captioner` and captioner-gui run (memory_policy.h)
     Settings s;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];

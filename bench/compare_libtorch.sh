@@ -35,11 +35,11 @@ trap 'rm -rf "$out"' EXIT
 # Each benchmark runs on both builds back to back, so a change in the machine's load touches both.
 for b in "${builds[@]}"; do
   echo "compare_libtorch: $b: caption_bench" >&2
-  OMP_WAIT_POLICY=PASSIVE "$b/bin/caption_bench" --preset "$preset" --images 8 --runs 3 --threads "$threads" >"$out/$b.caption" 2>&1
+  OMP_WAIT_POLICY=PASSIVE OPENBLAS_THREAD_TIMEOUT=4 "$b/bin/caption_bench" --preset "$preset" --images 8 --runs 3 --threads "$threads" >"$out/$b.caption" 2>&1
 done
 for b in "${builds[@]}"; do
   echo "compare_libtorch: $b: train_bench" >&2
-  OMP_WAIT_POLICY=PASSIVE "$b/bin/train_bench" --presets "tiny,$preset" --batches 1,8 --precisions "$precisions" \
+  OMP_WAIT_POLICY=PASSIVE OPENBLAS_THREAD_TIMEOUT=4 "$b/bin/train_bench" --presets "tiny,$preset" --batches 1,8 --precisions "$precisions" \
     --threads "$threads" >"$out/$b.train" 2>&1
 done
 

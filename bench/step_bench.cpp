@@ -6,13 +6,15 @@
 // (the machine is shared: the minimum is the least disturbed run):
 //   - a plain large matmul's GFLOP/s (the rate the vision encoder can reach) and the vision encoder's
 //     (encodeImage) ms and GFLOP/s;
+//   - one row times the output head's matrix (the largest of a step's projections) through the row kernels
+//     (row_gemv.h: fp32 alone and with a partner thread as decoding runs it, bf16) beside LibTorch's path;
 //   - vision+prefill: the stepper's set-up, the vision encoder then the image tokens through the text
 //     layers (their keys/values), in ms (a separate minimum, so not exactly the vision figure plus the prefill);
 //   - ms per decoding step and the total for N new tokens, greedy, for the cached stepper the core uses
-//     now and for a copy of the stepper as it was before issue 19 (the reference, kept below verbatim
+//     now (on this section's threads, without the partner thread generate() may add) and for a copy of the stepper as it was before issue 19 (the reference, kept below verbatim
 //     in its logic), with whether their ids agree and their largest logit difference.
 //   - generate() end to end, as captionImages runs it: there batch-1 greedy decoding times its first steps
-//     with all threads and with half of them and keeps the faster count (generation.cpp);
+//     in two thread configurations and keeps the faster (generation.cpp's DecodeThreadChoice);
 //   - at the end, whether the current stepper's ids and logits at the first thread count equal those at the
 //     others (the thread choice must not change a caption).
 // Figures only; correctness is for the tests (test_generation and the parity tests).
@@ -22,7 +24,7 @@
 #include "captioner/model_presets.h"
 #include "captioner/runtime.h"
 #include "model/git_modules.h"
-#include "model/bf16_gemv.h"
+#include "model/row_gemv.h"
 #include "model/text_stepper.h"
 
 #include <torch/torch.h>
@@ -196,7 +198,7 @@ int main(int argc, char** argv) {
         std::printf("linear %lldx%lld -> %lld      %8.1f GFLOP/s\n", static_cast<long long>(v.numImageTokens()),
                     static_cast<long long>(v.hiddenSize), static_cast<long long>(v.intermediateSize),
                     2.0 * static_cast<double>(x.size(0) * x.size(1) * w.size(0)) / lin / 1e9);
-        if (captioner::detail::bf16GemvSupported()) { // the bf16 mode's batch-1 projections (bf16_gemv.h)
+        if (captioner::detail::bf16GemvSupported()) { // the bf16 mode's batch-1 projections (row_gemv.h)
             const auto wb = torch::randn({config.vocabSize, config.hiddenSize}).to(torch::kBFloat16);
             const auto xb = torch::randn({1, config.hiddenSize}).to(torch::kBFloat16);
             const auto bb = torch::randn({config.vocabSize}).to(torch::kBFloat16);
@@ -208,6 +210,26 @@ int main(int argc, char** argv) {
                 "bf16 row x %lldx%lld        kernel %6.2f ms (%5.1f GB/s)   LibTorch linear %6.2f ms (%5.1f GB/s)\n",
                 static_cast<long long>(wb.size(0)), static_cast<long long>(wb.size(1)), 1e3 * kernel,
                 bytes / kernel / 1e9, 1e3 * libtorch, bytes / libtorch / 1e9);
+        }
+        if (captioner::detail::fp32GemvSupported()) { // the fp32 path's batch-1 projections (row_gemv.h)
+            const auto w = torch::randn({config.vocabSize, config.hiddenSize});
+            const auto x = torch::randn({1, config.hiddenSize}), b = torch::randn({config.vocabSize});
+            auto out = torch::empty({config.vocabSize});
+            const double alone = minSeconds(runs, [&] { (void)captioner::detail::fp32Gemv(w, x, b, out); });
+            double shared = 0;
+            {
+                const int saved = at::get_num_threads();
+                at::set_num_threads(1); // as decoding runs it: LibTorch on one thread, a partner for the rows
+                captioner::detail::RowGemvPartner partner;
+                shared = minSeconds(runs, [&] { (void)captioner::detail::fp32Gemv(w, x, b, out); });
+                at::set_num_threads(saved);
+            }
+            const double blas = minSeconds(runs, [&] { at::addmv_out(out, b, w, x.reshape({-1})); });
+            const double bytes = 4.0 * static_cast<double>(w.numel());
+            std::printf("fp32 row x %lldx%lld        kernel %6.2f ms (%5.1f GB/s), with partner %6.2f ms (%5.1f GB/s)   "
+                        "BLAS addmv %6.2f ms (%5.1f GB/s)\n",
+                        static_cast<long long>(w.size(0)), static_cast<long long>(w.size(1)), 1e3 * alone,
+                        bytes / alone / 1e9, 1e3 * shared, bytes / shared / 1e9, 1e3 * blas, bytes / blas / 1e9);
         }
         const double vision = minSeconds(runs, [&] { (void)model->encodeImage(pixels); });
         std::printf("vision encoder            %8.1f ms   %6.1f GFLOP/s (%.1f GFLOP)\n", 1e3 * vision, gflop / vision,

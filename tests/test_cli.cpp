@@ -159,6 +159,31 @@ private slots:
         QVERIFY2(last.contains(QStringLiteral("GOMP_SPINCOUNT = '0'")), qPrintable(last));
     }
 
+    // OPENBLAS_THREAD_TIMEOUT reaches OpenBLAS the same way (thread_wait_policy.h); `captioner info` reports
+    // the value the process was started with, and a user's own value stays.
+    void blasThreadTimeoutIsSet_data() {
+        QTest::addColumn<QString>("given");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("unset") << QString() << "idle threads sleep after 2^4 cycles (OPENBLAS_THREAD_TIMEOUT=4)";
+        QTest::newRow("the user's") << "9"
+                                    << "idle threads sleep after 2^9 cycles (OPENBLAS_THREAD_TIMEOUT=9)";
+    }
+    void blasThreadTimeoutIsSet() {
+        QFETCH(QString, given);
+        QFETCH(QString, expected);
+        auto options = testsupport::CliOptions().withoutEnv(QStringLiteral("OMP_WAIT_POLICY"));
+        if (given.isEmpty()) options.withoutEnv(QStringLiteral("OPENBLAS_THREAD_TIMEOUT"));
+        else options.withEnv(QStringLiteral("OPENBLAS_THREAD_TIMEOUT"), given);
+        const CliRun r = runCli({"info"}, options);
+        QCOMPARE(r.exitCode, 0);
+        const auto lines = r.out.split('\n');
+        const auto blas = lines.filter(QRegularExpression(QStringLiteral("^BLAS: ")));
+        QCOMPARE(blas.size(), 1);
+        if (!blas[0].startsWith(QStringLiteral("BLAS: OpenBLAS")))
+            QSKIP(qPrintable("LibTorch here does not use OpenBLAS: " + blas[0]));
+        QVERIFY2(blas[0].endsWith(expected), qPrintable(blas[0]));
+    }
+
     // The desktop binary answers --help, --version and bad options without a display.
     void guiWithoutDisplay_data() {
         QTest::addColumn<QStringList>("args");

@@ -13,7 +13,8 @@ cli::CommandRegistrar reg({"info", "Show build and runtime information (threads,
                                std::cout << "captioner " << captioner::version() << "\n"
                                          << captioner::torchDescription() << "\n"
                                          << "threads: " << captioner::currentThreads() << " of "
-                                         << captioner::hardwareThreads() << " cores\n";
+                                         << captioner::hardwareThreads() << " cores\n"
+                                         << captioner::blasSummaryLine() << "\n";
                                for (const auto& line : captioner::cudaSummaryLines()) std::cout << line << "\n";
                                for (const auto& line : captioner::precisionSummaryLines()) std::cout << line << "\n";
                                return 0;

@@ -45,8 +45,9 @@ void printHelp() {
 
 } // namespace
 
-// The thin executable set OMP_WAIT_POLICY before it loaded this library and, with it, libgomp; this
-// keeps it for child processes (and re-executes a program that calls us without having set it).
+// The thin executable set the thread wait policy (OMP_WAIT_POLICY, OPENBLAS_THREAD_TIMEOUT) before it loaded
+// this library and, with it, libgomp and OpenBLAS; this keeps it for child processes (and re-executes a
+// program that calls us without having set it).
 extern "C" __attribute__((visibility("default"))) int captioner_cli_main(int argc, char** argv) {
     captioner::preferPassiveThreadWaiting(argv);
     std::vector<std::string> args(argv + 1, argv + argc);

@@ -6,6 +6,7 @@
 #include "cli_help_table.inc"
 
 #include "captioner/memory_policy.h"
+#include "captioner/thread_wait_policy.h"
 
 #include <dlfcn.h>
 #include <unistd.h>
@@ -53,10 +54,10 @@ int runCommandLibrary(int argc, char** argv) {
     };
     for (const auto& path : candidates) {
         if (::access(path.c_str(), F_OK) != 0) continue;
-        // OMP_WAIT_POLICY=PASSIVE before libgomp (a dependency of LibTorch) is loaded and reads it: on a
-        // few cores its spinning threads and OpenBLAS's steal each other's time slices. A policy the
-        // user set stays. (The programs linking LibTorch directly re-execute: preferPassiveThreadWaiting.)
-        ::setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
+        // The thread wait policy (OMP_WAIT_POLICY, OPENBLAS_THREAD_TIMEOUT) before libgomp and OpenBLAS
+        // (LibTorch's dependencies) are loaded and read it. A policy the user set stays. (The programs
+        // linking LibTorch directly re-execute: preferPassiveThreadWaiting.)
+        captioner::setThreadWaitPolicy();
         captioner::largeAllocationsFromMmap(); // big tensors go back to the system when freed
         // RTLD_GLOBAL: the core finds OpenBLAS's openblas_set_num_threads with dlsym(RTLD_DEFAULT).
         void* lib = ::dlopen(path.c_str(), RTLD_NOW | RTLD_GLOBAL);

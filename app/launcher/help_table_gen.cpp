@@ -6,6 +6,7 @@
 
 #include "captioner/cuda_info.h"
 #include "captioner/runtime.h"
+#include "captioner/thread_wait_policy.h"
 
 #include <torch/version.h>
 
@@ -59,9 +60,9 @@ std::string captured(std::vector<std::string> args, int& status) {
 } // namespace
 
 int main(int argc, char** argv) {
-    // captioner_cli_main re-executes a program that has not set OMP_WAIT_POLICY (runtime.h), with the
-    // arguments it was given: here those of the captured command, not ours. This one only prints help.
-    ::setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
+    // captioner_cli_main re-executes a program that has not set the thread wait policy (runtime.h), with
+    // the arguments it was given: here those of the captured command, not ours. This one only prints help.
+    captioner::setThreadWaitPolicy();
     if (argc != 2) {
         std::cerr << "usage: captioner_cli_help_gen OUT.inc\n";
         return 2;

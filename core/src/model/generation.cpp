@@ -2,7 +2,8 @@
 
 #include "captioner/error.h"
 #include "captioner/runtime.h"
-#include "model/bf16_gemv.h"
+#include "model/git_modules.h"
+#include "model/row_gemv.h"
 #include "model/decoding_strategies.h"
 
 #include <ATen/Parallel.h>
@@ -136,25 +137,27 @@ namespace {
 // ms with one (bench/step_bench); with other processes busy on the same cores, two threads were up to 10x
 // slower than one, since every operation waits for its second thread to get a core. So the search times two
 // configurations on its first steps, the reduced one first, then the full one, and keeps the faster:
-//   - fp32 (OpenBLAS's matrix-vector products) and int8 (LibTorch's quantized engine): half the configured
-//     threads, then all of them (LibTorch's and OpenBLAS's pools both);
-//   - bf16 rows through bf16Gemv: LibTorch on one thread throughout (each of a step's ~100 small operations
-//     would otherwise pay 40-55 us to wake a sleeping OpenMP thread), the projections alone, then the
-//     projections shared with a Bf16GemvPartner thread.
-// The configured thread count is restored afterwards. Captions do not depend on the choice in practice: the
-// logits of the two fp32 configurations differed by at most 4e-7 on git-base shapes (step_bench prints it),
-// and the bf16 kernel gives each row to one thread whichever configuration runs.
+//   - projections through the row kernels (row_gemv.h: fp32 on CPUs with AVX2 and FMA, bf16 with
+//     AVX512-BF16): LibTorch on one thread throughout (each of a step's ~100 small operations would otherwise
+//     pay 40-55 us to wake a sleeping OpenMP thread), the projections alone, then the projections shared with
+//     a RowGemvPartner thread;
+//   - otherwise (OpenBLAS's matrix-vector products; int8's quantized engine): half the configured threads,
+//     then all of them (LibTorch's and OpenBLAS's pools both).
+// The configured thread count is restored afterwards. Captions do not depend on the choice: the row kernels
+// give each row to one thread whichever configuration runs (the same bits), and the logits of the two
+// BLAS configurations differed by at most 4e-7 on git-base shapes (step_bench prints it).
 class DecodeThreadChoice : public detail::StepObserver {
 public:
     // The first step is not timed (first calls set up kernels and caches: int8's quantized layers took
     // several times longer on it), then each configuration gets kProbeSteps; the minimum of each is compared.
     static constexpr int kWarmupSteps = 1, kProbeSteps = 2, kLastProbe = kWarmupSteps + 2 * kProbeSteps;
 
-    DecodeThreadChoice(bool singleRowOnCpu, bool bf16Rows)
-        : m_full(at::get_num_threads()), m_bf16(bf16Rows), m_active(singleRowOnCpu && at::get_num_threads() > 1) {
+    DecodeThreadChoice(bool singleRowOnCpu, bool rowKernels)
+        : m_full(at::get_num_threads()), m_rowKernels(rowKernels),
+          m_active(singleRowOnCpu && at::get_num_threads() > 1) {
         if (!m_active) return;
         m_fullBlas = currentBlasThreads();
-        if (m_bf16) setThreads(1, 1);
+        if (m_rowKernels) setThreads(1, 1);
         else useFull(false);
     }
     ~DecodeThreadChoice() override {
@@ -181,8 +184,8 @@ public:
 
 private:
     void useFull(bool full) {
-        if (m_bf16) {
-            if (full) m_partner = std::make_unique<detail::Bf16GemvPartner>();
+        if (m_rowKernels) {
+            if (full) m_partner = std::make_unique<detail::RowGemvPartner>();
             else m_partner.reset();
         } else {
             setThreads(full ? m_full : std::max(1, m_full / 2), full ? m_fullBlas : std::max(1, m_fullBlas / 2));
@@ -194,12 +197,23 @@ private:
         setBlasThreads(blas);
     }
     int m_full, m_fullBlas = 0;
-    bool m_bf16, m_active;
+    bool m_rowKernels, m_active;
     int m_step = 0;
     double m_bestReduced = 1e30, m_bestFull = 1e30;
     std::chrono::steady_clock::time_point m_start;
-    std::unique_ptr<detail::Bf16GemvPartner> m_partner;
+    std::unique_ptr<detail::RowGemvPartner> m_partner;
 };
+
+// Whether a batch-1 step's projections go through the row kernels: the text layers' weights are float32 or
+// bf16 like the output layer's (int8 layers keep an empty float weight) and the CPU runs that kernel.
+bool rowKernelsProject(const GitForCausalLMImpl& model) {
+    const auto type = model.outputWeight().scalar_type();
+    const auto& layers = model.textLayers();
+    if (!layers.empty() && (layers[0]->query->weight.numel() == 0 || layers[0]->query->weight.scalar_type() != type))
+        return false;
+    return (type == torch::kFloat32 && detail::fp32GemvSupported()) ||
+           (type == torch::kBFloat16 && detail::bf16GemvSupported());
+}
 
 std::vector<std::vector<int64_t>> run(GitForCausalLM& model, const torch::Tensor& pixelValues,
                                       const GenerationOptions& opts, std::vector<std::vector<float>>* probs,
@@ -215,7 +229,7 @@ std::vector<std::vector<int64_t>> run(GitForCausalLM& model, const torch::Tensor
                       : detail::makeFullStepper(*model, pixels, opts.numBeams);
     if (attention) stepper->captureImageAttention(opts.imageAttention);
     DecodeThreadChoice decodeThreads(opts.useCache && images * opts.numBeams == 1 && weight.device().is_cpu(),
-                                     weight.scalar_type() == torch::kBFloat16 && detail::bf16GemvSupported());
+                                     rowKernelsProject(*model));
     return opts.numBeams == 1
                ? detail::greedySearch(*stepper, images, opts, weight.device(), probs, attention, &decodeThreads)
                : detail::beamSearch(*stepper, images, opts, weight.device(), probs);

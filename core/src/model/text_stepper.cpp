@@ -1,7 +1,8 @@
 #include "model/text_stepper.h"
 
 #include "captioner/error.h"
-#include "model/bf16_gemv.h"
+#include "model/row_attention.h"
+#include "model/row_gemv.h"
 #include "model/git_modules.h"
 
 #include <c10/core/impl/LocalDispatchKeySet.h>
@@ -17,26 +18,28 @@ bool autocastActive() {
            c10::impl::tls_is_dispatch_key_included(c10::DispatchKey::AutocastCUDA);
 }
 
-// x [rows, in] W^T + b written into buffer's first rows, for float32 weights and activations: one row
-// (batch-1 greedy decoding) goes through BLAS's matrix-vector product, since addmm on a single row runs
-// OpenBLAS's sgemm, which packs the whole weight matrix first (2.4x slower at git-base shapes, measured
-// with bench/step_bench). One bf16 row goes through bf16Gemv where the CPU has AVX512-BF16. Returns the
-// written rows, or an undefined tensor where the caller must take the shared path instead (int8 layers
-// have no float weight; bf16 without the kernel or with several rows; autocast).
+// x [rows, in] W^T + b written into buffer's first rows. One row (batch-1 greedy decoding) goes through the
+// row kernels (row_gemv.h) where the CPU has them: bf16Gemv for bf16 weights (AVX512-BF16), fp32Gemv for
+// float32 (AVX2 + FMA); elsewhere a float32 row goes through BLAS's matrix-vector product, since addmm on a
+// single row runs OpenBLAS's sgemm, which packs the whole weight matrix first (2.4x slower at git-base
+// shapes, measured with bench/step_bench). Several float32 rows go through addmm. Returns the written rows,
+// or an undefined tensor where the caller must take the shared path instead (int8 layers have no float
+// weight; bf16 without the kernel or with several rows; autocast).
 torch::Tensor projectInto(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias,
                           const torch::Tensor& buffer) {
-    if (x.size(0) == 1 && weight.scalar_type() == torch::kBFloat16 && !autocastActive()) {
+    if (autocastActive()) return {};
+    if (x.size(0) == 1 && weight.scalar_type() == torch::kBFloat16) {
         auto row = buffer.narrow(0, 0, 1);
         return bf16Gemv(weight, x, bias, row) ? row : torch::Tensor();
     }
     if (x.scalar_type() != torch::kFloat32 || weight.scalar_type() != torch::kFloat32 || weight.dim() != 2 ||
         weight.size(1) != x.size(1) || weight.size(0) != buffer.size(1) || !bias.defined() ||
-        x.device() != weight.device() || autocastActive())
+        x.device() != weight.device())
         return {};
     auto out = buffer.narrow(0, 0, x.size(0));
     if (x.size(0) == 1) {
         auto row = out.view({-1});
-        at::addmv_out(row, bias, weight, x.reshape({-1}));
+        if (!fp32Gemv(weight, x, bias, row)) at::addmv_out(row, bias, weight, x.reshape({-1}));
     } else {
         at::addmm_out(out, bias, x, weight.t());
     }
@@ -95,6 +98,7 @@ public:
         m_key = torch::empty({rows, d}, opts);
         m_value = torch::empty({rows, d}, opts);
         m_attnOut = torch::empty({rows, d}, opts);
+        m_context = torch::empty({rows, d}, opts);
         m_inter = torch::empty({rows, layers.empty() ? d : layers[0]->intermediate->weight.size(0)}, opts);
         m_layerOut = torch::empty({rows, d}, opts);
         m_logits = torch::empty({rows, model.outputWeight().size(0)}, opts);
@@ -114,25 +118,42 @@ public:
             auto q = project(x, layer.query, m_query).view({rows, heads, hd});
             m_textKeys[l].select(2, t).copy_(project(x, layer.key, m_key).view({rows, heads, hd}));
             m_textValues[l].select(2, t).copy_(project(x, layer.value, m_value).view({rows, heads, hd}));
-            auto keys = m_textKeys[l].narrow(2, 0, t + 1); // [N,H,t+1,d]
-            auto values = m_textValues[l].narrow(2, 0, t + 1);
-
-            // Image part batched per image: the image's beams are the rows of one [beams x d] matrix.
-            auto qImage = q.view({images, r, heads, hd}).permute({0, 2, 1, 3});   // [B,H,R,d]
-            auto sImage = torch::matmul(qImage, m_imageKeys[l].transpose(-1, -2)) // [B,H,R,I]
-                              .permute({0, 2, 1, 3})
-                              .reshape({rows, heads, numImage});
-            auto sText = torch::matmul(q.unsqueeze(2), keys.transpose(-1, -2)).squeeze(2); // [N,H,t+1]
-            auto probs = torch::softmax(torch::cat({sImage, sText}, -1) / std::sqrt(static_cast<double>(hd)), -1);
-            if (m_capture == ImageAttention::AllLayers ||
-                (m_capture == ImageAttention::LastLayer && l + 1 == layers.size())) {
-                auto onImage = probs.narrow(-1, 0, numImage).to(torch::kFloat32).mean(1); // [N, I], heads averaged
-                attention = attention.defined() ? attention + onImage : onImage;
+            const bool capture = m_capture == ImageAttention::AllLayers ||
+                                 (m_capture == ImageAttention::LastLayer && l + 1 == layers.size());
+            // One row (batch-1 greedy decoding): the row kernel, where it takes the tensors.
+            torch::Tensor context;
+            if (rows == 1) {
+                torch::Tensor probsInto; // heads' mean image probabilities, added up over the captured layers
+                if (capture) {
+                    if (!attention.defined())
+                        attention = torch::zeros({1, numImage}, x.options().dtype(torch::kFloat32));
+                    probsInto = attention.view({-1});
+                }
+                auto out = m_context.narrow(0, 0, 1);
+                if (rowAttention(q.view({-1}), m_imageKeys[l], m_imageValues[l], m_textKeys[l], m_textValues[l], t + 1,
+                                 out, probsInto))
+                    context = out;
             }
-            auto pImage = probs.narrow(-1, 0, numImage).reshape({images, r, heads, numImage}).permute({0, 2, 1, 3});
-            auto cImage = torch::matmul(pImage, m_imageValues[l]).permute({0, 2, 1, 3}).reshape({rows, heads, hd});
-            auto cText = torch::matmul(probs.narrow(-1, numImage, t + 1).unsqueeze(2), values).squeeze(2);
-            x = afterAttention(layer, (cImage + cText).reshape({rows, d}), x);
+            if (!context.defined()) {
+                auto keys = m_textKeys[l].narrow(2, 0, t + 1); // [N,H,t+1,d]
+                auto values = m_textValues[l].narrow(2, 0, t + 1);
+                // Image part batched per image: the image's beams are the rows of one [beams x d] matrix.
+                auto qImage = q.view({images, r, heads, hd}).permute({0, 2, 1, 3});   // [B,H,R,d]
+                auto sImage = torch::matmul(qImage, m_imageKeys[l].transpose(-1, -2)) // [B,H,R,I]
+                                  .permute({0, 2, 1, 3})
+                                  .reshape({rows, heads, numImage});
+                auto sText = torch::matmul(q.unsqueeze(2), keys.transpose(-1, -2)).squeeze(2); // [N,H,t+1]
+                auto probs = torch::softmax(torch::cat({sImage, sText}, -1) / std::sqrt(static_cast<double>(hd)), -1);
+                if (capture) {
+                    auto onImage = probs.narrow(-1, 0, numImage).to(torch::kFloat32).mean(1); // [N, I], heads averaged
+                    attention = attention.defined() ? attention + onImage : onImage;
+                }
+                auto pImage = probs.narrow(-1, 0, numImage).reshape({images, r, heads, numImage}).permute({0, 2, 1, 3});
+                auto cImage = torch::matmul(pImage, m_imageValues[l]).permute({0, 2, 1, 3}).reshape({rows, heads, hd});
+                auto cText = torch::matmul(probs.narrow(-1, numImage, t + 1).unsqueeze(2), values).squeeze(2);
+                context = (cImage + cText).reshape({rows, d});
+            }
+            x = afterAttention(layer, context, x);
         }
         ++m_length;
         if (m_capture == ImageAttention::AllLayers) attention = attention / static_cast<double>(layers.size());
@@ -171,8 +192,9 @@ private:
     std::vector<torch::Tensor> m_imageKeys, m_imageValues; // per layer [images, H, I, d]
     std::vector<torch::Tensor> m_textKeys, m_textValues;   // per layer [rows, H, maxText, d]
     // Per-step outputs, preallocated for the first step's rows: [rows, hidden] for the query, key and value
-    // projections, the attention output and the layer output, [rows, intermediate], and the logits.
-    torch::Tensor m_query, m_key, m_value, m_attnOut, m_inter, m_layerOut, m_logits;
+    // projections, the attention context (row kernel) and output and the layer output, [rows,
+    // intermediate], and the logits.
+    torch::Tensor m_query, m_key, m_value, m_context, m_attnOut, m_inter, m_layerOut, m_logits;
 };
 
 class FullStepper : public TextStepper {

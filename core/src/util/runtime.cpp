@@ -2,6 +2,7 @@
 
 #include "captioner/cuda_info.h"
 #include "captioner/error.h"
+#include "captioner/thread_wait_policy.h"
 #include "captioner/version.h"
 
 #include <ATen/Parallel.h>
@@ -36,15 +37,31 @@ int currentBlasThreads() {
 }
 
 void preferPassiveThreadWaiting(char** argv) {
-    if (std::getenv("OMP_WAIT_POLICY") != nullptr || argv == nullptr || argv[0] == nullptr) return;
-    if (::setenv("OMP_WAIT_POLICY", "PASSIVE", 1) != 0) return;
+    if (threadWaitPolicySet() || argv == nullptr || argv[0] == nullptr) return;
+    if (!setThreadWaitPolicy()) return;
     // Setting it before libgomp's initialiser from the program's .preinit_array does not work with glibc:
     // its own initialiser, which runs after that entry, hands every library the original environment
     // again (OMP_DISPLAY_ENV=VERBOSE showed libgomp's default GOMP_SPINCOUNT 300000, not 0). Only a
     // process that starts with the variable gets the policy.
     ::execv("/proc/self/exe", argv);
-    // exec failed (no /proc, say): carry on with the active policy; the variable stays set so a child
+    // exec failed (no /proc, say): carry on with the active policy; the variables stay set so a child
     // process started later does not try again.
+}
+
+std::string blasSummaryLine() {
+    using Config = char* (*)();
+    const auto config = reinterpret_cast<Config>(dlsym(RTLD_DEFAULT, "openblas_get_config"));
+    const int threads = currentBlasThreads();
+    if (!config || threads <= 0) return "BLAS: not OpenBLAS (its thread settings do not apply)";
+    std::string line = "BLAS: ";
+    if (const char* c = config()) line += c;
+    else line += "OpenBLAS";
+    line += "; " + std::to_string(threads) + " thread" + (threads == 1 ? "" : "s");
+    const char* timeout = std::getenv("OPENBLAS_THREAD_TIMEOUT");
+    line += timeout ? std::string("; idle threads sleep after 2^") + timeout +
+                          " cycles (OPENBLAS_THREAD_TIMEOUT=" + timeout + ")"
+                    : std::string("; idle threads spin 2^28 cycles before they sleep (OPENBLAS_THREAD_TIMEOUT unset)");
+    return line;
 }
 
 int configureThreads(int n) {
