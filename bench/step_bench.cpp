@@ -11,8 +11,9 @@
 //   - vision+prefill: the stepper's set-up, the vision encoder then the image tokens through the text
 //     layers (their keys/values), in ms (a separate minimum, so not exactly the vision figure plus the prefill);
 //   - ms per decoding step and the total for N new tokens, greedy, for the cached stepper the core uses
-//     now (on this section's threads, without the partner thread generate() may add) and for a copy of the stepper as it was before issue 19 (the reference, kept below verbatim
-//     in its logic), with whether their ids agree and their largest logit difference.
+//     now (on this section's threads, without the partner thread generate() may add) and for a copy of the stepper as
+//     it was before issue 19 (the reference, kept below verbatim in its logic), with whether their ids agree and their
+//     largest logit difference.
 //   - generate() end to end, as captionImages runs it: there batch-1 greedy decoding times its first steps
 //     in two thread configurations and keeps the faster (generation.cpp's DecodeThreadChoice);
 //   - at the end, whether the current stepper's ids and logits at the first thread count equal those at the
@@ -226,10 +227,11 @@ int main(int argc, char** argv) {
             }
             const double blas = minSeconds(runs, [&] { at::addmv_out(out, b, w, x.reshape({-1})); });
             const double bytes = 4.0 * static_cast<double>(w.numel());
-            std::printf("fp32 row x %lldx%lld        kernel %6.2f ms (%5.1f GB/s), with partner %6.2f ms (%5.1f GB/s)   "
-                        "BLAS addmv %6.2f ms (%5.1f GB/s)\n",
-                        static_cast<long long>(w.size(0)), static_cast<long long>(w.size(1)), 1e3 * alone,
-                        bytes / alone / 1e9, 1e3 * shared, bytes / shared / 1e9, 1e3 * blas, bytes / blas / 1e9);
+            std::printf(
+                "fp32 row x %lldx%lld        kernel %6.2f ms (%5.1f GB/s), with partner %6.2f ms (%5.1f GB/s)   "
+                "BLAS addmv %6.2f ms (%5.1f GB/s)\n",
+                static_cast<long long>(w.size(0)), static_cast<long long>(w.size(1)), 1e3 * alone, bytes / alone / 1e9,
+                1e3 * shared, bytes / shared / 1e9, 1e3 * blas, bytes / blas / 1e9);
         }
         const double vision = minSeconds(runs, [&] { (void)model->encodeImage(pixels); });
         std::printf("vision encoder            %8.1f ms   %6.1f GFLOP/s (%.1f GFLOP)\n", 1e3 * vision, gflop / vision,
