@@ -11,6 +11,8 @@
 
 #include <torch/torch.h>
 
+#include <initializer_list>
+
 using captioner::detail::bf16Gemv;
 using captioner::detail::bf16GemvSupported;
 using captioner::detail::fp32Gemv;
@@ -31,6 +33,27 @@ torch::Tensor reference(const torch::Tensor& w, const torch::Tensor& x, const to
     return y.to(torch::kBFloat16);
 }
 
+struct Shape {
+    int rows, in;
+    bool bias;
+};
+
+// Data rows "ROWSxIN[ no bias][ with partner]" for each shape, alone and with a partner thread.
+void addShapes(std::initializer_list<Shape> shapes) {
+    QTest::addColumn<int>("rows");
+    QTest::addColumn<int>("in");
+    QTest::addColumn<bool>("bias");
+    QTest::addColumn<bool>("partner");
+    for (bool partner : {false, true})
+        for (const Shape& s : shapes)
+            QTest::newRow(qPrintable(QString("%1x%2%3%4")
+                                         .arg(s.rows)
+                                         .arg(s.in)
+                                         .arg(s.bias ? "" : " no bias")
+                                         .arg(partner ? " with partner" : "")))
+                << s.rows << s.in << s.bias << partner;
+}
+
 // bf16 values one unit in the last place apart, or closer: the two sums differ in order only.
 int64_t ulpDistance(const torch::Tensor& a, const torch::Tensor& b) {
     auto ia = a.view(torch::kShort).to(torch::kInt), ib = b.view(torch::kShort).to(torch::kInt);
@@ -48,20 +71,9 @@ private slots:
     }
 
     void matchesFloatSums_data() {
-        QTest::addColumn<int>("rows");
-        QTest::addColumn<int>("in");
-        QTest::addColumn<bool>("bias");
-        QTest::addColumn<bool>("partner");
         // in: whole 128-element blocks (git-base's 768, 3072), 32-blocks with and without a masked tail.
-        for (bool partner : {false, true}) {
-            const char* p = partner ? " with partner" : "";
-            QTest::newRow(qPrintable(QString("1x32%1").arg(p))) << 1 << 32 << true << partner;
-            QTest::newRow(qPrintable(QString("5x100%1").arg(p))) << 5 << 100 << true << partner;
-            QTest::newRow(qPrintable(QString("130x200 no bias%1").arg(p))) << 130 << 200 << false << partner;
-            QTest::newRow(qPrintable(QString("768x768%1").arg(p))) << 768 << 768 << true << partner;
-            QTest::newRow(qPrintable(QString("300x3072%1").arg(p))) << 300 << 3072 << true << partner;
-            QTest::newRow(qPrintable(QString("257x7%1").arg(p))) << 257 << 7 << true << partner;
-        }
+        addShapes(
+            {{1, 32, true}, {5, 100, true}, {130, 200, false}, {768, 768, true}, {300, 3072, true}, {257, 7, true}});
     }
     void matchesFloatSums() {
         if (!bf16GemvSupported())
@@ -135,21 +147,14 @@ private slots:
     // partial sums then pairwise gives far less in practice; the bound checked is 2 * n * 2^-24 * sum|w_i x_i|
     // plus the bias's own rounding, and the typical error is printed beside LibTorch's.
     void fp32MatchesExactSums_data() {
-        QTest::addColumn<int>("rows");
-        QTest::addColumn<int>("in");
-        QTest::addColumn<bool>("bias");
-        QTest::addColumn<bool>("partner");
         // in: whole 32-element blocks (git-base's 768, 3072), 8-blocks, masked tails of 1-7, shorter than 8.
-        for (bool partner : {false, true}) {
-            const char* p = partner ? " with partner" : "";
-            QTest::newRow(qPrintable(QString("1x8%1").arg(p))) << 1 << 8 << true << partner;
-            QTest::newRow(qPrintable(QString("5x100%1").arg(p))) << 5 << 100 << true << partner;
-            QTest::newRow(qPrintable(QString("130x200 no bias%1").arg(p))) << 130 << 200 << false << partner;
-            QTest::newRow(qPrintable(QString("768x768%1").arg(p))) << 768 << 768 << true << partner;
-            QTest::newRow(qPrintable(QString("300x3072%1").arg(p))) << 300 << 3072 << true << partner;
-            QTest::newRow(qPrintable(QString("257x7%1").arg(p))) << 257 << 7 << true << partner;
-            QTest::newRow(qPrintable(QString("129x41%1").arg(p))) << 129 << 41 << true << partner;
-        }
+        addShapes({{1, 8, true},
+                   {5, 100, true},
+                   {130, 200, false},
+                   {768, 768, true},
+                   {300, 3072, true},
+                   {257, 7, true},
+                   {129, 41, true}});
     }
     void fp32MatchesExactSums() {
         if (!fp32GemvSupported()) QSKIP("this CPU has no AVX2 and FMA: the fp32 kernel is not used here (BLAS is)");
@@ -260,6 +265,32 @@ private slots:
               heads, images, length, headDim, contextError, probsError);
         QVERIFY(contextError < 1e-5);
         QVERIFY(probsError < 1e-6);
+    }
+
+    // bf16 caches (the bf16 precision mode): the same float64 reference on the bf16 values; the context is
+    // rounded to bf16 once, so it is within half a bf16 step (2^-8 relative) of it, plus float32's share.
+    void attentionOnBf16() {
+        if (!fp32GemvSupported()) QSKIP("this CPU has no AVX2 and FMA: LibTorch's attention path runs here");
+        const int heads = 12, images = 197, length = 9, headDim = 64, capacity = 20;
+        const auto bf = torch::kBFloat16;
+        const auto q = torch::randn({heads * headDim}).to(bf), ik = torch::randn({1, heads, images, headDim}).to(bf),
+                   iv = torch::randn({1, heads, images, headDim}).to(bf),
+                   tk = torch::randn({1, heads, capacity, headDim}).to(bf),
+                   tv = torch::randn({1, heads, capacity, headDim}).to(bf);
+        auto out = torch::empty({heads * headDim}, bf);
+        auto probs = torch::zeros({images});
+        QVERIFY(rowAttention(q, ik, iv, tk, tv, length, out, probs));
+        const auto d = torch::kDouble;
+        const auto keys = torch::cat({ik[0].to(d), tk[0].narrow(1, 0, length).to(d)}, 1);
+        const auto values = torch::cat({iv[0].to(d), tv[0].narrow(1, 0, length).to(d)}, 1);
+        const auto p = torch::softmax(torch::matmul(q.to(d).view({heads, 1, headDim}), keys.transpose(1, 2)) / 8.0, -1);
+        const auto context = torch::matmul(p, values).reshape({-1});
+        const auto excess = (out.to(d) - context).abs() - context.abs() * std::ldexp(1.0, -8);
+        qInfo("bf16: context beyond half a bf16 step by at most %.3g; image probabilities off by %.3g",
+              excess.max().item<double>(),
+              (probs.to(d) - p.squeeze(1).narrow(1, 0, images).mean(0)).abs().max().item<double>());
+        QVERIFY(excess.max().item<double>() < 1e-5);
+        QVERIFY((probs.to(d) - p.squeeze(1).narrow(1, 0, images).mean(0)).abs().max().item<double>() < 1e-6);
     }
 
     void attentionRefusesWhatItCannotTake() {

@@ -227,6 +227,15 @@ bool acceptable(const torch::Tensor& weight, const torch::Tensor& x, const torch
     return !bias.defined() || (ok(bias) && bias.numel() == weight.size(0));
 }
 
+// One entry point's work: where the CPU has the kernel and the tensors suit it, the product through it.
+bool gemvThrough(bool supported, RowKernel kernel, torch::ScalarType type, const torch::Tensor& weight,
+                 const torch::Tensor& x, const torch::Tensor& bias, const torch::Tensor& out) {
+    if (!supported || !acceptable(weight, x, bias, out, type)) return false;
+    runRows(kernel, weight.data_ptr(), x.data_ptr(), bias.defined() ? bias.data_ptr() : nullptr, out.data_ptr(),
+            weight.size(0), weight.size(1));
+    return true;
+}
+
 } // namespace
 #endif
 
@@ -251,10 +260,7 @@ bool fp32GemvSupported() {
 bool bf16Gemv(const torch::Tensor& weight, const torch::Tensor& x, const torch::Tensor& bias,
               const torch::Tensor& out) {
 #ifdef CAPTIONER_ROW_GEMV
-    if (!bf16GemvSupported() || !acceptable(weight, x, bias, out, torch::kBFloat16)) return false;
-    runRows(bf16Rows, weight.data_ptr(), x.data_ptr(), bias.defined() ? bias.data_ptr() : nullptr, out.data_ptr(),
-            weight.size(0), weight.size(1));
-    return true;
+    return gemvThrough(bf16GemvSupported(), bf16Rows, torch::kBFloat16, weight, x, bias, out);
 #else
     (void)weight, (void)x, (void)bias, (void)out;
     return false;
@@ -264,10 +270,7 @@ bool bf16Gemv(const torch::Tensor& weight, const torch::Tensor& x, const torch::
 bool fp32Gemv(const torch::Tensor& weight, const torch::Tensor& x, const torch::Tensor& bias,
               const torch::Tensor& out) {
 #ifdef CAPTIONER_ROW_GEMV
-    if (!fp32GemvSupported() || !acceptable(weight, x, bias, out, torch::kFloat32)) return false;
-    runRows(fp32Rows, weight.data_ptr(), x.data_ptr(), bias.defined() ? bias.data_ptr() : nullptr, out.data_ptr(),
-            weight.size(0), weight.size(1));
-    return true;
+    return gemvThrough(fp32GemvSupported(), fp32Rows, torch::kFloat32, weight, x, bias, out);
 #else
     (void)weight, (void)x, (void)bias, (void)out;
     return false;
