@@ -14,7 +14,8 @@
 // 19 MB) are still mapped and returned. Fixing the threshold also fixes glibc's trim threshold (128 KiB
 // unless set), which returned the heap's free top after every layer to fault it back in at the next: 32 MiB
 // keeps it. `captioner caption` on git-base (random weights, 8 images, 2 cores): batch 1 1.03 -> 0.82 s per
-// image, batch 8 11.2 -> 6.7 s, peak RSS 999,556 -> 1,001,388 kB (bench/README.md). Thresholds the user
+// image, batch 8 11.2 -> 6.7 s, peak RSS 999,556 -> 1,001,388 kB (README.md, Benchmarks,
+// Precision modes). Thresholds the user
 // set through MALLOC_MMAP_THRESHOLD_, MALLOC_TRIM_THRESHOLD_ or GLIBC_TUNABLES stay.
 #include <cstdlib>
 #include <cstring>
@@ -25,10 +26,11 @@ namespace captioner {
 inline void largeAllocationsFromMmap() {
 #if defined(__GLIBC__) && defined(M_MMAP_THRESHOLD) && defined(M_TRIM_THRESHOLD)
     const char* tunables = std::getenv("GLIBC_TUNABLES");
-    if (!std::getenv("MALLOC_MMAP_THRESHOLD_") && !(tunables && std::strstr(tunables, "mmap_threshold")))
-        ::mallopt(M_MMAP_THRESHOLD, 4 << 20);
-    if (!std::getenv("MALLOC_TRIM_THRESHOLD_") && !(tunables && std::strstr(tunables, "trim_threshold")))
-        ::mallopt(M_TRIM_THRESHOLD, 32 << 20);
+    const auto userSet = [tunables](const char* variable, const char* tunable) {
+        return std::getenv(variable) != nullptr || (tunables && std::strstr(tunables, tunable));
+    };
+    if (!userSet("MALLOC_MMAP_THRESHOLD_", "mmap_threshold")) ::mallopt(M_MMAP_THRESHOLD, 4 << 20);
+    if (!userSet("MALLOC_TRIM_THRESHOLD_", "trim_threshold")) ::mallopt(M_TRIM_THRESHOLD, 32 << 20);
 #endif
 }
 
